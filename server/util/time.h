@@ -1,0 +1,42 @@
+// Time as people type it and read it. All instants are unix microseconds;
+// "local" means the process's time zone (TZ), which is the person's.
+#ifndef HAVEN_SERVER_UTIL_TIME_H_
+#define HAVEN_SERVER_UTIL_TIME_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace haven {
+
+int64_t NowMicros();
+
+// Accepts RFC 3339 ("2026-11-20T08:30:00+01:00", "...Z", fractional seconds),
+// "YYYY-MM-DD" (local midnight), "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DDTHH:MM"
+// in local time, "now", "today", "yesterday" (local midnight), and relative
+// offsets "-2h", "-30m", "-3d", "-1w", "-90s". InvalidArgument otherwise, with
+// a message naming the accepted forms.
+absl::StatusOr<int64_t> ParseTimeInput(std::string_view text, int64_t now_us);
+
+// RFC 3339 in local time with its offset, second precision:
+// "2026-11-20T08:30:00+01:00".
+std::string FormatRfc3339(int64_t us);
+// RFC 3339 in UTC ("2026-11-20T07:30:00Z"), microsecond precision when the
+// instant has a fraction.
+std::string FormatRfc3339Utc(int64_t us);
+
+// Days since 1970-01-01 of the local calendar date containing `us`.
+int64_t LocalDayNumber(int64_t us);
+// Local calendar date "YYYY-MM-DD".
+std::string LocalDate(int64_t us);
+// ISO 8601 week of the local date, e.g. "2026-W47" (week-year, not calendar year).
+std::string IsoWeekLabel(int64_t us);
+
+// "90s", "15m", "1h30m", "2h", "1d", "0" -> microseconds.
+absl::StatusOr<int64_t> ParseDuration(std::string_view text);
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_UTIL_TIME_H_
