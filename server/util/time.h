@@ -34,6 +34,14 @@ std::string LocalDate(int64_t us);
 // ISO 8601 week of the local date, e.g. "2026-W47" (week-year, not calendar year).
 std::string IsoWeekLabel(int64_t us);
 
+// Helpers over local day numbers (as LocalDayNumber returns), so callers that
+// bucket many instants convert each one only once.
+std::string DateOfDay(int64_t day_number);          // "YYYY-MM-DD"
+std::string IsoWeekLabelOfDay(int64_t day_number);  // "2026-W53"
+// The first instant of that local date (mktime's choice when midnight is
+// skipped by a DST change).
+int64_t LocalMidnightOfDay(int64_t day_number);
+
 // "90s", "15m", "1h30m", "2h", "1d", "0" -> microseconds.
 absl::StatusOr<int64_t> ParseDuration(std::string_view text);
 
