@@ -288,6 +288,10 @@ std::string LocalDate(int64_t us) { return DateOfDay(LocalDayNumber(us)); }
 
 std::string IsoWeekLabel(int64_t us) { return IsoWeekLabelOfDay(LocalDayNumber(us)); }
 
+int64_t DayNumberOfDate(int64_t year, int month, int day) {
+  return DaysFromCivil(year, month, day);
+}
+
 std::string DateOfDay(int64_t day_number) {
   const CivilDate c = CivilFromDays(day_number);
   char buf[24];

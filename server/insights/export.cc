@@ -1,0 +1,101 @@
+// JSON and CSV export (Markdown lives in export_markdown.cc).
+#include "server/insights/export.h"
+
+#include <algorithm>
+#include <set>
+
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string>& FixedColumns() {
+  static const auto* kColumns = new std::vector<std::string>{
+      "id", "type", "type_version", "at", "created", "updated", "tags"};
+  return *kColumns;
+}
+
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const std::string& t : tags) out += (out.empty() ? "" : ";") + t;
+  return out;
+}
+
+std::string Cell(const json& obj, const std::string& key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return "";
+  return CsvField(it->is_string() ? it->get_ref<const std::string&>()
+                                  : it->dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+}  // namespace
+
+std::string FormatExactTime(int64_t us) {
+  return us % 1'000'000 == 0 ? FormatRfc3339(us) : FormatRfc3339Utc(us);
+}
+
+json EntryToExportJson(const Entry& e) {
+  return {{"id", e.id},
+          {"type", e.type},
+          {"type_version", e.type_version},
+          {"at", FormatExactTime(e.at_us)},
+          {"created", FormatExactTime(e.created_us)},
+          {"updated", FormatExactTime(e.updated_us)},
+          {"tags", e.tags},
+          {"fields", e.fields},
+          {"derived", e.derived}};
+}
+
+std::vector<std::string> UnionFieldNames(const std::vector<std::vector<std::string>>& per_type) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& names : per_type) {
+    for (const std::string& n : names) {
+      if (seen.insert(n).second) out.push_back(n);
+    }
+  }
+  return out;
+}
+
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CsvWriter::Header() const {
+  const auto& fixed = FixedColumns();
+  std::string out;
+  for (const std::string& c : fixed) out += (out.empty() ? "" : ",") + c;
+  for (const std::string& f : columns_.fields) {
+    const bool clash = std::find(fixed.begin(), fixed.end(), f) != fixed.end();
+    out += "," + CsvField(clash ? "fields." + f : f);
+  }
+  for (const std::string& d : columns_.derived) out += "," + CsvField("derived." + d);
+  return out + "\n";
+}
+
+std::string CsvWriter::Row(const Entry& e) const {
+  std::string out = CsvField(e.id) + "," + CsvField(e.type) + "," + std::to_string(e.type_version) +
+                    "," + FormatExactTime(e.at_us) + "," + FormatExactTime(e.created_us) + "," +
+                    FormatExactTime(e.updated_us) + "," + CsvField(JoinTags(e.tags));
+  for (const std::string& f : columns_.fields) out += "," + Cell(e.fields, f);
+  for (const std::string& d : columns_.derived) out += "," + Cell(e.derived, d);
+  return out + "\n";
+}
+
+std::string ExportCsv(const std::vector<const Entry*>& entries, const CsvColumns& columns) {
+  CsvWriter w(columns);
+  std::string out = w.Header();
+  for (const Entry* e : entries) out += w.Row(*e);
+  return out;
+}
+
+}  // namespace haven

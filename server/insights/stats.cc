@@ -1,0 +1,222 @@
+#include "server/insights/stats.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <string_view>
+#include <tuple>
+
+#include "server/insights/scs_sf.h"
+#include "server/insights/weekly_series.h"
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kBefore = "_before";
+constexpr std::string_view kAfter = "_after";
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// A derived value that is a before/after change ("distress_change",
+// "belief_shift").
+bool IsDerivedChange(std::string_view key) {
+  return EndsWith(key, "_change") || EndsWith(key, "_shift");
+}
+
+// Name of the change of `stem` (for fields `stem_before`/`stem_after`) when
+// the entry has no derived value for it; built-ins keep their spec names.
+std::string ChangeName(const std::string& type, const std::string& stem) {
+  if (type == "self-talk" && stem == "belief") return "belief_shift";
+  return stem + "_change";
+}
+
+bool Selected(const Entry& e, const StatsOptions& o) {
+  if (o.type && e.type != *o.type) return false;
+  if (o.since_us && e.at_us < *o.since_us) return false;
+  if (o.until_us && e.at_us >= *o.until_us) return false;
+  return true;
+}
+
+json StreakJson(const std::set<int64_t>& days, int64_t today) {
+  int64_t longest = 0, run = 0, prev = 0;
+  for (int64_t d : days) {
+    run = (run > 0 && d == prev + 1) ? run + 1 : 1;
+    longest = std::max(longest, run);
+    prev = d;
+  }
+  // Today is not over, so an empty today does not end yesterday's streak.
+  int64_t start = days.count(today) ? today : today - 1;
+  int64_t current = 0;
+  while (days.count(start - current)) ++current;
+  json last = days.empty() ? json(nullptr) : json(DateOfDay(*days.rbegin()));
+  return {{"current", current}, {"longest", longest}, {"last_active", last}};
+}
+
+class StatsBuilder {
+ public:
+  StatsBuilder(const StatsOptions& opts, int64_t now_us)
+      : opts_(opts), today_(LocalDayNumber(now_us)) {}
+
+  void Add(const Entry& e) {
+    const int64_t day = LocalDayNumber(e.at_us);
+    ++total_;
+    first_ = std::min(first_, e.at_us);
+    last_ = std::max(last_, e.at_us);
+    ++by_type_[e.type];
+    ++by_week_[WeekIndexOfDay(day)];
+    days_.insert(day);
+    AddFields(e, day);
+    AddDeltas(e, day);
+    if (e.type == "scs-sf") AddScsSf(e);
+    if (opts_.summarize) per_type_[e.type].push_back(&e);
+  }
+
+  json Finish() {
+    json out;
+    out["total"] = total_;
+    out["first"] = total_ ? json(LocalDate(first_)) : json(nullptr);
+    out["last"] = total_ ? json(LocalDate(last_)) : json(nullptr);
+    out["by_type"] = by_type_;
+    json weeks = json::object();
+    for (const auto& [week, n] : by_week_) weeks[WeekLabelOfIndex(week)] = n;
+    out["by_week"] = std::move(weeks);
+    out["streak"] = StreakJson(days_, today_);
+    out["active_days_30"] =
+        std::distance(days_.lower_bound(today_ - 29), days_.upper_bound(today_));
+    out["fields"] = FieldsJson();
+    json deltas = json::object();
+    for (const auto& [name, series] : deltas_) deltas[name] = series.Summary();
+    out["deltas"] = std::move(deltas);
+    out["scs_sf"] = ScsSfJson();
+    out["summaries"] = SummariesJson();
+    return out;
+  }
+
+ private:
+  void AddField(const Entry& e, int64_t day, const std::string& name, const NumericField* meta) {
+    auto it = e.fields.find(name);
+    if (it == e.fields.end() || !it->is_number()) return;  // missing values are ignored
+    const std::string key = e.type + "." + name;
+    auto [slot, inserted] = fields_.try_emplace(key);
+    if (inserted) field_meta_[key] = meta;
+    slot->second.Add(day, it->get<double>());
+  }
+
+  void AddFields(const Entry& e, int64_t day) {
+    if (!e.fields.is_object()) return;
+    auto known = opts_.numeric_fields.find(e.type);
+    if (known != opts_.numeric_fields.end()) {
+      for (const NumericField& f : known->second) AddField(e, day, f.name, &f);
+      return;
+    }
+    // No type definition here: every number the entry holds is a field.
+    for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
+      if (it->is_number()) AddField(e, day, it.key(), nullptr);
+    }
+  }
+
+  void AddDeltas(const Entry& e, int64_t day) {
+    std::set<std::string> seen;
+    if (e.derived.is_object()) {
+      for (auto it = e.derived.begin(); it != e.derived.end(); ++it) {
+        if (!IsDerivedChange(it.key()) || !it->is_number()) continue;
+        deltas_[e.type + "." + it.key()].Add(day, it->get<double>());
+        seen.insert(it.key());
+      }
+    }
+    if (!e.fields.is_object()) return;
+    for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
+      if (!EndsWith(it.key(), kBefore) || !it->is_number()) continue;
+      const std::string stem = it.key().substr(0, it.key().size() - kBefore.size());
+      auto after = e.fields.find(stem + std::string(kAfter));
+      if (after == e.fields.end() || !after->is_number()) continue;
+      if (seen.count(stem + "_change") || seen.count(stem + "_shift")) continue;
+      const std::string name = ChangeName(e.type, stem);
+      if (seen.count(name)) continue;
+      deltas_[e.type + "." + name].Add(day, after->get<double>() - it->get<double>());
+    }
+  }
+
+  void AddScsSf(const Entry& e) {
+    auto score = ScoreScsSf(e.fields, e.derived);
+    if (score) scs_.emplace_back(e.at_us, std::move(*score));
+  }
+
+  json FieldsJson() const {
+    json out = json::object();
+    for (const auto& [key, series] : fields_) {
+      json j = series.WithTrend();
+      const NumericField* meta = field_meta_.at(key);
+      j["scale"] = meta != nullptr && meta->is_scale;
+      j["range_min"] = meta && meta->min ? json(*meta->min) : json(nullptr);
+      j["range_max"] = meta && meta->max ? json(*meta->max) : json(nullptr);
+      out[key] = std::move(j);
+    }
+    return out;
+  }
+
+  json ScsSfJson() {
+    std::stable_sort(scs_.begin(), scs_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    json series = json::array();
+    for (const auto& [at, s] : scs_) {
+      series.push_back({{"at", FormatRfc3339(at)}, {"total", Round3(s.total)}, {"band", s.band}});
+    }
+    json latest = nullptr;
+    if (!scs_.empty()) {
+      const auto& [at, s] = scs_.back();
+      json subscales = json::object();
+      for (auto it = s.subscales.begin(); it != s.subscales.end(); ++it) {
+        subscales[it.key()] = Round3(it->get<double>());
+      }
+      latest = {{"at", FormatRfc3339(at)},
+                {"total", Round3(s.total)},
+                {"band", s.band},
+                {"subscales", std::move(subscales)}};
+    }
+    return {{"n", scs_.size()}, {"series", std::move(series)}, {"latest", std::move(latest)}};
+  }
+
+  json SummariesJson() {
+    json out = json::object();
+    for (auto& [type, entries] : per_type_) {
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const Entry* a, const Entry* b) { return a->at_us < b->at_us; });
+      std::vector<std::string> lines = opts_.summarize(type, entries);
+      if (!lines.empty()) out[type] = std::move(lines);
+    }
+    return out;
+  }
+
+  const StatsOptions& opts_;
+  const int64_t today_;
+  int64_t total_ = 0;
+  int64_t first_ = std::numeric_limits<int64_t>::max();
+  int64_t last_ = std::numeric_limits<int64_t>::min();
+  std::map<std::string, int64_t> by_type_;
+  std::map<int64_t, int64_t> by_week_;  // week index -> entries
+  std::set<int64_t> days_;              // active local day numbers
+  std::map<std::string, WeeklySeries> fields_;
+  std::map<std::string, const NumericField*> field_meta_;  // null when inferred
+  std::map<std::string, WeeklySeries> deltas_;
+  std::vector<std::pair<int64_t, ScsSfScore>> scs_;
+  std::map<std::string, std::vector<const Entry*>> per_type_;
+};
+
+}  // namespace
+
+json ComputeStats(const std::vector<const Entry*>& entries, const StatsOptions& opts,
+                  int64_t now_us) {
+  StatsBuilder builder(opts, now_us);
+  for (const Entry* e : entries) {
+    if (e != nullptr && Selected(*e, opts)) builder.Add(*e);
+  }
+  return builder.Finish();
+}
+
+}  // namespace haven

@@ -1,0 +1,281 @@
+#include "server/insights/stats_render.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include "server/insights/weekly_series.h"
+
+namespace haven {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+
+// Display columns of UTF-8 text (one per code point; haven prints no wide
+// characters of its own).
+int Columns(const std::string& s) {
+  return static_cast<int>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Cuts `s` to at most `cols` columns, ending in "…" when cut.
+std::string Fit(const std::string& s, int cols) {
+  if (Columns(s) <= cols) return s;
+  if (cols <= 0) return "";
+  std::string out;
+  int n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (starts && ++n > cols - 1) break;
+    out += s[i];
+  }
+  return out + "…";
+}
+
+std::string Pad(const std::string& s, int cols) {
+  const std::string f = Fit(s, cols);
+  return f + std::string(std::max(0, cols - Columns(f)), ' ');
+}
+
+std::string Num(const json& v, const char* fmt = "%.1f") {
+  if (!v.is_number()) return "–";
+  char buf[32];
+  const double d = v.get<double>();
+  if (d == std::floor(d) && std::abs(d) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(d));
+  } else {
+    std::snprintf(buf, sizeof buf, fmt, d);
+  }
+  return buf;
+}
+
+std::string Days(const json& v) {
+  const long long n = v.is_number() ? v.get<long long>() : 0;
+  return std::to_string(n) + (n == 1 ? " day" : " days");
+}
+
+class Renderer {
+ public:
+  explicit Renderer(const RenderOptions& o) : o_(o), width_(std::max(40, o.width)) {}
+
+  void Header(const std::string& title) {
+    if (!out_.empty()) out_ += "\n";
+    Line(Style("1", Fit(title, width_)));
+  }
+  // "  label   value", the label padded to `label_cols`.
+  void Pair(const std::string& label, const std::string& value, int label_cols = 18) {
+    Line("  " + Pad(label, label_cols) + " " + Fit(value, width_ - label_cols - 3));
+  }
+  void Line(const std::string& s) { out_ += s + "\n"; }
+  std::string Style(const char* sgr, const std::string& s) const {
+    return o_.color ? "\x1b[" + std::string(sgr) + "m" + s + "\x1b[0m" : s;
+  }
+  int width() const { return width_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  const RenderOptions& o_;
+  const int width_;
+  std::string out_;
+};
+
+void RenderPractice(const json& s, Renderer& r) {
+  const json& by_type = s.value("by_type", json::object());
+  std::string title = "Practice";
+  if (s.value("total", 0) > 0 && s.contains("first") && s["first"].is_string()) {
+    title += " · " + Num(s["total"]) + " entries, " + s["first"].get<std::string>() + " to " +
+             s["last"].get<std::string>();
+  }
+  r.Header(title);
+  if (by_type.empty()) {
+    r.Line("  No entries yet.");
+    return;
+  }
+  std::vector<std::pair<long long, std::string>> rows;
+  for (auto it = by_type.begin(); it != by_type.end(); ++it) {
+    rows.emplace_back(it->get<long long>(), it.key());
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  for (const auto& [n, type] : rows) r.Pair(type, std::to_string(n));
+}
+
+void RenderDays(const json& s, Renderer& r) {
+  if (!s.contains("streak")) return;
+  const json& st = s["streak"];
+  r.Header("Days");
+  r.Pair("Current streak", Days(st.value("current", json(0))));
+  r.Pair("Longest streak", Days(st.value("longest", json(0))));
+  if (st.contains("last_active") && st["last_active"].is_string()) {
+    r.Pair("Last practice", st["last_active"].get<std::string>());
+  }
+  r.Pair("Active days", Num(s.value("active_days_30", json(0))) + " of the last 30");
+}
+
+// Weekly values on a time axis: weeks without a value become `gap` (or 0
+// when gap is empty), and only the latest `room` weeks are kept.
+struct WeekAxis {
+  std::vector<std::optional<double>> values;
+  std::string first, last;
+};
+
+WeekAxis LastWeeks(const std::vector<std::pair<std::string, double>>& by_label, int room) {
+  WeekAxis axis;
+  std::optional<int64_t> prev;
+  for (const auto& [label, v] : by_label) {
+    auto index = WeekIndexOfLabel(label);
+    if (prev && index) {
+      for (int64_t w = *prev + 1; w < *index && w - *prev < 10'000; ++w) axis.values.push_back({});
+    }
+    if (index) prev = index;
+    axis.values.push_back(v);
+  }
+  if (static_cast<int>(axis.values.size()) > room) {
+    axis.values.erase(axis.values.begin(), axis.values.end() - std::max(0, room));
+  }
+  if (!by_label.empty()) {
+    axis.last = by_label.back().first;
+    auto last = WeekIndexOfLabel(axis.last);
+    axis.first = last ? WeekLabelOfIndex(*last - static_cast<int64_t>(axis.values.size()) + 1)
+                      : by_label.front().first;
+  }
+  return axis;
+}
+
+// Sparkline where a missing week is `gap`.
+std::string AxisSparkline(const WeekAxis& axis, double lo, double hi, const std::string& gap) {
+  std::string out;
+  for (const auto& v : axis.values) out += v ? Sparkline({*v}, lo, hi) : gap;
+  return out;
+}
+
+void RenderWeeks(const json& s, Renderer& r) {
+  const json& weeks = s.value("by_week", json::object());
+  if (weeks.empty()) return;
+  std::vector<std::pair<std::string, double>> counts;
+  double hi = 0;
+  for (auto it = weeks.begin(); it != weeks.end(); ++it) {
+    counts.emplace_back(it.key(), it->get<double>());
+    hi = std::max(hi, it->get<double>());
+  }
+  WeekAxis axis = LastWeeks(counts, r.width() - 23);
+  r.Header("Entries per week");
+  r.Pair(axis.first == axis.last ? axis.last : axis.first + "–" + axis.last,
+         r.Style("36", AxisSparkline(axis, 0, hi, kBars[0])), 17);
+  r.Pair("Latest week", axis.last + ": " + Num(counts.back().second), 17);
+}
+
+void RenderScsSf(const json& s, Renderer& r) {
+  const json& scs = s.value("scs_sf", json::object());
+  if (!scs.contains("latest") || !scs["latest"].is_object()) return;
+  const json& latest = scs["latest"];
+  r.Header("Self-Compassion Scale (short form)");
+  r.Pair("Latest total", Num(latest["total"], "%.2f") + " (" + latest.value("band", "") + "), " +
+                             latest.value("at", "").substr(0, 10));
+  std::vector<double> totals;
+  for (const json& p : scs.value("series", json::array())) totals.push_back(p.value("total", 0.0));
+  const int room = r.width() - 22;
+  if (static_cast<int>(totals.size()) > room) totals.erase(totals.begin(), totals.end() - room);
+  if (totals.size() > 1) r.Pair("Over time", r.Style("36", Sparkline(totals, 1, 5)));
+  const json& subs = latest.value("subscales", json::object());
+  if (subs.empty()) return;
+  r.Line(r.Style("2", "  Subscales (less reliable than the total):"));
+  for (auto it = subs.begin(); it != subs.end(); ++it) {
+    std::string name = it.key();
+    std::replace(name.begin(), name.end(), '_', ' ');
+    r.Pair("  " + name, Num(*it, "%.2f"));
+  }
+}
+
+std::string Signed(const json& v, const char* fmt) {
+  std::string s = Num(v, fmt);
+  return v.is_number() && v.get<double>() > 0 ? "+" + s : s;
+}
+
+void RenderFields(const json& s, Renderer& r) {
+  const json& fields = s.value("fields", json::object());
+  if (fields.empty()) return;
+  int name_cols = 10;
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    name_cols = std::max(name_cols, Columns(it.key()));
+  }
+  name_cols = std::min(name_cols, r.width() / 3);
+  const int spark_cols = r.width() - 2 - name_cols - 37;
+  r.Header("Fields");
+  r.Line(r.Style(
+      "2", "  " + Pad("", name_cols) + "      n   mean    min    max  per week  weekly means"));
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const json& f = *it;
+    std::vector<std::pair<std::string, double>> means;
+    double lo = 0, hi = 0;
+    for (const json& w : f.value("weekly", json::array())) {
+      const double m = w.value("mean", 0.0);
+      lo = means.empty() ? m : std::min(lo, m);
+      hi = means.empty() ? m : std::max(hi, m);
+      means.emplace_back(w.value("week", ""), m);
+    }
+    if (f.value("range_min", json()).is_number() && f.value("range_max", json()).is_number()) {
+      lo = f["range_min"].get<double>(), hi = f["range_max"].get<double>();
+    }
+    char buf[96];
+    std::snprintf(buf, sizeof buf, " %6s %6s %6s %6s %9s  ", Num(f["n"]).c_str(),
+                  Num(f["mean"]).c_str(), Num(f["min"]).c_str(), Num(f["max"]).c_str(),
+                  Signed(f.value("slope_per_week", json()), "%.2f").c_str());
+    const WeekAxis axis = LastWeeks(means, spark_cols);
+    std::string spark = spark_cols > 0 ? r.Style("36", AxisSparkline(axis, lo, hi, " ")) : "";
+    r.Line("  " + Pad(it.key(), name_cols) + buf + spark);
+  }
+}
+
+void RenderDeltas(const json& s, Renderer& r) {
+  const json& deltas = s.value("deltas", json::object());
+  if (deltas.empty()) return;
+  r.Header("Before and after (mean change)");
+  for (auto it = deltas.begin(); it != deltas.end(); ++it) {
+    r.Pair(it.key(),
+           Signed((*it)["mean"], "%.2f") + " over " + Num((*it)["n"]) +
+               ((*it)["n"] == 1 ? " entry" : " entries"),
+           std::min(30, r.width() / 2));
+  }
+}
+
+void RenderSummaries(const json& s, Renderer& r) {
+  const json& sums = s.value("summaries", json::object());
+  if (sums.empty()) return;
+  r.Header("From plugins");
+  for (auto it = sums.begin(); it != sums.end(); ++it) {
+    for (const json& line : *it) {
+      if (line.is_string())
+        r.Line("  " + Fit(it.key() + ": " + line.get<std::string>(), r.width() - 2));
+    }
+  }
+}
+
+}  // namespace
+
+std::string Sparkline(const std::vector<double>& values, double lo, double hi) {
+  std::string out;
+  for (double v : values) {
+    int i = 3;
+    if (hi > lo) i = static_cast<int>(std::lround((std::clamp(v, lo, hi) - lo) / (hi - lo) * 7));
+    out += kBars[std::clamp(i, 0, 7)];
+  }
+  return out;
+}
+
+std::string RenderStatsTable(const json& stats, const RenderOptions& o) {
+  Renderer r(o);
+  RenderPractice(stats, r);
+  if (stats.value("total", 0) == 0) return r.Take();
+  RenderDays(stats, r);
+  RenderWeeks(stats, r);
+  RenderScsSf(stats, r);
+  RenderFields(stats, r);
+  RenderDeltas(stats, r);
+  RenderSummaries(stats, r);
+  return r.Take();
+}
+
+}  // namespace haven

@@ -1,0 +1,54 @@
+// Values bucketed by ISO week, with the summary `haven stats` shows for one
+// numeric field or before/after change. Internal to haven_insights.
+#ifndef HAVEN_SERVER_INSIGHTS_WEEKLY_SERIES_H_
+#define HAVEN_SERVER_INSIGHTS_WEEKLY_SERIES_H_
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace haven {
+
+// Monday-based week index of a local day number (day 0 is 1970-01-01, a
+// Thursday); consecutive ISO weeks have consecutive indexes.
+int64_t WeekIndexOfDay(int64_t day_number);
+// "2026-W47" for a week index, and back (nullopt for anything else).
+std::string WeekLabelOfIndex(int64_t week_index);
+std::optional<int64_t> WeekIndexOfLabel(std::string_view label);
+
+// Least-squares slope of y on x; nullopt with fewer than two distinct x.
+std::optional<double> LeastSquaresSlope(const std::vector<std::pair<double, double>>& points);
+
+// Rounds for display and JSON (3 decimals).
+double Round3(double v);
+
+class WeeklySeries {
+ public:
+  void Add(int64_t day_number, double value);
+
+  int64_t n() const { return n_; }
+  // {n, mean, min, max}; mean/min/max null when n == 0.
+  nlohmann::json Summary() const;
+  // Summary() plus slope_per_week and weekly: [{week, mean, n}] oldest first.
+  nlohmann::json WithTrend() const;
+
+ private:
+  struct Bucket {
+    double sum = 0;
+    int64_t n = 0;
+  };
+  std::map<int64_t, Bucket> weeks_;  // by week index
+  int64_t n_ = 0;
+  double sum_ = 0;
+  double min_ = 0;
+  double max_ = 0;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_INSIGHTS_WEEKLY_SERIES_H_
