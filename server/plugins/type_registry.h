@@ -35,6 +35,7 @@ struct FieldSpec {
   std::vector<std::string> choices;     // kEnum only
   nlohmann::json default_value;         // null when there is none
   std::optional<uint64_t> max_length;   // kString / kText, in bytes
+  bool exclusive_min = false;           // added: value must be > min (manifest "exclusive_min")
 };
 
 struct ExerciseType {

@@ -1,0 +1,95 @@
+// Built-in `break` (Self-Compassion Break): derives distress_change and
+// summarises how much breaks eased distress.
+#include "builtin_text.h"
+#include "haven/plugin_cpp.h"
+
+namespace {
+
+using haven_builtin::Count;
+using haven_builtin::Points;
+
+constexpr char kManifest[] = R"json({
+  "haven_plugin": 1,
+  "types": [{
+    "id": "break",
+    "version": 1,
+    "title": "Self-Compassion Break",
+    "description": "In a hard moment: notice the pain, remember that others feel this too, and offer yourself a kind phrase. Rating your distress before and after shows whether it helped.",
+    "fields": [
+      {"name": "situation", "type": "text", "required": true,
+       "prompt": "What is happening that hurts right now?",
+       "help": "A sentence or two is plenty. Describe it as you would to someone who cares about you."},
+      {"name": "felt_in_body", "type": "string",
+       "prompt": "Where do you feel it in your body?",
+       "help": "For example a tight chest, a lump in the throat, heavy shoulders."},
+      {"name": "mindfulness", "type": "string",
+       "prompt": "Name the moment: what did you say to acknowledge it?",
+       "help": "For example 'This is a moment of suffering' or 'This hurts'."},
+      {"name": "common_humanity", "type": "string",
+       "prompt": "What reminded you that you are not alone in this?",
+       "help": "For example 'Suffering is part of life' or 'Other people feel this way too'."},
+      {"name": "kindness", "type": "string",
+       "prompt": "What kind words did you offer yourself?",
+       "help": "For example 'May I be kind to myself' or 'May I give myself what I need'."},
+      {"name": "touch", "type": "enum", "choices": ["none", "hand-on-heart", "hug", "other"],
+       "prompt": "Did you use a soothing touch?",
+       "help": "A hand on your heart, a hug, or another gesture that comforts you."},
+      {"name": "distress_before", "type": "scale", "min": 0, "max": 10, "required": true,
+       "prompt": "How much distress did you feel before the break? (0 = none, 10 = the most)",
+       "help": "Your best guess is good enough."},
+      {"name": "distress_after", "type": "scale", "min": 0, "max": 10, "required": true,
+       "prompt": "And how much distress do you feel now? (0 = none, 10 = the most)",
+       "help": "If it did not change, that is fine too: the break was still an act of care."}
+    ]
+  }]
+})json";
+
+int Derive(const haven_call* call) {
+  return haven_sdk::Guard(call, [&] {
+    auto before = haven_sdk::Number(call, 0, "distress_before");
+    auto after = haven_sdk::Number(call, 0, "distress_after");
+    if (!before || !after) return HAVEN_OK;  // nothing to compare
+    haven_sdk::SetInteger(call, "distress_change", static_cast<int64_t>(*after - *before));
+    return HAVEN_OK;
+  });
+}
+
+int Summarize(const haven_call* call) {
+  return haven_sdk::Guard(call, [&] {
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < call->entry_count; ++i) {
+      auto before = haven_sdk::Number(call, i, "distress_before");
+      auto after = haven_sdk::Number(call, i, "distress_after");
+      if (!before || !after) continue;
+      sum += *after - *before;
+      ++n;
+    }
+    if (n == 0) return HAVEN_OK;
+    double mean = sum / static_cast<double>(n);
+    std::string over = " over " + Count(n, "break", "breaks");
+    if (mean <= -0.05) {
+      haven_sdk::AddLine(call, "Self-compassion breaks eased distress by " + Points(-mean) +
+                                   " on average" + over);
+    } else if (mean >= 0.05) {
+      haven_sdk::AddLine(call, "Distress was " + Points(mean) + " higher after breaks on average" +
+                                   over + "; some moments stay hard, and pausing for them still counts");
+    } else {
+      haven_sdk::AddLine(call, "Distress stayed about the same on average" + over +
+                                   "; pausing with kindness still counts");
+    }
+    return HAVEN_OK;
+  });
+}
+
+}  // namespace
+
+HAVEN_PLUGIN_DECLARE_ABI();
+
+HAVEN_PLUGIN_INIT(host, reg) {
+  haven_type_ops ops{};
+  ops.struct_size = sizeof(ops);
+  ops.derive = &Derive;
+  ops.summarize = &Summarize;
+  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+}
