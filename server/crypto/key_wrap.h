@@ -1,0 +1,55 @@
+// Wrapping the vault key for storage on a device and on a hub.
+//
+// wrap_key = BLAKE2b-256(key = Argon2id(passphrase, salt, profile),
+//                        message = "haven-wrap-v1" || secret_key)
+// wrapped  = XChaCha20-Poly1305(vault_key, wrap_key, random nonce,
+//                               ad = header || vault id)
+// Both secrets are needed: the passphrase alone, against a stolen hub copy,
+// leaves 160 unknown bits of Secret Key.
+#ifndef HAVEN_SERVER_CRYPTO_KEY_WRAP_H_
+#define HAVEN_SERVER_CRYPTO_KEY_WRAP_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "server/crypto/secret_bytes.h"
+
+namespace haven {
+
+inline constexpr size_t kVaultKeyBytes = 32;
+
+struct KdfProfile {
+  std::string name;
+  uint64_t ops_limit;
+  uint64_t mem_limit;  // bytes
+};
+
+// "interactive" (64 MiB), "moderate" (256 MiB), "sensitive" (1 GiB).
+absl::StatusOr<KdfProfile> KdfProfileByName(std::string_view name);
+// A profile for parameters read from a wrapped key; rejects anything weaker
+// than "interactive", whoever supplied it.
+absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_limit);
+
+SecretBytes GenerateVaultKey();
+
+absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key,
+                                         std::string_view passphrase,
+                                         const SecretBytes& secret_key,
+                                         std::string_view vault_id,
+                                         const KdfProfile& profile);
+
+// PermissionDenied when the passphrase or Secret Key is wrong;
+// InvalidArgument when `wrapped` is malformed or its KDF is too weak.
+absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped,
+                                           std::string_view passphrase,
+                                           const SecretBytes& secret_key,
+                                           std::string_view vault_id);
+
+// The profile recorded in a wrapped key (for `vault info`).
+absl::StatusOr<KdfProfile> WrappedKeyProfile(std::string_view wrapped);
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_CRYPTO_KEY_WRAP_H_

@@ -1,0 +1,125 @@
+#include "server/crypto/sealed_record.h"
+
+#include <sodium.h>
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+
+namespace haven {
+namespace {
+
+constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+
+const uint8_t* U8(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+uint8_t* U8(std::string& s) { return reinterpret_cast<uint8_t*>(s.data()); }
+
+std::string EncodeHeader(const RecordHeader& h) {
+  std::string out;
+  out.reserve(kRecordHeaderBytes);
+  out.push_back(static_cast<char>(h.version));
+  out.append(h.vault_id);
+  out.append(h.device_id);
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(h.seq >> (8 * i)));
+  return out;
+}
+
+// Encrypts `plaintext` padded to kPadBlock after `prefix` (which is also the
+// associated data when `ad` is empty).
+std::string SealPadded(const SecretBytes& key, std::string prefix, std::string_view plaintext,
+                       std::string_view ad) {
+  size_t padded_max = plaintext.size() + kPadBlock;
+  std::string padded(plaintext);
+  padded.resize(padded_max);
+  size_t padded_len = 0;
+  sodium_pad(&padded_len, U8(padded), plaintext.size(), kPadBlock, padded_max);
+  size_t base = prefix.size();
+  std::string out = std::move(prefix);
+  out.resize(base + kNonceBytes + padded_len + kTagBytes);
+  randombytes_buf(U8(out) + base, kNonceBytes);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(U8(out) + base + kNonceBytes, &written, U8(padded),
+                                             padded_len, U8(ad), ad.size(), nullptr,
+                                             U8(out) + base, key.data());
+  sodium_memzero(padded.data(), padded.size());
+  return out;
+}
+
+absl::StatusOr<std::string> OpenPadded(const SecretBytes& key, std::string_view sealed,
+                                       std::string_view ad) {
+  if (sealed.size() < kNonceBytes + kTagBytes + kPadBlock) {
+    return absl::DataLossError("sealed data is truncated");
+  }
+  std::string_view nonce = sealed.substr(0, kNonceBytes);
+  std::string_view cipher = sealed.substr(kNonceBytes);
+  std::string plain(cipher.size() - kTagBytes, '\0');
+  unsigned long long written = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(U8(plain), &written, nullptr, U8(cipher),
+                                                 cipher.size(), U8(ad), ad.size(), U8(nonce),
+                                                 key.data()) != 0) {
+    return absl::DataLossError("sealed data does not open with this vault's key");
+  }
+  size_t unpadded = 0;
+  if (sodium_unpad(&unpadded, U8(plain), written, kPadBlock) != 0) {
+    return absl::DataLossError("sealed data has invalid padding");
+  }
+  plain.resize(unpadded);
+  return plain;
+}
+
+}  // namespace
+
+absl::StatusOr<RecordHeader> ParseRecordHeader(std::string_view sealed) {
+  if (sealed.size() > kMaxRecordBytes) {
+    return absl::InvalidArgumentError("record is larger than the limit of 256 KiB");
+  }
+  if (sealed.size() < kRecordOverheadBytes + kPadBlock) {
+    return absl::InvalidArgumentError("record is truncated");
+  }
+  RecordHeader h;
+  h.version = static_cast<uint8_t>(sealed[0]);
+  if (h.version != kRecordFormatVersion) {
+    return absl::InvalidArgumentError("record has unknown format version " +
+                                      std::to_string(h.version));
+  }
+  h.vault_id = std::string(sealed.substr(1, 16));
+  h.device_id = std::string(sealed.substr(17, 16));
+  for (size_t i = 33; i < 41; ++i) h.seq = (h.seq << 8) | static_cast<uint8_t>(sealed[i]);
+  if (h.seq == 0) return absl::InvalidArgumentError("record has sequence number 0");
+  return h;
+}
+
+std::string SealRecord(const SecretBytes& record_key, const RecordHeader& header,
+                       std::string_view body) {
+  std::string head = EncodeHeader(header);
+  std::string ad = head;
+  return SealPadded(record_key, std::move(head), body, ad);
+}
+
+absl::StatusOr<std::string> OpenRecord(const SecretBytes& record_key, std::string_view sealed,
+                                       RecordHeader* header_out) {
+  auto header = ParseRecordHeader(sealed);
+  if (!header.ok()) return header.status();
+  auto body = OpenPadded(record_key, sealed.substr(kRecordHeaderBytes),
+                         sealed.substr(0, kRecordHeaderBytes));
+  if (!body.ok()) {
+    return absl::DataLossError("record " + HexEncode(header->device_id).substr(0, 8) + "/" +
+                               std::to_string(header->seq) + ": " +
+                               std::string(body.status().message()));
+  }
+  if (header_out != nullptr) *header_out = std::move(*header);
+  return body;
+}
+
+std::string SealBlob(const SecretBytes& key, std::string_view plaintext, std::string_view ad) {
+  return SealPadded(key, std::string(), plaintext, ad);
+}
+
+absl::StatusOr<std::string> OpenBlob(const SecretBytes& key, std::string_view sealed,
+                                     std::string_view ad) {
+  return OpenPadded(key, sealed, ad);
+}
+
+}  // namespace haven

@@ -1,0 +1,45 @@
+// havend: the haven daemon of one home (a device), or a hub with --hub.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+#include "server/daemon/daemon.h"
+#include "server/util/time.h"
+
+
+int main(int argc, char** argv) {
+  haven::DaemonOptions options;
+  std::string lock_after = "15m", sync_interval = "5m";
+  CLI::App app{"havend: keeps this device's haven journal, sealed, and syncs it"};
+  app.add_option("--home", options.home, "the device's home directory")->required();
+  app.add_option("--listen", options.listen, "also serve TCP on HOST:PORT (hubs)");
+  app.add_flag("--hub", options.hub, "hold sealed records for many vaults; never any key");
+  app.add_option("--token-file", options.token_file, "file holding the hub registration token");
+  app.add_option("--tls-cert", options.tls_cert, "TLS certificate chain (PEM)");
+  app.add_option("--tls-key", options.tls_key, "TLS private key (PEM)");
+  app.add_flag("--insecure", options.insecure, "allow plaintext TCP beyond loopback");
+  app.add_option("--plugin-dir", options.plugin_dirs, "extra plugin directory (repeatable)");
+  app.add_option("--lock-after", lock_after, "forget the vault key after this idle time (0: never)");
+  app.add_option("--sync-interval", sync_interval, "background sync period");
+  app.add_option("--log-level", options.log_level, "debug, info, warn or error");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  auto lock_us = haven::ParseDuration(lock_after);
+  auto sync_us = haven::ParseDuration(sync_interval);
+  if (!lock_us.ok() || !sync_us.ok()) {
+    std::fprintf(stderr, "havend: %s\n",
+                 std::string((!lock_us.ok() ? lock_us : sync_us).status().message()).c_str());
+    return 2;
+  }
+  options.lock_after_us = *lock_us;
+  options.sync_interval_us = *sync_us;
+  absl::Status status = haven::RunDaemon(options);
+  if (!status.ok()) {
+    std::fprintf(stderr, "havend: %s\n", std::string(status.message()).c_str());
+    return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  return 0;
+}

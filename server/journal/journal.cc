@@ -1,0 +1,210 @@
+#include "server/journal/journal.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+#include "server/journal/entry_json.h"
+#include "server/journal/merge.h"
+#include "server/util/status_macros.h"
+
+namespace haven {
+namespace {
+
+constexpr std::string_view kAppliedPrefix = "applied/";
+constexpr std::string_view kViewAd = "haven-view-v1";
+
+bool Matches(const ListFilter& f, const IndexedEntry& e) {
+  if (e.deleted && !f.include_deleted) return false;
+  if (!f.type.empty() && *e.type != f.type) return false;
+  if (f.since_us && e.at_us < *f.since_us) return false;
+  if (f.until_us && e.at_us >= *f.until_us) return false;
+  return true;
+}
+
+bool HasTags(const Entry& e, const std::vector<std::string>& tags) {
+  for (const auto& t : tags) {
+    if (std::find(e.tags.begin(), e.tags.end(), t) == e.tags.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Journal::Journal(Store* store, RecordLog* log, const TypeRegistry* types,
+                 VaultIdentity identity, std::unique_ptr<VaultKeys> keys)
+    : store_(store),
+      log_(log),
+      types_(types),
+      identity_(std::move(identity)),
+      keys_(std::move(keys)) {}
+
+absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* log,
+                                                       const TypeRegistry* types,
+                                                       VaultIdentity identity,
+                                                       std::unique_ptr<VaultKeys> keys) {
+  std::unique_ptr<Journal> journal(
+      new Journal(store, log, types, std::move(identity), std::move(keys)));
+  RETURN_IF_ERROR(journal->LoadIndex());
+  RETURN_IF_ERROR(journal->CatchUp());
+  return journal;
+}
+
+absl::Status Journal::LoadIndex() {
+  auto meta = store_->NewIterator(Family::kMeta);
+  for (meta->Seek(std::string(kAppliedPrefix)); meta->Valid(); meta->Next()) {
+    std::string_view key(meta->key().data(), meta->key().size());
+    if (key.substr(0, kAppliedPrefix.size()) != kAppliedPrefix) break;
+    applied_[std::string(key.substr(kAppliedPrefix.size()))] =
+        DecodeU64(std::string_view(meta->value().data(), meta->value().size()));
+  }
+  auto it = store_->NewIterator(Family::kView);
+  v1::EntryState state;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto plain = OpenBlob(keys_->view_key(),
+                          std::string_view(it->value().data(), it->value().size()), kViewAd);
+    if (!plain.ok()) {
+      return absl::DataLossError("the local view does not open with this vault's key");
+    }
+    if (!state.ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
+    clock_.Observe(state.updated_hlc());
+    IndexState(state);
+  }
+  return FromRocks(it->status());
+}
+
+void Journal::IndexState(const v1::EntryState& state) {
+  if (!state.has_create() || state.type().empty()) return;
+  int64_t at = state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
+  index_.Upsert(state.entry_id(), at, state.type(), IsDeleted(state));
+}
+
+absl::StatusOr<v1::EntryState> Journal::LoadState(std::string_view entry_id) const {
+  ASSIGN_OR_RETURN(auto sealed, store_->Get(Family::kView, keys_->ViewKeyFor(entry_id)));
+  v1::EntryState state;
+  if (!sealed) return state;
+  ASSIGN_OR_RETURN(std::string plain, OpenBlob(keys_->view_key(), *sealed, kViewAd));
+  if (!state.ParseFromString(plain)) return absl::DataLossError("a view row is corrupt");
+  return state;
+}
+
+void Journal::StageView(rocksdb::WriteBatch* batch, const v1::EntryState& state) const {
+  batch->Put(store_->handle(Family::kView), keys_->ViewKeyFor(state.entry_id()),
+             SealBlob(keys_->view_key(), state.SerializeAsString(), kViewAd));
+}
+
+absl::StatusOr<Entry> Journal::EntryFromState(const v1::EntryState& state) const {
+  if (!state.has_create()) return absl::NotFoundError("no entry with id " + state.entry_id());
+  return StateToEntry(state);
+}
+
+absl::StatusOr<Entry> Journal::Get(std::string_view id_or_prefix) const {
+  std::string id;
+  {
+    std::shared_lock lock(index_mu_);
+    ASSIGN_OR_RETURN(id, index_.Resolve(id_or_prefix));
+  }
+  ASSIGN_OR_RETURN(v1::EntryState state, LoadState(id));
+  return EntryFromState(state);
+}
+
+absl::StatusOr<std::vector<nlohmann::json>> Journal::History(
+    std::string_view id_or_prefix) const {
+  std::string id;
+  {
+    std::shared_lock lock(index_mu_);
+    ASSIGN_OR_RETURN(id, index_.Resolve(id_or_prefix));
+  }
+  ASSIGN_OR_RETURN(v1::EntryState state, LoadState(id));
+  std::vector<std::pair<uint64_t, nlohmann::json>> items;
+  for (const auto& ref : state.records()) {
+    ASSIGN_OR_RETURN(auto sealed, log_->Get(ref.device(), ref.seq()));
+    if (!sealed) return absl::DataLossError("a record of this entry is missing from the log");
+    ASSIGN_OR_RETURN(std::string plain, OpenRecord(keys_->record_key(), *sealed, nullptr));
+    v1::RecordBody body;
+    if (!body.ParseFromString(plain)) return absl::DataLossError("a record is corrupt");
+    items.emplace_back(body.hlc(), HistoryItemToJson(body, ref.device(), ref.seq()));
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<nlohmann::json> out;
+  for (auto& [hlc, item] : items) out.push_back(std::move(item));
+  return out;
+}
+
+absl::Status Journal::Scan(const ListFilter& filter,
+                           const std::function<bool(const Entry&)>& visit) const {
+  // Collect ids under the lock, then decrypt without holding it.
+  std::vector<std::string> ids;
+  {
+    std::shared_lock lock(index_mu_);
+    auto collect = [&](const IndexedEntry& e) {
+      if (Matches(filter, e)) ids.push_back(e.id);
+      return filter.tags.empty() && filter.limit != 0 ? ids.size() < filter.limit : true;
+    };
+    if (filter.oldest_first) {
+      index_.VisitOldestFirst(collect);
+    } else {
+      index_.VisitNewestFirst(collect);
+    }
+  }
+  size_t emitted = 0;
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(v1::EntryState state, LoadState(id));
+    if (!state.has_create()) continue;
+    Entry entry = StateToEntry(state);
+    if (!HasTags(entry, filter.tags)) continue;
+    if (!visit(entry)) break;
+    if (filter.limit != 0 && ++emitted >= filter.limit) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Entry>> Journal::List(const ListFilter& filter, size_t* total) const {
+  std::vector<Entry> out;
+  if (total != nullptr && filter.tags.empty()) {
+    std::shared_lock lock(index_mu_);
+    size_t n = 0;
+    index_.VisitNewestFirst([&](const IndexedEntry& e) {
+      n += Matches(filter, e) ? 1 : 0;
+      return true;
+    });
+    *total = n;
+  }
+  RETURN_IF_ERROR(Scan(filter, [&](const Entry& e) {
+    out.push_back(e);
+    return true;
+  }));
+  if (total != nullptr && !filter.tags.empty()) *total = out.size();
+  return out;
+}
+
+size_t Journal::live_entries() const {
+  std::shared_lock lock(index_mu_);
+  return index_.live();
+}
+
+size_t Journal::deleted_entries() const {
+  std::shared_lock lock(index_mu_);
+  return index_.size() - index_.live();
+}
+
+absl::StatusOr<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& tags) {
+  std::vector<std::string> out;
+  for (const auto& raw : tags) {
+    std::string t = raw;
+    while (!t.empty() && t.front() == ' ') t.erase(t.begin());
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    if (t.empty() || t.size() > 64 || t.find_first_of(" \t\r\n,") != std::string::npos) {
+      return absl::InvalidArgumentError("tag \"" + raw +
+                                        "\": tags are 1-64 characters without spaces or commas");
+    }
+    out.push_back(t);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace haven

@@ -1,0 +1,151 @@
+// The unlocked journal: turns people's changes into sealed records, keeps
+// the sealed materialised view and the in-memory index in step with the
+// record log, and answers reads. Exists only while the vault is unlocked;
+// destroying it drops every key and every decrypted index.
+//
+// Thread safety: all methods may be called from any thread. Writes
+// serialise on the record log's write mutex; reads take a shared lock.
+#ifndef HAVEN_SERVER_JOURNAL_JOURNAL_H_
+#define HAVEN_SERVER_JOURNAL_JOURNAL_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "haven/v1/record.pb.h"
+#include "server/crypto/vault_keys.h"
+#include "server/journal/entry.h"
+#include "server/journal/entry_index.h"
+#include "server/journal/hlc.h"
+#include "server/plugins/type_registry.h"
+#include "server/store/record_log.h"
+#include "server/store/store.h"
+
+namespace haven {
+
+struct VaultIdentity {
+  std::string vault_id;   // 16 raw bytes
+  std::string device_id;  // 16 raw bytes
+};
+
+struct LogInput {
+  std::string type;
+  std::map<std::string, std::string> field_text;  // `-f name=value`
+  nlohmann::json fields_json;                     // object, or null
+  std::optional<int64_t> at_us;
+  std::vector<std::string> tags;
+  // Import only: keep the original id and times.
+  std::string id;
+  int64_t created_us = 0;
+  int64_t updated_us = 0;
+};
+
+struct EditInput {
+  std::string id;  // full id or unique prefix
+  std::map<std::string, std::string> field_text;
+  nlohmann::json fields_json;
+  std::vector<std::string> unset_fields;
+  std::optional<int64_t> at_us;
+  std::optional<std::vector<std::string>> tags;
+};
+
+struct ListFilter {
+  std::string type;
+  std::optional<int64_t> since_us;
+  std::optional<int64_t> until_us;
+  std::vector<std::string> tags;  // all must be present
+  size_t limit = 0;               // 0: no limit
+  bool include_deleted = false;
+  bool oldest_first = false;
+};
+
+class Journal {
+ public:
+  // Builds the index from the view and applies records that arrived while
+  // the vault was locked. `store`, `log` and `types` must outlive the journal.
+  static absl::StatusOr<std::unique_ptr<Journal>> Open(Store* store, RecordLog* log,
+                                                       const TypeRegistry* types,
+                                                       VaultIdentity identity,
+                                                       std::unique_ptr<VaultKeys> keys);
+
+  absl::StatusOr<Entry> Log(const LogInput& input);
+  absl::StatusOr<Entry> Edit(const EditInput& input);
+  absl::StatusOr<Entry> Remove(std::string_view id);
+  absl::StatusOr<Entry> Restore(std::string_view id);
+
+  absl::StatusOr<Entry> Get(std::string_view id_or_prefix) const;
+  // Every record of the entry as history JSON, oldest first.
+  absl::StatusOr<std::vector<nlohmann::json>> History(std::string_view id_or_prefix) const;
+  // Newest first. `total` (optional) receives the number of matches before the limit.
+  absl::StatusOr<std::vector<Entry>> List(const ListFilter& filter, size_t* total) const;
+  // Streams matching entries (newest first unless filter.oldest_first)
+  // until `visit` returns false.
+  absl::Status Scan(const ListFilter& filter,
+                    const std::function<bool(const Entry&)>& visit) const;
+  // Validates a whole batch of imported entries, then writes the new ones.
+  // Returns {imported, skipped (id already present)}.
+  absl::StatusOr<std::pair<size_t, size_t>> Import(const std::vector<LogInput>& inputs);
+
+  // Folds records that the log has accepted (from sync) into the view.
+  absl::Status CatchUp();
+
+  // Opens every stored record and view row; problems as readable lines.
+  std::vector<std::string> Verify(size_t* records, size_t* entries) const;
+
+  size_t live_entries() const;
+  size_t deleted_entries() const;
+  const VaultKeys& keys() const { return *keys_; }
+  const VaultIdentity& identity() const { return identity_; }
+
+ private:
+  Journal(Store* store, RecordLog* log, const TypeRegistry* types, VaultIdentity identity,
+          std::unique_ptr<VaultKeys> keys);
+
+  absl::Status LoadIndex();
+  absl::StatusOr<v1::EntryState> LoadState(std::string_view entry_id) const;
+  absl::StatusOr<Entry> EntryFromState(const v1::EntryState& state) const;
+  void RefreshDerived(v1::EntryState* state) const;
+  absl::StatusOr<nlohmann::json> BuildFields(const ExerciseType& type, nlohmann::json base,
+                                             const std::map<std::string, std::string>& text,
+                                             const nlohmann::json& json_fields) const;
+
+  // Seals `bodies` as this device's next records, folds them into the view
+  // and writes everything durably in one batch. Caller holds the write mutex.
+  absl::StatusOr<std::vector<v1::EntryState>> AppendLocal(std::vector<v1::RecordBody> bodies);
+  // Applies opened records to view states (loaded or in `pending`), staging
+  // the view rows into `batch`.
+  absl::Status FoldIntoView(const std::vector<IncomingRecord>& records,
+                            rocksdb::WriteBatch* batch,
+                            std::map<std::string, v1::EntryState>* pending);
+  void StageView(rocksdb::WriteBatch* batch, const v1::EntryState& state) const;
+  void IndexState(const v1::EntryState& state);
+  std::map<std::string, uint64_t> SeenVector() const;
+
+  Store* store_;
+  RecordLog* log_;
+  const TypeRegistry* types_;
+  VaultIdentity identity_;
+  std::unique_ptr<VaultKeys> keys_;
+  HybridClock clock_;
+
+  mutable std::shared_mutex index_mu_;
+  EntryIndex index_;
+  // Per device, the highest sequence folded into the view (guarded by the
+  // record log's write mutex).
+  VersionVector applied_;
+};
+
+// Normalises tags: trimmed, unique, sorted; InvalidArgument for an empty or
+// spaced tag.
+absl::StatusOr<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& tags);
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_JOURNAL_JOURNAL_H_

@@ -1,0 +1,195 @@
+// Folding records into the sealed view, catching up after sync, and the
+// consistency check behind `haven doctor`.
+#include <mutex>
+#include <set>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+#include "server/journal/journal.h"
+#include "server/journal/merge.h"
+#include "server/util/status_macros.h"
+
+namespace haven {
+namespace {
+
+constexpr std::string_view kAppliedPrefix = "applied/";
+constexpr std::string_view kViewAd = "haven-view-v1";
+constexpr size_t kCatchUpBatch = 2048;
+
+}  // namespace
+
+void Journal::RefreshDerived(v1::EntryState* state) const {
+  if (!state->has_create()) return;
+  auto type = types_->Find(state->type());
+  if (!type) return;  // keep what the writer's plugin derived
+  Entry entry = StateToEntry(*state);
+  auto derived = types_->Derive(*type, entry.fields);
+  if (!derived.ok()) return;  // merged fields a plugin rejects keep their last derivation
+  state->set_derived_json(derived->dump());
+  state->set_derived_hlc(state->updated_hlc());
+}
+
+absl::Status Journal::FoldIntoView(const std::vector<IncomingRecord>& records,
+                                   rocksdb::WriteBatch* batch,
+                                   std::map<std::string, v1::EntryState>* pending) {
+  std::set<std::string> touched;
+  VersionVector applied;
+  for (const auto& r : records) {
+    ASSIGN_OR_RETURN(std::string plain, OpenRecord(keys_->record_key(), r.sealed, nullptr));
+    v1::RecordBody body;
+    if (!body.ParseFromString(plain) || body.entry_id().empty()) {
+      return absl::DataLossError("record " + HexEncode(r.header.device_id).substr(0, 8) + "/" +
+                                 std::to_string(r.header.seq) + " has an unreadable body");
+    }
+    clock_.Observe(body.hlc());
+    auto it = pending->find(body.entry_id());
+    if (it == pending->end()) {
+      ASSIGN_OR_RETURN(v1::EntryState state, LoadState(body.entry_id()));
+      it = pending->emplace(body.entry_id(), std::move(state)).first;
+    }
+    ApplyRecord(&it->second, body, r.header.device_id, r.header.seq);
+    touched.insert(body.entry_id());
+    applied[r.header.device_id] = std::max(applied[r.header.device_id], r.header.seq);
+  }
+  for (const auto& id : touched) {
+    v1::EntryState& state = pending->at(id);
+    RefreshDerived(&state);
+    StageView(batch, state);
+  }
+  for (const auto& [device, seq] : applied) {
+    std::string key(kAppliedPrefix);
+    key.append(device);
+    batch->Put(store_->handle(Family::kMeta), key, EncodeU64(seq));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Journal::CatchUp() {
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  for (const auto& [device, head] : log_->Heads()) {
+    uint64_t& done = applied_[device];
+    while (done < head) {
+      ASSIGN_OR_RETURN(auto sealed, log_->Read(device, done + 1, kCatchUpBatch, 16 << 20));
+      if (sealed.empty()) break;
+      std::vector<IncomingRecord> records;
+      for (auto& s : sealed) {
+        ASSIGN_OR_RETURN(RecordHeader header, ParseRecordHeader(s));
+        records.push_back({std::move(header), std::move(s)});
+      }
+      rocksdb::WriteBatch batch;
+      std::map<std::string, v1::EntryState> pending;
+      RETURN_IF_ERROR(FoldIntoView(records, &batch, &pending));
+      RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/false));
+      done = records.back().header.seq;
+      std::unique_lock index_lock(index_mu_);
+      for (const auto& [id, state] : pending) IndexState(state);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogInput>& inputs) {
+  // Validate everything first: one bad entry writes nothing.
+  std::vector<v1::RecordBody> bodies;
+  size_t skipped = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const LogInput& in = inputs[i];
+    if (!in.id.empty()) {
+      std::shared_lock lock(index_mu_);
+      if (index_.Resolve(in.id).ok()) {
+        ++skipped;
+        continue;
+      }
+    }
+    auto type = types_->Find(in.type);
+    if (!type) {
+      return absl::InvalidArgumentError("entry " + std::to_string(i + 1) +
+                                        ": unknown exercise type \"" + in.type + "\"");
+    }
+    auto fields = BuildFields(*type, nlohmann::json::object(), in.field_text, in.fields_json);
+    if (!fields.ok()) {
+      return absl::InvalidArgumentError("entry " + std::to_string(i + 1) + ": " +
+                                        std::string(fields.status().message()));
+    }
+    ASSIGN_OR_RETURN(auto tags, NormalizeTags(in.tags));
+    ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, *fields));
+    v1::RecordBody body;
+    body.set_kind(v1::RecordBody::CREATE);
+    body.set_entry_id(in.id.empty() ? NewEntryId() : in.id);
+    body.set_type(type->id);
+    body.set_type_version(type->version);
+    body.set_has_at(true);
+    body.set_at_us(in.at_us.value_or(0));
+    body.set_has_tags(true);
+    for (const auto& t : tags) body.add_tags(t);
+    for (const auto& [name, value] : fields->items()) {
+      (*body.mutable_set_fields())[name] = value.dump();
+    }
+    if (!derived.empty()) body.set_derived_json(derived.dump());
+    body.set_created_us(in.created_us);
+    body.set_updated_us(in.updated_us);
+    bodies.push_back(std::move(body));
+  }
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  constexpr size_t kBatch = 1024;
+  for (size_t start = 0; start < bodies.size(); start += kBatch) {
+    std::vector<v1::RecordBody> chunk(
+        bodies.begin() + start, bodies.begin() + std::min(bodies.size(), start + kBatch));
+    for (auto& b : chunk) b.set_hlc(clock_.Now());
+    RETURN_IF_ERROR(AppendLocal(std::move(chunk)).status());
+  }
+  return std::make_pair(bodies.size(), skipped);
+}
+
+std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {
+  std::vector<std::string> problems;
+  *records = 0;
+  *entries = 0;
+  for (const auto& [device, head] : log_->Heads()) {
+    std::string who = HexEncode(device).substr(0, 8);
+    for (uint64_t seq = 1; seq <= head; ++seq) {
+      auto sealed = log_->Get(device, seq);
+      if (!sealed.ok() || !sealed->has_value()) {
+        problems.push_back("device " + who + ": record " + std::to_string(seq) +
+                           " is missing (gap in the sequence)");
+        continue;
+      }
+      RecordHeader header;
+      auto plain = OpenRecord(keys_->record_key(), **sealed, &header);
+      if (!plain.ok()) {
+        problems.push_back("device " + who + ": record " + std::to_string(seq) +
+                           " does not open: " + std::string(plain.status().message()));
+      } else if (header.seq != seq || header.device_id != device ||
+                 header.vault_id != identity_.vault_id) {
+        problems.push_back("device " + who + ": record " + std::to_string(seq) +
+                           " carries the wrong header");
+      }
+      ++*records;
+    }
+    auto applied = applied_.find(device);
+    if (applied == applied_.end() || applied->second != head) {
+      problems.push_back("device " + who + ": view has not applied every record");
+    }
+  }
+  auto it = store_->NewIterator(Family::kView);
+  size_t indexed_live = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto plain =
+        OpenBlob(keys_->view_key(), std::string_view(it->value().data(), it->value().size()),
+                 kViewAd);
+    v1::EntryState state;
+    if (!plain.ok() || !state.ParseFromString(*plain)) {
+      problems.push_back("a view row does not open");
+      continue;
+    }
+    if (state.has_create() && !IsDeleted(state)) ++indexed_live;
+    ++*entries;
+  }
+  if (indexed_live != live_entries()) {
+    problems.push_back("the view holds " + std::to_string(indexed_live) +
+                       " entries but the index " + std::to_string(live_entries()));
+  }
+  return problems;
+}
+
+}  // namespace haven

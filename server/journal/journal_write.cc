@@ -1,0 +1,196 @@
+// Local changes: each becomes one sealed record of this device.
+#include <mutex>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+#include "server/journal/journal.h"
+#include "server/journal/merge.h"
+#include "server/util/status_macros.h"
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+int64_t WholeSeconds(int64_t us) { return us - ((us % 1000000) + 1000000) % 1000000; }
+
+absl::Status CheckJsonObject(const nlohmann::json& j) {
+  if (!j.is_null() && !j.is_object()) {
+    return absl::InvalidArgumentError("--json: expected a JSON object of field values");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<nlohmann::json> Journal::BuildFields(
+    const ExerciseType& type, nlohmann::json base, const std::map<std::string, std::string>& text,
+    const nlohmann::json& json_fields) const {
+  RETURN_IF_ERROR(CheckJsonObject(json_fields));
+  if (json_fields.is_object()) {
+    for (const auto& [name, value] : json_fields.items()) base[name] = value;
+  }
+  for (const auto& [name, value] : text) {
+    ASSIGN_OR_RETURN(base[name], types_->ParseFieldText(type, name, value));
+  }
+  return types_->Validate(type, base);
+}
+
+std::map<std::string, uint64_t> Journal::SeenVector() const {
+  std::map<std::string, uint64_t> seen;
+  for (const auto& [device, head] : log_->Heads()) seen[HexEncode(device)] = head;
+  return seen;
+}
+
+absl::StatusOr<std::vector<v1::EntryState>> Journal::AppendLocal(
+    std::vector<v1::RecordBody> bodies) {
+  std::vector<IncomingRecord> records;
+  uint64_t seq = log_->Head(identity_.device_id);
+  for (auto& body : bodies) {
+    IncomingRecord r;
+    r.header.vault_id = identity_.vault_id;
+    r.header.device_id = identity_.device_id;
+    r.header.seq = ++seq;
+    r.sealed = SealRecord(keys_->record_key(), r.header, body.SerializeAsString());
+    records.push_back(std::move(r));
+  }
+  rocksdb::WriteBatch batch;
+  log_->Stage(&batch, records);
+  std::map<std::string, v1::EntryState> pending;
+  RETURN_IF_ERROR(FoldIntoView(records, &batch, &pending));
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  log_->Commit(records);
+  applied_[identity_.device_id] = seq;
+  std::vector<v1::EntryState> states;
+  {
+    std::unique_lock lock(index_mu_);
+    for (const auto& body : bodies) {
+      const v1::EntryState& state = pending.at(body.entry_id());
+      IndexState(state);
+      states.push_back(state);
+    }
+  }
+  return states;
+}
+
+absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
+  auto type = types_->Find(input.type);
+  if (!type) {
+    return absl::InvalidArgumentError("unknown exercise type \"" + input.type +
+                                      "\" (see `haven types`)");
+  }
+  ASSIGN_OR_RETURN(nlohmann::json fields,
+                   BuildFields(*type, nlohmann::json::object(), input.field_text,
+                               input.fields_json));
+  ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, fields));
+  ASSIGN_OR_RETURN(std::vector<std::string> tags, NormalizeTags(input.tags));
+
+  v1::RecordBody body;
+  body.set_kind(v1::RecordBody::CREATE);
+  body.set_entry_id(input.id.empty() ? NewEntryId() : input.id);
+  body.set_type(type->id);
+  body.set_type_version(type->version);
+  body.set_has_at(true);
+  body.set_at_us(WholeSeconds(input.at_us.value_or(NowMicros())));
+  body.set_has_tags(true);
+  for (const auto& t : tags) body.add_tags(t);
+  for (const auto& [name, value] : fields.items()) (*body.mutable_set_fields())[name] = value.dump();
+  if (!derived.empty()) body.set_derived_json(derived.dump());
+  body.set_created_us(input.created_us);
+  body.set_updated_us(input.updated_us);
+
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  body.set_hlc(clock_.Now());
+  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  return StateToEntry(states.front());
+}
+
+absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
+  if (input.field_text.empty() && input.unset_fields.empty() && !input.at_us && !input.tags &&
+      (input.fields_json.is_null() || input.fields_json.empty())) {
+    return absl::InvalidArgumentError(
+        "nothing to change: give -f name=value, --unset, --at or --tag");
+  }
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  ASSIGN_OR_RETURN(Entry current, Get(input.id));
+  if (current.deleted) {
+    return absl::FailedPreconditionError("entry " + current.id.substr(0, 8) +
+                                         " is deleted; `haven restore` it first");
+  }
+  auto type = types_->Find(current.type);
+  if (!type) {
+    return absl::InvalidArgumentError("exercise type \"" + current.type +
+                                      "\" is not installed on this device; cannot check edits");
+  }
+  nlohmann::json base = current.fields;
+  for (const auto& name : input.unset_fields) {
+    if (!type->FindField(name)) {
+      return absl::InvalidArgumentError("field \"" + name + "\": not a field of " + type->id);
+    }
+    base.erase(name);
+  }
+  ASSIGN_OR_RETURN(nlohmann::json fields,
+                   BuildFields(*type, base, input.field_text, input.fields_json));
+
+  v1::RecordBody body;
+  body.set_kind(v1::RecordBody::EDIT);
+  body.set_entry_id(current.id);
+  body.set_type_version(type->version);
+  for (const auto& [name, value] : fields.items()) {
+    if (!current.fields.contains(name) || current.fields[name] != value) {
+      (*body.mutable_set_fields())[name] = value.dump();
+    }
+  }
+  for (const auto& [name, value] : current.fields.items()) {
+    if (!fields.contains(name)) body.add_unset_fields(name);
+  }
+  if (input.at_us && WholeSeconds(*input.at_us) != current.at_us) {
+    body.set_has_at(true);
+    body.set_at_us(WholeSeconds(*input.at_us));
+  }
+  if (input.tags) {
+    ASSIGN_OR_RETURN(std::vector<std::string> tags, NormalizeTags(*input.tags));
+    if (tags != current.tags) {
+      body.set_has_tags(true);
+      for (const auto& t : tags) body.add_tags(t);
+    }
+  }
+  if (body.set_fields().empty() && body.unset_fields().empty() && !body.has_at() &&
+      !body.has_tags()) {
+    return current;  // the entry already reads this way
+  }
+  ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, fields));
+  body.set_derived_json(derived.dump());
+  body.set_hlc(clock_.Now());
+  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  return StateToEntry(states.front());
+}
+
+absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  ASSIGN_OR_RETURN(Entry current, Get(id));
+  if (current.deleted) return current;
+  v1::RecordBody body;
+  body.set_kind(v1::RecordBody::DELETE);
+  body.set_entry_id(current.id);
+  auto seen = SeenVector();
+  body.mutable_seen()->insert(seen.begin(), seen.end());
+  body.set_hlc(clock_.Now());
+  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  return StateToEntry(states.front());
+}
+
+absl::StatusOr<Entry> Journal::Restore(std::string_view id) {
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  ASSIGN_OR_RETURN(Entry current, Get(id));
+  if (!current.deleted) return current;
+  v1::RecordBody body;
+  body.set_kind(v1::RecordBody::RESTORE);
+  body.set_entry_id(current.id);
+  auto seen = SeenVector();
+  body.mutable_seen()->insert(seen.begin(), seen.end());
+  body.set_hlc(clock_.Now());
+  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  return StateToEntry(states.front());
+}
+
+}  // namespace haven

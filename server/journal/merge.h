@@ -1,0 +1,32 @@
+// The merge rules of SPEC section 6, as pure functions over one entry's
+// state. The view is a function of the set of records alone, so every
+// device that holds the same records shows the same entry, whatever order
+// they arrived in.
+//   - Fields, time and tags: last writer wins per field, by (hlc, device id).
+//   - Delete / restore: the one with the highest (hlc, device id) decides;
+//     a delete hides the entry only if it had seen every content record
+//     (create or edit) of it, so a concurrent edit keeps the entry.
+#ifndef HAVEN_SERVER_JOURNAL_MERGE_H_
+#define HAVEN_SERVER_JOURNAL_MERGE_H_
+
+#include <string_view>
+
+#include "haven/v1/record.pb.h"
+#include "server/journal/entry.h"
+
+namespace haven {
+
+// Folds one opened record into `state`. Returns false (and changes nothing)
+// when the record was already applied.
+bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_view device,
+                 uint64_t seq);
+
+bool IsDeleted(const v1::EntryState& state);
+
+// The entry as people see it (derived values as recorded in the state).
+// Only meaningful when state.has_create().
+Entry StateToEntry(const v1::EntryState& state);
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_JOURNAL_MERGE_H_

@@ -1,0 +1,183 @@
+// Stats, export and import: the journal service's whole-history calls.
+#include "server/insights/export.h"
+#include "server/insights/import.h"
+#include "server/insights/stats.h"
+#include "server/journal/entry_json.h"
+#include "server/service/journal_service.h"
+#include "server/service/status_map.h"
+#include "server/util/status_macros.h"
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+constexpr size_t kExportChunkBytes = 64 * 1024;
+
+bool IsNumeric(FieldKind kind) {
+  return kind == FieldKind::kInteger || kind == FieldKind::kNumber || kind == FieldKind::kScale;
+}
+
+// Sends text in chunks of about kExportChunkBytes.
+class ChunkSink {
+ public:
+  explicit ChunkSink(grpc::ServerWriter<v1::ExportChunk>* writer) : writer_(writer) {}
+  bool Add(std::string_view text) {
+    buffer_.append(text);
+    return buffer_.size() < kExportChunkBytes || Flush();
+  }
+  bool Flush() {
+    if (buffer_.empty()) return true;
+    v1::ExportChunk chunk;
+    chunk.set_data(std::move(buffer_));
+    buffer_.clear();
+    return writer_->Write(chunk);
+  }
+
+ private:
+  grpc::ServerWriter<v1::ExportChunk>* writer_;
+  std::string buffer_;
+};
+
+}  // namespace
+
+grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
+                                   v1::StatsReply* reply) {
+  auto journal = vault_->journal();
+  if (!journal.ok()) return ToGrpc(journal.status());
+  ListFilter filter;
+  filter.type = req->type();
+  if (req->has_since()) filter.since_us = req->since_us();
+  if (req->has_until()) filter.until_us = req->until_us();
+  filter.oldest_first = true;
+  std::vector<Entry> entries;
+  absl::Status scanned = (*journal)->Scan(filter, [&](const Entry& e) {
+    entries.push_back(e);
+    return true;
+  });
+  if (!scanned.ok()) return ToGrpc(scanned);
+  std::vector<const Entry*> pointers;
+  pointers.reserve(entries.size());
+  for (const auto& e : entries) pointers.push_back(&e);
+
+  StatsOptions options;
+  if (!req->type().empty()) options.type = req->type();
+  options.since_us = filter.since_us;
+  options.until_us = filter.until_us;
+  for (const auto& type : types_->List()) {
+    auto& numeric = options.numeric_fields[type->id];
+    for (const auto& f : type->fields) {
+      if (IsNumeric(f.kind)) numeric.push_back({f.name, f.kind == FieldKind::kScale, f.min, f.max});
+    }
+  }
+  options.summarize = [this](const std::string& type_id, const std::vector<const Entry*>& list) {
+    auto type = types_->Find(type_id);
+    if (!type) return std::vector<std::string>();
+    auto lines = types_->Summarize(*type, list);
+    return lines.ok() ? *lines : std::vector<std::string>();
+  };
+  int64_t now = req->now_us() != 0 ? req->now_us() : NowMicros();
+  reply->set_stats_json(ComputeStats(pointers, options, now).dump());
+  return grpc::Status::OK;
+}
+
+grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportRequest* req,
+                                    grpc::ServerWriter<v1::ExportChunk>* writer) {
+  auto journal = vault_->journal();
+  if (!journal.ok()) return ToGrpc(journal.status());
+  const std::string& format = req->format().empty() ? "json" : req->format();
+  if (format != "json" && format != "jsonl" && format != "csv" && format != "md") {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "--format: export writes json, jsonl, csv or md, not \"" + format + "\"");
+  }
+  ListFilter filter;
+  filter.type = req->type();
+  if (req->has_since()) filter.since_us = req->since_us();
+  filter.oldest_first = true;
+
+  // Columns and titles come from the selected types, in manifest order.
+  std::vector<std::vector<std::string>> field_names, derived_names;
+  std::map<std::string, MarkdownType> md_types;
+  for (const auto& type : types_->List()) {
+    if (!req->type().empty() && type->id != req->type()) continue;
+    std::vector<std::string> names;
+    MarkdownType md{type->title, {}};
+    for (const auto& f : type->fields) {
+      names.push_back(f.name);
+      md.fields.push_back({f.name, f.prompt, f.kind == FieldKind::kText});
+    }
+    field_names.push_back(std::move(names));
+    md_types.emplace(type->id, std::move(md));
+  }
+  if (format == "csv") {
+    // Derived columns are whatever the exported entries carry; one pass to find them.
+    std::set<std::string> derived;
+    auto s = (*journal)->Scan(filter, [&](const Entry& e) {
+      for (const auto& [k, v] : e.derived.items()) derived.insert(k);
+      return true;
+    });
+    if (!s.ok()) return ToGrpc(s);
+    derived_names.push_back({derived.begin(), derived.end()});
+  }
+  CsvWriter csv({UnionFieldNames(field_names), UnionFieldNames(derived_names)});
+  MarkdownWriter md(std::move(md_types));
+
+  ChunkSink sink(writer);
+  bool first = true;
+  if (format == "json") sink.Add("[");
+  if (format == "csv") sink.Add(csv.Header());
+  if (format == "md") sink.Add(md.Header());
+  absl::Status s = (*journal)->Scan(filter, [&](const Entry& e) {
+    if (format == "json") {
+      return sink.Add((first ? "\n" : ",\n") + EntryToExportJson(e).dump()) && (first = false, true);
+    }
+    if (format == "jsonl") return sink.Add(EntryToExportJson(e).dump() + "\n");
+    if (format == "csv") return sink.Add(csv.Row(e));
+    return sink.Add(md.Entry(e));
+  });
+  if (!s.ok()) return ToGrpc(s);
+  if (format == "json") sink.Add(first ? "]\n" : "\n]\n");
+  sink.Flush();
+  return grpc::Status::OK;
+}
+
+grpc::Status JournalService::Import(grpc::ServerContext*,
+                                    grpc::ServerReader<v1::ImportChunk>* reader,
+                                    v1::ImportReply* reply) {
+  auto journal = vault_->journal();
+  if (!journal.ok()) return ToGrpc(journal.status());
+  ImportReader parser;
+  std::vector<LogInput> inputs;
+  auto take = [&]() -> absl::Status {
+    while (auto item = parser.Next()) {
+      auto entry = EntryFromExportJson(item->value);
+      if (!entry.ok()) return ImportError(*item, entry.status());
+      LogInput in;
+      in.id = entry->id.value_or("");
+      in.type = entry->type;
+      in.at_us = entry->at_us;
+      in.tags = entry->tags;
+      in.fields_json = entry->fields;
+      in.created_us = entry->created_us.value_or(0);
+      in.updated_us = entry->updated_us.value_or(0);
+      inputs.push_back(std::move(in));
+    }
+    return absl::OkStatus();
+  };
+  v1::ImportChunk chunk;
+  while (reader->Read(&chunk)) {
+    absl::Status s = parser.Feed(chunk.data());
+    if (s.ok()) s = take();
+    if (!s.ok()) return ToGrpc(s);
+  }
+  absl::Status s = parser.Finish();
+  if (s.ok()) s = take();
+  if (!s.ok()) return ToGrpc(s);
+  auto counts = (*journal)->Import(inputs);
+  if (!counts.ok()) return ToGrpc(counts.status());
+  reply->set_imported(counts->first);
+  reply->set_skipped(counts->second);
+  if (counts->first > 0 && on_write_) on_write_();
+  return grpc::Status::OK;
+}
+
+}  // namespace haven

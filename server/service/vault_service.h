@@ -1,0 +1,38 @@
+// haven.v1.Vault: creating, unlocking and inspecting this device's vault,
+// its remotes and sync.
+#ifndef HAVEN_SERVER_SERVICE_VAULT_SERVICE_H_
+#define HAVEN_SERVER_SERVICE_VAULT_SERVICE_H_
+
+#include <string>
+
+#include "haven/v1/daemon.grpc.pb.h"
+#include "server/store/record_log.h"
+#include "server/vault/vault.h"
+
+namespace haven {
+
+class SyncEngine;
+
+class VaultService final : public v1::Vault::Service {
+ public:
+  // Everything must outlive the service; `sync` may be null (no sync support).
+  VaultService(Vault* vault, RecordLog* log, SyncEngine* sync, std::string home);
+
+  grpc::Status Init(grpc::ServerContext*, const v1::InitRequest*, v1::InitReply*) override;
+  grpc::Status Unlock(grpc::ServerContext*, const v1::UnlockRequest*,
+                      v1::UnlockReply*) override;
+  grpc::Status Lock(grpc::ServerContext*, const v1::LockRequest*, v1::LockReply*) override;
+  grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoReply*) override;
+  grpc::Status Doctor(grpc::ServerContext*, const v1::DoctorRequest*,
+                      v1::DoctorReply*) override;
+
+ private:
+  Vault* vault_;
+  RecordLog* log_;
+  SyncEngine* sync_;
+  std::string home_;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_SERVICE_VAULT_SERVICE_H_

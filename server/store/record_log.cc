@@ -1,0 +1,119 @@
+#include "server/store/record_log.h"
+
+#include <algorithm>
+
+namespace haven {
+namespace {
+constexpr std::string_view kHeadPrefix = "head/";
+}
+
+std::string RecordLog::RecordKey(std::string_view device, uint64_t seq) {
+  std::string key(device);
+  key += EncodeU64(seq);
+  return key;
+}
+
+std::string RecordLog::HeadKey(std::string_view device) {
+  std::string key(kHeadPrefix);
+  key.append(device);
+  return key;
+}
+
+absl::StatusOr<std::unique_ptr<RecordLog>> RecordLog::Open(Store* store) {
+  std::unique_ptr<RecordLog> log(new RecordLog(store));
+  auto it = store->NewIterator(Family::kMeta);
+  for (it->Seek(std::string(kHeadPrefix)); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.substr(0, kHeadPrefix.size()) != kHeadPrefix) break;
+    log->heads_[std::string(key.substr(kHeadPrefix.size()))] =
+        DecodeU64(std::string_view(it->value().data(), it->value().size()));
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return log;
+}
+
+uint64_t RecordLog::Head(std::string_view device) const {
+  std::lock_guard<std::mutex> lock(heads_mu_);
+  auto it = heads_.find(std::string(device));
+  return it == heads_.end() ? 0 : it->second;
+}
+
+VersionVector RecordLog::Heads() const {
+  std::lock_guard<std::mutex> lock(heads_mu_);
+  return heads_;
+}
+
+uint64_t RecordLog::TotalRecords() const {
+  std::lock_guard<std::mutex> lock(heads_mu_);
+  uint64_t total = 0;
+  for (const auto& [device, head] : heads_) total += head;
+  return total;
+}
+
+std::vector<IncomingRecord> RecordLog::Accept(std::vector<IncomingRecord> records) const {
+  std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+    if (a.header.device_id != b.header.device_id) return a.header.device_id < b.header.device_id;
+    return a.header.seq < b.header.seq;
+  });
+  VersionVector next = Heads();
+  std::vector<IncomingRecord> accepted;
+  for (auto& r : records) {
+    uint64_t& head = next[r.header.device_id];
+    if (r.header.seq != head + 1) continue;  // already held, or after a gap
+    head = r.header.seq;
+    accepted.push_back(std::move(r));
+  }
+  return accepted;
+}
+
+void RecordLog::Stage(rocksdb::WriteBatch* batch,
+                      const std::vector<IncomingRecord>& records) const {
+  VersionVector heads;
+  for (const auto& r : records) {
+    batch->Put(store_->handle(Family::kRecords), RecordKey(r.header.device_id, r.header.seq),
+               r.sealed);
+    uint64_t& head = heads[r.header.device_id];
+    head = std::max(head, r.header.seq);
+  }
+  for (const auto& [device, head] : heads) {
+    batch->Put(store_->handle(Family::kMeta), HeadKey(device), EncodeU64(head));
+  }
+}
+
+void RecordLog::Commit(const std::vector<IncomingRecord>& records) {
+  std::lock_guard<std::mutex> lock(heads_mu_);
+  for (const auto& r : records) {
+    uint64_t& head = heads_[r.header.device_id];
+    head = std::max(head, r.header.seq);
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> RecordLog::Read(std::string_view device,
+                                                         uint64_t from_seq, size_t max_records,
+                                                         size_t max_bytes) const {
+  std::vector<std::string> out;
+  uint64_t head = Head(device);
+  if (from_seq == 0) from_seq = 1;
+  auto it = store_->NewIterator(Family::kRecords);
+  size_t bytes = 0;
+  uint64_t expected = from_seq;
+  for (it->Seek(RecordKey(device, from_seq));
+       it->Valid() && out.size() < max_records && bytes < max_bytes && expected <= head;
+       it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.size() != device.size() + 8 || key.substr(0, device.size()) != device) break;
+    if (DecodeU64(key.substr(device.size())) != expected) break;  // a gap: stop short
+    out.emplace_back(it->value().data(), it->value().size());
+    bytes += out.back().size();
+    ++expected;
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return out;
+}
+
+absl::StatusOr<std::optional<std::string>> RecordLog::Get(std::string_view device,
+                                                          uint64_t seq) const {
+  return store_->Get(Family::kRecords, RecordKey(device, seq));
+}
+
+}  // namespace haven

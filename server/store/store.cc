@@ -1,0 +1,111 @@
+#include "server/store/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/table.h>
+
+namespace haven {
+namespace {
+
+const char* const kFamilyNames[] = {"records", "meta", "view"};
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  // Small memtables keep an idle daemon's memory low; the journal writes
+  // little at a time except during import and sync, which batch.
+  cf.write_buffer_size = 8 << 20;
+  cf.max_write_buffer_number = 2;
+  cf.compression = rocksdb::kNoCompression;  // sealed bytes do not compress
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+}  // namespace
+
+absl::Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsNotFound()) return absl::NotFoundError(s.ToString());
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::FailedPreconditionError("store is in use by another process: " + s.ToString());
+  }
+  return absl::InternalError("store: " + s.ToString());
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  auto cache = rocksdb::NewLRUCache(16 << 20);
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_open_files = 256;
+  options.keep_log_file_num = 2;
+  options.max_background_jobs = 2;
+  options.db_write_buffer_size = 32 << 20;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache));
+  for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(cache));
+
+  std::unique_ptr<Store> store(new Store());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, families, &handles, &raw);
+  if (!s.ok()) return FromRocks(s);
+  store->db_.reset(raw);
+  store->handles_ = std::move(handles);
+  return store;
+}
+
+Store::~Store() {
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  if (db_) db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* Store::handle(Family family) const {
+  return handles_[1 + static_cast<size_t>(family)];
+}
+
+absl::Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return FromRocks(db_->Write(wo, batch));
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(family), rocksdb::Slice(key.data(), key.size()),
+               &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s);
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status Store::Put(Family family, std::string_view key, std::string_view value, bool sync) {
+  rocksdb::WriteBatch batch;
+  batch.Put(handle(family), rocksdb::Slice(key.data(), key.size()),
+            rocksdb::Slice(value.data(), value.size()));
+  return Write(&batch, sync);
+}
+
+std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
+  return std::unique_ptr<rocksdb::Iterator>(
+      db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+}
+
+std::string EncodeU64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t DecodeU64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+}  // namespace haven

@@ -1,0 +1,63 @@
+// RocksDB, opened with haven's column families. Holds only sealed bytes and
+// metadata that may be seen on a locked disk (SPEC section 5).
+//
+// Thread safety: all methods may be called concurrently (RocksDB's own
+// guarantees); callers serialise read-modify-write sequences themselves.
+#ifndef HAVEN_SERVER_STORE_STORE_H_
+#define HAVEN_SERVER_STORE_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace haven {
+
+enum class Family {
+  kRecords,  // device id || seq (big-endian) -> sealed record
+  kMeta,     // small named values: vault id, wrapped key, heads, remotes
+  kView,     // keyed hash of entry id -> sealed entry state
+};
+
+class Store {
+ public:
+  // Creates the database when missing.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  rocksdb::ColumnFamilyHandle* handle(Family family) const;
+
+  // `sync` makes the write durable (fsync of the WAL) before returning.
+  absl::Status Write(rocksdb::WriteBatch* batch, bool sync);
+  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const;
+  absl::Status Put(Family family, std::string_view key, std::string_view value, bool sync);
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+
+  rocksdb::DB* db() const { return db_.get(); }
+
+ private:
+  Store() = default;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned, indexed by Family
+};
+
+absl::Status FromRocks(const rocksdb::Status& s);
+
+// Big-endian integers keep RocksDB's byte order equal to numeric order.
+std::string EncodeU64(uint64_t v);
+uint64_t DecodeU64(std::string_view bytes);  // first 8 bytes
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_STORE_STORE_H_

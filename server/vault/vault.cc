@@ -1,0 +1,200 @@
+#include "server/vault/vault.h"
+
+#include <chrono>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+#include "server/crypto/key_wrap.h"
+#include "server/crypto/secret_key.h"
+#include "server/util/status_macros.h"
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+constexpr char kVaultIdKey[] = "vault/id";
+constexpr char kDeviceIdKey[] = "vault/device";
+constexpr char kWrappedKey[] = "vault/wrapped_key";
+constexpr char kSecretKey[] = "vault/secret_key";
+
+}  // namespace
+
+Vault::Vault(Store* store, RecordLog* log, const TypeRegistry* types,
+             int64_t default_lock_after_us)
+    : store_(store), log_(log), types_(types), default_lock_after_us_(default_lock_after_us) {
+  (void)LoadIdentity();
+  idle_thread_ = std::thread([this] { IdleLockLoop(); });
+}
+
+Vault::~Vault() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  idle_thread_.join();
+}
+
+absl::Status Vault::LoadIdentity() {
+  ASSIGN_OR_RETURN(auto vault_id, store_->Get(Family::kMeta, kVaultIdKey));
+  if (!vault_id) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto device_id, store_->Get(Family::kMeta, kDeviceIdKey));
+  ASSIGN_OR_RETURN(auto wrapped, store_->Get(Family::kMeta, kWrappedKey));
+  ASSIGN_OR_RETURN(auto secret, store_->Get(Family::kMeta, kSecretKey));
+  if (!device_id || !wrapped || !secret) {
+    return absl::DataLossError("the vault's metadata is incomplete");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  vault_id_ = *vault_id;
+  device_id_ = *device_id;
+  wrapped_key_ = *wrapped;
+  secret_key_ = *secret;
+  return absl::OkStatus();
+}
+
+bool Vault::exists() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !vault_id_.empty();
+}
+
+std::string Vault::vault_id_hex() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return HexEncode(vault_id_);
+}
+
+std::string Vault::device_id_hex() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return HexEncode(device_id_);
+}
+
+std::string Vault::kdf_name() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto profile = WrappedKeyProfile(wrapped_key_);
+  return profile.ok() ? profile->name : "";
+}
+
+absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_view kdf) {
+  if (exists()) {
+    return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() + ")");
+  }
+  if (passphrase.size() < 8) {
+    return absl::InvalidArgumentError("passphrase: use at least 8 characters");
+  }
+  ASSIGN_OR_RETURN(KdfProfile profile, KdfProfileByName(kdf));
+  std::string vault_id = RandomBytes(kVaultIdBytes);
+  std::string device_id = RandomBytes(kDeviceIdBytes);
+  SecretBytes vault_key = GenerateVaultKey();
+  SecretBytes secret_key = GenerateSecretKey();
+  ASSIGN_OR_RETURN(std::string wrapped,
+                   WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile));
+  rocksdb::WriteBatch batch;
+  auto* meta = store_->handle(Family::kMeta);
+  batch.Put(meta, kVaultIdKey, vault_id);
+  batch.Put(meta, kDeviceIdKey, device_id);
+  batch.Put(meta, kWrappedKey, wrapped);
+  batch.Put(meta, kSecretKey, std::string(secret_key.view()));
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  RETURN_IF_ERROR(LoadIdentity());
+  InitResult result{HexEncode(vault_id), HexEncode(device_id), FormatSecretKey(secret_key)};
+  RETURN_IF_ERROR(OpenJournal(std::move(vault_key), 0));
+  return result;
+}
+
+absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
+  std::string vault_id, wrapped;
+  SecretBytes secret;
+  int failures = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (vault_id_.empty()) {
+      return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
+    }
+    vault_id = vault_id_;
+    wrapped = wrapped_key_;
+    secret = SecretBytes::CopyOf(secret_key_);
+    failures = failed_unlocks_;
+  }
+  auto key = UnwrapVaultKey(wrapped, passphrase, secret, vault_id);
+  if (!key.ok()) {
+    if (key.status().code() == absl::StatusCode::kPermissionDenied) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++failed_unlocks_;
+      }
+      // Each failure in a row costs a little more time (at most 5 s) on top
+      // of Argon2id, so guessing through the socket stays slow.
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 250 * failures)));
+    }
+    return key.status();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failed_unlocks_ = 0;
+  }
+  return OpenJournal(std::move(*key), timeout_us);
+}
+
+absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
+  VaultIdentity identity;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    identity = {vault_id_, device_id_};
+  }
+  auto keys = std::make_unique<VaultKeys>(std::move(vault_key));
+  ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal,
+                   Journal::Open(store_, log_, types_, identity, std::move(keys)));
+  std::lock_guard<std::mutex> lock(mu_);
+  journal_ = std::move(journal);
+  lock_after_us_ = timeout_us > 0 ? timeout_us : default_lock_after_us_;
+  locks_at_us_ = lock_after_us_ > 0 ? NowMicros() + lock_after_us_ : 0;
+  wake_.notify_all();
+  return absl::OkStatus();
+}
+
+void Vault::Lock() {
+  std::shared_ptr<Journal> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    dropped = std::move(journal_);
+    locks_at_us_ = 0;
+  }
+  // Keys are wiped when the last in-flight request lets go of the journal.
+}
+
+absl::StatusOr<std::shared_ptr<Journal>> Vault::journal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!journal_) {
+    if (vault_id_.empty()) {
+      return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
+    }
+    return absl::UnauthenticatedError("vault is locked");
+  }
+  if (lock_after_us_ > 0) locks_at_us_ = NowMicros() + lock_after_us_;
+  return journal_;
+}
+
+bool Vault::unlocked() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return journal_ != nullptr;
+}
+
+int64_t Vault::locks_at_us() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return locks_at_us_;
+}
+
+void Vault::IdleLockLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::seconds(1));
+    if (journal_ && locks_at_us_ != 0 && NowMicros() >= locks_at_us_) {
+      std::shared_ptr<Journal> dropped = std::move(journal_);
+      locks_at_us_ = 0;
+      lock.unlock();
+      dropped.reset();
+      lock.lock();
+    }
+  }
+}
+
+}  // namespace haven

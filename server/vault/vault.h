@@ -1,0 +1,82 @@
+// This device's vault: its identity and wrapped key on disk, and the
+// unlocked journal in memory while the key is cached.
+//
+// Thread safety: all methods may be called from any thread.
+#ifndef HAVEN_SERVER_VAULT_VAULT_H_
+#define HAVEN_SERVER_VAULT_VAULT_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "server/journal/journal.h"
+#include "server/plugins/type_registry.h"
+#include "server/store/record_log.h"
+#include "server/store/store.h"
+
+namespace haven {
+
+struct InitResult {
+  std::string vault_id;    // hex
+  std::string device_id;   // hex
+  std::string secret_key;  // formatted, shown once
+};
+
+class Vault {
+ public:
+  // `store`, `log` and `types` must outlive the vault. `default_lock_after_us`
+  // is the idle time after which the key is forgotten (0: never).
+  Vault(Store* store, RecordLog* log, const TypeRegistry* types, int64_t default_lock_after_us);
+  ~Vault();
+
+  bool exists() const;
+  // Hex ids; empty when there is no vault yet.
+  std::string vault_id_hex() const;
+  std::string device_id_hex() const;
+  std::string kdf_name() const;
+
+  // Creates a vault and leaves it unlocked. AlreadyExists when there is one.
+  absl::StatusOr<InitResult> Init(std::string_view passphrase, std::string_view kdf);
+  // PermissionDenied on a wrong passphrase (after a delay that grows with
+  // repeated failures); FailedPrecondition when there is no vault.
+  absl::Status Unlock(std::string_view passphrase, int64_t timeout_us);
+  void Lock();
+
+  // The unlocked journal, or Unauthenticated("vault is locked"). Each call
+  // counts as activity for the idle lock.
+  absl::StatusOr<std::shared_ptr<Journal>> journal();
+  bool unlocked() const;
+  int64_t locks_at_us() const;
+
+ private:
+  absl::Status LoadIdentity();
+  absl::Status OpenJournal(SecretBytes vault_key, int64_t timeout_us);
+  void IdleLockLoop();
+
+  Store* store_;
+  RecordLog* log_;
+  const TypeRegistry* types_;
+  const int64_t default_lock_after_us_;
+
+  mutable std::mutex mu_;
+  std::string vault_id_;   // raw
+  std::string device_id_;  // raw
+  std::string wrapped_key_;
+  std::string secret_key_;  // raw; see docs/design.md on why it lives on the device
+  std::shared_ptr<Journal> journal_;
+  int64_t lock_after_us_ = 0;
+  int64_t locks_at_us_ = 0;
+  int failed_unlocks_ = 0;
+
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread idle_thread_;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_VAULT_VAULT_H_
