@@ -12,6 +12,7 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kScsSfPrefix = "scs-sf.";
 constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
 
 // Display columns of UTF-8 text (one per code point; haven prints no wide
@@ -50,6 +51,14 @@ std::string Num(const json& v, const char* fmt = "%.1f") {
     std::snprintf(buf, sizeof buf, fmt, d);
   }
   return buf;
+}
+
+// Always `digits` decimals, so a column of means lines up.
+std::string Fixed(const json& v, int digits) {
+  if (!v.is_number()) return "–";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
+  return std::string(buf) == "-0.00" || std::string(buf) == "-0.0" ? std::string(buf + 1) : buf;
 }
 
 std::string Days(const json& v) {
@@ -172,7 +181,7 @@ void RenderScsSf(const json& s, Renderer& r) {
   if (!scs.contains("latest") || !scs["latest"].is_object()) return;
   const json& latest = scs["latest"];
   r.Header("Self-Compassion Scale (short form)");
-  r.Pair("Latest total", Num(latest["total"], "%.2f") + " (" + latest.value("band", "") + "), " +
+  r.Pair("Latest total", Fixed(latest["total"], 2) + " (" + latest.value("band", "") + ") on " +
                              latest.value("at", "").substr(0, 10));
   std::vector<double> totals;
   for (const json& p : scs.value("series", json::array())) totals.push_back(p.value("total", 0.0));
@@ -181,51 +190,72 @@ void RenderScsSf(const json& s, Renderer& r) {
   if (totals.size() > 1) r.Pair("Over time", r.Style("36", Sparkline(totals, 1, 5)));
   const json& subs = latest.value("subscales", json::object());
   if (subs.empty()) return;
-  r.Line(r.Style("2", "  Subscales (less reliable than the total):"));
+  r.Line(r.Style("2", Fit("  Subscales (less reliable than the total):", r.width())));
   for (auto it = subs.begin(); it != subs.end(); ++it) {
     std::string name = it.key();
     std::replace(name.begin(), name.end(), '_', ' ');
-    r.Pair("  " + name, Num(*it, "%.2f"));
+    r.Pair("  " + name, Fixed(*it, 2), 22);
   }
 }
 
-std::string Signed(const json& v, const char* fmt) {
-  std::string s = Num(v, fmt);
+std::string Signed(const json& v, int digits) {
+  std::string s = Fixed(v, digits);
   return v.is_number() && v.get<double>() > 0 ? "+" + s : s;
 }
 
-void RenderFields(const json& s, Renderer& r) {
-  const json& fields = s.value("fields", json::object());
-  if (fields.empty()) return;
-  int name_cols = 10;
-  for (auto it = fields.begin(); it != fields.end(); ++it) {
-    name_cols = std::max(name_cols, Columns(it.key()));
-  }
-  name_cols = std::min(name_cols, r.width() / 3);
-  const int spark_cols = r.width() - 2 - name_cols - 37;
-  r.Header("Fields");
-  r.Line(r.Style(
-      "2", "  " + Pad("", name_cols) + "      n   mean    min    max  per week  weekly means"));
-  for (auto it = fields.begin(); it != fields.end(); ++it) {
-    const json& f = *it;
-    std::vector<std::pair<std::string, double>> means;
-    double lo = 0, hi = 0;
-    for (const json& w : f.value("weekly", json::array())) {
-      const double m = w.value("mean", 0.0);
-      lo = means.empty() ? m : std::min(lo, m);
-      hi = means.empty() ? m : std::max(hi, m);
-      means.emplace_back(w.value("week", ""), m);
-    }
-    if (f.value("range_min", json()).is_number() && f.value("range_max", json()).is_number()) {
-      lo = f["range_min"].get<double>(), hi = f["range_max"].get<double>();
-    }
-    char buf[96];
+// The numbers of one field row; narrow terminals drop min and max.
+std::string FieldNumbers(const json& f, bool compact) {
+  char buf[96];
+  const std::string slope = Signed(f.value("slope_per_week", json()), 2);
+  if (compact) {
+    std::snprintf(buf, sizeof buf, " %5s %6s %9s  ", Num(f["n"]).c_str(),
+                  Fixed(f["mean"], 1).c_str(), slope.c_str());
+  } else {
     std::snprintf(buf, sizeof buf, " %6s %6s %6s %6s %9s  ", Num(f["n"]).c_str(),
-                  Num(f["mean"]).c_str(), Num(f["min"]).c_str(), Num(f["max"]).c_str(),
-                  Signed(f.value("slope_per_week", json()), "%.2f").c_str());
-    const WeekAxis axis = LastWeeks(means, spark_cols);
-    std::string spark = spark_cols > 0 ? r.Style("36", AxisSparkline(axis, lo, hi, " ")) : "";
-    r.Line("  " + Pad(it.key(), name_cols) + buf + spark);
+                  Fixed(f["mean"], 1).c_str(), Num(f["min"]).c_str(), Num(f["max"]).c_str(),
+                  slope.c_str());
+  }
+  return buf;
+}
+
+// Weekly means on the field's own scale when it has one, else their range.
+std::string FieldSparkline(const json& f, int cols) {
+  std::vector<std::pair<std::string, double>> means;
+  double lo = 0, hi = 0;
+  for (const json& w : f.value("weekly", json::array())) {
+    const double m = w.value("mean", 0.0);
+    lo = means.empty() ? m : std::min(lo, m);
+    hi = means.empty() ? m : std::max(hi, m);
+    means.emplace_back(w.value("week", ""), m);
+  }
+  if (f.value("range_min", json()).is_number() && f.value("range_max", json()).is_number()) {
+    lo = f["range_min"].get<double>(), hi = f["range_max"].get<double>();
+  }
+  return cols > 0 ? AxisSparkline(LastWeeks(means, cols), lo, hi, " ") : "";
+}
+
+void RenderFields(const json& s, Renderer& r) {
+  const json all = s.value("fields", json::object());
+  json fields = json::object();
+  int longest = 10;
+  for (auto it = all.begin(); it != all.end(); ++it) {
+    // The questionnaire's single items are shown through its total above.
+    if (it.key().rfind(kScsSfPrefix, 0) == 0) continue;
+    fields[it.key()] = *it;
+    longest = std::max(longest, Columns(it.key()));
+  }
+  if (fields.empty()) return;
+  const bool compact = r.width() < 76;
+  const int numbers = compact ? 25 : 40;
+  const int name_cols = std::max(8, std::min(longest, r.width() - 2 - numbers - 8));
+  const int spark_cols = r.width() - 2 - name_cols - numbers;
+  r.Header("Fields");
+  const std::string head = compact ? "     n   mean  per week  weekly"
+                                   : "      n   mean    min    max  per week  weekly means";
+  r.Line(r.Style("2", Fit("  " + Pad("", name_cols) + head, r.width())));
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    r.Line("  " + Pad(it.key(), name_cols) + FieldNumbers(*it, compact) +
+           r.Style("36", FieldSparkline(*it, spark_cols)));
   }
 }
 
@@ -233,11 +263,16 @@ void RenderDeltas(const json& s, Renderer& r) {
   const json& deltas = s.value("deltas", json::object());
   if (deltas.empty()) return;
   r.Header("Before and after (mean change)");
+  int name_cols = 18;
+  for (auto it = deltas.begin(); it != deltas.end(); ++it) {
+    name_cols = std::max(name_cols, Columns(it.key()));
+  }
+  name_cols = std::min(name_cols, r.width() / 2);
   for (auto it = deltas.begin(); it != deltas.end(); ++it) {
     r.Pair(it.key(),
-           Signed((*it)["mean"], "%.2f") + " over " + Num((*it)["n"]) +
+           Signed((*it)["mean"], 2) + " over " + Num((*it)["n"]) +
                ((*it)["n"] == 1 ? " entry" : " entries"),
-           std::min(30, r.width() / 2));
+           name_cols);
   }
 }
 

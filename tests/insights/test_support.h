@@ -1,0 +1,71 @@
+// Helpers shared by the insights tests: a fixed time zone and entry builders.
+#ifndef HAVEN_TESTS_INSIGHTS_TEST_SUPPORT_H_
+#define HAVEN_TESTS_INSIGHTS_TEST_SUPPORT_H_
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/journal/entry.h"
+#include "server/util/time.h"
+
+namespace haven::testing {
+
+// Runs each test in Europe/Berlin and restores TZ afterwards.
+class LocalTimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const char* tz = getenv("TZ")) old_tz_ = tz;
+    UseZone("Europe/Berlin");
+  }
+  void TearDown() override {
+    if (old_tz_) {
+      setenv("TZ", old_tz_->c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+    tzset();
+  }
+  static void UseZone(const char* zone) {
+    setenv("TZ", zone, 1);
+    tzset();
+  }
+  static int64_t T(const std::string& text) {
+    auto t = ParseTimeInput(text, 0);
+    EXPECT_TRUE(t.ok()) << text;
+    return t.ok() ? *t : 0;
+  }
+
+  // Entries live in a deque so the pointers handed out stay valid.
+  Entry& Add(const std::string& type, const std::string& at, nlohmann::json fields = {},
+             nlohmann::json derived = nlohmann::json::object()) {
+    Entry& e = entries_.emplace_back();
+    e.id = std::string(24 - std::to_string(entries_.size()).size(), '0') +
+           std::to_string(entries_.size());
+    e.type = type;
+    e.at_us = e.created_us = e.updated_us = T(at);
+    e.fields = fields.is_null() ? nlohmann::json::object() : fields;
+    e.derived = derived;
+    return e;
+  }
+  std::vector<const Entry*> All() const {
+    std::vector<const Entry*> out;
+    for (const Entry& e : entries_) out.push_back(&e);
+    return out;
+  }
+
+  std::deque<Entry> entries_;
+
+ private:
+  std::optional<std::string> old_tz_;
+};
+
+}  // namespace haven::testing
+
+#endif  // HAVEN_TESTS_INSIGHTS_TEST_SUPPORT_H_
