@@ -6,9 +6,8 @@
 # missing symbol fails the build instead of the load.
 include_guard(GLOBAL)
 
-set(_HAVEN_PLUGIN_MAP "${CMAKE_CURRENT_LIST_DIR}/haven_plugin.map")
-
 function(haven_add_plugin target)
+  set(_HAVEN_PLUGIN_MAP "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/haven_plugin.map")
   cmake_parse_arguments(P "" "OUTPUT_NAME" "SOURCES" ${ARGN})
   if(NOT P_SOURCES)
     message(FATAL_ERROR "haven_add_plugin(${target}): SOURCES is required")
