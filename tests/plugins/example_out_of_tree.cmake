@@ -65,3 +65,12 @@ foreach(expected "type walk v1" "type scs-sf" "\"calm_change\":4" "summary ")
     message(FATAL_ERROR "expected \"${expected}\" in:\n${run_output}")
   endif()
 endforeach()
+
+# The plugin's own validate refuses implausible steps, with its message.
+execute_process(COMMAND "${HAVEN_PLUGIN_CHECK}" --expect walk
+    --fields "{\"minutes\":10,\"steps\":9000,\"calm_before\":3,\"calm_after\":7}" "${plugin_dir}"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+string(FIND "${out}" "invalid: field \"steps\": 9000 steps in 10 minutes" at)
+if(rc EQUAL 0 OR at EQUAL -1)
+  message(FATAL_ERROR "the example's validate did not refuse implausible steps:\n${out}")
+endif()
