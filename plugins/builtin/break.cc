@@ -69,11 +69,12 @@ int Summarize(const haven_call* call) {
     double mean = sum / static_cast<double>(n);
     std::string over = " over " + Count(n, "break", "breaks");
     if (mean <= -0.05) {
-      haven_sdk::AddLine(call, "Self-compassion breaks eased distress by " + Points(-mean) +
-                                   " on average" + over);
+      haven_sdk::AddLine(
+          call, "Self-compassion breaks eased distress by " + Points(-mean) + " on average" + over);
     } else if (mean >= 0.05) {
       haven_sdk::AddLine(call, "Distress was " + Points(mean) + " higher after breaks on average" +
-                                   over + "; some moments stay hard, and pausing for them still counts");
+                                   over +
+                                   "; some moments stay hard, and pausing for them still counts");
     } else {
       haven_sdk::AddLine(call, "Distress stayed about the same on average" + over +
                                    "; pausing with kindness still counts");

@@ -67,8 +67,8 @@ struct Subscale {
   int a, b;  // 1-based item numbers
 };
 constexpr Subscale kSubscales[] = {
-    {"self_kindness", 2, 6},  {"self_judgment", 11, 12},      {"common_humanity", 5, 10},
-    {"isolation", 4, 8},      {"mindfulness", 3, 7},          {"over_identification", 1, 9},
+    {"self_kindness", 2, 6}, {"self_judgment", 11, 12}, {"common_humanity", 5, 10},
+    {"isolation", 4, 8},     {"mindfulness", 3, 7},     {"over_identification", 1, 9},
 };
 constexpr bool kReversed[13] = {false, true, false, false, true, false, false,
                                 false, true, true,  false, true, true};
@@ -101,7 +101,8 @@ int Derive(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
     std::optional<Answers> q = Read(call, 0);
     if (!q) return haven_sdk::Error(call, "scs-sf needs all twelve answers, q1 to q12");
-    for (const Subscale& s : kSubscales) haven_sdk::SetNumber(call, s.name, ((*q)[s.a] + (*q)[s.b]) / 2);
+    for (const Subscale& s : kSubscales)
+      haven_sdk::SetNumber(call, s.name, ((*q)[s.a] + (*q)[s.b]) / 2);
     double total = Total(*q);
     haven_sdk::SetNumber(call, "total", total);
     haven_sdk::SetString(call, "band", Band(total));
@@ -123,8 +124,8 @@ int Summarize(const haven_call* call) {
       ++n;
     }
     if (n == 0) return HAVEN_OK;
-    std::string line = "Self-compassion total: " + TwoDecimals(*latest) + " (" + Band(*latest) +
-                       ")";
+    std::string line =
+        "Self-compassion total: " + TwoDecimals(*latest) + " (" + Band(*latest) + ")";
     if (n == 1) {
       line += " from your first questionnaire";
     } else {

@@ -60,11 +60,12 @@ int Summarize(const haven_call* call) {
     double mean = sum / static_cast<double>(n);
     std::string over = " over " + Count(n, "reframe", "reframes");
     if (mean <= -0.05) {
-      haven_sdk::AddLine(call, "Belief in the critic's words fell by " + Points(-mean) +
-                                   " on average" + over);
+      haven_sdk::AddLine(
+          call, "Belief in the critic's words fell by " + Points(-mean) + " on average" + over);
     } else if (mean >= 0.05) {
       haven_sdk::AddLine(call, "Belief in the critic's words rose by " + Points(mean) +
-                                   " on average" + over + "; noticing the critic is already a step");
+                                   " on average" + over +
+                                   "; noticing the critic is already a step");
     } else {
       haven_sdk::AddLine(call, "Belief in the critic's words stayed about the same" + over +
                                    "; noticing the critic is already a step");

@@ -11,21 +11,27 @@
 static const char kManifest[] =
     "{\"haven_plugin\": 1, \"types\": [{"
     "  \"id\": \"walk\", \"version\": 1, \"title\": \"Mindful walk\","
-    "  \"description\": \"A walk taken slowly and with attention: how long, and how calm you felt.\","
+    "  \"description\": \"A walk taken slowly and with attention: how long, and how calm you "
+    "felt.\","
     "  \"fields\": ["
-    "    {\"name\": \"minutes\", \"type\": \"integer\", \"required\": true, \"min\": 1, \"max\": 600,"
+    "    {\"name\": \"minutes\", \"type\": \"integer\", \"required\": true, \"min\": 1, \"max\": "
+    "600,"
     "     \"prompt\": \"How many minutes did you walk?\","
     "     \"help\": \"Any walk counts, even around the block.\"},"
     "    {\"name\": \"steps\", \"type\": \"integer\", \"min\": 0,"
-    "     \"prompt\": \"How many steps, if you know?\", \"help\": \"Leave it out if you did not count.\"},"
-    "    {\"name\": \"calm_before\", \"type\": \"scale\", \"min\": 0, \"max\": 10, \"required\": true,"
+    "     \"prompt\": \"How many steps, if you know?\", \"help\": \"Leave it out if you did not "
+    "count.\"},"
+    "    {\"name\": \"calm_before\", \"type\": \"scale\", \"min\": 0, \"max\": 10, \"required\": "
+    "true,"
     "     \"prompt\": \"How calm did you feel before? (0 = not at all, 10 = very)\","
     "     \"help\": \"Your first guess is fine.\"},"
-    "    {\"name\": \"calm_after\", \"type\": \"scale\", \"min\": 0, \"max\": 10, \"required\": true,"
+    "    {\"name\": \"calm_after\", \"type\": \"scale\", \"min\": 0, \"max\": 10, \"required\": "
+    "true,"
     "     \"prompt\": \"How calm do you feel now? (0 = not at all, 10 = very)\","
     "     \"help\": \"However it went, you took the time.\"},"
     "    {\"name\": \"noticed\", \"type\": \"text\","
-    "     \"prompt\": \"What did you notice along the way?\", \"help\": \"Sounds, colours, your breath.\"}"
+    "     \"prompt\": \"What did you notice along the way?\", \"help\": \"Sounds, colours, your "
+    "breath.\"}"
     "  ]"
     "}]}";
 
@@ -83,8 +89,9 @@ static int summarize(const haven_call* call) {
   }
   if (walks == 0) return HAVEN_OK;
   char line[200];
-  snprintf(line, sizeof(line), "%zu mindful walk%s, %.0f minutes in all; calm changed by %+.1f on average",
-           walks, walks == 1 ? "" : "s", total_minutes, change_sum / (double)walks);
+  snprintf(line, sizeof(line),
+           "%zu mindful walk%s, %.0f minutes in all; calm changed by %+.1f on average", walks,
+           walks == 1 ? "" : "s", total_minutes, change_sum / (double)walks);
   call->host->add_line(call, haven_cstr(line));
   return HAVEN_OK;
 }

@@ -74,15 +74,16 @@ std::string BoundsText(const FieldSpec& s) {
     }
     return absl::StrCat("from ", FormatBound(*s.min), " to ", FormatBound(*s.max));
   }
-  if (s.min) return absl::StrCat(s.exclusive_min ? "greater than " : "at least ", FormatBound(*s.min));
+  if (s.min)
+    return absl::StrCat(s.exclusive_min ? "greater than " : "at least ", FormatBound(*s.min));
   if (s.max) return absl::StrCat("at most ", FormatBound(*s.max));
   return "";
 }
 
 absl::Status Fail(const FieldSpec& spec, std::string_view message, std::string_view got = "") {
-  return absl::InvalidArgumentError(absl::StrCat("field \"", spec.name, "\": ",
-                                                 std::string(message), got.empty() ? "" : ", got ",
-                                                 std::string(got)));
+  return absl::InvalidArgumentError(absl::StrCat("field \"", spec.name,
+                                                 "\": ", std::string(message),
+                                                 got.empty() ? "" : ", got ", std::string(got)));
 }
 
 absl::Status FailRule(const FieldSpec& spec, std::string_view got) {
@@ -174,8 +175,10 @@ absl::StatusOr<json> Check(const FieldSpec& spec, const json& value, int64_t now
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -195,8 +198,8 @@ bool ParseInt(std::string_view text, int64_t* out) {
 bool ParseDouble(std::string_view text, double* out) {
   if (!text.empty() && text[0] == '+') text.remove_prefix(1);
   if (text.empty()) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out,
-                                   std::chars_format::general);
+  auto [ptr, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), *out, std::chars_format::general);
   return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
 }
 
@@ -239,9 +242,7 @@ std::optional<json> TextToJson(const FieldSpec& spec, std::string_view raw) {
 
 }  // namespace
 
-std::string_view FieldKindName(FieldKind kind) {
-  return kKindNames[static_cast<size_t>(kind)];
-}
+std::string_view FieldKindName(FieldKind kind) { return kKindNames[static_cast<size_t>(kind)]; }
 
 bool FieldKindFromName(std::string_view name, FieldKind* kind) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {

@@ -7,10 +7,9 @@
 #ifndef HAVEN_SERVER_PLUGINS_FIELD_CHECK_H_
 #define HAVEN_SERVER_PLUGINS_FIELD_CHECK_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "server/plugins/type_registry.h"

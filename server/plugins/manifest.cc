@@ -295,9 +295,9 @@ json ToManifestJson(const ExerciseType& type) {
     if (f.max_length) j["max_length"] = *f.max_length;
     fields.push_back(std::move(j));
   }
-  return json{{"id", type.id},         {"version", type.version},
-              {"title", type.title},   {"description", type.description},
-              {"fields", fields},      {"source", type.source},
+  return json{{"id", type.id},        {"version", type.version},
+              {"title", type.title},  {"description", type.description},
+              {"fields", fields},     {"source", type.source},
               {"native", type.native}};
 }
 

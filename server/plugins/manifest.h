@@ -9,11 +9,10 @@
 #ifndef HAVEN_SERVER_PLUGINS_MANIFEST_H_
 #define HAVEN_SERVER_PLUGINS_MANIFEST_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "server/plugins/type_registry.h"

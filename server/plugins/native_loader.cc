@@ -24,9 +24,9 @@ absl::Status CheckAbi(const haven_plugin_abi_info& abi) {
   if (abi.magic != HAVEN_PLUGIN_MAGIC) {
     return Problem("not a haven plugin: haven_plugin_abi has the wrong magic number");
   }
-  std::string versions = absl::StrCat("plugin ABI ", abi.abi_major, ".", abi.abi_minor,
-                                      ", this haven speaks ", HAVEN_PLUGIN_ABI_MAJOR, ".",
-                                      HAVEN_PLUGIN_ABI_MINOR);
+  std::string versions =
+      absl::StrCat("plugin ABI ", abi.abi_major, ".", abi.abi_minor, ", this haven speaks ",
+                   HAVEN_PLUGIN_ABI_MAJOR, ".", HAVEN_PLUGIN_ABI_MINOR);
   if (abi.abi_major != HAVEN_PLUGIN_ABI_MAJOR) {
     return Problem(absl::StrCat("incompatible plugin ABI version (", versions, ")"));
   }

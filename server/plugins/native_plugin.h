@@ -11,10 +11,9 @@
 #define HAVEN_SERVER_PLUGINS_NATIVE_PLUGIN_H_
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,7 +32,7 @@ struct NativeBinding {
 
 struct NativePlugin {
   std::string path;
-  std::vector<ExerciseType> types;  // native = true, source = path
+  std::vector<ExerciseType> types;                             // native = true, source = path
   std::vector<std::shared_ptr<const NativeBinding>> bindings;  // one per type, same order
 };
 

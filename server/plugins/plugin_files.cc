@@ -42,8 +42,7 @@ absl::StatusOr<std::string> ReadManifestFile(const std::string& path) {
   if (in.bad()) return absl::FailedPreconditionError("could not read the file");
   text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > kMaxManifestBytes) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("larger than ", kMaxManifestBytes, " bytes"));
+    return absl::FailedPreconditionError(absl::StrCat("larger than ", kMaxManifestBytes, " bytes"));
   }
   return text;
 }

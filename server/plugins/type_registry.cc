@@ -91,8 +91,7 @@ class TypeRegistryImpl final : public TypeRegistry {
         if (!spec.default_value.is_null()) {
           out[spec.name] = spec.default_value;
         } else if (spec.required) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("field \"", spec.name, "\": is required"));
+          return absl::InvalidArgumentError(absl::StrCat("field \"", spec.name, "\": is required"));
         }
         continue;
       }
@@ -107,8 +106,8 @@ class TypeRegistryImpl final : public TypeRegistry {
     std::vector<std::string> missing;
     for (const FieldSpec& spec : type.fields) {
       if (!spec.required || !spec.default_value.is_null()) continue;
-      bool present = fields.is_object() && fields.contains(spec.name) &&
-                     !fields.at(spec.name).is_null();
+      bool present =
+          fields.is_object() && fields.contains(spec.name) && !fields.at(spec.name).is_null();
       if (!present) missing.push_back(spec.name);
     }
     return missing;
@@ -156,9 +155,9 @@ class TypeRegistryImpl final : public TypeRegistry {
   static absl::Status UnknownField(const ExerciseType& type, std::string_view name) {
     std::vector<std::string> names;
     for (const FieldSpec& f : type.fields) names.push_back(f.name);
-    return absl::InvalidArgumentError(absl::StrCat("unknown field \"", std::string(name), "\" for type \"",
-                                                   type.id, "\" (its fields: ",
-                                                   absl::StrJoin(names, ", "), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown field \"", std::string(name), "\" for type \"", type.id,
+                     "\" (its fields: ", absl::StrJoin(names, ", "), ")"));
   }
 
   std::shared_ptr<const Snapshot> Current() const {
@@ -221,9 +220,9 @@ class TypeRegistryImpl final : public TypeRegistry {
     for (const ExerciseType& type : types) {
       auto it = out->types.find(type.id);
       if (it != out->types.end()) {
-        out->problems.push_back({source, absl::StrCat("type \"", type.id,
-                                                      "\" is already defined by ",
-                                                      it->second->source)});
+        out->problems.push_back(
+            {source,
+             absl::StrCat("type \"", type.id, "\" is already defined by ", it->second->source)});
         return;
       }
     }
@@ -245,10 +244,10 @@ class TypeRegistryImpl final : public TypeRegistry {
   const RegistryOptions options_;
   std::mutex reload_mu_;  // one scan at a time
   mutable std::mutex mu_;
-  Snapshot local_;                                    // guarded by mu_
-  std::map<std::string, ExerciseType> vault_types_;   // guarded by mu_
-  std::map<std::string, NativePlugin> natives_;       // by path; guarded by mu_
-  std::shared_ptr<const Snapshot> snapshot_;          // guarded by mu_
+  Snapshot local_;                                   // guarded by mu_
+  std::map<std::string, ExerciseType> vault_types_;  // guarded by mu_
+  std::map<std::string, NativePlugin> natives_;      // by path; guarded by mu_
+  std::shared_ptr<const Snapshot> snapshot_;         // guarded by mu_
 };
 
 }  // namespace

@@ -17,8 +17,8 @@ using testing::Message;
 class BuiltinTypesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    registry_ = TypeRegistry::Create({{HAVEN_BUILTIN_NATIVE_DIR}, {HAVEN_BUILTIN_MANIFEST_DIR}})
-                    .release();
+    registry_ =
+        TypeRegistry::Create({{HAVEN_BUILTIN_NATIVE_DIR}, {HAVEN_BUILTIN_MANIFEST_DIR}}).release();
   }
   const ExerciseType& Type(const std::string& id) {
     auto t = registry_->Find(id);
@@ -59,8 +59,8 @@ std::vector<std::string> Shape(const ExerciseType& t) {
 }
 
 TEST_F(BuiltinTypesTest, AllLoadWithoutProblems) {
-  EXPECT_TRUE(registry_->Problems().empty()) << registry_->Problems()[0].source << ": "
-                                             << registry_->Problems()[0].reason;
+  EXPECT_TRUE(registry_->Problems().empty())
+      << registry_->Problems()[0].source << ": " << registry_->Problems()[0].reason;
   std::vector<std::string> ids;
   for (const auto& t : registry_->List()) ids.push_back(t->id);
   EXPECT_THAT(ids, ElementsAre("break", "checkin", "friend", "letter", "mindfulness", "reflection",
@@ -77,32 +77,32 @@ TEST_F(BuiltinTypesTest, AllLoadWithoutProblems) {
 }
 
 TEST_F(BuiltinTypesTest, FieldsMatchTheSpec) {
-  EXPECT_THAT(Shape(Type("mindfulness")),
-              ElementsAre("minutes number required (0..1440]",
-                          "practice enum breathing|body-scan|loving-kindness|movement|"
-                          "open-awareness|other =\"breathing\"",
-                          "noticed text", "judgment_before scale [0..10]",
-                          "judgment_after scale [0..10]"));
+  EXPECT_THAT(
+      Shape(Type("mindfulness")),
+      ElementsAre("minutes number required (0..1440]",
+                  "practice enum breathing|body-scan|loving-kindness|movement|"
+                  "open-awareness|other =\"breathing\"",
+                  "noticed text", "judgment_before scale [0..10]", "judgment_after scale [0..10]"));
   EXPECT_THAT(Shape(Type("break")),
               ElementsAre("situation text required", "felt_in_body string", "mindfulness string",
                           "common_humanity string", "kindness string",
                           "touch enum none|hand-on-heart|hug|other",
                           "distress_before scale required [0..10]",
                           "distress_after scale required [0..10]"));
-  EXPECT_THAT(Shape(Type("letter")),
-              ElementsAre("issue string required", "emotions string", "letter text required",
-                          "perspective enum friend|future-self|compassionate-other",
-                          "reflection text"));
+  EXPECT_THAT(
+      Shape(Type("letter")),
+      ElementsAre("issue string required", "emotions string", "letter text required",
+                  "perspective enum friend|future-self|compassionate-other", "reflection text"));
   EXPECT_THAT(Shape(Type("friend")), ElementsAre("friend_response text", "self_response text",
                                                  "why_different text", "what_might_change text"));
   EXPECT_THAT(Shape(Type("self-talk")),
               ElementsAre("situation string", "critical_thought text required",
                           "belief_before scale required [0..100]", "reframe text required",
                           "belief_after scale required [0..100]"));
-  EXPECT_THAT(Shape(Type("reflection")),
-              ElementsAre("relationship string required", "pattern text required",
-                          "felt enum secure|anxious|avoidant|mixed|unsure", "need text",
-                          "next_step text"));
+  EXPECT_THAT(
+      Shape(Type("reflection")),
+      ElementsAre("relationship string required", "pattern text required",
+                  "felt enum secure|anxious|avoidant|mixed|unsure", "need text", "next_step text"));
   EXPECT_THAT(Shape(Type("support")),
               ElementsAre("reached_out_to string required",
                           "channel enum in-person|call|message|professional|group|other",
@@ -112,7 +112,8 @@ TEST_F(BuiltinTypesTest, FieldsMatchTheSpec) {
                           "connection scale [0..10]", "satisfaction scale [0..10]", "note text"));
   std::vector<std::string> scs = Shape(Type("scs-sf"));
   ASSERT_EQ(scs.size(), 12u);
-  for (int i = 0; i < 12; ++i) EXPECT_EQ(scs[i], "q" + std::to_string(i + 1) + " scale required [1..5]");
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(scs[i], "q" + std::to_string(i + 1) + " scale required [1..5]");
 }
 
 TEST_F(BuiltinTypesTest, MindfulnessMinutesMustBePositive) {
@@ -126,7 +127,8 @@ TEST_F(BuiltinTypesTest, MindfulnessMinutesMustBePositive) {
 }
 
 TEST_F(BuiltinTypesTest, BreakDerivesDistressChange) {
-  json d = Derive("break", {{"situation", "hard call"}, {"distress_before", 7}, {"distress_after", 4}});
+  json d =
+      Derive("break", {{"situation", "hard call"}, {"distress_before", 7}, {"distress_after", 4}});
   EXPECT_EQ(d, (json{{"distress_change", -3}}));
   EXPECT_EQ(Derive("break", {{"situation", "s"}, {"distress_before", 2}, {"distress_after", 5}}),
             (json{{"distress_change", 3}}));

@@ -93,7 +93,8 @@ TEST(FieldCheckTest, Scale) {
 
 TEST(FieldCheckTest, Boolean) {
   FieldSpec s = Spec(FieldKind::kBoolean);
-  for (const char* yes : {"true", "yes", "1", "on", "YES", "True"}) EXPECT_EQ(ParseOk(s, yes), json(true));
+  for (const char* yes : {"true", "yes", "1", "on", "YES", "True"})
+    EXPECT_EQ(ParseOk(s, yes), json(true));
   for (const char* no : {"false", "no", "0", "off", "Off"}) EXPECT_EQ(ParseOk(s, no), json(false));
   EXPECT_THAT(ParseError(s, "maybe"), HasSubstr("yes or no"));
   EXPECT_FALSE(CheckFieldValue(s, json(1), kNow).ok());
@@ -155,8 +156,8 @@ TEST(FieldCheckTest, LongBadValuesAreCutShort) {
 TEST(FieldCheckTest, Utf8Validator) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x9d\xa4 \xf0\x9f\x8c\xb1"));
-  EXPECT_FALSE(IsValidUtf8("\xc3"));          // truncated
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
 }
 

@@ -44,8 +44,8 @@ TEST(NativeAbiTest, VersionAndEntryPointChecks) {
 TEST(NativeAbiTest, BadPluginsAreReportedAndSkipped) {
   ScratchDir tmp;
   std::string dir = tmp.Sub("p");
-  for (const char* name : {"wrong_major", "newer_minor", "no_init", "bad_schema", "probe_ok",
-                           "dup_checkin"}) {
+  for (const char* name :
+       {"wrong_major", "newer_minor", "no_init", "bad_schema", "probe_ok", "dup_checkin"}) {
     LinkTestPlugin(name, dir);
   }
   WriteFile(dir + "/garbage.so", "this is not an ELF file");

@@ -1,11 +1,10 @@
 // TypeRegistry: directory scanning, problems, precedence, entry validation.
-#include "server/plugins/type_registry.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "plugin_test_util.h"
 #include "server/plugins/plugin_dirs.h"
+#include "server/plugins/type_registry.h"
 
 namespace haven {
 namespace {
@@ -51,8 +50,9 @@ TEST_F(RegistryValidateTest, NormalisesAndFillsDefaults) {
   auto out = registry_->Validate(
       *type_, json{{"minutes", 12.5}, {"calm", 7.0}, {"when", "2026-11-20T08:30:00+01:00"}});
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(*out, (json{{"minutes", 12.5}, {"place", "park"}, {"calm", 7},
-                        {"when", "2026-11-20T07:30:00Z"}}));
+  EXPECT_EQ(
+      *out,
+      (json{{"minutes", 12.5}, {"place", "park"}, {"calm", 7}, {"when", "2026-11-20T07:30:00Z"}}));
   EXPECT_TRUE((*out)["calm"].is_number_integer());
 }
 
@@ -130,9 +130,10 @@ TEST(RegistryScanTest, ReloadSeesNewFilesAndKeepsVaultTypes) {
   std::string dir = tmp.Sub("p");
   auto registry = TypeRegistry::Create({{}, {dir}});
   EXPECT_TRUE(registry->List().empty());
-  ASSERT_TRUE(registry->AddVaultManifest(Manifest("synced", R"([{"name":"a","type":"text"}])"),
-                                         "vault:laptop")
-                  .ok());
+  ASSERT_TRUE(
+      registry
+          ->AddVaultManifest(Manifest("synced", R"([{"name":"a","type":"text"}])"), "vault:laptop")
+          .ok());
   WriteFile(dir + "/new.json", Manifest("added", R"([{"name":"a","type":"text"}])"));
   WriteFile(dir + "/bad.json", "[]");
   std::shared_ptr<const ExerciseType> before = registry->Find("synced");
@@ -152,16 +153,19 @@ TEST(RegistryScanTest, VaultManifests) {
   std::string dir = tmp.Sub("p");
   WriteFile(dir + "/local.json", Manifest("shared", R"([{"name":"local","type":"text"}])"));
   auto registry = TypeRegistry::Create({{}, {dir}});
-  ASSERT_TRUE(registry->AddVaultManifest(Manifest("shared", R"([{"name":"remote","type":"text"}])"),
-                                         "vault:d")
-                  .ok());
+  ASSERT_TRUE(
+      registry
+          ->AddVaultManifest(Manifest("shared", R"([{"name":"remote","type":"text"}])"), "vault:d")
+          .ok());
   EXPECT_NE(registry->Find("shared")->FindField("local"), nullptr);  // local wins
-  ASSERT_TRUE(registry->AddVaultManifest(Manifest("custom", R"([{"name":"v2","type":"text"}])", 2),
-                                         "vault:d")
-                  .ok());
-  ASSERT_TRUE(registry->AddVaultManifest(Manifest("custom", R"([{"name":"v1","type":"text"}])", 1),
-                                         "vault:e")
-                  .ok());
+  ASSERT_TRUE(
+      registry
+          ->AddVaultManifest(Manifest("custom", R"([{"name":"v2","type":"text"}])", 2), "vault:d")
+          .ok());
+  ASSERT_TRUE(
+      registry
+          ->AddVaultManifest(Manifest("custom", R"([{"name":"v1","type":"text"}])", 1), "vault:e")
+          .ok());
   EXPECT_NE(registry->Find("custom")->FindField("v2"), nullptr);  // older version ignored
   auto bad = registry->AddVaultManifest("{}", "vault:d");
   ASSERT_FALSE(bad.ok());
@@ -175,8 +179,8 @@ TEST(RegistryScanTest, VaultManifests) {
 TEST(PluginDirsTest, StandardOrder) {
   RegistryOptions o = StandardRegistryOptions("/opt/haven/bin", {"/extra"}, "/home/me/.haven");
   EXPECT_THAT(o.native_dirs, ::testing::Contains("/opt/haven/lib/haven/plugins"));
-  EXPECT_THAT(o.manifest_dirs, ElementsAre("/opt/haven/share/haven/plugins", "/extra",
-                                           "/home/me/.haven/plugins"));
+  EXPECT_THAT(o.manifest_dirs,
+              ElementsAre("/opt/haven/share/haven/plugins", "/extra", "/home/me/.haven/plugins"));
 }
 
 }  // namespace

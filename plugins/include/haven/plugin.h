@@ -168,14 +168,13 @@ typedef int (*haven_plugin_init_fn)(const haven_host_api* host, haven_registrar*
 #define HAVEN_PLUGIN_INIT_SYMBOL "haven_plugin_init"
 
 /* Put once in a plugin source file (at file scope). */
-#define HAVEN_PLUGIN_DECLARE_ABI()                                   \
-  HAVEN_EXTERN_C HAVEN_PLUGIN_EXPORT const haven_plugin_abi_info     \
-      haven_plugin_abi = {HAVEN_PLUGIN_MAGIC, HAVEN_PLUGIN_ABI_MAJOR, \
-                          HAVEN_PLUGIN_ABI_MINOR}
+#define HAVEN_PLUGIN_DECLARE_ABI()                                                    \
+  HAVEN_EXTERN_C HAVEN_PLUGIN_EXPORT const haven_plugin_abi_info haven_plugin_abi = { \
+      HAVEN_PLUGIN_MAGIC, HAVEN_PLUGIN_ABI_MAJOR, HAVEN_PLUGIN_ABI_MINOR}
 
 /* Use as the head of the init definition:
  *   HAVEN_PLUGIN_INIT(host, reg) { ... return HAVEN_OK; } */
-#define HAVEN_PLUGIN_INIT(host, reg)  \
+#define HAVEN_PLUGIN_INIT(host, reg)                                                   \
   HAVEN_EXTERN_C HAVEN_PLUGIN_EXPORT int haven_plugin_init(const haven_host_api* host, \
                                                            haven_registrar* reg)
 

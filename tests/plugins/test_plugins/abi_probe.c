@@ -20,13 +20,13 @@ HAVEN_PLUGIN_EXPORT const haven_plugin_abi_info haven_plugin_abi = {HAVEN_PLUGIN
 
 #ifndef PROBE_NO_INIT
 #ifdef PROBE_BAD_SCHEMA
-static const char kManifest[] =
-    "{\"haven_plugin\":1,\"types\":[{\"id\":\"" PROBE_TYPE_ID "\",\"fields\":["
-    "{\"name\":\"level\",\"type\":\"scale\"}]}]}";
+static const char kManifest[] = "{\"haven_plugin\":1,\"types\":[{\"id\":\"" PROBE_TYPE_ID
+                                "\",\"fields\":["
+                                "{\"name\":\"level\",\"type\":\"scale\"}]}]}";
 #else
-static const char kManifest[] =
-    "{\"haven_plugin\":1,\"types\":[{\"id\":\"" PROBE_TYPE_ID "\",\"fields\":["
-    "{\"name\":\"level\",\"type\":\"scale\",\"min\":0,\"max\":10}]}]}";
+static const char kManifest[] = "{\"haven_plugin\":1,\"types\":[{\"id\":\"" PROBE_TYPE_ID
+                                "\",\"fields\":["
+                                "{\"name\":\"level\",\"type\":\"scale\",\"min\":0,\"max\":10}]}]}";
 #endif
 
 HAVEN_PLUGIN_INIT(host, reg) { return host->declare_types(reg, haven_cstr(kManifest), NULL); }
