@@ -124,9 +124,11 @@ Entry StateToEntry(const EntryState& state) {
   e.type = state.type();
   e.type_version = state.type_version();
   if (!state.at().value_json().empty()) e.at_us = std::stoll(state.at().value_json());
+  // Whole seconds: people read these, and export -> import keeps them exact.
+  auto seconds = [](int64_t us) { return us - us % 1000000; };
   e.created_us = state.created_us() != 0 ? state.created_us()
-                                         : HybridClock::ToMicros(state.created_hlc());
-  int64_t updated = HybridClock::ToMicros(state.updated_hlc());
+                                         : seconds(HybridClock::ToMicros(state.created_hlc()));
+  int64_t updated = seconds(HybridClock::ToMicros(state.updated_hlc()));
   if (state.updated_us() != 0 && state.updated_hlc() == state.created_hlc()) {
     updated = state.updated_us();  // imported and not changed since
   }

@@ -1,0 +1,142 @@
+#include "cli/client.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "cli/passphrase.h"
+#include "cli/status.h"
+
+namespace haven::cli {
+namespace {
+
+std::string SocketPath(const std::string& home) { return home + "/havend.sock"; }
+
+// A plain connect(2) tells whether a daemon listens, far cheaper than gRPC.
+bool SocketAnswers(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) {
+    close(fd);
+    return false;
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+std::string DaemonBinary() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto beside = exe.parent_path() / "havend";
+    if (std::filesystem::exists(beside)) return beside.string();
+  }
+  return "havend";  // from PATH
+}
+
+absl::Status StartDaemon(const std::string& home) {
+  std::filesystem::create_directories(home);
+  std::filesystem::permissions(home, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
+  std::string binary = DaemonBinary();
+  std::string log_path = home + "/havend.log";
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("cannot start havend: fork failed");
+  if (pid == 0) {
+    setsid();
+    if (fork() != 0) _exit(0);  // the grandchild is adopted by init; no zombie
+    int null_fd = open("/dev/null", O_RDONLY);
+    int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
+    if (log_fd >= 0) {
+      dup2(log_fd, STDOUT_FILENO);
+      dup2(log_fd, STDERR_FILENO);
+    }
+    execl(binary.c_str(), "havend", "--home", home.c_str(), static_cast<char*>(nullptr));
+    execlp("havend", "havend", "--home", home.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int ignored = 0;
+  waitpid(pid, &ignored, 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (SocketAnswers(SocketPath(home))) return absl::OkStatus();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return absl::InternalError("havend did not start; see " + log_path);
+}
+
+}  // namespace
+
+std::string ResolveHome(const std::string& flag) {
+  std::string home = flag;
+  if (home.empty()) {
+    if (const char* env = std::getenv("HAVEN_HOME"); env && *env) home = env;
+  }
+  if (home.empty()) {
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+      home = std::string(xdg) + "/haven";
+    } else if (const char* h = std::getenv("HOME"); h && *h) {
+      home = std::string(h) + "/.local/share/haven";
+    } else {
+      home = ".haven";
+    }
+  }
+  return std::filesystem::absolute(home).lexically_normal().string();
+}
+
+bool DaemonClient::Running(const std::string& home) { return SocketAnswers(SocketPath(home)); }
+
+DaemonClient::DaemonClient(std::shared_ptr<grpc::Channel> channel)
+    : channel_(std::move(channel)),
+      journal_(v1::Journal::NewStub(channel_)),
+      vault_(v1::Vault::NewStub(channel_)),
+      admin_(v1::Admin::NewStub(channel_)) {}
+
+absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& home,
+                                                                     bool start) {
+  if (SocketPath(home).size() >= sizeof(sockaddr_un::sun_path)) {
+    return absl::InvalidArgumentError("--home: path too long for a Unix socket: " + home);
+  }
+  if (!SocketAnswers(SocketPath(home))) {
+    if (!start) return absl::FailedPreconditionError("havend is not running for " + home);
+    absl::Status started = StartDaemon(home);
+    if (!started.ok()) return started;
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  auto channel = grpc::CreateCustomChannel("unix:" + SocketPath(home),
+                                           grpc::InsecureChannelCredentials(), args);
+  return std::unique_ptr<DaemonClient>(new DaemonClient(std::move(channel)));
+}
+
+absl::Status DaemonClient::WithUnlock(const std::function<grpc::Status()>& call) {
+  grpc::Status first = call();
+  if (first.error_code() != grpc::StatusCode::UNAUTHENTICATED) return FromGrpc(first);
+  auto passphrase = ReadPassphrase("Passphrase: ", /*confirm=*/false);
+  if (!passphrase.ok()) return passphrase.status();
+  v1::UnlockRequest req;
+  req.set_passphrase(*passphrase);
+  Wipe(*passphrase);
+  v1::UnlockReply reply;
+  grpc::ClientContext ctx;
+  grpc::Status unlocked = vault_->Unlock(&ctx, req, &reply);
+  req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
+  if (!unlocked.ok()) return FromGrpc(unlocked);
+  return FromGrpc(call());
+}
+
+}  // namespace haven::cli

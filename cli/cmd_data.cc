@@ -1,0 +1,173 @@
+// haven stats | export | import
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/context.h"
+#include "cli/status.h"
+#include "server/insights/stats_render.h"
+#include "server/util/time.h"
+
+namespace haven::cli {
+namespace {
+
+struct DataFlags {
+  std::string type, since, until, output;
+  std::string input;
+};
+
+absl::Status Stats(Context& ctx, const DataFlags& flags) {
+  auto format = ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
+  if (!format.ok()) return format.status();
+  v1::StatsRequest req;
+  req.set_type(flags.type);
+  auto since = ParseTimeFlag("--since", flags.since);
+  if (!since.ok()) return since.status();
+  auto until = ParseTimeFlag("--until", flags.until);
+  if (!until.ok()) return until.status();
+  if (*since) {
+    req.set_has_since(true);
+    req.set_since_us(**since);
+  }
+  if (*until) {
+    req.set_has_until(true);
+    req.set_until_us(**until);
+  }
+  req.set_now_us(NowMicros());
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::StatsReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    return (*client)->journal().Stats(&call, req, &reply);
+  });
+  if (!s.ok()) return s;
+  auto stats = nlohmann::json::parse(reply.stats_json());
+  if (*format == Format::kTable) {
+    RenderOptions options;
+    const char* no_color = std::getenv("NO_COLOR");
+    options.color = StdoutIsTerminal() && (no_color == nullptr || *no_color == '\0');
+    options.width = TerminalWidth();
+    std::cout << RenderStatsTable(stats, options);
+  } else {
+    std::cout << stats.dump(*format == Format::kJson ? 2 : -1) << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Export(Context& ctx, const DataFlags& flags) {
+  std::string format = ctx.format_flag.empty() ? "json" : ctx.format_flag;
+  v1::ExportRequest req;
+  req.set_format(format);
+  req.set_type(flags.type);
+  auto since = ParseTimeFlag("--since", flags.since);
+  if (!since.ok()) return since.status();
+  if (*since) {
+    req.set_has_since(true);
+    req.set_since_us(**since);
+  }
+  int fd = STDOUT_FILENO;
+  std::string partial;
+  if (!flags.output.empty() && flags.output != "-") {
+    partial = flags.output + ".partial";
+    fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return absl::InvalidArgumentError("-o: cannot write " + flags.output);
+  }
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    auto reader = (*client)->journal().Export(&call, req);
+    v1::ExportChunk chunk;
+    while (reader->Read(&chunk)) {
+      const std::string& data = chunk.data();
+      for (size_t done = 0; done < data.size();) {
+        ssize_t n = write(fd, data.data() + done, data.size() - done);
+        if (n <= 0) {
+          call.TryCancel();
+          break;
+        }
+        done += static_cast<size_t>(n);
+      }
+    }
+    return reader->Finish();
+  });
+  if (fd != STDOUT_FILENO) {
+    if (s.ok() && fsync(fd) != 0) s = absl::InternalError("-o: cannot flush " + flags.output);
+    close(fd);
+    if (s.ok() && rename(partial.c_str(), flags.output.c_str()) != 0) {
+      s = absl::InternalError("-o: cannot write " + flags.output);
+    }
+    if (!s.ok()) unlink(partial.c_str());
+  }
+  return s;
+}
+
+absl::Status Import(Context& ctx, const DataFlags& flags) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (flags.input != "-") {
+    file.open(flags.input, std::ios::binary);
+    if (!file) return absl::InvalidArgumentError("import: cannot read " + flags.input);
+    in = &file;
+  }
+  // The daemon validates everything before it writes anything, so the whole
+  // input is sent in one stream.
+  std::vector<std::string> chunks;
+  std::string buffer(256 * 1024, '\0');
+  while (*in) {
+    in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in->gcount() > 0) chunks.emplace_back(buffer.data(), static_cast<size_t>(in->gcount()));
+  }
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::ImportReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    auto writer = (*client)->journal().Import(&call, &reply);
+    for (const auto& c : chunks) {
+      v1::ImportChunk chunk;
+      chunk.set_data(c);
+      if (!writer->Write(chunk)) break;
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  });
+  if (!s.ok()) return s;
+  if (!ctx.format_flag.empty() && ctx.format_flag != "table") {
+    std::cout << nlohmann::json({{"imported", reply.imported()}, {"skipped", reply.skipped()}})
+                     .dump()
+              << "\n";
+  } else {
+    std::cerr << "Imported " << reply.imported() << " entries";
+    if (reply.skipped() > 0) std::cerr << " (" << reply.skipped() << " already here, skipped)";
+    std::cerr << ".\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterDataCommands(CLI::App& app, Context& ctx) {
+  auto flags = std::make_shared<DataFlags>();
+  auto* stats = app.add_subcommand("stats", "How your practice is going: streaks, trends, changes");
+  stats->add_option("--type", flags->type, "only this exercise type");
+  stats->add_option("--since", flags->since, "from this time on");
+  stats->add_option("--until", flags->until, "before this time");
+  stats->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return Stats(ctx, *flags); }; });
+
+  auto* exp = app.add_subcommand("export", "Write every entry out: --format json|jsonl|csv|md");
+  exp->add_option("-o,--output", flags->output, "file to write (default stdout)");
+  exp->add_option("--type", flags->type, "only this exercise type");
+  exp->add_option("--since", flags->since, "from this time on");
+  exp->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return Export(ctx, *flags); }; });
+
+  auto* imp = app.add_subcommand("import", "Read entries from a json export or JSON Lines");
+  imp->add_option("file", flags->input, "file to read, or - for stdin")->required();
+  imp->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return Import(ctx, *flags); }; });
+}
+
+}  // namespace haven::cli

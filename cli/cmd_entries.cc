@@ -1,0 +1,307 @@
+// haven log | list | show | edit | rm | restore
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+#include "cli/context.h"
+#include "cli/prompt.h"
+#include "cli/status.h"
+#include "server/util/time.h"
+
+namespace haven::cli {
+namespace {
+
+struct EntryFlags {
+  std::string type;
+  std::string id;
+  std::vector<std::string> fields;  // name=value
+  std::string json;
+  std::string at;
+  std::vector<std::string> tags;
+  std::vector<std::string> unset;
+  std::string since, until;
+  size_t limit = 0;
+  bool history = false;
+  bool deleted = false;
+};
+
+absl::StatusOr<std::map<std::string, std::string>> ParseFieldFlags(
+    const std::vector<std::string>& flags) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : flags) {
+    size_t eq = f.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return absl::InvalidArgumentError("-f \"" + f + "\": expected name=value");
+    }
+    out[f.substr(0, eq)] = f.substr(eq + 1);
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ReadJsonFlag(const std::string& flag) {
+  if (flag != "-") return flag;
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+absl::Status PrintOneEntry(Context& ctx, const std::string& entry_json, bool id_only) {
+  auto format = ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
+  if (!format.ok()) return format.status();
+  auto entry = nlohmann::json::parse(entry_json);
+  if (id_only && ctx.format_flag.empty()) {
+    std::cout << entry.value("id", "") << "\n";
+  } else {
+    PrintEntry(entry, {}, *format);
+  }
+  return absl::OkStatus();
+}
+
+// The field named at the start of a validation message (`field "x": ...`).
+std::string FieldInError(const absl::Status& s) {
+  std::string m(s.message());
+  if (m.compare(0, 7, "field \"") != 0) return "";
+  size_t end = m.find('"', 7);
+  return end == std::string::npos ? "" : m.substr(7, end - 7);
+}
+
+absl::StatusOr<nlohmann::json> FetchType(DaemonClient& client, const std::string& type) {
+  v1::TypesRequest req;
+  req.set_type(type);
+  v1::TypesReply reply;
+  grpc::ClientContext call;
+  grpc::Status s = client.journal().Types(&call, req, &reply);
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+    return absl::InvalidArgumentError(s.error_message());
+  }
+  if (!s.ok()) return FromGrpc(s);
+  return nlohmann::json::parse(reply.type_json(0));
+}
+
+absl::Status Log(Context& ctx, const EntryFlags& flags) {
+  v1::LogRequest req;
+  req.set_type(flags.type);
+  auto fields = ParseFieldFlags(flags.fields);
+  if (!fields.ok()) return fields.status();
+  req.mutable_field_text()->insert(fields->begin(), fields->end());
+  if (!flags.json.empty()) {
+    auto json = ReadJsonFlag(flags.json);
+    if (!json.ok()) return json.status();
+    req.set_fields_json(*json);
+  }
+  auto at = ParseTimeFlag("--at", flags.at);
+  if (!at.ok()) return at.status();
+  if (*at) {
+    req.set_has_at(true);
+    req.set_at_us(**at);
+  }
+  for (const auto& t : flags.tags) req.add_tags(t);
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+
+  // On a terminal, ask for what is missing, and ask again when an answer
+  // does not fit the field.
+  std::map<std::string, nlohmann::json> asked;
+  if (InteractiveTerminal()) {
+    auto type = FetchType(**client, flags.type);
+    if (!type.ok()) return type.status();
+    nlohmann::json given = nlohmann::json::parse(req.fields_json().empty() ? "{}" : req.fields_json(),
+                                                 nullptr, false);
+    for (const auto& field : (*type)["fields"]) {
+      std::string name = field.value("name", "");
+      bool missing = !req.field_text().contains(name) &&
+                     !(given.is_object() && given.contains(name));
+      if (!missing || !field.value("required", false)) continue;
+      auto answer = AskField(field);
+      if (!answer.ok()) return answer.status();
+      (*req.mutable_field_text())[name] = *answer;
+      asked[name] = field;
+    }
+  }
+  v1::EntryReply reply;
+  for (int attempt = 0;; ++attempt) {
+    absl::Status s = (*client)->WithUnlock([&] {
+      grpc::ClientContext call;
+      return (*client)->journal().Log(&call, req, &reply);
+    });
+    std::string field = FieldInError(s);
+    if (s.ok() || attempt >= 5 || !asked.contains(field)) {
+      if (!s.ok()) return s;
+      break;
+    }
+    std::cerr << s.message() << "\n";
+    auto answer = AskField(asked[field]);
+    if (!answer.ok()) return answer.status();
+    (*req.mutable_field_text())[field] = *answer;
+  }
+  return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
+}
+
+absl::Status List(Context& ctx, const EntryFlags& flags) {
+  auto format = ctx.format();
+  if (!format.ok()) return format.status();
+  v1::ListRequest req;
+  req.set_type(flags.type);
+  auto since = ParseTimeFlag("--since", flags.since);
+  if (!since.ok()) return since.status();
+  auto until = ParseTimeFlag("--until", flags.until);
+  if (!until.ok()) return until.status();
+  if (*since) {
+    req.set_has_since(true);
+    req.set_since_us(**since);
+  }
+  if (*until) {
+    req.set_has_until(true);
+    req.set_until_us(**until);
+  }
+  for (const auto& t : flags.tags) req.add_tags(t);
+  req.set_limit(static_cast<uint32_t>(flags.limit));
+  req.set_include_deleted(flags.deleted);
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::ListReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    return (*client)->journal().List(&call, req, &reply);
+  });
+  if (!s.ok()) return s;
+  std::vector<nlohmann::json> entries;
+  for (const auto& e : reply.entry_json()) entries.push_back(nlohmann::json::parse(e));
+  PrintEntries(entries, *format);
+  return absl::OkStatus();
+}
+
+absl::Status Show(Context& ctx, const EntryFlags& flags) {
+  auto format = ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
+  if (!format.ok()) return format.status();
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::ShowRequest req;
+  req.set_id(flags.id);
+  req.set_history(flags.history);
+  v1::ShowReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    return (*client)->journal().Show(&call, req, &reply);
+  });
+  if (!s.ok()) return s;
+  std::vector<nlohmann::json> history;
+  for (const auto& h : reply.history_json()) history.push_back(nlohmann::json::parse(h));
+  PrintEntry(nlohmann::json::parse(reply.entry_json()), history, *format);
+  return absl::OkStatus();
+}
+
+absl::Status Edit(Context& ctx, const EntryFlags& flags, bool tags_given) {
+  v1::EditRequest req;
+  req.set_id(flags.id);
+  auto fields = ParseFieldFlags(flags.fields);
+  if (!fields.ok()) return fields.status();
+  req.mutable_field_text()->insert(fields->begin(), fields->end());
+  if (!flags.json.empty()) {
+    auto json = ReadJsonFlag(flags.json);
+    if (!json.ok()) return json.status();
+    req.set_fields_json(*json);
+  }
+  for (const auto& u : flags.unset) req.add_unset_fields(u);
+  auto at = ParseTimeFlag("--at", flags.at);
+  if (!at.ok()) return at.status();
+  if (*at) {
+    req.set_has_at(true);
+    req.set_at_us(**at);
+  }
+  if (tags_given) {
+    req.set_has_tags(true);
+    for (const auto& t : flags.tags) {
+      if (!t.empty()) req.add_tags(t);
+    }
+  }
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::EntryReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    return (*client)->journal().Edit(&call, req, &reply);
+  });
+  if (!s.ok()) return s;
+  return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
+}
+
+absl::Status RemoveOrRestore(Context& ctx, const std::string& id, bool restore) {
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::EntryRef req;
+  req.set_id(id);
+  v1::EntryReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    return restore ? (*client)->journal().Restore(&call, req, &reply)
+                   : (*client)->journal().Remove(&call, req, &reply);
+  });
+  if (!s.ok()) return s;
+  auto entry = nlohmann::json::parse(reply.entry_json());
+  if (!ctx.format_flag.empty()) return PrintOneEntry(ctx, reply.entry_json(), false);
+  std::cerr << (restore ? "Restored " : "Deleted ") << entry.value("id", "").substr(0, 8)
+            << (restore ? "" : " (bring it back with `haven restore`)") << ".\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterEntryCommands(CLI::App& app, Context& ctx) {
+  auto flags = std::make_shared<EntryFlags>();
+
+  auto* log = app.add_subcommand("log", "Write an entry: what you practised");
+  log->add_option("type", flags->type, "exercise type (see `haven types`)")->required();
+  log->add_option("-f,--field", flags->fields, "a field value, name=value (repeatable)");
+  log->add_option("--json", flags->json, "field values as a JSON object, or - to read stdin");
+  log->add_option("--at", flags->at, "when you practised (default now): 2026-11-20 08:30, -2h");
+  log->add_option("--tag", flags->tags, "a tag (repeatable)");
+  log->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return Log(ctx, *flags); }; });
+
+  auto* list = app.add_subcommand("list", "Entries, newest first");
+  list->add_option("--type", flags->type, "only this exercise type");
+  list->add_option("--since", flags->since, "from this time on (2026-11-01, -7d, yesterday)");
+  list->add_option("--until", flags->until, "before this time");
+  list->add_option("--tag", flags->tags, "only entries with this tag (repeatable)");
+  list->add_option("--limit", flags->limit, "at most this many");
+  list->add_flag("--deleted", flags->deleted, "include deleted entries");
+  list->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return List(ctx, *flags); }; });
+
+  auto* show = app.add_subcommand("show", "One entry (an id prefix of 6+ characters will do)");
+  show->add_option("id", flags->id, "entry id")->required();
+  show->add_flag("--history", flags->history, "every version, oldest first");
+  show->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return Show(ctx, *flags); }; });
+
+  auto* edit = app.add_subcommand("edit", "Change fields, time or tags of an entry");
+  edit->add_option("id", flags->id, "entry id")->required();
+  edit->add_option("-f,--field", flags->fields, "a new field value, name=value (repeatable)");
+  edit->add_option("--json", flags->json, "new field values as a JSON object, or -");
+  edit->add_option("--unset", flags->unset, "clear an optional field (repeatable)");
+  edit->add_option("--at", flags->at, "a new time");
+  auto* tag_opt = edit->add_option("--tag", flags->tags, "replace the tags (repeat; --tag '' clears)");
+  edit->callback([&ctx, flags, tag_opt] {
+    bool tags_given = tag_opt->count() > 0;
+    ctx.action = [&ctx, flags, tags_given] { return Edit(ctx, *flags, tags_given); };
+  });
+
+  auto* rm = app.add_subcommand("rm", "Delete an entry (it can be restored)");
+  rm->add_option("id", flags->id, "entry id")->required();
+  rm->callback([&ctx, flags] {
+    ctx.action = [&ctx, flags] { return RemoveOrRestore(ctx, flags->id, false); };
+  });
+  auto* restore = app.add_subcommand("restore", "Bring back a deleted entry");
+  restore->add_option("id", flags->id, "entry id")->required();
+  restore->callback([&ctx, flags] {
+    ctx.action = [&ctx, flags] { return RemoveOrRestore(ctx, flags->id, true); };
+  });
+}
+
+absl::StatusOr<std::optional<int64_t>> ParseTimeFlag(const std::string& flag,
+                                                     const std::string& text) {
+  if (text.empty()) return std::optional<int64_t>();
+  auto parsed = ParseTimeInput(text, NowMicros());
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(flag + ": " + std::string(parsed.status().message()));
+  }
+  return std::optional<int64_t>(*parsed);
+}
+
+}  // namespace haven::cli

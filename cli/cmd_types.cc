@@ -1,0 +1,96 @@
+// haven types | types show TYPE | types reload
+#include <iostream>
+
+#include "cli/context.h"
+#include "cli/status.h"
+
+namespace haven::cli {
+namespace {
+
+absl::Status PrintTypes(Context& ctx, const v1::TypesReply& reply) {
+  auto format = ctx.format();
+  if (!format.ok()) return format.status();
+  std::vector<nlohmann::json> types;
+  for (const auto& t : reply.type_json()) types.push_back(nlohmann::json::parse(t));
+  if (*format == Format::kTable) {
+    std::vector<nlohmann::json> rows;
+    for (const auto& t : types) {
+      rows.push_back({{"id", t.value("id", "")},
+                      {"version", t.value("version", 1)},
+                      {"title", t.value("title", "")},
+                      {"source", t.value("source", "")}});
+    }
+    PrintRows(rows, {"id", "version", "title", "source"}, *format);
+    for (const auto& p : reply.problems()) std::cout << "skipped: " << p << "\n";
+    return absl::OkStatus();
+  }
+  PrintRows(types, {"id", "version", "title", "source"}, *format);
+  for (const auto& p : reply.problems()) std::cerr << "haven: plugin skipped: " << p << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status List(Context& ctx, bool reload) {
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::TypesReply reply;
+  grpc::ClientContext call;
+  grpc::Status s = reload ? (*client)->journal().ReloadTypes(&call, {}, &reply)
+                          : (*client)->journal().Types(&call, {}, &reply);
+  if (!s.ok()) return FromGrpc(s);
+  return PrintTypes(ctx, reply);
+}
+
+absl::Status Show(Context& ctx, const std::string& type) {
+  auto format = ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
+  if (!format.ok()) return format.status();
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::TypesRequest req;
+  req.set_type(type);
+  v1::TypesReply reply;
+  grpc::ClientContext call;
+  if (auto s = (*client)->journal().Types(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  auto t = nlohmann::json::parse(reply.type_json(0));
+  if (*format != Format::kTable) {
+    std::cout << t.dump(*format == Format::kJson ? 2 : -1) << "\n";
+    return absl::OkStatus();
+  }
+  std::cout << t.value("title", "") << " (" << t.value("id", "") << ", version "
+            << t.value("version", 1) << ")\n";
+  if (!t.value("description", "").empty()) std::cout << t.value("description", "") << "\n";
+  std::cout << "from " << t.value("source", "") << "\n\n";
+  std::vector<nlohmann::json> rows;
+  for (const auto& f : t["fields"]) {
+    std::string rule;
+    if (f.contains("choices")) {
+      for (const auto& c : f["choices"]) rule += (rule.empty() ? "" : "|") + c.get<std::string>();
+    } else if (f.contains("min") || f.contains("max")) {
+      rule = (f.contains("min") ? f["min"].dump() : "") + ".." + (f.contains("max") ? f["max"].dump() : "");
+    }
+    rows.push_back({{"field", f.value("name", "")},
+                    {"type", f.value("type", "")},
+                    {"required", f.value("required", false) ? "yes" : ""},
+                    {"allowed", rule},
+                    {"prompt", f.value("prompt", "")}});
+  }
+  PrintRows(rows, {"field", "type", "required", "allowed", "prompt"}, Format::kTable);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterTypeCommands(CLI::App& app, Context& ctx) {
+  auto* types = app.add_subcommand("types", "Exercise types you can log, and where they come from");
+  types->callback([&ctx, types] {
+    if (types->get_subcommands().empty()) ctx.action = [&ctx] { return List(ctx, false); };
+  });
+  auto type_id = std::make_shared<std::string>();
+  auto* show = types->add_subcommand("show", "One type's fields, prompts and rules");
+  show->add_option("type", *type_id, "type id")->required();
+  show->callback([&ctx, type_id] { ctx.action = [&ctx, type_id] { return Show(ctx, *type_id); }; });
+  types->add_subcommand("reload", "Rescan the plugin directories")->callback([&ctx] {
+    ctx.action = [&ctx] { return List(ctx, true); };
+  });
+}
+
+}  // namespace haven::cli

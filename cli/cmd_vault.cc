@@ -1,0 +1,205 @@
+// haven init | unlock | lock | vault info | doctor
+#include <iostream>
+
+#include "cli/context.h"
+#include "cli/passphrase.h"
+#include "cli/status.h"
+#include "server/util/time.h"
+
+namespace haven::cli {
+namespace {
+
+absl::Status Init(Context& ctx, const std::string& kdf) {
+  auto format = ctx.format();
+  if (!format.ok()) return format.status();
+  auto passphrase = ReadPassphrase("Choose a passphrase for this vault: ", /*confirm=*/true);
+  if (!passphrase.ok()) {
+    if (passphrase.status().code() == absl::StatusCode::kUnauthenticated) {
+      return absl::InvalidArgumentError(
+          "passphrase: none given (type one on a terminal, or set HAVEN_PASSPHRASE_FILE)");
+    }
+    return passphrase.status();
+  }
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::InitRequest req;
+  req.set_passphrase(*passphrase);
+  req.set_kdf(kdf);
+  Wipe(*passphrase);
+  v1::InitReply reply;
+  grpc::ClientContext call;
+  if (auto s = (*client)->vault().Init(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (!ctx.format_flag.empty() && *format != Format::kTable) {
+    nlohmann::json out = {{"vault_id", reply.vault_id()},
+                          {"device_id", reply.device_id()},
+                          {"secret_key", reply.secret_key()}};
+    std::cout << out.dump(*format == Format::kJson ? 2 : -1) << "\n";
+    return absl::OkStatus();
+  }
+  std::cout << "Your haven vault is ready.\n\n"
+            << "  vault id    " << reply.vault_id() << "\n"
+            << "  device id   " << reply.device_id() << "\n"
+            << "  Secret Key  " << reply.secret_key() << "\n\n"
+            << "Keep the Secret Key somewhere safe, apart from your passphrase (print it, or\n"
+            << "store it in a password manager). It is shown only now. With your passphrase it\n"
+            << "lets your other devices join this vault; without it nobody, not even a hub\n"
+            << "holding your journal, can open it.\n";
+  return absl::OkStatus();
+}
+
+absl::Status Unlock(Context& ctx, const std::string& timeout) {
+  int64_t timeout_us = 0;
+  if (!timeout.empty()) {
+    auto parsed = ParseDuration(timeout);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError("--timeout: " + std::string(parsed.status().message()));
+    }
+    timeout_us = *parsed;
+  }
+  auto passphrase = ReadPassphrase("Passphrase: ", /*confirm=*/false);
+  if (!passphrase.ok()) return passphrase.status();
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::UnlockRequest req;
+  req.set_passphrase(*passphrase);
+  req.set_timeout_us(timeout_us);
+  Wipe(*passphrase);
+  v1::UnlockReply reply;
+  grpc::ClientContext call;
+  if (auto s = (*client)->vault().Unlock(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (reply.locks_at_us() != 0) {
+    std::cerr << "Unlocked until " << FormatRfc3339(reply.locks_at_us())
+              << " (or until `haven lock`).\n";
+  } else {
+    std::cerr << "Unlocked until `haven lock`.\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Lock(Context& ctx) {
+  if (!DaemonClient::Running(ctx.home())) return absl::OkStatus();  // nothing holds a key
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::LockReply reply;
+  grpc::ClientContext call;
+  return FromGrpc((*client)->vault().Lock(&call, v1::LockRequest(), &reply));
+}
+
+absl::Status Info(Context& ctx) {
+  auto format = ctx.format();
+  if (!format.ok()) return format.status();
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::InfoReply reply;
+  grpc::ClientContext call;
+  if (auto s = (*client)->vault().Info(&call, v1::InfoRequest(), &reply); !s.ok()) {
+    return FromGrpc(s);
+  }
+  nlohmann::json heads = nlohmann::json::object();
+  for (const auto& h : reply.heads()) heads[h.device_id()] = h.seq();
+  nlohmann::json remotes = nlohmann::json::array();
+  for (const auto& r : reply.remotes()) {
+    remotes.push_back({{"name", r.name()},
+                       {"address", r.address()},
+                       {"last_sync", r.last_sync_us() ? FormatRfc3339(r.last_sync_us()) : ""},
+                       {"last_error", r.last_error()}});
+  }
+  nlohmann::json out = {{"vault_id", reply.vault_id()},
+                        {"device_id", reply.device_id()},
+                        {"unlocked", reply.unlocked()},
+                        {"records", reply.records()},
+                        {"heads", heads},
+                        {"remotes", remotes},
+                        {"kdf", reply.kdf()},
+                        {"home", reply.home()}};
+  if (reply.unlocked()) {
+    out["entries"] = reply.entries();
+    out["deleted_entries"] = reply.deleted_entries();
+  } else {
+    out["entries"] = nullptr;  // counting entries needs the key
+  }
+  if (*format != Format::kTable) {
+    std::cout << out.dump(*format == Format::kJson ? 2 : -1) << "\n";
+    return absl::OkStatus();
+  }
+  std::cout << "vault     " << reply.vault_id() << "\n"
+            << "device    " << reply.device_id() << "\n"
+            << "home      " << reply.home() << "\n"
+            << "state     " << (reply.unlocked() ? "unlocked" : "locked") << "\n";
+  if (reply.unlocked()) {
+    std::cout << "entries   " << reply.entries() << " (" << reply.deleted_entries()
+              << " deleted)\n";
+  }
+  std::cout << "records   " << reply.records() << "\n"
+            << "kdf       " << reply.kdf() << "\n\ndevices (sequence head):\n";
+  for (const auto& h : reply.heads()) {
+    std::cout << "  " << h.device_id() << "  " << h.seq()
+              << (h.device_id() == reply.device_id() ? "  (this device)" : "") << "\n";
+  }
+  if (!reply.remotes().empty()) {
+    std::cout << "\nremotes:\n";
+    for (const auto& r : reply.remotes()) {
+      std::cout << "  " << r.name() << "  " << r.address() << "  last sync "
+                << (r.last_sync_us() ? FormatRfc3339(r.last_sync_us()) : "never")
+                << (r.last_error().empty() ? "" : "  (" + r.last_error() + ")") << "\n";
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Doctor(Context& ctx) {
+  auto format = ctx.format();
+  if (!format.ok()) return format.status();
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::DoctorReply reply;
+  absl::Status s = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    return (*client)->vault().Doctor(&call, v1::DoctorRequest(), &reply);
+  });
+  if (!s.ok()) return s;
+  if (*format != Format::kTable) {
+    nlohmann::json out = {{"ok", reply.ok()},
+                          {"records_checked", reply.records_checked()},
+                          {"entries_checked", reply.entries_checked()},
+                          {"problems", reply.problems()}};
+    std::cout << out.dump(*format == Format::kJson ? 2 : -1) << "\n";
+  } else {
+    std::cout << "checked " << reply.records_checked() << " records and "
+              << reply.entries_checked() << " entries\n";
+    for (const auto& p : reply.problems()) std::cout << "problem: " << p << "\n";
+    if (reply.ok()) std::cout << "everything opens and every sequence is complete\n";
+  }
+  if (!reply.ok()) {
+    return absl::DataLossError(std::to_string(reply.problems_size()) + " problem(s) found");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterVaultCommands(CLI::App& app, Context& ctx) {
+  auto* init = app.add_subcommand("init", "Create a vault on this device");
+  static std::string kdf = "interactive";
+  init->add_option("--kdf", kdf, "key derivation strength: interactive, moderate or sensitive");
+  init->callback([&ctx] { ctx.action = [&ctx] { return Init(ctx, kdf); }; });
+
+  auto* unlock = app.add_subcommand("unlock", "Keep the vault key in the daemon for a while");
+  static std::string timeout;
+  unlock->add_option("--timeout", timeout, "forget the key after this idle time, e.g. 15m");
+  unlock->callback([&ctx] { ctx.action = [&ctx] { return Unlock(ctx, timeout); }; });
+
+  app.add_subcommand("lock", "Make the daemon forget the vault key now")->callback([&ctx] {
+    ctx.action = [&ctx] { return Lock(ctx); };
+  });
+
+  auto* vault = app.add_subcommand("vault", "About this device's vault");
+  vault->require_subcommand(1);
+  vault->add_subcommand("info", "Vault and device ids, counts, sequence heads, remotes")
+      ->callback([&ctx] { ctx.action = [&ctx] { return Info(ctx); }; });
+
+  app.add_subcommand("doctor", "Verify that every record opens and no sequence has gaps")
+      ->callback([&ctx] { ctx.action = [&ctx] { return Doctor(ctx); }; });
+}
+
+}  // namespace haven::cli

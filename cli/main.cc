@@ -1,0 +1,41 @@
+// haven: the command line of the haven practice journal.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/context.h"
+#include "cli/status.h"
+
+int main(int argc, char** argv) {
+  using haven::cli::Context;
+  Context ctx;
+  CLI::App app{"haven: a private, end-to-end-encrypted journal of your self-compassion practice"};
+  app.set_version_flag("--version", std::string("haven ") + HAVEN_VERSION);
+  app.add_option("--home", ctx.home_flag, "this device's home (env HAVEN_HOME)");
+  app.add_option("--format", ctx.format_flag,
+                 "table, json, jsonl or csv (default: table on a terminal, jsonl otherwise)");
+  app.fallthrough();
+  app.require_subcommand(1);
+  haven::cli::RegisterVaultCommands(app, ctx);
+  haven::cli::RegisterEntryCommands(app, ctx);
+  haven::cli::RegisterTypeCommands(app, ctx);
+  haven::cli::RegisterDataCommands(app, ctx);
+  haven::cli::RegisterDaemonCommands(app, ctx);
+  haven::cli::RegisterSyncCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : haven::cli::kExitUsage;
+  }
+  if (!ctx.action) {
+    std::cerr << app.help();
+    return haven::cli::kExitUsage;
+  }
+  absl::Status status = ctx.action();
+  if (!status.ok()) {
+    std::cerr << "haven: " << status.message() << "\n";
+    return haven::cli::ExitCodeFor(status);
+  }
+  return 0;
+}

@@ -1,0 +1,72 @@
+#include "cli/passphrase.h"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/status/status.h"
+
+namespace haven::cli {
+
+void Wipe(std::string& secret) {
+  volatile char* p = secret.data();
+  for (size_t i = 0; i < secret.size(); ++i) p[i] = 0;
+  secret.clear();
+}
+
+absl::StatusOr<std::string> ReadHiddenLine(std::string_view prompt) {
+  std::fprintf(stderr, "%.*s", static_cast<int>(prompt.size()), prompt.data());
+  std::fflush(stderr);
+  termios old_mode{};
+  bool restore = tcgetattr(STDIN_FILENO, &old_mode) == 0;
+  if (restore) {
+    termios quiet = old_mode;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  bool ok = static_cast<bool>(std::getline(std::cin, line));
+  if (restore) tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
+  std::fprintf(stderr, "\n");
+  if (!ok) return absl::UnauthenticatedError("no passphrase given");
+  return line;
+}
+
+absl::StatusOr<std::string> ReadPassphrase(std::string_view prompt, bool confirm) {
+  if (isatty(STDIN_FILENO)) {
+    auto first = ReadHiddenLine(prompt);
+    if (!first.ok() || !confirm) return first;
+    auto second = ReadHiddenLine("Type it again: ");
+    if (!second.ok()) return second;
+    if (*first != *second) {
+      Wipe(*second);
+      Wipe(*first);
+      return absl::InvalidArgumentError("passphrase: the two entries differ");
+    }
+    Wipe(*second);
+    return first;
+  }
+  if (const char* file = std::getenv("HAVEN_PASSPHRASE_FILE"); file != nullptr && *file) {
+    std::ifstream in(file);
+    if (!in) {
+      return absl::InvalidArgumentError(std::string("HAVEN_PASSPHRASE_FILE: cannot read ") + file);
+    }
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  if (const char* env = std::getenv("HAVEN_PASSPHRASE"); env != nullptr && *env) {
+    return std::string(env);
+  }
+  return absl::UnauthenticatedError(
+      "vault is locked and no passphrase is available: run `haven unlock` on a terminal, or set "
+      "HAVEN_PASSPHRASE_FILE");
+}
+
+}  // namespace haven::cli

@@ -1,0 +1,30 @@
+// How the CLI reports failure: one line on stderr and the exit code of
+// SPEC section 3, decided here and nowhere else.
+#ifndef HAVEN_CLI_STATUS_H_
+#define HAVEN_CLI_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace haven::cli {
+
+enum ExitCode {
+  kExitOk = 0,
+  kExitFailure = 1,
+  kExitUsage = 2,     // bad usage or invalid input
+  kExitLocked = 3,    // vault locked, wrong passphrase or Secret Key
+  kExitNotFound = 4,
+  kExitRemote = 5,    // remote unreachable or refused
+};
+
+int ExitCodeFor(const absl::Status& status);
+
+inline absl::Status FromGrpc(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+}  // namespace haven::cli
+
+#endif  // HAVEN_CLI_STATUS_H_
