@@ -166,6 +166,12 @@ absl::Status ImportReader::EndObject() {
     const int64_t line = object_line_ + std::count(object_.begin(), object_.begin() + upto, '\n');
     return Fail(line,
                 absl::StrCat("entry ", count_, " is not valid JSON: ", ParseErrorDetail(e.what())));
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
+    const std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    return Fail(object_line_,
+                absl::StrCat("entry ", count_, " is not valid JSON: ",
+                             bracket == std::string::npos ? what : what.substr(bracket + 2)));
   }
   object_.clear();
   ready_.push_back({std::move(value), object_line_, count_});

@@ -34,9 +34,15 @@ absl::StatusOr<int64_t> TimeKey(const json& obj, const char* key) {
                                       s, "\""));
   }
   auto us = ParseTimeInput(s, 0);
-  if (!us.ok())
+  if (!us.ok()) {
     return KeyError(key,
                     absl::StrCat("must be an RFC 3339 time: ", std::string(us.status().message())));
+  }
+  // A day of margin keeps the year four digits in every zone's local time.
+  constexpr int64_t kDay = 86'400'000'000;
+  if (*us < DayNumberOfDate(1, 1, 2) * kDay || *us >= DayNumberOfDate(9999, 12, 31) * kDay) {
+    return KeyError(key, "must be a time between the years 0001 and 9999");
+  }
   return *us;
 }
 

@@ -282,8 +282,8 @@ void RenderSummaries(const json& s, Renderer& r) {
   r.Header("From plugins");
   for (auto it = sums.begin(); it != sums.end(); ++it) {
     for (const json& line : *it) {
-      if (line.is_string())
-        r.Line("  " + Fit(it.key() + ": " + line.get<std::string>(), r.width() - 2));
+      if (!line.is_string()) continue;
+      r.Line("  " + Fit(it.key() + ": " + line.get<std::string>(), r.width() - 2));
     }
   }
 }

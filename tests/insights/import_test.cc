@@ -99,6 +99,7 @@ TEST(ImportReaderTest, ErrorsNameTheLine) {
   ExpectError("{}\n[]\n", "line 2: expected an entry object");
   ExpectError("\xEF\xBB[]", "line 1: the input is not UTF-8 JSON");
   ExpectError("{\"a\":\"\xff\"}", "line 1: entry 1 is not valid JSON");
+  ExpectError("[\n{\"a\":6e66666666666}]", "line 2: entry 1 is not valid JSON: number overflow");
 }
 
 TEST(ImportReaderTest, ErrorsAreSticky) {
@@ -195,6 +196,8 @@ TEST(EntryFromExportJsonTest, ErrorsNameTheKey) {
       {R"({"type":"x","at":"yesterday","fields":{}})", "key \"at\" must be an RFC 3339"},
       {R"({"type":"x","at":"2026-13-01","fields":{}})", "key \"at\" must be an RFC 3339"},
       {R"({"type":"x","at":17,"fields":{}})", "key \"at\" must be an RFC 3339"},
+      {R"({"type":"x","at":"9999-12-31T12:00:00Z","fields":{}})", "key \"at\" must be a time"},
+      {R"({"type":"x","at":"0001-01-01T12:00:00Z","fields":{}})", "key \"at\" must be a time"},
       {R"({"type":"x",)" + ok_at + R"(,"created":"-2h","fields":{}})", "key \"created\" must be"},
       {R"({"type":"x",)" + ok_at + R"(,"updated":"soon","fields":{}})", "key \"updated\" must be"},
       {R"({"type":"x",)" + ok_at + R"(,"tags":"a","fields":{}})", "key \"tags\" must be"},
