@@ -83,12 +83,21 @@ std::string CsvWriter::Header() const {
 }
 
 std::string CsvWriter::Row(const Entry& e) const {
-  std::string out = CsvField(e.id) + "," + CsvField(e.type) + "," + std::to_string(e.type_version) +
-                    "," + FormatExactTime(e.at_us) + "," + FormatExactTime(e.created_us) + "," +
-                    FormatExactTime(e.updated_us) + "," + CsvField(JoinTags(e.tags));
-  for (const std::string& f : columns_.fields) out += "," + Cell(e.fields, f);
-  for (const std::string& d : columns_.derived) out += "," + Cell(e.derived, d);
-  return out + "\n";
+  // Time formatting dominates a large export; the three times are often equal.
+  const std::string at = FormatExactTime(e.at_us);
+  const std::string created = e.created_us == e.at_us ? at : FormatExactTime(e.created_us);
+  const std::string updated = e.updated_us == e.created_us ? created
+                              : e.updated_us == e.at_us    ? at
+                                                           : FormatExactTime(e.updated_us);
+  std::string out;
+  out.reserve(128);
+  out.append(CsvField(e.id)).append(",").append(CsvField(e.type)).append(",");
+  out.append(std::to_string(e.type_version)).append(",").append(at).append(",");
+  out.append(created).append(",").append(updated).append(",").append(CsvField(JoinTags(e.tags)));
+  for (const std::string& f : columns_.fields) out.append(",").append(Cell(e.fields, f));
+  for (const std::string& d : columns_.derived) out.append(",").append(Cell(e.derived, d));
+  out += '\n';
+  return out;
 }
 
 std::string ExportCsv(const std::vector<const Entry*>& entries, const CsvColumns& columns) {

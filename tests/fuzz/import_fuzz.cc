@@ -2,15 +2,11 @@
 // same way whatever the chunking, never crash, and every entry it accepts
 // must survive export -> import unchanged.
 //
-// Built with -fsanitize=fuzzer it is a libFuzzer target; built with
-// HAVEN_FUZZ_REPLAY_MAIN it replays the files (or folders of files) named on
-// its command line, which is how ctest runs the seed corpus.
+// Built with -fsanitize=fuzzer it is a libFuzzer target; otherwise
+// fuzz_replay_main.cc replays the files named on its command line.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,44 +80,3 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
-
-#ifdef HAVEN_FUZZ_REPLAY_MAIN
-namespace {
-
-int Replay(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "import_fuzz: cannot read %s\n", file.c_str());
-    return 1;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  const std::string bytes = buf.str();
-  LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  return 0;
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FILE_OR_DIR...\n", argv[0]);
-    return 2;
-  }
-  int failures = 0, runs = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::filesystem::path arg(argv[i]);
-    std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(arg)) {
-      for (const auto& f : std::filesystem::directory_iterator(arg)) {
-        if (f.is_regular_file()) files.push_back(f.path());
-      }
-    } else {
-      files.push_back(arg);
-    }
-    for (const auto& f : files) failures += Replay(f), ++runs;
-  }
-  std::printf("import_fuzz: replayed %d inputs\n", runs);
-  return failures == 0 && runs > 0 ? 0 : 1;
-}
-#endif
