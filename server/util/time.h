@@ -16,8 +16,11 @@ int64_t NowMicros();
 // Accepts RFC 3339 ("2026-11-20T08:30:00+01:00", "...Z", fractional seconds),
 // "YYYY-MM-DD" (local midnight), "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DDTHH:MM"
 // in local time, "now", "today", "yesterday" (local midnight), and relative
-// offsets "-2h", "-30m", "-3d", "-1w", "-90s". InvalidArgument otherwise, with
-// a message naming the accepted forms.
+// offsets "-2h", "-30m", "-3d", "-1w", "-90s" (also "+", and compounds like
+// "-1h30m"). Days and weeks step local calendar days, keeping the wall-clock
+// time across a DST change; h/m/s are exact. A local time skipped by DST
+// moves forward past the gap. InvalidArgument otherwise, with a message
+// naming the accepted forms.
 absl::StatusOr<int64_t> ParseTimeInput(std::string_view text, int64_t now_us);
 
 // RFC 3339 in local time with its offset, second precision:
@@ -37,8 +40,8 @@ std::string IsoWeekLabel(int64_t us);
 // Helpers over local day numbers (as LocalDayNumber returns), so callers that
 // bucket many instants convert each one only once.
 int64_t DayNumberOfDate(int64_t year, int month, int day);  // proleptic Gregorian
-std::string DateOfDay(int64_t day_number);          // "YYYY-MM-DD"
-std::string IsoWeekLabelOfDay(int64_t day_number);  // "2026-W53"
+std::string DateOfDay(int64_t day_number);                  // "YYYY-MM-DD"
+std::string IsoWeekLabelOfDay(int64_t day_number);          // "2026-W53"
 // The first instant of that local date (mktime's choice when midnight is
 // skipped by a DST change).
 int64_t LocalMidnightOfDay(int64_t day_number);
