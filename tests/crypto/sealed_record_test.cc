@@ -1,0 +1,234 @@
+// Sealed records and blobs: round trips, tamper and truncation detection,
+// padding, and binding of the header (vault, device, sequence, version).
+#include "server/crypto/sealed_record.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "server/crypto/ids.h"
+
+namespace haven {
+namespace {
+
+using absl::StatusCode;
+
+constexpr size_t kNonceBytes = 24;
+constexpr size_t kTagBytes = 16;
+
+class SealedRecordTest : public ::testing::Test {
+ protected:
+  SealedRecordTest() : key_(SecretBytes::Random(32)) {
+    header_.vault_id = RandomBytes(kVaultIdBytes);
+    header_.device_id = RandomBytes(kDeviceIdBytes);
+    header_.seq = 7;
+  }
+
+  std::string Seal(std::string_view body) { return SealRecord(key_, header_, body); }
+
+  SecretBytes key_;
+  RecordHeader header_;
+};
+
+bool IsRejection(const absl::Status& s) {
+  return s.code() == StatusCode::kDataLoss || s.code() == StatusCode::kInvalidArgument;
+}
+
+TEST_F(SealedRecordTest, RoundTripsBodiesOfManySizes) {
+  for (size_t size : {0, 1, 100, 127, 128, 129, 1000, 40000}) {
+    std::string body(size, '\0');
+    for (size_t i = 0; i < size; ++i) body[i] = static_cast<char>(i * 31 + 7);
+    std::string sealed = Seal(body);
+    RecordHeader opened_header;
+    auto opened = OpenRecord(key_, sealed, &opened_header);
+    ASSERT_TRUE(opened.ok()) << size << ": " << opened.status();
+    EXPECT_EQ(*opened, body) << size;
+    EXPECT_EQ(opened_header.version, kRecordFormatVersion);
+    EXPECT_EQ(opened_header.vault_id, header_.vault_id);
+    EXPECT_EQ(opened_header.device_id, header_.device_id);
+    EXPECT_EQ(opened_header.seq, 7u);
+  }
+}
+
+TEST_F(SealedRecordTest, HeaderIsReadableWithoutKeyAndBodyIsNot) {
+  std::string body = "a letter to myself: be gentle";
+  std::string sealed = Seal(body);
+  auto header = ParseRecordHeader(sealed);
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_EQ(header->vault_id, header_.vault_id);
+  EXPECT_EQ(header->device_id, header_.device_id);
+  EXPECT_EQ(header->seq, 7u);
+  EXPECT_EQ(sealed.find("be gentle"), std::string::npos);
+}
+
+TEST_F(SealedRecordTest, SealingTwiceUsesFreshNonces) {
+  EXPECT_NE(Seal("same body"), Seal("same body"));
+}
+
+TEST_F(SealedRecordTest, WrongKeyIsDataLoss) {
+  std::string sealed = Seal("body");
+  SecretBytes other = SecretBytes::Random(32);
+  EXPECT_EQ(OpenRecord(other, sealed, nullptr).status().code(), StatusCode::kDataLoss);
+}
+
+// Every single-bit flip anywhere in the record must be refused, and the code
+// must say why: InvalidArgument for framing, DataLoss for forgery.
+TEST_F(SealedRecordTest, EveryFlippedByteIsRejected) {
+  std::string sealed = Seal("breathing, ten minutes");
+  ASSERT_EQ(sealed.size(), kRecordOverheadBytes + kPadBlock);
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    for (uint8_t mask : {0x01, 0x80}) {
+      std::string forged = sealed;
+      forged[i] = static_cast<char>(forged[i] ^ mask);
+      auto opened = OpenRecord(key_, forged, nullptr);
+      ASSERT_FALSE(opened.ok()) << "byte " << i << " mask " << int{mask};
+      EXPECT_TRUE(IsRejection(opened.status())) << i << ": " << opened.status();
+    }
+  }
+}
+
+TEST_F(SealedRecordTest, TamperedRegionsGiveTheRightCode) {
+  std::string sealed = Seal("hello");
+  struct Region {
+    const char* name;
+    size_t offset;
+    StatusCode code;
+  };
+  const Region regions[] = {
+      {"version", 0, StatusCode::kInvalidArgument},
+      {"vault id", 1, StatusCode::kDataLoss},
+      {"vault id end", 16, StatusCode::kDataLoss},
+      {"device id", 17, StatusCode::kDataLoss},
+      {"device id end", 32, StatusCode::kDataLoss},
+      {"seq high byte", 33, StatusCode::kDataLoss},
+      {"seq low byte", 40, StatusCode::kDataLoss},
+      {"nonce", kRecordHeaderBytes, StatusCode::kDataLoss},
+      {"nonce end", kRecordHeaderBytes + kNonceBytes - 1, StatusCode::kDataLoss},
+      {"ciphertext", kRecordHeaderBytes + kNonceBytes, StatusCode::kDataLoss},
+      {"ciphertext end", sealed.size() - kTagBytes - 1, StatusCode::kDataLoss},
+      {"tag", sealed.size() - kTagBytes, StatusCode::kDataLoss},
+      {"tag end", sealed.size() - 1, StatusCode::kDataLoss},
+  };
+  for (const Region& r : regions) {
+    std::string forged = sealed;
+    forged[r.offset] = static_cast<char>(forged[r.offset] ^ 0x02);
+    EXPECT_EQ(OpenRecord(key_, forged, nullptr).status().code(), r.code) << r.name;
+  }
+}
+
+TEST_F(SealedRecordTest, SequenceZeroAndUnknownVersionAreInvalid) {
+  RecordHeader zero = header_;
+  zero.seq = 0;
+  std::string sealed = SealRecord(key_, zero, "x");
+  EXPECT_EQ(ParseRecordHeader(sealed).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenRecord(key_, sealed, nullptr).status().code(), StatusCode::kInvalidArgument);
+
+  RecordHeader v2 = header_;
+  v2.version = 2;
+  sealed = SealRecord(key_, v2, "x");
+  EXPECT_EQ(OpenRecord(key_, sealed, nullptr).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SealedRecordTest, TruncatedRecordsAreRejected) {
+  std::string body(300, 'b');  // three pad blocks
+  std::string sealed = Seal(body);
+  ASSERT_EQ(sealed.size(), kRecordOverheadBytes + 3 * kPadBlock);
+  for (size_t keep :
+       {size_t{0}, size_t{1}, kRecordHeaderBytes - 1, kRecordHeaderBytes, kRecordOverheadBytes,
+        kRecordOverheadBytes + kPadBlock - 1, kRecordOverheadBytes + kPadBlock,
+        sealed.size() - kPadBlock, sealed.size() - kTagBytes, sealed.size() - 1}) {
+    auto opened = OpenRecord(key_, std::string_view(sealed).substr(0, keep), nullptr);
+    ASSERT_FALSE(opened.ok()) << "kept " << keep;
+    EXPECT_TRUE(IsRejection(opened.status())) << keep << ": " << opened.status();
+  }
+  EXPECT_EQ(ParseRecordHeader(sealed.substr(0, kRecordHeaderBytes)).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(SealedRecordTest, TrailingBytesAreRejected) {
+  std::string sealed = Seal("x") + std::string(kPadBlock, '\0');
+  EXPECT_TRUE(IsRejection(OpenRecord(key_, sealed, nullptr).status()));
+}
+
+TEST_F(SealedRecordTest, OversizedRecordsAreRejectedBeforeDecryption) {
+  // The largest body whose padded record still fits the limit.
+  size_t max_padded = (kMaxRecordBytes - kRecordOverheadBytes) / kPadBlock * kPadBlock;
+  size_t max_body = max_padded - 1;  // sodium_pad always adds at least one byte
+  std::string fits = Seal(std::string(max_body, 'f'));
+  EXPECT_LE(fits.size(), kMaxRecordBytes);
+  auto opened = OpenRecord(key_, fits, nullptr);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->size(), max_body);
+
+  std::string too_big = Seal(std::string(max_body + 1, 'f'));
+  EXPECT_GT(too_big.size(), kMaxRecordBytes);
+  EXPECT_EQ(ParseRecordHeader(too_big).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenRecord(key_, too_big, nullptr).status().code(), StatusCode::kInvalidArgument);
+
+  std::string padded_out = fits + std::string(kMaxRecordBytes, 'z');
+  EXPECT_EQ(OpenRecord(key_, padded_out, nullptr).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SealedRecordTest, PaddingHidesExactSizes) {
+  EXPECT_EQ(Seal(std::string(1, 'a')).size(), Seal(std::string(100, 'a')).size());
+  EXPECT_EQ(Seal("").size(), kRecordOverheadBytes + kPadBlock);
+  for (size_t size = 0; size < 700; size += 13) {
+    size_t sealed = Seal(std::string(size, 'a')).size();
+    ASSERT_EQ((sealed - kRecordOverheadBytes) % kPadBlock, 0u) << size;
+    EXPECT_GT(sealed - kRecordOverheadBytes, size) << size;
+    EXPECT_LE(sealed - kRecordOverheadBytes, size + kPadBlock) << size;
+  }
+}
+
+TEST_F(SealedRecordTest, RecordsMovedToAnotherPlaceDoNotOpen) {
+  std::string sealed = Seal("mood 7");
+  auto rewrite = [&](size_t offset, std::string_view bytes) {
+    std::string moved = sealed;
+    moved.replace(offset, bytes.size(), bytes);
+    return OpenRecord(key_, moved, nullptr).status().code();
+  };
+  EXPECT_EQ(rewrite(1, RandomBytes(kVaultIdBytes)), StatusCode::kDataLoss) << "other vault";
+  EXPECT_EQ(rewrite(17, RandomBytes(kDeviceIdBytes)), StatusCode::kDataLoss) << "other device";
+  EXPECT_EQ(rewrite(33, std::string("\0\0\0\0\0\0\0\x08", 8)), StatusCode::kDataLoss) << "next seq";
+  EXPECT_EQ(rewrite(33, std::string("\0\0\0\0\0\0\0\x01", 8)), StatusCode::kDataLoss) << "seq 1";
+
+  // A body spliced under another record's header (a replay at a new position).
+  RecordHeader next = header_;
+  next.seq = 8;
+  std::string other = SealRecord(key_, next, "mood 2");
+  std::string spliced = other.substr(0, kRecordHeaderBytes) + sealed.substr(kRecordHeaderBytes);
+  EXPECT_EQ(OpenRecord(key_, spliced, nullptr).status().code(), StatusCode::kDataLoss);
+}
+
+TEST_F(SealedRecordTest, GarbageOfAPlausibleSizeIsDataLoss) {
+  std::string garbage = std::string(1, '\x01') + RandomBytes(kRecordOverheadBytes + 255);
+  garbage[40] = 1;  // a non-zero sequence number
+  EXPECT_EQ(OpenRecord(key_, garbage, nullptr).status().code(), StatusCode::kDataLoss);
+}
+
+TEST(SealedBlobTest, RoundTripAndBinding) {
+  SecretBytes key = SecretBytes::Random(32);
+  for (size_t size : {0, 1, 127, 128, 5000}) {
+    std::string plain(size, 'p');
+    std::string sealed = SealBlob(key, plain, "ad-1");
+    EXPECT_EQ((sealed.size() - kNonceBytes - kTagBytes) % kPadBlock, 0u);
+    auto opened = OpenBlob(key, sealed, "ad-1");
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_EQ(*opened, plain);
+  }
+  std::string sealed = SealBlob(key, "view row", "ad-1");
+  EXPECT_EQ(SealBlob(key, "x", "a").size(), SealBlob(key, std::string(100, 'x'), "a").size());
+  EXPECT_EQ(OpenBlob(key, sealed, "ad-2").status().code(), StatusCode::kDataLoss);
+  SecretBytes other = SecretBytes::Random(32);
+  EXPECT_EQ(OpenBlob(other, sealed, "ad-1").status().code(), StatusCode::kDataLoss);
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    std::string forged = sealed;
+    forged[i] = static_cast<char>(forged[i] ^ 0x10);
+    ASSERT_EQ(OpenBlob(key, forged, "ad-1").status().code(), StatusCode::kDataLoss) << i;
+  }
+  EXPECT_EQ(OpenBlob(key, sealed.substr(0, 30), "ad-1").status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(OpenBlob(key, "", "ad-1").status().code(), StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace haven
