@@ -8,13 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "server/daemon/home_dir.h"
+#include "server/hub/hub_auth.h"
+#include "server/hub/hub_service.h"
+#include "server/hub/hub_storage.h"
+#include "server/sync/sync_engine.h"
 #include "server/plugins/type_registry.h"
 #include "server/service/admin_service.h"
 #include "server/service/journal_service.h"
@@ -63,12 +70,64 @@ RegistryOptions PluginDirs(const DaemonOptions& options) {
   return dirs;
 }
 
+bool IsLoopbackListen(const std::string& address) {
+  std::string host = address.substr(0, address.rfind(':'));
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+absl::StatusOr<std::string> ReadFileText(const std::string& flag, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(flag + ": cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// TLS when a certificate is given; plaintext only on loopback or with --insecure.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TcpCredentials(
+    const DaemonOptions& options) {
+  if (!options.tls_cert.empty()) {
+    if (options.tls_key.empty()) return absl::InvalidArgumentError("--tls-cert needs --tls-key");
+    ASSIGN_OR_RETURN(std::string cert, ReadFileText("--tls-cert", options.tls_cert));
+    ASSIGN_OR_RETURN(std::string key, ReadFileText("--tls-key", options.tls_key));
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    return grpc::SslServerCredentials(ssl);
+  }
+  if (!options.insecure && !IsLoopbackListen(options.listen)) {
+    return absl::InvalidArgumentError(
+        "--listen " + options.listen +
+        ": plaintext TCP is allowed only on loopback; give --tls-cert/--tls-key or --insecure");
+  }
+  return grpc::InsecureServerCredentials();
+}
+
+absl::StatusOr<std::string> ReadToken(const DaemonOptions& options) {
+  if (options.token_file.empty()) return std::string();
+  ASSIGN_OR_RETURN(std::string token, ReadFileText("--token-file", options.token_file));
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) return absl::InvalidArgumentError("--token-file: the file is empty");
+  return token;
+}
+
 }  // namespace
 
 absl::Status RunDaemon(const DaemonOptions& options) {
   if (!SetLogLevel(options.log_level)) {
     return absl::InvalidArgumentError("--log-level: expected debug, info, warn or error");
   }
+  if (!options.listen.empty() && !options.hub) {
+    return absl::InvalidArgumentError("--listen serves a hub: add --hub (devices talk over the "
+                                      "home's Unix socket only)");
+  }
+  if (options.hub && options.listen.empty()) {
+    return absl::InvalidArgumentError("--hub needs --listen HOST:PORT");
+  }
+  std::shared_ptr<grpc::ServerCredentials> tcp_credentials;
+  if (!options.listen.empty()) {
+    ASSIGN_OR_RETURN(tcp_credentials, TcpCredentials(options));
+  }
+  ASSIGN_OR_RETURN(std::string hub_token, ReadToken(options));
   RETURN_IF_ERROR(PrepareHome(options.home));
   ASSIGN_OR_RETURN(HomeLock home_lock, HomeLock::Acquire(options.home));
 
@@ -89,9 +148,19 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   Vault vault(store.get(), log.get(), types.get(), options.lock_after_us);
 
   ShutdownSignal shutdown;
-  JournalService journal_service(&vault, types.get(), nullptr);
-  VaultService vault_service(&vault, log.get(), nullptr, options.home);
-  AdminService admin_service(&vault, options.home, options.hub, [&] { shutdown.Request(); });
+  SyncEngine sync(store.get(), log.get(), &vault, options.sync_interval_us);
+  JournalService journal_service(&vault, types.get(), [&sync] { sync.NotifyLocalWrite(); });
+  VaultService vault_service(&vault, log.get(), &sync, options.home);
+  AdminService admin_service(options.hub ? nullptr : &vault, options.home, options.hub,
+                             [&] { shutdown.Request(); });
+  std::unique_ptr<HubStorage> hub_storage;
+  std::unique_ptr<HubAuth> hub_auth;
+  std::unique_ptr<HubService> hub_service;
+  if (options.hub) {
+    hub_storage = NewRocksHubStorage(store.get());
+    hub_auth = std::make_unique<HubAuth>(hub_token);
+    hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
+  }
 
   std::string socket_path = options.home + "/havend.sock";
   unlink(socket_path.c_str());  // stale from a killed daemon; we hold the home lock
@@ -99,17 +168,30 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix:" + socket_path, grpc::InsecureServerCredentials());
-  builder.RegisterService(&journal_service);
-  builder.RegisterService(&vault_service);
+  int tcp_port = 0;
+  if (options.hub) {
+    builder.AddListeningPort(options.listen, tcp_credentials, &tcp_port);
+    builder.RegisterService(hub_service.get());
+  } else {
+    builder.RegisterService(&journal_service);
+    builder.RegisterService(&vault_service);
+  }
   builder.RegisterService(&admin_service);
   builder.SetMaxReceiveMessageSize(64 << 20);
   mode_t old_umask = umask(0077);  // the socket is born 0600
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   umask(old_umask);
-  if (!server) return absl::UnavailableError("cannot listen on " + socket_path);
+  if (!server || (options.hub && tcp_port == 0)) {
+    return absl::UnavailableError("cannot listen on " +
+                                  (options.hub ? options.listen : socket_path));
+  }
   chmod(socket_path.c_str(), 0600);
-  Log(LogLevel::kInfo, "havend ready",
-      {{"home", options.home}, {"socket", socket_path}, {"pid", std::to_string(getpid())}});
+  Log(LogLevel::kInfo, options.hub ? "hub ready" : "havend ready",
+      {{"home", options.home},
+       {"socket", socket_path},
+       {"listen", options.hub ? options.listen : ""},
+       {"pid", std::to_string(getpid())}});
+  if (!options.hub) sync.Start();
 
   std::thread signal_thread([&] {
     int sig = 0;
@@ -118,6 +200,8 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   });
   shutdown.Wait();
   Log(LogLevel::kInfo, "shutting down");
+  if (hub_service) hub_service->Stop();
+  sync.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server->Wait();
   vault.Lock();

@@ -7,6 +7,7 @@
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
+#include "server/util/log.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -35,11 +36,16 @@ absl::Status Journal::FoldIntoView(const std::vector<IncomingRecord>& records,
   std::set<std::string> touched;
   VersionVector applied;
   for (const auto& r : records) {
-    ASSIGN_OR_RETURN(std::string plain, OpenRecord(keys_->record_key(), r.sealed, nullptr));
+    applied[r.header.device_id] = std::max(applied[r.header.device_id], r.header.seq);
+    auto plain = OpenRecord(keys_->record_key(), r.sealed, nullptr);
     v1::RecordBody body;
-    if (!body.ParseFromString(plain) || body.entry_id().empty()) {
-      return absl::DataLossError("record " + HexEncode(r.header.device_id).substr(0, 8) + "/" +
-                                 std::to_string(r.header.seq) + " has an unreadable body");
+    if (!plain.ok() || !body.ParseFromString(*plain) || body.entry_id().empty()) {
+      // A forged record stored while the vault was locked: skip it, keep
+      // every good record; `haven doctor` names it.
+      haven::Log(LogLevel::kError, "record does not open; skipped",
+          {{"device", HexEncode(r.header.device_id).substr(0, 8)},
+           {"seq", std::to_string(r.header.seq)}});
+      continue;
     }
     clock_.Observe(body.hlc());
     auto it = pending->find(body.entry_id());
@@ -49,7 +55,6 @@ absl::Status Journal::FoldIntoView(const std::vector<IncomingRecord>& records,
     }
     ApplyRecord(&it->second, body, r.header.device_id, r.header.seq);
     touched.insert(body.entry_id());
-    applied[r.header.device_id] = std::max(applied[r.header.device_id], r.header.seq);
   }
   for (const auto& id : touched) {
     v1::EntryState& state = pending->at(id);

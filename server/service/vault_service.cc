@@ -2,6 +2,7 @@
 
 #include "server/crypto/ids.h"
 #include "server/service/status_map.h"
+#include "server/sync/sync_engine.h"
 
 namespace haven {
 
@@ -49,6 +50,7 @@ grpc::Status VaultService::Info(grpc::ServerContext*, const v1::InfoRequest*,
   }
   reply->set_unlocked(vault_->unlocked());
   reply->set_locks_at_us(vault_->locks_at_us());
+  for (const auto& r : sync_->Remotes()) *reply->add_remotes() = r.info();
   if (vault_->unlocked()) {
     auto journal = vault_->journal();
     if (journal.ok()) {

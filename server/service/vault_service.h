@@ -15,7 +15,7 @@ class SyncEngine;
 
 class VaultService final : public v1::Vault::Service {
  public:
-  // Everything must outlive the service; `sync` may be null (no sync support).
+  // Everything must outlive the service.
   VaultService(Vault* vault, RecordLog* log, SyncEngine* sync, std::string home);
 
   grpc::Status Init(grpc::ServerContext*, const v1::InitRequest*, v1::InitReply*) override;
@@ -25,6 +25,14 @@ class VaultService final : public v1::Vault::Service {
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoReply*) override;
   grpc::Status Doctor(grpc::ServerContext*, const v1::DoctorRequest*,
                       v1::DoctorReply*) override;
+  grpc::Status AddRemote(grpc::ServerContext*, const v1::RemoteAddRequest*,
+                         v1::RemoteReply*) override;
+  grpc::Status RemoveRemote(grpc::ServerContext*, const v1::RemoteRemoveRequest*,
+                            v1::RemoteReply*) override;
+  grpc::Status ListRemotes(grpc::ServerContext*, const v1::RemoteListRequest*,
+                           v1::RemoteListReply*) override;
+  grpc::Status Sync(grpc::ServerContext*, const v1::SyncRequest*, v1::SyncReply*) override;
+  grpc::Status Join(grpc::ServerContext*, const v1::JoinRequest*, v1::JoinReply*) override;
 
  private:
   Vault* vault_;

@@ -7,25 +7,30 @@ namespace {
 constexpr std::string_view kHeadPrefix = "head/";
 }
 
-std::string RecordLog::RecordKey(std::string_view device, uint64_t seq) {
-  std::string key(device);
+std::string RecordLog::RecordKey(std::string_view device, uint64_t seq) const {
+  std::string key = prefix_;
+  key.append(device);
   key += EncodeU64(seq);
   return key;
 }
 
-std::string RecordLog::HeadKey(std::string_view device) {
+std::string RecordLog::HeadKey(std::string_view device) const {
   std::string key(kHeadPrefix);
+  key.append(prefix_);
   key.append(device);
   return key;
 }
 
-absl::StatusOr<std::unique_ptr<RecordLog>> RecordLog::Open(Store* store) {
-  std::unique_ptr<RecordLog> log(new RecordLog(store));
+absl::StatusOr<std::unique_ptr<RecordLog>> RecordLog::Open(Store* store,
+                                                           std::string key_prefix) {
+  std::unique_ptr<RecordLog> log(new RecordLog(store, std::move(key_prefix)));
+  std::string start = std::string(kHeadPrefix) + log->prefix_;
   auto it = store->NewIterator(Family::kMeta);
-  for (it->Seek(std::string(kHeadPrefix)); it->Valid(); it->Next()) {
+  for (it->Seek(start); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
-    if (key.substr(0, kHeadPrefix.size()) != kHeadPrefix) break;
-    log->heads_[std::string(key.substr(kHeadPrefix.size()))] =
+    if (key.substr(0, start.size()) != start) break;
+    if (log->prefix_.empty() && key.size() != start.size() + 16) continue;
+    log->heads_[std::string(key.substr(start.size()))] =
         DecodeU64(std::string_view(it->value().data(), it->value().size()));
   }
   if (!it->status().ok()) return FromRocks(it->status());
@@ -97,12 +102,13 @@ absl::StatusOr<std::vector<std::string>> RecordLog::Read(std::string_view device
   auto it = store_->NewIterator(Family::kRecords);
   size_t bytes = 0;
   uint64_t expected = from_seq;
+  std::string owner = prefix_ + std::string(device);
   for (it->Seek(RecordKey(device, from_seq));
        it->Valid() && out.size() < max_records && bytes < max_bytes && expected <= head;
        it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
-    if (key.size() != device.size() + 8 || key.substr(0, device.size()) != device) break;
-    if (DecodeU64(key.substr(device.size())) != expected) break;  // a gap: stop short
+    if (key.size() != owner.size() + 8 || key.substr(0, owner.size()) != owner) break;
+    if (DecodeU64(key.substr(owner.size())) != expected) break;  // a gap: stop short
     out.emplace_back(it->value().data(), it->value().size());
     bytes += out.back().size();
     ++expected;

@@ -33,8 +33,10 @@ struct IncomingRecord {
 
 class RecordLog {
  public:
-  // Loads the heads; `store` must outlive the log.
-  static absl::StatusOr<std::unique_ptr<RecordLog>> Open(Store* store);
+  // Loads the heads; `store` must outlive the log. A hub keeps one log per
+  // vault in one store, each under its vault id as `key_prefix`.
+  static absl::StatusOr<std::unique_ptr<RecordLog>> Open(Store* store,
+                                                         std::string key_prefix = "");
 
   std::mutex& write_mutex() { return write_mu_; }
 
@@ -56,13 +58,15 @@ class RecordLog {
                                                 size_t max_records, size_t max_bytes) const;
   absl::StatusOr<std::optional<std::string>> Get(std::string_view device, uint64_t seq) const;
 
-  static std::string RecordKey(std::string_view device, uint64_t seq);
-  static std::string HeadKey(std::string_view device);
+  std::string RecordKey(std::string_view device, uint64_t seq) const;
+  std::string HeadKey(std::string_view device) const;
 
  private:
-  explicit RecordLog(Store* store) : store_(store) {}
+  RecordLog(Store* store, std::string key_prefix)
+      : store_(store), prefix_(std::move(key_prefix)) {}
 
   Store* store_;
+  const std::string prefix_;
   std::mutex write_mu_;
   mutable std::mutex heads_mu_;
   VersionVector heads_;

@@ -16,6 +16,7 @@ constexpr char kVaultIdKey[] = "vault/id";
 constexpr char kDeviceIdKey[] = "vault/device";
 constexpr char kWrappedKey[] = "vault/wrapped_key";
 constexpr char kSecretKey[] = "vault/secret_key";
+constexpr char kAuthKey[] = "vault/auth_key";
 
 }  // namespace
 
@@ -41,7 +42,8 @@ absl::Status Vault::LoadIdentity() {
   ASSIGN_OR_RETURN(auto device_id, store_->Get(Family::kMeta, kDeviceIdKey));
   ASSIGN_OR_RETURN(auto wrapped, store_->Get(Family::kMeta, kWrappedKey));
   ASSIGN_OR_RETURN(auto secret, store_->Get(Family::kMeta, kSecretKey));
-  if (!device_id || !wrapped || !secret) {
+  ASSIGN_OR_RETURN(auto auth, store_->Get(Family::kMeta, kAuthKey));
+  if (!device_id || !wrapped || !secret || !auth) {
     return absl::DataLossError("the vault's metadata is incomplete");
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -49,7 +51,49 @@ absl::Status Vault::LoadIdentity() {
   device_id_ = *device_id;
   wrapped_key_ = *wrapped;
   secret_key_ = *secret;
+  auth_key_ = *auth;
   return absl::OkStatus();
+}
+
+absl::Status Vault::StoreIdentity(std::string_view vault_id, std::string_view device_id,
+                                  std::string_view wrapped, const SecretBytes& secret_key,
+                                  const SecretBytes& vault_key) {
+  VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));
+  rocksdb::WriteBatch batch;
+  auto* meta = store_->handle(Family::kMeta);
+  batch.Put(meta, kVaultIdKey, std::string(vault_id));
+  batch.Put(meta, kDeviceIdKey, std::string(device_id));
+  batch.Put(meta, kWrappedKey, std::string(wrapped));
+  batch.Put(meta, kSecretKey, std::string(secret_key.view()));
+  batch.Put(meta, kAuthKey, std::string(keys.auth_secret_key().view()));
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  return LoadIdentity();
+}
+
+absl::StatusOr<HubCredential> Vault::hub_credential() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (vault_id_.empty()) return absl::NotFoundError("no vault in this home yet");
+  HubCredential c;
+  c.vault_id = vault_id_;
+  c.auth_secret_key = auth_key_;
+  c.auth_public_key = auth_key_.substr(32);  // libsodium keeps the public key in the tail
+  c.wrapped_key = wrapped_key_;
+  return c;
+}
+
+absl::StatusOr<std::string> Vault::Join(std::string_view vault_id, SecretBytes vault_key,
+                                        const SecretBytes& secret_key,
+                                        std::string_view passphrase, const KdfProfile& profile) {
+  if (exists()) {
+    return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() +
+                                    "); join from a fresh --home");
+  }
+  std::string device_id = RandomBytes(kDeviceIdBytes);
+  ASSIGN_OR_RETURN(std::string wrapped,
+                   WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile));
+  RETURN_IF_ERROR(StoreIdentity(vault_id, device_id, wrapped, secret_key, vault_key));
+  RETURN_IF_ERROR(OpenJournal(std::move(vault_key), 0));
+  return HexEncode(device_id);
 }
 
 bool Vault::exists() const {
@@ -87,14 +131,7 @@ absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_
   SecretBytes secret_key = GenerateSecretKey();
   ASSIGN_OR_RETURN(std::string wrapped,
                    WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile));
-  rocksdb::WriteBatch batch;
-  auto* meta = store_->handle(Family::kMeta);
-  batch.Put(meta, kVaultIdKey, vault_id);
-  batch.Put(meta, kDeviceIdKey, device_id);
-  batch.Put(meta, kWrappedKey, wrapped);
-  batch.Put(meta, kSecretKey, std::string(secret_key.view()));
-  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
-  RETURN_IF_ERROR(LoadIdentity());
+  RETURN_IF_ERROR(StoreIdentity(vault_id, device_id, wrapped, secret_key, vault_key));
   InitResult result{HexEncode(vault_id), HexEncode(device_id), FormatSecretKey(secret_key)};
   RETURN_IF_ERROR(OpenJournal(std::move(vault_key), 0));
   return result;
@@ -170,6 +207,11 @@ absl::StatusOr<std::shared_ptr<Journal>> Vault::journal() {
     return absl::UnauthenticatedError("vault is locked");
   }
   if (lock_after_us_ > 0) locks_at_us_ = NowMicros() + lock_after_us_;
+  return journal_;
+}
+
+std::shared_ptr<Journal> Vault::PeekJournal() const {
+  std::lock_guard<std::mutex> lock(mu_);
   return journal_;
 }
 

@@ -13,12 +13,22 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "server/crypto/key_wrap.h"
 #include "server/journal/journal.h"
 #include "server/plugins/type_registry.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 
 namespace haven {
+
+// What a device needs to talk to a hub about its vault, available while
+// the vault is locked: the hub only ever sees ciphertext.
+struct HubCredential {
+  std::string vault_id;          // raw
+  std::string auth_secret_key;   // Ed25519, 64 bytes
+  std::string auth_public_key;   // 32 bytes
+  std::string wrapped_key;       // for registration (join needs passphrase + Secret Key)
+};
 
 struct InitResult {
   std::string vault_id;    // hex
@@ -41,6 +51,13 @@ class Vault {
 
   // Creates a vault and leaves it unlocked. AlreadyExists when there is one.
   absl::StatusOr<InitResult> Init(std::string_view passphrase, std::string_view kdf);
+  // Makes this device a member of an existing vault whose key was unwrapped
+  // from a hub's copy; leaves it unlocked. Returns the new device id (hex).
+  absl::StatusOr<std::string> Join(std::string_view vault_id, SecretBytes vault_key,
+                                   const SecretBytes& secret_key, std::string_view passphrase,
+                                   const KdfProfile& profile);
+  // NotFound when there is no vault yet.
+  absl::StatusOr<HubCredential> hub_credential() const;
   // PermissionDenied on a wrong passphrase (after a delay that grows with
   // repeated failures); FailedPrecondition when there is no vault.
   absl::Status Unlock(std::string_view passphrase, int64_t timeout_us);
@@ -49,11 +66,16 @@ class Vault {
   // The unlocked journal, or Unauthenticated("vault is locked"). Each call
   // counts as activity for the idle lock.
   absl::StatusOr<std::shared_ptr<Journal>> journal();
+  // The journal when unlocked, without counting as activity (background sync).
+  std::shared_ptr<Journal> PeekJournal() const;
   bool unlocked() const;
   int64_t locks_at_us() const;
 
  private:
   absl::Status LoadIdentity();
+  absl::Status StoreIdentity(std::string_view vault_id, std::string_view device_id,
+                             std::string_view wrapped, const SecretBytes& secret_key,
+                             const SecretBytes& vault_key);
   absl::Status OpenJournal(SecretBytes vault_key, int64_t timeout_us);
   void IdleLockLoop();
 
@@ -67,6 +89,7 @@ class Vault {
   std::string device_id_;  // raw
   std::string wrapped_key_;
   std::string secret_key_;  // raw; see docs/design.md on why it lives on the device
+  std::string auth_key_;    // Ed25519 secret key for hubs; see docs/design.md
   std::shared_ptr<Journal> journal_;
   int64_t lock_after_us_ = 0;
   int64_t locks_at_us_ = 0;

@@ -1,0 +1,200 @@
+#include "server/hub/hub_service.h"
+
+#include <chrono>
+
+#include "server/crypto/ids.h"
+#include "server/service/status_map.h"
+#include "server/util/log.h"
+
+namespace haven {
+namespace {
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+bool ValidVaultId(const std::string& id) { return id.size() == kVaultIdBytes; }
+
+}  // namespace
+
+VersionVector FromMsg(const v1::VersionVectorMsg& msg) {
+  VersionVector vv;
+  for (const auto& h : msg.heads()) vv[h.device_id()] = h.seq();
+  return vv;
+}
+
+v1::VersionVectorMsg ToMsg(const VersionVector& vv) {
+  v1::VersionVectorMsg msg;
+  for (const auto& [device, seq] : vv) {
+    auto* h = msg.add_heads();
+    h->set_device_id(device);
+    h->set_seq(seq);
+  }
+  return msg;
+}
+
+HubService::HubService(HubStorage* storage, HubAuth* auth) : storage_(storage), auth_(auth) {}
+
+void HubService::Stop() {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  stopping_ = true;
+  watch_cv_.notify_all();
+}
+
+absl::StatusOr<std::string> HubService::SessionVault(grpc::ServerContext* ctx) {
+  const auto& meta = ctx->client_metadata();
+  auto it = meta.find("authorization");
+  if (it == meta.end()) return absl::UnauthenticatedError("no hub session; authenticate first");
+  std::string value(it->second.data(), it->second.size());
+  constexpr std::string_view kBearer = "Bearer ";
+  if (value.compare(0, kBearer.size(), kBearer) != 0) {
+    return absl::UnauthenticatedError("malformed authorization");
+  }
+  return auth_->VaultForSession(value.substr(kBearer.size()));
+}
+
+void HubService::Notify(const std::string& vault_id) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  ++versions_[vault_id];
+  watch_cv_.notify_all();
+}
+
+grpc::Status HubService::RegisterVault(grpc::ServerContext*, const v1::RegisterVaultRequest* req,
+                                       v1::RegisterVaultReply*) {
+  if (auto s = auth_->CheckToken(req->token()); !s.ok()) return ToGrpc(s);
+  if (!ValidVaultId(req->vault_id()) || req->auth_public_key().size() != 32 ||
+      req->wrapped_key().empty() || req->wrapped_key().size() > 1024) {
+    return Invalid("registration: malformed vault id, key or wrapped key");
+  }
+  auto s = storage_->Register(req->vault_id(), {req->auth_public_key(), req->wrapped_key()});
+  if (s.ok()) Log(LogLevel::kInfo, "vault registered", {{"vault", HexEncode(req->vault_id())}});
+  return ToGrpc(s);
+}
+
+grpc::Status HubService::FetchWrappedKey(grpc::ServerContext*,
+                                         const v1::FetchWrappedKeyRequest* req,
+                                         v1::FetchWrappedKeyReply* reply) {
+  if (auto s = auth_->CheckToken(req->token()); !s.ok()) return ToGrpc(s);
+  auto reg = storage_->Lookup(req->vault_id());
+  if (!reg.ok()) return ToGrpc(reg.status());
+  if (!*reg) return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
+  reply->set_wrapped_key((*reg)->wrapped_key);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::Challenge(grpc::ServerContext*, const v1::ChallengeRequest* req,
+                                   v1::ChallengeReply* reply) {
+  if (!ValidVaultId(req->vault_id())) return Invalid("challenge: malformed vault id");
+  reply->set_nonce(auth_->NewChallenge(req->vault_id()));
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::Authenticate(grpc::ServerContext*, const v1::AuthenticateRequest* req,
+                                      v1::AuthenticateReply* reply) {
+  auto reg = storage_->Lookup(req->vault_id());
+  if (!reg.ok()) return ToGrpc(reg.status());
+  if (!*reg) return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
+  int64_t expires = 0;
+  auto session = auth_->Authenticate(req->vault_id(), req->nonce(), req->signature(),
+                                     (*reg)->auth_public_key, &expires);
+  if (!session.ok()) return ToGrpc(session.status());
+  reply->set_session(*session);
+  reply->set_expires_us(expires);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::Heads(grpc::ServerContext* ctx, const v1::HeadsRequest*,
+                               v1::VersionVectorMsg* reply) {
+  auto vault = SessionVault(ctx);
+  if (!vault.ok()) return ToGrpc(vault.status());
+  auto heads = storage_->Heads(*vault);
+  if (!heads.ok()) return ToGrpc(heads.status());
+  *reply = ToMsg(*heads);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::Push(grpc::ServerContext* ctx,
+                              grpc::ServerReader<v1::RecordBatch>* reader,
+                              v1::PushReply* reply) {
+  auto vault = SessionVault(ctx);
+  if (!vault.ok()) return ToGrpc(vault.status());
+  v1::RecordBatch batch;
+  uint64_t accepted = 0, received = 0;
+  while (reader->Read(&batch)) {
+    if (static_cast<size_t>(batch.records_size()) > kHubMaxBatchRecords) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "push: at most 1024 records per batch");
+    }
+    std::vector<IncomingRecord> records;
+    for (int i = 0; i < batch.records_size(); ++i) {
+      auto header = ParseRecordHeader(batch.records(i));
+      if (!header.ok()) return Invalid("push: record " + std::to_string(received + i + 1) + ": " +
+                                       std::string(header.status().message()));
+      if (header->vault_id != *vault) {
+        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                            "push: a record belongs to another vault");
+      }
+      records.push_back({std::move(*header), batch.records(i)});
+    }
+    received += records.size();
+    auto stored = storage_->Append(*vault, std::move(records));
+    if (!stored.ok()) return ToGrpc(stored.status());
+    accepted += *stored;
+    if (*stored > 0) Notify(*vault);
+  }
+  reply->set_accepted(accepted);
+  reply->set_duplicates(received - accepted);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::Pull(grpc::ServerContext* ctx, const v1::PullRequest* req,
+                              grpc::ServerWriter<v1::RecordBatch>* writer) {
+  auto vault = SessionVault(ctx);
+  if (!vault.ok()) return ToGrpc(vault.status());
+  VersionVector have = FromMsg(req->have());
+  auto heads = storage_->Heads(*vault);
+  if (!heads.ok()) return ToGrpc(heads.status());
+  for (const auto& [device, head] : *heads) {
+    uint64_t next = have[device] + 1;
+    while (next <= head) {
+      if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+      auto records =
+          storage_->Read(*vault, device, next, kHubPullBatchRecords, kHubPullBatchBytes);
+      if (!records.ok()) return ToGrpc(records.status());
+      if (records->empty()) break;
+      v1::RecordBatch batch;
+      for (auto& r : *records) batch.add_records(std::move(r));
+      next += batch.records_size();
+      if (!writer->Write(batch)) return grpc::Status::CANCELLED;
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::Watch(grpc::ServerContext* ctx, const v1::WatchRequest*,
+                               grpc::ServerWriter<v1::WatchEvent>* writer) {
+  auto vault = SessionVault(ctx);
+  if (!vault.ok()) return ToGrpc(vault.status());
+  uint64_t seen = ~uint64_t{0};
+  while (!ctx->IsCancelled()) {
+    uint64_t version;
+    {
+      std::unique_lock<std::mutex> lock(watch_mu_);
+      watch_cv_.wait_for(lock, std::chrono::seconds(1), [&] {
+        return stopping_ || versions_[*vault] != seen;
+      });
+      if (stopping_) return grpc::Status::OK;
+      version = versions_[*vault];
+    }
+    if (version == seen) continue;
+    seen = version;
+    auto heads = storage_->Heads(*vault);
+    if (!heads.ok()) return ToGrpc(heads.status());
+    v1::WatchEvent event;
+    *event.mutable_heads() = ToMsg(*heads);
+    if (!writer->Write(event)) return grpc::Status::OK;
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace haven

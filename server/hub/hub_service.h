@@ -1,0 +1,64 @@
+// haven.v1.Hub: stores and serves sealed records for many vaults. Holds no
+// vault key and opens nothing; it checks record headers, sizes and
+// sequence continuity only.
+#ifndef HAVEN_SERVER_HUB_HUB_SERVICE_H_
+#define HAVEN_SERVER_HUB_HUB_SERVICE_H_
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+
+#include "haven/v1/hub.grpc.pb.h"
+#include "server/hub/hub_auth.h"
+#include "server/hub/hub_storage.h"
+
+namespace haven {
+
+// Limits that turn abuse into RESOURCE_EXHAUSTED rather than memory use.
+inline constexpr size_t kHubMaxBatchRecords = 1024;
+inline constexpr size_t kHubMaxMessageBytes = 16 << 20;
+inline constexpr size_t kHubPullBatchRecords = 512;
+inline constexpr size_t kHubPullBatchBytes = 4 << 20;
+
+class HubService final : public v1::Hub::Service {
+ public:
+  // `storage` and `auth` must outlive the service.
+  HubService(HubStorage* storage, HubAuth* auth);
+  // Ends open Watch streams (before server shutdown).
+  void Stop();
+
+  grpc::Status RegisterVault(grpc::ServerContext*, const v1::RegisterVaultRequest*,
+                             v1::RegisterVaultReply*) override;
+  grpc::Status FetchWrappedKey(grpc::ServerContext*, const v1::FetchWrappedKeyRequest*,
+                               v1::FetchWrappedKeyReply*) override;
+  grpc::Status Challenge(grpc::ServerContext*, const v1::ChallengeRequest*,
+                         v1::ChallengeReply*) override;
+  grpc::Status Authenticate(grpc::ServerContext*, const v1::AuthenticateRequest*,
+                            v1::AuthenticateReply*) override;
+  grpc::Status Heads(grpc::ServerContext*, const v1::HeadsRequest*,
+                     v1::VersionVectorMsg*) override;
+  grpc::Status Push(grpc::ServerContext*, grpc::ServerReader<v1::RecordBatch>*,
+                    v1::PushReply*) override;
+  grpc::Status Pull(grpc::ServerContext*, const v1::PullRequest*,
+                    grpc::ServerWriter<v1::RecordBatch>*) override;
+  grpc::Status Watch(grpc::ServerContext*, const v1::WatchRequest*,
+                     grpc::ServerWriter<v1::WatchEvent>*) override;
+
+ private:
+  absl::StatusOr<std::string> SessionVault(grpc::ServerContext* ctx);
+  void Notify(const std::string& vault_id);
+
+  HubStorage* storage_;
+  HubAuth* auth_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  std::map<std::string, uint64_t> versions_;  // per vault, bumped on every append
+  bool stopping_ = false;
+};
+
+VersionVector FromMsg(const v1::VersionVectorMsg& msg);
+v1::VersionVectorMsg ToMsg(const VersionVector& vv);
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_HUB_HUB_SERVICE_H_

@@ -1,0 +1,204 @@
+#include "server/sync/hub_client.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "server/hub/hub_auth.h"
+#include "server/hub/hub_service.h"
+#include "server/util/status_macros.h"
+
+namespace haven {
+namespace {
+
+constexpr size_t kPushBatchRecords = 512;
+constexpr size_t kPushBatchBytes = 4 << 20;
+
+bool IsLoopback(const std::string& address) {
+  std::string host = address.substr(0, address.rfind(':'));
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+HubEndpoint EndpointFrom(const v1::RemoteConfig& config) {
+  return {config.info().name(), config.info().address(), config.token(),
+          config.info().ca_file(), config.info().insecure()};
+}
+
+HubClient::HubClient(HubEndpoint endpoint, std::shared_ptr<grpc::Channel> channel)
+    : endpoint_(std::move(endpoint)),
+      channel_(std::move(channel)),
+      stub_(v1::Hub::NewStub(channel_)) {}
+
+absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Connect(const HubEndpoint& endpoint) {
+  const std::string& address = endpoint.address;
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+    return absl::InvalidArgumentError("remote address \"" + address + "\": expected HOST:PORT");
+  }
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (!endpoint.ca_file.empty()) {
+    std::ifstream in(endpoint.ca_file);
+    if (!in) return absl::InvalidArgumentError("--ca: cannot read " + endpoint.ca_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = pem.str();
+    creds = grpc::SslCredentials(options);
+  } else if (endpoint.insecure || IsLoopback(address)) {
+    creds = grpc::InsecureChannelCredentials();
+  } else {
+    creds = grpc::SslCredentials(grpc::SslCredentialsOptions());
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kHubMaxMessageBytes + (1 << 20));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  auto channel = grpc::CreateCustomChannel(address, creds, args);
+  return std::unique_ptr<HubClient>(new HubClient(endpoint, std::move(channel)));
+}
+
+absl::Status HubClient::Remote(const grpc::Status& s, std::string_view what) const {
+  if (s.ok()) return absl::OkStatus();
+  std::string who = "remote \"" + endpoint_.name + "\" (" + endpoint_.address + ")";
+  switch (s.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::UnavailableError(who + " is unreachable: " + s.error_message());
+    default:
+      return absl::UnavailableError(who + " refused " + std::string(what) + ": " +
+                                    s.error_message());
+  }
+}
+
+void HubClient::PrepareContext(grpc::ClientContext* ctx, int deadline_s) const {
+  if (deadline_s > 0) {
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(deadline_s));
+  }
+  if (!session_.empty()) ctx->AddMetadata("authorization", "Bearer " + session_);
+}
+
+absl::StatusOr<std::string> HubClient::FetchWrappedKey(const std::string& vault_id) {
+  v1::FetchWrappedKeyRequest req;
+  req.set_vault_id(vault_id);
+  req.set_token(endpoint_.token);
+  v1::FetchWrappedKeyReply reply;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 15);
+  RETURN_IF_ERROR(Remote(stub_->FetchWrappedKey(&ctx, req, &reply), "to hand out the vault"));
+  return reply.wrapped_key();
+}
+
+absl::Status HubClient::Login(const HubCredential& credential) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    v1::ChallengeRequest creq;
+    creq.set_vault_id(credential.vault_id);
+    v1::ChallengeReply challenge;
+    grpc::ClientContext cctx;
+    PrepareContext(&cctx, 15);
+    RETURN_IF_ERROR(Remote(stub_->Challenge(&cctx, creq, &challenge), "a login"));
+
+    std::string message(kHubAuthContext);
+    message += credential.vault_id;
+    message += challenge.nonce();
+    std::string signature(crypto_sign_BYTES, '\0');
+    crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
+                         reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+                         reinterpret_cast<const uint8_t*>(credential.auth_secret_key.data()));
+    v1::AuthenticateRequest areq;
+    areq.set_vault_id(credential.vault_id);
+    areq.set_nonce(challenge.nonce());
+    areq.set_signature(signature);
+    v1::AuthenticateReply session;
+    grpc::ClientContext actx;
+    PrepareContext(&actx, 15);
+    grpc::Status s = stub_->Authenticate(&actx, areq, &session);
+    if (s.ok()) {
+      session_ = session.session();
+      return absl::OkStatus();
+    }
+    if (s.error_code() != grpc::StatusCode::NOT_FOUND || attempt > 0) return Remote(s, "a login");
+    // The hub has not seen this vault: register it (needs the hub token).
+    v1::RegisterVaultRequest reg;
+    reg.set_vault_id(credential.vault_id);
+    reg.set_token(endpoint_.token);
+    reg.set_auth_public_key(credential.auth_public_key);
+    reg.set_wrapped_key(credential.wrapped_key);
+    v1::RegisterVaultReply ignored;
+    grpc::ClientContext rctx;
+    PrepareContext(&rctx, 15);
+    RETURN_IF_ERROR(Remote(stub_->RegisterVault(&rctx, reg, &ignored), "to register the vault"));
+  }
+  return absl::InternalError("login did not complete");
+}
+
+absl::StatusOr<VersionVector> HubClient::Heads() {
+  v1::VersionVectorMsg reply;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 15);
+  RETURN_IF_ERROR(Remote(stub_->Heads(&ctx, v1::HeadsRequest(), &reply), "its heads"));
+  return FromMsg(reply);
+}
+
+absl::StatusOr<uint64_t> HubClient::Push(const RecordLog& log, const VersionVector& hub_heads) {
+  VersionVector local = log.Heads();
+  bool any = false;
+  for (const auto& [device, head] : local) {
+    auto it = hub_heads.find(device);
+    if (head > (it == hub_heads.end() ? 0 : it->second)) any = true;
+  }
+  if (!any) return 0;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 0);
+  v1::PushReply reply;
+  auto writer = stub_->Push(&ctx, &reply);
+  for (const auto& [device, head] : local) {
+    auto it = hub_heads.find(device);
+    uint64_t next = (it == hub_heads.end() ? 0 : it->second) + 1;
+    while (next <= head) {
+      ASSIGN_OR_RETURN(auto records, log.Read(device, next, kPushBatchRecords, kPushBatchBytes));
+      if (records.empty()) break;
+      v1::RecordBatch batch;
+      next += records.size();
+      for (auto& r : records) batch.add_records(std::move(r));
+      if (!writer->Write(batch)) break;  // the hub ended the stream; Finish says why
+    }
+  }
+  writer->WritesDone();
+  RETURN_IF_ERROR(Remote(writer->Finish(), "records"));
+  return reply.accepted();
+}
+
+absl::Status HubClient::Pull(const VersionVector& have,
+                             const std::function<absl::Status(std::vector<std::string>)>& ingest) {
+  v1::PullRequest req;
+  *req.mutable_have() = ToMsg(have);
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 0);
+  auto reader = stub_->Pull(&ctx, req);
+  v1::RecordBatch batch;
+  absl::Status ingested;
+  while (ingested.ok() && reader->Read(&batch)) {
+    std::vector<std::string> records(batch.records().begin(), batch.records().end());
+    ingested = ingest(std::move(records));
+  }
+  if (!ingested.ok()) {
+    ctx.TryCancel();
+    reader->Finish();
+    return ingested;
+  }
+  return Remote(reader->Finish(), "records");
+}
+
+absl::Status HubClient::Watch(grpc::ClientContext* ctx, const std::function<void()>& on_change) {
+  PrepareContext(ctx, 0);
+  auto reader = stub_->Watch(ctx, v1::WatchRequest());
+  v1::WatchEvent event;
+  while (reader->Read(&event)) on_change();
+  return Remote(reader->Finish(), "to watch");
+}
+
+}  // namespace haven

@@ -1,0 +1,78 @@
+// Remote configuration: meta "remote/<name>" -> v1::RemoteConfig.
+#include <regex>
+
+#include "absl/status/status.h"
+#include "server/sync/sync_engine.h"
+#include "server/util/status_macros.h"
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+constexpr std::string_view kRemotePrefix = "remote/";
+
+std::string RemoteKey(const std::string& name) { return std::string(kRemotePrefix) + name; }
+
+}  // namespace
+
+absl::Status SyncEngine::AddRemote(v1::RemoteConfig config) {
+  static const std::regex kName("[A-Za-z0-9_-]{1,32}");
+  const std::string& name = config.info().name();
+  if (!std::regex_match(name, kName)) {
+    return absl::InvalidArgumentError("remote name \"" + name +
+                                      "\": use 1-32 letters, digits, - or _");
+  }
+  RETURN_IF_ERROR(HubClient::Connect(EndpointFrom(config)).status());
+  ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
+  if (existing) {
+    return absl::AlreadyExistsError("remote \"" + name + "\" exists; `haven remote rm` it first");
+  }
+  RETURN_IF_ERROR(
+      store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/true));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_.notify_all();  // start its watcher
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SyncEngine::RemoveRemote(const std::string& name) {
+  ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
+  if (!existing) return absl::NotFoundError("no remote named \"" + name + "\"");
+  rocksdb::WriteBatch batch;
+  batch.Delete(store_->handle(Family::kMeta), RemoteKey(name));
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_.notify_all();  // its watcher ends
+  return absl::OkStatus();
+}
+
+std::vector<v1::RemoteConfig> SyncEngine::Remotes() const {
+  std::vector<v1::RemoteConfig> out;
+  auto it = store_->NewIterator(Family::kMeta);
+  for (it->Seek(std::string(kRemotePrefix)); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.substr(0, kRemotePrefix.size()) != kRemotePrefix) break;
+    v1::RemoteConfig config;
+    if (config.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      out.push_back(std::move(config));
+    }
+  }
+  return out;
+}
+
+void SyncEngine::RecordOutcome(const std::string& name, const absl::Status& status) {
+  auto raw = store_->Get(Family::kMeta, RemoteKey(name));
+  if (!raw.ok() || !*raw) return;  // removed meanwhile
+  v1::RemoteConfig config;
+  if (!config.ParseFromString(**raw)) return;
+  if (status.ok()) {
+    config.mutable_info()->set_last_sync_us(NowMicros());
+    config.mutable_info()->clear_last_error();
+  } else {
+    config.mutable_info()->set_last_error(std::string(status.message()));
+  }
+  (void)store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/false);
+}
+
+}  // namespace haven

@@ -1,0 +1,275 @@
+#include "server/sync/sync_engine.h"
+
+#include <chrono>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+#include "server/crypto/key_wrap.h"
+#include "server/crypto/secret_key.h"
+#include "server/crypto/vault_keys.h"
+#include "server/util/log.h"
+#include "server/util/status_macros.h"
+#include "server/util/time.h"
+
+namespace haven {
+namespace {
+
+constexpr int64_t kAfterWriteDelayUs = 1000000;
+constexpr int64_t kWatchRetryMinUs = 1000000;
+constexpr int64_t kWatchRetryMaxUs = 60LL * 1000000;
+
+}  // namespace
+
+SyncEngine::SyncEngine(Store* store, RecordLog* log, Vault* vault, int64_t interval_us)
+    : store_(store), log_(log), vault_(vault), interval_us_(interval_us) {}
+
+SyncEngine::~SyncEngine() { Stop(); }
+
+void SyncEngine::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (loop_.joinable()) return;
+  if (interval_us_ > 0) due_us_ = NowMicros() + interval_us_;
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void SyncEngine::Stop() {
+  std::map<std::string, Watcher> watchers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    wake_.notify_all();
+    watchers = std::move(watchers_);
+    for (auto& [name, w] : watchers) w.ctx->TryCancel();
+  }
+  for (auto& [name, w] : watchers) w.thread.join();
+  if (loop_.joinable()) loop_.join();
+}
+
+void SyncEngine::NotifyLocalWrite() {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t soon = NowMicros() + kAfterWriteDelayUs;
+  if (due_us_ == 0 || due_us_ > soon) due_us_ = soon;
+  wake_.notify_all();
+}
+
+absl::StatusOr<uint64_t> SyncEngine::Ingest(std::vector<std::string> sealed,
+                                            const Journal* journal, uint64_t* rejected) {
+  ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
+  std::vector<IncomingRecord> records;
+  for (auto& s : sealed) {
+    auto header = ParseRecordHeader(s);
+    bool good = header.ok() && header->vault_id == credential.vault_id;
+    // Unlocked, we can tell a forged record from a real one before storing it.
+    if (good && journal != nullptr) {
+      good = OpenRecord(journal->keys().record_key(), s, nullptr).ok();
+    }
+    if (!good) {
+      ++*rejected;
+      continue;
+    }
+    records.push_back({std::move(*header), std::move(s)});
+  }
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  std::vector<IncomingRecord> accepted = log_->Accept(std::move(records));
+  if (accepted.empty()) return 0;
+  rocksdb::WriteBatch batch;
+  log_->Stage(&batch, accepted);
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  log_->Commit(accepted);
+  return accepted.size();
+}
+
+absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config) {
+  ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
+  ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(config)));
+  RETURN_IF_ERROR(client->Login(credential));
+  SyncCounts counts;
+  ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads());
+  ASSIGN_OR_RETURN(counts.pushed, client->Push(*log_, hub_heads));
+  std::shared_ptr<Journal> journal = vault_->PeekJournal();
+  RETURN_IF_ERROR(client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
+    ASSIGN_OR_RETURN(uint64_t stored, Ingest(std::move(batch), journal.get(), &counts.rejected));
+    counts.pulled += stored;
+    return absl::OkStatus();
+  }));
+  if (journal != nullptr && counts.pulled > 0) RETURN_IF_ERROR(journal->CatchUp());
+  if (counts.rejected > 0) {
+    Log(LogLevel::kError, "rejected records from hub",
+        {{"remote", config.info().name()}, {"count", std::to_string(counts.rejected)}});
+    return absl::DataLossError("remote \"" + config.info().name() + "\" sent " +
+                               std::to_string(counts.rejected) +
+                               " record(s) that do not open with this vault's key; they were "
+                               "rejected and nothing else was touched");
+  }
+  return counts;
+}
+
+absl::StatusOr<SyncCounts> SyncEngine::Sync(const std::string& name) {
+  if (!vault_->exists()) {
+    return absl::FailedPreconditionError("no vault in this home yet: run `haven init` or `haven join`");
+  }
+  std::vector<v1::RemoteConfig> remotes = Remotes();
+  if (!name.empty()) {
+    std::erase_if(remotes, [&](const auto& r) { return r.info().name() != name; });
+    if (remotes.empty()) return absl::NotFoundError("no remote named \"" + name + "\"");
+  }
+  if (remotes.empty()) {
+    return absl::FailedPreconditionError("no remotes yet: add one with `haven remote add`");
+  }
+  std::lock_guard<std::mutex> lock(sync_mu_);
+  SyncCounts total;
+  absl::Status first_error;
+  for (const auto& remote : remotes) {
+    auto counts = SyncRemote(remote);
+    RecordOutcome(remote.info().name(), counts.status());
+    if (!counts.ok()) {
+      if (first_error.ok()) first_error = counts.status();
+      continue;
+    }
+    total.pushed += counts->pushed;
+    total.pulled += counts->pulled;
+  }
+  if (!first_error.ok()) return first_error;
+  return total;
+}
+
+absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::JoinRequest& req) {
+  if (vault_->exists()) {
+    return absl::AlreadyExistsError("this home already has a vault; join from a fresh --home");
+  }
+  auto vault_id = HexDecode(req.vault_id());
+  if (!vault_id || vault_id->size() != kVaultIdBytes) {
+    return absl::InvalidArgumentError("--vault: expected the 32-character vault id");
+  }
+  ASSIGN_OR_RETURN(SecretBytes secret_key, ParseSecretKey(req.secret_key()));
+  v1::RemoteConfig remote;
+  remote.mutable_info()->set_name(req.remote_name().empty() ? "hub" : req.remote_name());
+  remote.mutable_info()->set_address(req.address());
+  remote.mutable_info()->set_ca_file(req.ca_file());
+  remote.mutable_info()->set_insecure(req.insecure());
+  remote.set_token(req.token());
+  ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(remote)));
+  ASSIGN_OR_RETURN(std::string wrapped, client->FetchWrappedKey(*vault_id));
+  ASSIGN_OR_RETURN(KdfProfile profile, WrappedKeyProfile(wrapped));  // refuses weak KDFs
+  ASSIGN_OR_RETURN(SecretBytes vault_key,
+                   UnwrapVaultKey(wrapped, req.passphrase(), secret_key, *vault_id));
+
+  // Before becoming a member: prove the key opens what the hub holds.
+  VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));
+  HubCredential credential{*vault_id, std::string(keys.auth_secret_key().view()),
+                           keys.auth_public_key(), wrapped};
+  RETURN_IF_ERROR(client->Login(credential));
+  bool checked = false;
+  absl::Status probe = client->Pull({}, [&](std::vector<std::string> batch) -> absl::Status {
+    if (checked || batch.empty()) return absl::OkStatus();
+    checked = true;
+    if (!OpenRecord(keys.record_key(), batch.front(), nullptr).ok()) {
+      return absl::PermissionDeniedError(
+          "this key does not open the vault's records on the hub; nothing was joined");
+    }
+    return absl::CancelledError("probe done");
+  });
+  if (!probe.ok() && probe.code() != absl::StatusCode::kCancelled) return probe;
+
+  ASSIGN_OR_RETURN(std::string device_id,
+                   vault_->Join(*vault_id, std::move(vault_key), secret_key, req.passphrase(),
+                                profile));
+  RETURN_IF_ERROR(AddRemote(remote));
+  ASSIGN_OR_RETURN(SyncCounts counts, Sync(remote.info().name()));
+  return std::make_pair(device_id, counts);
+}
+
+void SyncEngine::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    EnsureWatchers();
+    lock.lock();
+    int64_t now = NowMicros();
+    if (due_us_ != 0 && now >= due_us_) {
+      due_us_ = interval_us_ > 0 ? now + interval_us_ : 0;
+      lock.unlock();
+      if (vault_->exists() && !Remotes().empty()) {
+        auto counts = Sync("");
+        if (!counts.ok()) {
+          Log(LogLevel::kWarn, "background sync failed",
+              {{"error", std::string(counts.status().message())}});
+        } else if (counts->pushed + counts->pulled > 0) {
+          Log(LogLevel::kInfo, "synced", {{"pushed", std::to_string(counts->pushed)},
+                                          {"pulled", std::to_string(counts->pulled)}});
+        }
+      }
+      lock.lock();
+      continue;
+    }
+    int64_t wait_us = due_us_ == 0 ? 1000000 : std::min<int64_t>(due_us_ - now, 1000000);
+    wake_.wait_for(lock, std::chrono::microseconds(std::max<int64_t>(wait_us, 1000)));
+  }
+}
+
+void SyncEngine::EnsureWatchers() {
+  if (!vault_->exists()) return;
+  std::vector<v1::RemoteConfig> remotes = Remotes();
+  std::vector<Watcher> ended;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    for (auto it = watchers_.begin(); it != watchers_.end();) {
+      bool still = std::any_of(remotes.begin(), remotes.end(),
+                               [&](const auto& r) { return r.info().name() == it->first; });
+      if (still) {
+        ++it;
+        continue;
+      }
+      it->second.ctx->TryCancel();
+      ended.push_back(std::move(it->second));
+      it = watchers_.erase(it);
+    }
+    for (const auto& r : remotes) {
+      if (watchers_.contains(r.info().name())) continue;
+      Watcher& w = watchers_[r.info().name()];
+      w.ctx = std::make_shared<grpc::ClientContext>();
+      w.thread = std::thread([this, name = r.info().name()] { WatchLoop(name); });
+    }
+  }
+  for (auto& w : ended) w.thread.join();
+}
+
+void SyncEngine::WatchLoop(std::string name) {
+  int64_t backoff = kWatchRetryMinUs;
+  while (true) {
+    std::shared_ptr<grpc::ClientContext> ctx;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = watchers_.find(name);
+      if (stopping_ || it == watchers_.end()) return;
+      ctx = it->second.ctx;
+    }
+    absl::Status s = [&]() -> absl::Status {
+      auto remotes = Remotes();
+      auto r = std::find_if(remotes.begin(), remotes.end(),
+                            [&](const auto& c) { return c.info().name() == name; });
+      if (r == remotes.end()) return absl::NotFoundError("remote removed");
+      ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
+      ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(*r)));
+      RETURN_IF_ERROR(client->Login(credential));
+      backoff = kWatchRetryMinUs;
+      return client->Watch(ctx.get(), [this] {
+        std::lock_guard<std::mutex> lock(mu_);
+        due_us_ = NowMicros();  // another device pushed: sync now
+        wake_.notify_all();
+      });
+    }();
+    std::unique_lock<std::mutex> lock(mu_);
+    if (stopping_) return;
+    Log(LogLevel::kDebug, "watch ended", {{"remote", name}, {"error", std::string(s.message())}});
+    // A fresh context for the next attempt; ClientContext is single-use.
+    auto it = watchers_.find(name);
+    if (it == watchers_.end()) return;
+    it->second.ctx = std::make_shared<grpc::ClientContext>();
+    wake_.wait_for(lock, std::chrono::microseconds(backoff), [this] { return stopping_; });
+    backoff = std::min(backoff * 2, kWatchRetryMaxUs);
+  }
+}
+
+}  // namespace haven

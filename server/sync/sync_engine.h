@@ -1,0 +1,83 @@
+// Keeps this device and its remotes (hubs) in step: on demand, every
+// --sync-interval, soon after a local write, and at once when a hub's watch
+// stream says another device pushed. Moves sealed records only, so it runs
+// while the vault is locked; when unlocked it also checks that every pulled
+// record opens before storing it.
+//
+// Thread safety: all public methods may be called from any thread.
+#ifndef HAVEN_SERVER_SYNC_SYNC_ENGINE_H_
+#define HAVEN_SERVER_SYNC_SYNC_ENGINE_H_
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "haven/v1/daemon.pb.h"
+#include "server/store/record_log.h"
+#include "server/store/store.h"
+#include "server/sync/hub_client.h"
+#include "server/vault/vault.h"
+
+namespace haven {
+
+struct SyncCounts {
+  uint64_t pushed = 0;
+  uint64_t pulled = 0;
+  uint64_t rejected = 0;  // records from the hub that did not open or did not belong
+};
+
+class SyncEngine {
+ public:
+  // Everything must outlive the engine. `interval_us` 0 disables the timer.
+  SyncEngine(Store* store, RecordLog* log, Vault* vault, int64_t interval_us);
+  ~SyncEngine();
+
+  void Start();  // the background thread and the watchers
+  void Stop();
+  // A local write happened: sync within about a second.
+  void NotifyLocalWrite();
+
+  absl::Status AddRemote(v1::RemoteConfig config);
+  absl::Status RemoveRemote(const std::string& name);
+  std::vector<v1::RemoteConfig> Remotes() const;
+
+  // Syncs one remote by name, or every remote when `name` is empty.
+  absl::StatusOr<SyncCounts> Sync(const std::string& name);
+  // Joins an existing vault held by a hub; see `haven join`.
+  absl::StatusOr<std::pair<std::string, SyncCounts>> Join(const v1::JoinRequest& request);
+
+ private:
+  absl::StatusOr<SyncCounts> SyncRemote(const v1::RemoteConfig& config);
+  absl::StatusOr<uint64_t> Ingest(std::vector<std::string> sealed, const Journal* journal,
+                                  uint64_t* rejected);
+  void RecordOutcome(const std::string& name, const absl::Status& status);
+  void Loop();
+  void WatchLoop(std::string name);
+  void EnsureWatchers();
+
+  Store* store_;
+  RecordLog* log_;
+  Vault* vault_;
+  const int64_t interval_us_;
+
+  std::mutex sync_mu_;  // one sync at a time
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  int64_t due_us_ = 0;  // next sync; 0 none scheduled
+  std::thread loop_;
+  struct Watcher {
+    std::thread thread;
+    std::shared_ptr<grpc::ClientContext> ctx;
+  };
+  std::map<std::string, Watcher> watchers_;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_SYNC_SYNC_ENGINE_H_
