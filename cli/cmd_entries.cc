@@ -77,6 +77,7 @@ absl::StatusOr<nlohmann::json> FetchType(DaemonClient& client, const std::string
 }
 
 absl::Status Log(Context& ctx, const EntryFlags& flags) {
+  if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::LogRequest req;
   req.set_type(flags.type);
   auto fields = ParseFieldFlags(flags.fields);
@@ -190,6 +191,7 @@ absl::Status Show(Context& ctx, const EntryFlags& flags) {
 }
 
 absl::Status Edit(Context& ctx, const EntryFlags& flags, bool tags_given) {
+  if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::EditRequest req;
   req.set_id(flags.id);
   auto fields = ParseFieldFlags(flags.fields);
@@ -225,6 +227,7 @@ absl::Status Edit(Context& ctx, const EntryFlags& flags, bool tags_given) {
 }
 
 absl::Status RemoveOrRestore(Context& ctx, const std::string& id, bool restore) {
+  if (auto format = ctx.format(); !format.ok()) return format.status();
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::EntryRef req;

@@ -50,7 +50,7 @@ absl::StatusOr<SecretBytes> ParseSecretKey(std::string_view text) {
     chars.push_back(c);
   }
   if (chars.size() == kChars + kPrefix.size() &&
-      std::toupper(static_cast<unsigned char>(chars[0])) == 'H' && chars[1] == '1') {
+      std::toupper(static_cast<unsigned char>(chars[0])) == 'H' && DecodeChar(chars[1]) == 1) {
     chars.erase(0, kPrefix.size());
   }
   if (chars.size() != kChars) {

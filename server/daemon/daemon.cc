@@ -22,6 +22,7 @@
 #include "server/hub/hub_service.h"
 #include "server/hub/hub_storage.h"
 #include "server/sync/sync_engine.h"
+#include "server/plugins/plugin_dirs.h"
 #include "server/plugins/type_registry.h"
 #include "server/service/admin_service.h"
 #include "server/service/journal_service.h"
@@ -54,21 +55,6 @@ class ShutdownSignal {
   std::condition_variable cv_;
   bool requested_ = false;
 };
-
-RegistryOptions PluginDirs(const DaemonOptions& options) {
-  std::filesystem::path exe_dir = ExecutableDir();
-  RegistryOptions dirs;
-  dirs.native_dirs.push_back((exe_dir / ".." / "lib" / "haven" / "plugins").lexically_normal());
-  dirs.manifest_dirs.push_back(
-      (exe_dir / ".." / "share" / "haven" / "plugins").lexically_normal());
-  for (const auto& d : options.plugin_dirs) {
-    dirs.native_dirs.push_back(d);
-    dirs.manifest_dirs.push_back(d);
-  }
-  dirs.native_dirs.push_back(options.home + "/plugins");
-  dirs.manifest_dirs.push_back(options.home + "/plugins");
-  return dirs;
-}
 
 bool IsLoopbackListen(const std::string& address) {
   std::string host = address.substr(0, address.rfind(':'));
@@ -141,15 +127,18 @@ absl::Status RunDaemon(const DaemonOptions& options) {
 
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options.home + "/store"));
   ASSIGN_OR_RETURN(std::unique_ptr<RecordLog> log, RecordLog::Open(store.get()));
-  std::unique_ptr<TypeRegistry> types = TypeRegistry::Create(PluginDirs(options));
+  std::unique_ptr<TypeRegistry> types = TypeRegistry::Create(
+      StandardRegistryOptions(ExecutableDir(), options.plugin_dirs, options.home));
   for (const auto& p : types->Problems()) {
     Log(LogLevel::kWarn, "plugin skipped", {{"source", p.source}, {"reason", p.reason}});
   }
   Vault vault(store.get(), log.get(), types.get(), options.lock_after_us);
+  vault.set_home_plugins(options.home + "/plugins");
 
   ShutdownSignal shutdown;
   SyncEngine sync(store.get(), log.get(), &vault, options.sync_interval_us);
-  JournalService journal_service(&vault, types.get(), [&sync] { sync.NotifyLocalWrite(); });
+  JournalService journal_service(&vault, types.get(), options.home + "/plugins",
+                                 [&sync] { sync.NotifyLocalWrite(); });
   VaultService vault_service(&vault, log.get(), &sync, options.home);
   AdminService admin_service(options.hub ? nullptr : &vault, options.home, options.hub,
                              [&] { shutdown.Request(); });

@@ -47,14 +47,11 @@ void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view typ
 absl::StatusOr<std::string> EntryIndex::Resolve(std::string_view prefix) const {
   std::string p(prefix);
   for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!IsHex(p) || p.size() > 24) {
-    return absl::InvalidArgumentError("entry id \"" + std::string(prefix) +
-                                      "\": ids are hexadecimal, up to 24 characters");
-  }
   if (p.size() < kMinPrefix) {
     return absl::InvalidArgumentError("entry id \"" + std::string(prefix) +
                                       "\": give at least 6 characters");
   }
+  if (!IsHex(p) || p.size() > 24) return absl::NotFoundError("no entry with id " + std::string(prefix));
   std::string padded = p + std::string(24 - p.size(), '0');
   auto raw = HexDecode(padded);
   Key low;

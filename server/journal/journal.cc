@@ -7,6 +7,7 @@
 #include "server/crypto/ids.h"
 #include "server/journal/entry_json.h"
 #include "server/journal/merge.h"
+#include "server/util/log.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -32,7 +33,7 @@ bool HasTags(const Entry& e, const std::vector<std::string>& tags) {
 
 }  // namespace
 
-Journal::Journal(Store* store, RecordLog* log, const TypeRegistry* types,
+Journal::Journal(Store* store, RecordLog* log, TypeRegistry* types,
                  VaultIdentity identity, std::unique_ptr<VaultKeys> keys)
     : store_(store),
       log_(log),
@@ -41,7 +42,7 @@ Journal::Journal(Store* store, RecordLog* log, const TypeRegistry* types,
       keys_(std::move(keys)) {}
 
 absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* log,
-                                                       const TypeRegistry* types,
+                                                       TypeRegistry* types,
                                                        VaultIdentity identity,
                                                        std::unique_ptr<VaultKeys> keys) {
   std::unique_ptr<Journal> journal(
@@ -70,8 +71,24 @@ absl::Status Journal::LoadIndex() {
     if (!state.ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
     clock_.Observe(state.updated_hlc());
     IndexState(state);
+    AdoptVaultType(state);
   }
   return FromRocks(it->status());
+}
+
+void Journal::AdoptVaultType(const v1::EntryState& state) {
+  if (state.entry_id().rfind(kTypeEntryPrefix, 0) != 0) return;
+  auto it = state.fields().find("manifest");
+  if (it == state.fields().end() || it->second.value_json().empty()) return;
+  auto manifest = nlohmann::json::parse(it->second.value_json(), nullptr, false);
+  if (!manifest.is_string()) return;
+  absl::Status s = types_->AddVaultManifest(manifest.get<std::string>(),
+                                            "vault:" + HexEncode(it->second.device()));
+  if (!s.ok()) {
+    haven::Log(LogLevel::kWarn, "vault type skipped",
+               {{"type", state.entry_id().substr(kTypeEntryPrefix.size())},
+                {"reason", std::string(s.message())}});
+  }
 }
 
 void Journal::IndexState(const v1::EntryState& state) {
@@ -163,7 +180,20 @@ absl::Status Journal::Scan(const ListFilter& filter,
 
 absl::StatusOr<std::vector<Entry>> Journal::List(const ListFilter& filter, size_t* total) const {
   std::vector<Entry> out;
-  if (total != nullptr && filter.tags.empty()) {
+  if (total != nullptr && !filter.tags.empty()) {
+    // Tags live inside sealed rows: count every match, keep the first `limit`.
+    ListFilter all = filter;
+    all.limit = 0;
+    size_t n = 0;
+    RETURN_IF_ERROR(Scan(all, [&](const Entry& e) {
+      if (filter.limit == 0 || out.size() < filter.limit) out.push_back(e);
+      ++n;
+      return true;
+    }));
+    *total = n;
+    return out;
+  }
+  if (total != nullptr) {
     std::shared_lock lock(index_mu_);
     size_t n = 0;
     index_.VisitNewestFirst([&](const IndexedEntry& e) {
@@ -176,7 +206,6 @@ absl::StatusOr<std::vector<Entry>> Journal::List(const ListFilter& filter, size_
     out.push_back(e);
     return true;
   }));
-  if (total != nullptr && !filter.tags.empty()) *total = out.size();
   return out;
 }
 

@@ -30,6 +30,9 @@
 
 namespace haven {
 
+// View rows of synced manifest types are named "type:<id>"; they are not entries.
+inline constexpr std::string_view kTypeEntryPrefix = "type:";
+
 struct VaultIdentity {
   std::string vault_id;   // 16 raw bytes
   std::string device_id;  // 16 raw bytes
@@ -41,8 +44,10 @@ struct LogInput {
   nlohmann::json fields_json;                     // object, or null
   std::optional<int64_t> at_us;
   std::vector<std::string> tags;
-  // Import only: keep the original id and times.
+  // Import only: keep the original id and times; `origin` ("line 17")
+  // prefixes errors.
   std::string id;
+  std::string origin;
   int64_t created_us = 0;
   int64_t updated_us = 0;
 };
@@ -71,7 +76,7 @@ class Journal {
   // Builds the index from the view and applies records that arrived while
   // the vault was locked. `store`, `log` and `types` must outlive the journal.
   static absl::StatusOr<std::unique_ptr<Journal>> Open(Store* store, RecordLog* log,
-                                                       const TypeRegistry* types,
+                                                       TypeRegistry* types,
                                                        VaultIdentity identity,
                                                        std::unique_ptr<VaultKeys> keys);
 
@@ -95,6 +100,10 @@ class Journal {
 
   // Folds records that the log has accepted (from sync) into the view.
   absl::Status CatchUp();
+  // Shares the manifest types this person wrote (files under `home_plugins`)
+  // with the vault's other devices: one sealed DEFINE_TYPES record per type
+  // whose definition the vault does not hold yet.
+  absl::Status PublishLocalTypes(const std::string& home_plugins);
 
   // Opens every stored record and view row; problems as readable lines.
   std::vector<std::string> Verify(size_t* records, size_t* entries) const;
@@ -105,7 +114,7 @@ class Journal {
   const VaultIdentity& identity() const { return identity_; }
 
  private:
-  Journal(Store* store, RecordLog* log, const TypeRegistry* types, VaultIdentity identity,
+  Journal(Store* store, RecordLog* log, TypeRegistry* types, VaultIdentity identity,
           std::unique_ptr<VaultKeys> keys);
 
   absl::Status LoadIndex();
@@ -126,11 +135,13 @@ class Journal {
                             std::map<std::string, v1::EntryState>* pending);
   void StageView(rocksdb::WriteBatch* batch, const v1::EntryState& state) const;
   void IndexState(const v1::EntryState& state);
+  // Registers a manifest type that arrived through the vault.
+  void AdoptVaultType(const v1::EntryState& state);
   std::map<std::string, uint64_t> SeenVector() const;
 
   Store* store_;
   RecordLog* log_;
-  const TypeRegistry* types_;
+  TypeRegistry* types_;
   VaultIdentity identity_;
   std::unique_ptr<VaultKeys> keys_;
   HybridClock clock_;

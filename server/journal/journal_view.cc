@@ -27,7 +27,6 @@ void Journal::RefreshDerived(v1::EntryState* state) const {
   auto derived = types_->Derive(*type, entry.fields);
   if (!derived.ok()) return;  // merged fields a plugin rejects keep their last derivation
   state->set_derived_json(derived->dump());
-  state->set_derived_hlc(state->updated_hlc());
 }
 
 absl::Status Journal::FoldIntoView(const std::vector<IncomingRecord>& records,
@@ -59,6 +58,7 @@ absl::Status Journal::FoldIntoView(const std::vector<IncomingRecord>& records,
   for (const auto& id : touched) {
     v1::EntryState& state = pending->at(id);
     RefreshDerived(&state);
+    AdoptVaultType(state);
     StageView(batch, state);
   }
   for (const auto& [device, seq] : applied) {
@@ -96,25 +96,25 @@ absl::Status Journal::CatchUp() {
 absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogInput>& inputs) {
   // Validate everything first: one bad entry writes nothing.
   std::vector<v1::RecordBody> bodies;
+  std::set<std::string> queued;
   size_t skipped = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const LogInput& in = inputs[i];
+    std::string where = in.origin.empty() ? "entry " + std::to_string(i + 1) : in.origin;
     if (!in.id.empty()) {
       std::shared_lock lock(index_mu_);
-      if (index_.Resolve(in.id).ok()) {
+      if (index_.Resolve(in.id).ok() || !queued.insert(in.id).second) {
         ++skipped;
         continue;
       }
     }
     auto type = types_->Find(in.type);
     if (!type) {
-      return absl::InvalidArgumentError("entry " + std::to_string(i + 1) +
-                                        ": unknown exercise type \"" + in.type + "\"");
+      return absl::InvalidArgumentError(where + ": unknown exercise type \"" + in.type + "\"");
     }
     auto fields = BuildFields(*type, nlohmann::json::object(), in.field_text, in.fields_json);
     if (!fields.ok()) {
-      return absl::InvalidArgumentError("entry " + std::to_string(i + 1) + ": " +
-                                        std::string(fields.status().message()));
+      return absl::InvalidArgumentError(where + ": " + std::string(fields.status().message()));
     }
     ASSIGN_OR_RETURN(auto tags, NormalizeTags(in.tags));
     ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, *fields));

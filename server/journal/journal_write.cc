@@ -51,6 +51,11 @@ absl::StatusOr<std::vector<v1::EntryState>> Journal::AppendLocal(
     r.header.device_id = identity_.device_id;
     r.header.seq = ++seq;
     r.sealed = SealRecord(keys_->record_key(), r.header, body.SerializeAsString());
+    if (r.sealed.size() > kMaxRecordBytes) {
+      return absl::InvalidArgumentError("entry is too large (" +
+                                        std::to_string(r.sealed.size() / 1024) +
+                                        " KiB sealed; at most 256 KiB)");
+    }
     records.push_back(std::move(r));
   }
   rocksdb::WriteBatch batch;
@@ -64,9 +69,10 @@ absl::StatusOr<std::vector<v1::EntryState>> Journal::AppendLocal(
   {
     std::unique_lock lock(index_mu_);
     for (const auto& body : bodies) {
-      const v1::EntryState& state = pending.at(body.entry_id());
-      IndexState(state);
-      states.push_back(state);
+      auto it = pending.find(body.entry_id());
+      if (it == pending.end()) return absl::InternalError("a record just written did not open");
+      IndexState(it->second);
+      states.push_back(it->second);
     }
   }
   return states;
@@ -163,6 +169,31 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
   body.set_hlc(clock_.Now());
   ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
   return StateToEntry(states.front());
+}
+
+absl::Status Journal::PublishLocalTypes(const std::string& home_plugins) {
+  std::string prefix = home_plugins + "/";
+  std::vector<v1::RecordBody> bodies;
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  for (const auto& type : types_->List()) {
+    if (type->native || type->source.rfind(prefix, 0) != 0) continue;
+    nlohmann::json definition = types_->ToJson(*type);
+    definition.erase("source");
+    nlohmann::json manifest = {{"haven_plugin", 1}, {"types", {definition}}};
+    std::string value = nlohmann::json(manifest.dump()).dump();  // a JSON string
+    std::string entry_id = std::string(kTypeEntryPrefix) + type->id;
+    ASSIGN_OR_RETURN(v1::EntryState state, LoadState(entry_id));
+    auto held = state.fields().find("manifest");
+    if (held != state.fields().end() && held->second.value_json() == value) continue;
+    v1::RecordBody body;
+    body.set_kind(v1::RecordBody::DEFINE_TYPES);
+    body.set_entry_id(entry_id);
+    (*body.mutable_set_fields())["manifest"] = value;
+    body.set_hlc(clock_.Now());
+    bodies.push_back(std::move(body));
+  }
+  if (bodies.empty()) return absl::OkStatus();
+  return AppendLocal(std::move(bodies)).status();
 }
 
 absl::StatusOr<Entry> Journal::Remove(std::string_view id) {

@@ -38,7 +38,7 @@ void ApplyContent(EntryState* state, const RecordBody& body, std::string_view de
   if (body.kind() == RecordBody::CREATE) {
     state->set_has_create(true);
     state->set_type(body.type());
-    state->set_type_version(body.type_version());
+    state->set_type_version(std::max(state->type_version(), body.type_version()));
     state->set_created_hlc(hlc);
     if (body.created_us() != 0) state->set_created_us(body.created_us());
     if (body.updated_us() != 0) state->set_updated_us(body.updated_us());
@@ -54,9 +54,10 @@ void ApplyContent(EntryState* state, const RecordBody& body, std::string_view de
     Assign(&(*state->mutable_fields())[name], std::string(), hlc, device);
   }
   if (!body.derived_json().empty() &&
-      Newer(hlc, device, state->derived_hlc(), std::string_view())) {
+      Newer(hlc, device, state->derived_hlc(), state->derived_device())) {
     state->set_derived_json(body.derived_json());
     state->set_derived_hlc(hlc);
+    state->set_derived_device(std::string(device));
   }
 }
 

@@ -25,8 +25,12 @@ grpc::Status WithJournal(Vault* vault, Fn&& fn) {
 
 }  // namespace
 
-JournalService::JournalService(Vault* vault, TypeRegistry* types, std::function<void()> on_write)
-    : vault_(vault), types_(types), on_write_(std::move(on_write)) {}
+JournalService::JournalService(Vault* vault, TypeRegistry* types, std::string home_plugins,
+                               std::function<void()> on_write)
+    : vault_(vault),
+      types_(types),
+      home_plugins_(std::move(home_plugins)),
+      on_write_(std::move(on_write)) {}
 
 grpc::Status JournalService::Log(grpc::ServerContext*, const v1::LogRequest* req,
                                  v1::EntryReply* reply) {
@@ -131,6 +135,10 @@ grpc::Status JournalService::Types(grpc::ServerContext*, const v1::TypesRequest*
 grpc::Status JournalService::ReloadTypes(grpc::ServerContext* ctx,
                                          const v1::ReloadTypesRequest*, v1::TypesReply* reply) {
   types_->Reload();
+  if (auto journal = vault_->PeekJournal(); journal != nullptr) {
+    absl::Status published = journal->PublishLocalTypes(home_plugins_);
+    if (!published.ok()) return ToGrpc(published);
+  }
   v1::TypesRequest all;
   return Types(ctx, &all, reply);
 }

@@ -14,7 +14,10 @@ class JournalService final : public v1::Journal::Service {
  public:
   // `vault` and `types` must outlive the service. `on_write` runs after every
   // successful local write (it schedules a background sync).
-  JournalService(Vault* vault, TypeRegistry* types, std::function<void()> on_write);
+  // `home_plugins` is the home's own plugin directory, whose manifest types
+  // are shared through the vault.
+  JournalService(Vault* vault, TypeRegistry* types, std::string home_plugins,
+                 std::function<void()> on_write);
 
   grpc::Status Log(grpc::ServerContext*, const v1::LogRequest*, v1::EntryReply*) override;
   grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListReply*) override;
@@ -34,6 +37,7 @@ class JournalService final : public v1::Journal::Service {
  private:
   Vault* vault_;
   TypeRegistry* types_;
+  std::string home_plugins_;
   std::function<void()> on_write_;
 };
 

@@ -152,6 +152,7 @@ grpc::Status JournalService::Import(grpc::ServerContext*,
       auto entry = EntryFromExportJson(item->value);
       if (!entry.ok()) return ImportError(*item, entry.status());
       LogInput in;
+      in.origin = "line " + std::to_string(item->line);
       in.id = entry->id.value_or("");
       in.type = entry->type;
       in.at_us = entry->at_us;

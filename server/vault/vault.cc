@@ -6,6 +6,7 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/secret_key.h"
+#include "server/util/log.h"
 #include "server/util/status_macros.h"
 #include "server/util/time.h"
 
@@ -20,7 +21,7 @@ constexpr char kAuthKey[] = "vault/auth_key";
 
 }  // namespace
 
-Vault::Vault(Store* store, RecordLog* log, const TypeRegistry* types,
+Vault::Vault(Store* store, RecordLog* log, TypeRegistry* types,
              int64_t default_lock_after_us)
     : store_(store), log_(log), types_(types), default_lock_after_us_(default_lock_after_us) {
   (void)LoadIdentity();
@@ -180,6 +181,12 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
   auto keys = std::make_unique<VaultKeys>(std::move(vault_key));
   ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal,
                    Journal::Open(store_, log_, types_, identity, std::move(keys)));
+  if (!home_plugins_.empty()) {
+    absl::Status published = journal->PublishLocalTypes(home_plugins_);
+    if (!published.ok()) {
+      Log(LogLevel::kWarn, "could not share custom types", {{"error", std::string(published.message())}});
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   journal_ = std::move(journal);
   lock_after_us_ = timeout_us > 0 ? timeout_us : default_lock_after_us_;

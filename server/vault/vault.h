@@ -40,7 +40,7 @@ class Vault {
  public:
   // `store`, `log` and `types` must outlive the vault. `default_lock_after_us`
   // is the idle time after which the key is forgotten (0: never).
-  Vault(Store* store, RecordLog* log, const TypeRegistry* types, int64_t default_lock_after_us);
+  Vault(Store* store, RecordLog* log, TypeRegistry* types, int64_t default_lock_after_us);
   ~Vault();
 
   bool exists() const;
@@ -70,6 +70,9 @@ class Vault {
   std::shared_ptr<Journal> PeekJournal() const;
   bool unlocked() const;
   int64_t locks_at_us() const;
+  // Manifest types under this directory are shared through the vault at
+  // every unlock (see Journal::PublishLocalTypes).
+  void set_home_plugins(std::string dir) { home_plugins_ = std::move(dir); }
 
  private:
   absl::Status LoadIdentity();
@@ -81,8 +84,9 @@ class Vault {
 
   Store* store_;
   RecordLog* log_;
-  const TypeRegistry* types_;
+  TypeRegistry* types_;
   const int64_t default_lock_after_us_;
+  std::string home_plugins_;
 
   mutable std::mutex mu_;
   std::string vault_id_;   // raw
