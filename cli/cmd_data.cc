@@ -60,6 +60,10 @@ absl::Status Stats(Context& ctx, const DataFlags& flags) {
 
 absl::Status Export(Context& ctx, const DataFlags& flags) {
   std::string format = ctx.format_flag.empty() ? "json" : ctx.format_flag;
+  if (format != "json" && format != "jsonl" && format != "csv" && format != "md") {
+    return absl::InvalidArgumentError("--format: export writes json, jsonl, csv or md, not \"" +
+                                      format + "\"");
+  }
   v1::ExportRequest req;
   req.set_format(format);
   req.set_type(flags.type);
@@ -106,37 +110,64 @@ absl::Status Export(Context& ctx, const DataFlags& flags) {
   return s;
 }
 
+// Streams the input once to validate every entry, then again to write, so
+// one bad entry writes nothing and neither side holds the whole import.
+// Standard input is kept in memory to be read twice.
 absl::Status Import(Context& ctx, const DataFlags& flags) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (flags.input != "-") {
-    file.open(flags.input, std::ios::binary);
-    if (!file) return absl::InvalidArgumentError("import: cannot read " + flags.input);
-    in = &file;
-  }
-  // The daemon validates everything before it writes anything, so the whole
-  // input is sent in one stream.
-  std::vector<std::string> chunks;
-  std::string buffer(256 * 1024, '\0');
-  while (*in) {
-    in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in->gcount() > 0) chunks.emplace_back(buffer.data(), static_cast<size_t>(in->gcount()));
+  if (auto format = ctx.format(); !format.ok()) return format.status();
+  std::vector<std::string> stdin_chunks;
+  if (flags.input == "-") {
+    std::string buffer(256 * 1024, '\0');
+    while (std::cin) {
+      std::cin.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      if (std::cin.gcount() > 0) {
+        stdin_chunks.emplace_back(buffer.data(), static_cast<size_t>(std::cin.gcount()));
+      }
+    }
+  } else if (!std::ifstream(flags.input, std::ios::binary)) {
+    return absl::InvalidArgumentError("import: cannot read " + flags.input);
   }
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
-  v1::ImportReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    auto writer = (*client)->journal().Import(&call, &reply);
-    for (const auto& c : chunks) {
-      v1::ImportChunk chunk;
-      chunk.set_data(c);
-      if (!writer->Write(chunk)) break;
-    }
-    writer->WritesDone();
-    return writer->Finish();
-  });
-  if (!s.ok()) return s;
+  bool progress = isatty(STDERR_FILENO) != 0;
+  auto pass = [&](bool validate_only, v1::ImportReply* reply) {
+    return (*client)->WithUnlock([&] {
+      grpc::ClientContext call;
+      auto writer = (*client)->journal().Import(&call, reply);
+      auto send = [&](std::string data) {
+        v1::ImportChunk chunk;
+        chunk.set_data(std::move(data));
+        chunk.set_validate_only(validate_only);
+        return writer->Write(chunk);
+      };
+      uint64_t sent = 0;
+      if (flags.input == "-") {
+        for (const auto& c : stdin_chunks) {
+          if (!send(c)) break;
+        }
+      } else {
+        std::ifstream in(flags.input, std::ios::binary);
+        std::string buffer(256 * 1024, '\0');
+        while (in) {
+          in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+          if (in.gcount() <= 0) break;
+          if (!send(std::string(buffer.data(), static_cast<size_t>(in.gcount())))) break;
+          sent += static_cast<uint64_t>(in.gcount());
+          if (progress) {
+            std::cerr << "\r" << (validate_only ? "checking " : "importing ") << (sent >> 20)
+                      << " MiB" << std::flush;
+          }
+        }
+      }
+      writer->WritesDone();
+      grpc::Status status = writer->Finish();
+      if (progress) std::cerr << "\r\033[K" << std::flush;
+      return status;
+    });
+  };
+  v1::ImportReply checked, reply;
+  if (absl::Status s = pass(/*validate_only=*/true, &checked); !s.ok()) return s;
+  if (absl::Status s = pass(/*validate_only=*/false, &reply); !s.ok()) return s;
   if (!ctx.format_flag.empty() && ctx.format_flag != "table") {
     std::cout << nlohmann::json({{"imported", reply.imported()}, {"skipped", reply.skipped()}})
                      .dump()

@@ -38,6 +38,7 @@ void RegisterTypeCommands(CLI::App& app, Context& ctx);
 void RegisterDaemonCommands(CLI::App& app, Context& ctx);
 void RegisterDataCommands(CLI::App& app, Context& ctx);
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
+void RegisterCompletionCommand(CLI::App& app, Context& ctx);
 
 }  // namespace haven::cli
 

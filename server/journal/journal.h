@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -97,6 +98,13 @@ class Journal {
   // Validates a whole batch of imported entries, then writes the new ones.
   // Returns {imported, skipped (id already present)}.
   absl::StatusOr<std::pair<size_t, size_t>> Import(const std::vector<LogInput>& inputs);
+  // The streaming form of Import: checks one entry and builds its record;
+  // nullopt when its id is already here or earlier in the same input
+  // (`ids_seen` tracks those). Errors name `input.origin`.
+  absl::StatusOr<std::optional<v1::RecordBody>> PrepareImport(
+      const LogInput& input, std::set<std::string>* ids_seen) const;
+  // Writes prepared records durably, 1024 to a batch.
+  absl::Status WriteImported(std::vector<v1::RecordBody> bodies);
 
   // Folds records that the log has accepted (from sync) into the view.
   absl::Status CatchUp();
@@ -121,6 +129,8 @@ class Journal {
   absl::StatusOr<v1::EntryState> LoadState(std::string_view entry_id) const;
   absl::StatusOr<Entry> EntryFromState(const v1::EntryState& state) const;
   void RefreshDerived(v1::EntryState* state) const;
+  // Validates `input` and builds its CREATE body (hlc unset).
+  absl::StatusOr<v1::RecordBody> BuildCreate(const LogInput& input) const;
   absl::StatusOr<nlohmann::json> BuildFields(const ExerciseType& type, nlohmann::json base,
                                              const std::map<std::string, std::string>& text,
                                              const nlohmann::json& json_fields) const;

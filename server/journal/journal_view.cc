@@ -93,57 +93,48 @@ absl::Status Journal::CatchUp() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogInput>& inputs) {
-  // Validate everything first: one bad entry writes nothing.
-  std::vector<v1::RecordBody> bodies;
-  std::set<std::string> queued;
-  size_t skipped = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const LogInput& in = inputs[i];
-    std::string where = in.origin.empty() ? "entry " + std::to_string(i + 1) : in.origin;
-    if (!in.id.empty()) {
-      std::shared_lock lock(index_mu_);
-      if (index_.Resolve(in.id).ok() || !queued.insert(in.id).second) {
-        ++skipped;
-        continue;
-      }
+absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(
+    const LogInput& input, std::set<std::string>* ids_seen) const {
+  if (!input.id.empty()) {
+    std::shared_lock lock(index_mu_);
+    if (index_.Resolve(input.id).ok() || !ids_seen->insert(input.id).second) {
+      return std::optional<v1::RecordBody>();
     }
-    auto type = types_->Find(in.type);
-    if (!type) {
-      return absl::InvalidArgumentError(where + ": unknown exercise type \"" + in.type + "\"");
-    }
-    auto fields = BuildFields(*type, nlohmann::json::object(), in.field_text, in.fields_json);
-    if (!fields.ok()) {
-      return absl::InvalidArgumentError(where + ": " + std::string(fields.status().message()));
-    }
-    ASSIGN_OR_RETURN(auto tags, NormalizeTags(in.tags));
-    ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, *fields));
-    v1::RecordBody body;
-    body.set_kind(v1::RecordBody::CREATE);
-    body.set_entry_id(in.id.empty() ? NewEntryId() : in.id);
-    body.set_type(type->id);
-    body.set_type_version(type->version);
-    body.set_has_at(true);
-    body.set_at_us(in.at_us.value_or(0));
-    body.set_has_tags(true);
-    for (const auto& t : tags) body.add_tags(t);
-    for (const auto& [name, value] : fields->items()) {
-      (*body.mutable_set_fields())[name] = value.dump();
-    }
-    if (!derived.empty()) body.set_derived_json(derived.dump());
-    body.set_created_us(in.created_us);
-    body.set_updated_us(in.updated_us);
-    bodies.push_back(std::move(body));
   }
+  auto body = BuildCreate(input);
+  if (!body.ok()) {
+    return absl::Status(body.status().code(),
+                        input.origin + ": " + std::string(body.status().message()));
+  }
+  return std::optional<v1::RecordBody>(std::move(*body));
+}
+
+absl::Status Journal::WriteImported(std::vector<v1::RecordBody> bodies) {
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   constexpr size_t kBatch = 1024;
   for (size_t start = 0; start < bodies.size(); start += kBatch) {
     std::vector<v1::RecordBody> chunk(
-        bodies.begin() + start, bodies.begin() + std::min(bodies.size(), start + kBatch));
+        std::make_move_iterator(bodies.begin() + start),
+        std::make_move_iterator(bodies.begin() + std::min(bodies.size(), start + kBatch)));
     for (auto& b : chunk) b.set_hlc(clock_.Now());
     RETURN_IF_ERROR(AppendLocal(std::move(chunk)).status());
   }
-  return std::make_pair(bodies.size(), skipped);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogInput>& inputs) {
+  // Validate everything first: one bad entry writes nothing.
+  std::vector<v1::RecordBody> bodies;
+  std::set<std::string> ids_seen;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    LogInput in = inputs[i];
+    if (in.origin.empty()) in.origin = "entry " + std::to_string(i + 1);
+    ASSIGN_OR_RETURN(auto body, PrepareImport(in, &ids_seen));
+    if (body) bodies.push_back(std::move(*body));
+  }
+  size_t imported = bodies.size();
+  RETURN_IF_ERROR(WriteImported(std::move(bodies)));
+  return std::make_pair(imported, inputs.size() - imported);
 }
 
 std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {

@@ -78,7 +78,7 @@ absl::StatusOr<std::vector<v1::EntryState>> Journal::AppendLocal(
   return states;
 }
 
-absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
+absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const {
   auto type = types_->Find(input.type);
   if (!type) {
     return absl::InvalidArgumentError("unknown exercise type \"" + input.type +
@@ -103,7 +103,11 @@ absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
   if (!derived.empty()) body.set_derived_json(derived.dump());
   body.set_created_us(input.created_us);
   body.set_updated_us(input.updated_us);
+  return body;
+}
 
+absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
+  ASSIGN_OR_RETURN(v1::RecordBody body, BuildCreate(input));
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   body.set_hlc(clock_.Now());
   ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));

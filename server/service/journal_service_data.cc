@@ -1,3 +1,4 @@
+#include <set>
 // Stats, export and import: the journal service's whole-history calls.
 #include "server/insights/export.h"
 #include "server/insights/import.h"
@@ -145,8 +146,12 @@ grpc::Status JournalService::Import(grpc::ServerContext*,
                                     v1::ImportReply* reply) {
   auto journal = vault_->journal();
   if (!journal.ok()) return ToGrpc(journal.status());
+  constexpr size_t kWriteBatch = 1024;
   ImportReader parser;
-  std::vector<LogInput> inputs;
+  std::set<std::string> ids_seen;
+  std::vector<v1::RecordBody> pending;
+  bool validate_only = false;
+  uint64_t imported = 0, skipped = 0;
   auto take = [&]() -> absl::Status {
     while (auto item = parser.Next()) {
       auto entry = EntryFromExportJson(item->value);
@@ -160,24 +165,37 @@ grpc::Status JournalService::Import(grpc::ServerContext*,
       in.fields_json = entry->fields;
       in.created_us = entry->created_us.value_or(0);
       in.updated_us = entry->updated_us.value_or(0);
-      inputs.push_back(std::move(in));
+      ASSIGN_OR_RETURN(auto body, (*journal)->PrepareImport(in, &ids_seen));
+      if (!body) {
+        ++skipped;
+        continue;
+      }
+      ++imported;
+      if (validate_only) continue;
+      pending.push_back(std::move(*body));
+      if (pending.size() >= kWriteBatch) {
+        RETURN_IF_ERROR((*journal)->WriteImported(std::move(pending)));
+        pending.clear();
+      }
     }
     return absl::OkStatus();
   };
   v1::ImportChunk chunk;
+  bool first = true;
   while (reader->Read(&chunk)) {
+    if (first) validate_only = chunk.validate_only();
+    first = false;
     absl::Status s = parser.Feed(chunk.data());
     if (s.ok()) s = take();
     if (!s.ok()) return ToGrpc(s);
   }
   absl::Status s = parser.Finish();
   if (s.ok()) s = take();
+  if (s.ok() && !pending.empty()) s = (*journal)->WriteImported(std::move(pending));
   if (!s.ok()) return ToGrpc(s);
-  auto counts = (*journal)->Import(inputs);
-  if (!counts.ok()) return ToGrpc(counts.status());
-  reply->set_imported(counts->first);
-  reply->set_skipped(counts->second);
-  if (counts->first > 0 && on_write_) on_write_();
+  reply->set_imported(imported);
+  reply->set_skipped(skipped);
+  if (!validate_only && imported > 0 && on_write_) on_write_();
   return grpc::Status::OK;
 }
 

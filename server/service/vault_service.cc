@@ -23,6 +23,7 @@ grpc::Status VaultService::Unlock(grpc::ServerContext*, const v1::UnlockRequest*
                                   v1::UnlockReply* reply) {
   absl::Status s = vault_->Unlock(req->passphrase(), req->timeout_us());
   if (!s.ok()) return ToGrpc(s);
+  sync_->NotifyLocalWrite();  // pull what arrived while locked
   reply->set_locks_at_us(vault_->locks_at_us());
   return grpc::Status::OK;
 }

@@ -59,10 +59,8 @@ absl::StatusOr<uint64_t> SyncEngine::Ingest(std::vector<std::string> sealed,
   for (auto& s : sealed) {
     auto header = ParseRecordHeader(s);
     bool good = header.ok() && header->vault_id == credential.vault_id;
-    // Unlocked, we can tell a forged record from a real one before storing it.
-    if (good && journal != nullptr) {
-      good = OpenRecord(journal->keys().record_key(), s, nullptr).ok();
-    }
+    // A forged record is told from a real one before it is stored.
+    if (good) good = OpenRecord(journal->keys().record_key(), s, nullptr).ok();
     if (!good) {
       ++*rejected;
       continue;
@@ -86,13 +84,16 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
   SyncCounts counts;
   ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads());
   ASSIGN_OR_RETURN(counts.pushed, client->Push(*log_, hub_heads));
+  // Pulled records are stored only once they are seen to open, which needs
+  // the key: a locked device pushes, and pulls at its next unlock.
   std::shared_ptr<Journal> journal = vault_->PeekJournal();
+  if (journal == nullptr) return counts;
   RETURN_IF_ERROR(client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
     ASSIGN_OR_RETURN(uint64_t stored, Ingest(std::move(batch), journal.get(), &counts.rejected));
     counts.pulled += stored;
     return absl::OkStatus();
   }));
-  if (journal != nullptr && counts.pulled > 0) RETURN_IF_ERROR(journal->CatchUp());
+  if (counts.pulled > 0) RETURN_IF_ERROR(journal->CatchUp());
   if (counts.rejected > 0) {
     Log(LogLevel::kError, "rejected records from hub",
         {{"remote", config.info().name()}, {"count", std::to_string(counts.rejected)}});

@@ -1,8 +1,9 @@
 // Keeps this device and its remotes (hubs) in step: on demand, every
 // --sync-interval, soon after a local write, and at once when a hub's watch
-// stream says another device pushed. Moves sealed records only, so it runs
-// while the vault is locked; when unlocked it also checks that every pulled
-// record opens before storing it.
+// stream says another device pushed. Moves sealed records only. While the
+// vault is locked it pushes; it pulls only when unlocked, because every pulled
+// record is checked to open before it is stored (a forged record from a hub
+// must never take a sequence slot).
 //
 // Thread safety: all public methods may be called from any thread.
 #ifndef HAVEN_SERVER_SYNC_SYNC_ENGINE_H_
@@ -47,6 +48,7 @@ class SyncEngine {
   std::vector<v1::RemoteConfig> Remotes() const;
 
   // Syncs one remote by name, or every remote when `name` is empty.
+  // Ingest needs the unlocked journal to check records.
   absl::StatusOr<SyncCounts> Sync(const std::string& name);
   // Joins an existing vault held by a hub; see `haven join`.
   absl::StatusOr<std::pair<std::string, SyncCounts>> Join(const v1::JoinRequest& request);
