@@ -18,7 +18,7 @@ using ::testing::Not;
 
 // A type using every field kind of SPEC section 7 with every check.
 nlohmann::json KitchenSinkManifest() {
-  return nlohmann::json::parse(R"({
+  return nlohmann::json::parse(R"json({
     "haven_plugin": 1,
     "author": "a test (unknown top-level keys are ignored)",
     "types": [{
@@ -39,7 +39,7 @@ nlohmann::json KitchenSinkManifest() {
         {"name": "when", "type": "datetime"}
       ]
     }]
-  })");
+  })json");
 }
 
 nlohmann::json SimpleManifest(const std::string& id, const std::string& field = "note") {
@@ -51,7 +51,7 @@ nlohmann::json SimpleManifest(const std::string& id, const std::string& field = 
              {"fields", {{{"name", field}, {"type", "string"}, {"required", true}}}}}}}};
 }
 
-class ManifestTest : public ::testing::Test {
+class PluginsE2eManifest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(home_.Init().is_object()); }
 
@@ -73,7 +73,7 @@ class ManifestTest : public ::testing::Test {
   TestHome home_;
 };
 
-TEST_F(ManifestTest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
+TEST_F(PluginsE2eManifest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
   EXPECT_TRUE(FindById(TypesJson(home_), "kitchen-sink").is_null());
   WriteManifest(HomePluginDir(home_), "kitchen-sink.json", KitchenSinkManifest());
 
@@ -136,7 +136,7 @@ TEST_F(ManifestTest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
   EXPECT_EQ(json.exit_code, 0) << json;
 }
 
-TEST_F(ManifestTest, EveryRuleOfEveryFieldKindIsEnforced) {
+TEST_F(PluginsE2eManifest, EveryRuleOfEveryFieldKindIsEnforced) {
   WriteManifest(HomePluginDir(home_), "kitchen-sink.json", KitchenSinkManifest());
   ASSERT_EQ(home_.Run({"types", "reload"}).exit_code, 0);
   ASSERT_TRUE(FindById(TypesJson(home_), "kitchen-sink").is_object());
@@ -180,7 +180,7 @@ TEST_F(ManifestTest, EveryRuleOfEveryFieldKindIsEnforced) {
   EXPECT_EQ(EntryCount(home_), 0u);
 }
 
-TEST_F(ManifestTest, DaemonRestartPicksUpAManifest) {
+TEST_F(PluginsE2eManifest, DaemonRestartPicksUpAManifest) {
   ASSERT_TRUE(FindById(TypesJson(home_), "gratitude").is_null());
   WriteManifest(HomePluginDir(home_), "gratitude.json", SimpleManifest("gratitude", "first"));
   home_.StopDaemon();
@@ -201,7 +201,7 @@ TEST_F(ManifestTest, DaemonRestartPicksUpAManifest) {
   EXPECT_EQ(e["fields"]["first"], "lunch with Ana") << e.dump();
 }
 
-TEST_F(ManifestTest, BrokenManifestsAreReportedAndSkippedWhileGoodOnesLoad) {
+TEST_F(PluginsE2eManifest, BrokenManifestsAreReportedAndSkippedWhileGoodOnesLoad) {
   const std::string dir = HomePluginDir(home_);
   WriteManifest(dir, "a-good.json", SimpleManifest("good-one"));
   WriteManifestText(dir, "b-not-json.json", "{\"haven_plugin\": 1, \"types\": [");

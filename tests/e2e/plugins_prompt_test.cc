@@ -28,16 +28,16 @@ using ::testing::Not;
 // and the mode of its directory in $HV_EDITOR_INFO. Like real editors it also
 // leaves a swap file and a backup beside the buffer. The script itself never
 // holds the text.
-constexpr char kEditorScript[] = R"(#!/bin/sh
+constexpr char kEditorScript[] = R"sh(#!/bin/sh
 set -e
 dir=$(dirname "$1")
 printf '%s\n%s\n' "$1" "$(stat -c %a "$dir")" > "$HV_EDITOR_INFO"
 cat "$HV_EDITOR_TEXT" > "$dir/.entry.txt.swp"
 cp "$1" "$1~"
 cat "$HV_EDITOR_TEXT" >> "$1"
-)";
+)sh";
 
-class PromptTest : public ::testing::Test {
+class PluginsE2ePrompt : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(home_.Init().is_object());
@@ -75,7 +75,7 @@ class PromptTest : public ::testing::Test {
   std::string editor_, editor_text_, editor_info_;
 };
 
-TEST_F(PromptTest, CheckinAsksForMoodAndReasksOnAnInvalidAnswer) {
+TEST_F(PluginsE2ePrompt, CheckinAsksForMoodAndReasksOnAnInvalidAnswer) {
   RunResult r = home_.RunOnTerminal(
       {"log", "checkin"},
       {{"How is your mood right now?", ""},
@@ -102,14 +102,14 @@ TEST_F(PromptTest, CheckinAsksForMoodAndReasksOnAnInvalidAnswer) {
   EXPECT_EQ(EntryCount(home_), 1u);
 }
 
-TEST_F(PromptTest, GivenFieldsAreNotAskedAgain) {
+TEST_F(PluginsE2ePrompt, GivenFieldsAreNotAskedAgain) {
   RunResult r = home_.RunOnTerminal({"log", "checkin", "-f", "mood=4"}, {});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_THAT(r.err, Not(HasSubstr("How is your mood"))) << r;
   EXPECT_EQ(ShowEntry(home_, r.Trimmed())["fields"]["mood"], 4);
 }
 
-TEST_F(PromptTest, LetterTextFieldGoesThroughTheEditorAndLeavesNothingBehind) {
+TEST_F(PluginsE2ePrompt, LetterTextFieldGoesThroughTheEditorAndLeavesNothingBehind) {
   const std::string marker = Marker();
   WriteFile(editor_text_, "Dear me,\n" + marker + "\n");
   RunResult r = home_.RunOnTerminal({"log", "letter", "-f", "issue=the meeting"},
@@ -141,7 +141,7 @@ TEST_F(PromptTest, LetterTextFieldGoesThroughTheEditorAndLeavesNothingBehind) {
   ExpectNoTraces(marker);
 }
 
-TEST_F(PromptTest, BreakWalksThroughEveryMissingRequiredField) {
+TEST_F(PluginsE2ePrompt, BreakWalksThroughEveryMissingRequiredField) {
   const std::string marker = Marker();
   WriteFile(editor_text_, marker + "\n");
   RunResult r = home_.RunOnTerminal(
@@ -163,7 +163,7 @@ TEST_F(PromptTest, BreakWalksThroughEveryMissingRequiredField) {
   ExpectNoTraces(marker);
 }
 
-TEST_F(PromptTest, AFailingEditorSavesNothingAndLeavesNothingBehind) {
+TEST_F(PluginsE2ePrompt, AFailingEditorSavesNothingAndLeavesNothingBehind) {
   const std::string marker = Marker();
   WriteFile(editor_text_, marker + "\n");
   std::string failing = home_.Scratch("failing-editor.sh");
@@ -180,7 +180,7 @@ TEST_F(PromptTest, AFailingEditorSavesNothingAndLeavesNothingBehind) {
   ExpectNoTraces(marker);
 }
 
-TEST_F(PromptTest, EditorBufferFallsBackToDevShmWithoutARuntimeDir) {
+TEST_F(PluginsE2ePrompt, EditorBufferFallsBackToDevShmWithoutARuntimeDir) {
   if (!fs::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm";
   const std::string marker = Marker();
   WriteFile(editor_text_, marker + "\n");
@@ -198,7 +198,7 @@ TEST_F(PromptTest, EditorBufferFallsBackToDevShmWithoutARuntimeDir) {
   EXPECT_THAT(FilesContaining("/dev/shm", marker), IsEmpty());
 }
 
-TEST_F(PromptTest, WithoutATerminalAMissingRequiredFieldIsExit2NamingIt) {
+TEST_F(PluginsE2ePrompt, WithoutATerminalAMissingRequiredFieldIsExit2NamingIt) {
   RunResult r = home_.Run({"log", "checkin"});
   EXPECT_EQ(r.exit_code, 2) << r;
   EXPECT_THAT(r.err, HasSubstr("\"mood\"")) << r;

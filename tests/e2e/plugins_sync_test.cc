@@ -66,7 +66,7 @@ class Hub {
 
 void ExpectOk(const RunResult& r) { EXPECT_EQ(r.exit_code, 0) << r; }
 
-TEST(PluginSyncTest, ManifestTypeReachesASecondDeviceThroughTheVault) {
+TEST(PluginsE2eSync, ManifestTypeReachesASecondDeviceThroughTheVault) {
   TestHome d1, d2;
   nlohmann::json init = d1.Init();
   ASSERT_TRUE(init.is_object());
@@ -121,11 +121,13 @@ TEST(PluginSyncTest, ManifestTypeReachesASecondDeviceThroughTheVault) {
   EXPECT_EQ(back["type"], "gratitude");
   EXPECT_EQ(back["fields"]["warmth"], 8) << back.dump();
 
-  // A restart of device 2 keeps the vault type (it is in the vault, not in
-  // device 2's plugins directory).
+  // A restart of device 2 keeps the vault type once unlocked (it is in the
+  // vault, not in device 2's plugins directory).
   d2.StopDaemon();
   EXPECT_FALSE(fs::exists(HomePluginDir(d2) + "/gratitude.json"));
+  ExpectOk(d2.Run({"unlock"}));
   EXPECT_TRUE(FindById(TypesJson(d2), "gratitude").is_object());
+  EXPECT_FALSE(d2.Log({"gratitude", "-f", "first=after a restart"}).empty());
 }
 
 // Entries of a type a device does not have: raw fields, never dropped.
@@ -161,7 +163,7 @@ void ExpectRawEntry(const TestHome& home, const std::string& id) {
   EXPECT_EQ(log.exit_code, 2) << log;
 }
 
-TEST(PluginSyncTest, EntriesOfAnUnknownTypeStillListShowAndExport) {
+TEST(PluginsE2eSync, EntriesOfAnUnknownTypeStillListShowAndExport) {
   TestHome d1, d2;
   nlohmann::json init = d1.Init();
   ASSERT_TRUE(init.is_object());
