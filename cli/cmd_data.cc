@@ -24,18 +24,7 @@ absl::Status Stats(Context& ctx, const DataFlags& flags) {
   if (!format.ok()) return format.status();
   v1::StatsRequest req;
   req.set_type(flags.type);
-  auto since = ParseTimeFlag("--since", flags.since);
-  if (!since.ok()) return since.status();
-  auto until = ParseTimeFlag("--until", flags.until);
-  if (!until.ok()) return until.status();
-  if (*since) {
-    req.set_has_since(true);
-    req.set_since_us(**since);
-  }
-  if (*until) {
-    req.set_has_until(true);
-    req.set_until_us(**until);
-  }
+  if (auto s = SetTimeRange(flags.since, flags.until, &req); !s.ok()) return s;
   req.set_now_us(NowMicros());
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();

@@ -141,18 +141,7 @@ absl::Status List(Context& ctx, const EntryFlags& flags) {
   if (!format.ok()) return format.status();
   v1::ListRequest req;
   req.set_type(flags.type);
-  auto since = ParseTimeFlag("--since", flags.since);
-  if (!since.ok()) return since.status();
-  auto until = ParseTimeFlag("--until", flags.until);
-  if (!until.ok()) return until.status();
-  if (*since) {
-    req.set_has_since(true);
-    req.set_since_us(**since);
-  }
-  if (*until) {
-    req.set_has_until(true);
-    req.set_until_us(**until);
-  }
+  if (auto s = SetTimeRange(flags.since, flags.until, &req); !s.ok()) return s;
   for (const auto& t : flags.tags) req.add_tags(t);
   req.set_limit(static_cast<uint32_t>(flags.limit));
   req.set_include_deleted(flags.deleted);

@@ -31,6 +31,25 @@ struct Context {
 absl::StatusOr<std::optional<int64_t>> ParseTimeFlag(const std::string& flag,
                                                      const std::string& text);
 
+// Sets a request's since/until (ListRequest, StatsRequest) from the flags.
+template <typename Request>
+absl::Status SetTimeRange(const std::string& since_text, const std::string& until_text,
+                          Request* req) {
+  auto since = ParseTimeFlag("--since", since_text);
+  if (!since.ok()) return since.status();
+  auto until = ParseTimeFlag("--until", until_text);
+  if (!until.ok()) return until.status();
+  if (*since) {
+    req->set_has_since(true);
+    req->set_since_us(**since);
+  }
+  if (*until) {
+    req->set_has_until(true);
+    req->set_until_us(**until);
+  }
+  return absl::OkStatus();
+}
+
 // One registration function per command group (one file each).
 void RegisterVaultCommands(CLI::App& app, Context& ctx);
 void RegisterEntryCommands(CLI::App& app, Context& ctx);
