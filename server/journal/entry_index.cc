@@ -1,6 +1,7 @@
 #include "server/journal/entry_index.h"
 
-#include <memory>
+#include <algorithm>
+#include <tuple>
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
@@ -17,31 +18,67 @@ bool IsHex(std::string_view s) {
   return true;
 }
 
+template <typename Key>
+std::optional<Key> KeyFromHex(std::string_view hex) {
+  auto raw = HexDecode(hex);
+  if (!raw || raw->size() != std::tuple_size_v<Key>) return std::nullopt;
+  Key key;
+  std::copy(raw->begin(), raw->end(), key.begin());
+  return key;
+}
+
+template <typename Key>
+std::string KeyToHex(const Key& key) {
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+}
+
 }  // namespace
 
-uint32_t EntryIndex::Intern(std::string_view type) {
-  for (uint32_t i = 0; i < types_.size(); ++i) {
+uint16_t EntryIndex::Intern(std::string_view type) {
+  if (auto found = Find(type)) return *found;
+  types_.push_back(std::make_unique<std::string>(type));
+  counts_.emplace_back();
+  return static_cast<uint16_t>(types_.size() - 1);
+}
+
+std::optional<uint16_t> EntryIndex::Find(std::string_view type) const {
+  for (uint16_t i = 0; i < types_.size(); ++i) {
     if (*types_[i] == type) return i;
   }
-  types_.push_back(std::make_unique<std::string>(type));
-  return static_cast<uint32_t>(types_.size() - 1);
+  return std::nullopt;
+}
+
+void EntryIndex::Count(const TimeSlot& slot, int delta) {
+  TypeCounts& c = counts_[slot.type];
+  if (slot.deleted) {
+    c.deleted += delta;
+  } else {
+    c.live += delta;
+    live_ += delta;
+  }
 }
 
 void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type,
                         bool deleted) {
-  auto raw = HexDecode(id);
-  if (!raw || raw->size() != 12) return;
-  Key key;
-  std::copy(raw->begin(), raw->end(), key.begin());
-  Slot slot{at_us, Intern(type), deleted};
-  auto [it, inserted] = by_id_.try_emplace(key, slot);
+  auto key = KeyFromHex<Key>(id);
+  if (!key) return;
+  TimeSlot slot{at_us, *key, Intern(type), deleted};
+  auto [it, inserted] = by_id_.try_emplace(*key, at_us);
   if (!inserted) {
-    by_time_.erase({it->second.at_us, key});
-    if (!it->second.deleted) --live_;
-    it->second = slot;
+    auto old = by_time_.find(TimeSlot{it->second, *key, 0, false});
+    if (old != by_time_.end()) {
+      Count(*old, -1);
+      by_time_.erase(old);
+    }
+    it->second = at_us;
   }
-  by_time_.insert({at_us, key});
-  if (!deleted) ++live_;
+  by_time_.insert(slot);
+  Count(slot, +1);
+}
+
+bool EntryIndex::Contains(std::string_view id) const {
+  auto key = KeyFromHex<Key>(id);
+  return key && by_id_.contains(*key);
 }
 
 absl::StatusOr<std::string> EntryIndex::Resolve(std::string_view prefix) const {
@@ -52,14 +89,10 @@ absl::StatusOr<std::string> EntryIndex::Resolve(std::string_view prefix) const {
                                       "\": give at least 6 characters");
   }
   if (!IsHex(p) || p.size() > 24) return absl::NotFoundError("no entry with id " + std::string(prefix));
-  std::string padded = p + std::string(24 - p.size(), '0');
-  auto raw = HexDecode(padded);
-  Key low;
-  std::copy(raw->begin(), raw->end(), low.begin());
+  auto low = KeyFromHex<Key>(p + std::string(24 - p.size(), '0'));
   std::string found;
-  for (auto it = by_id_.lower_bound(low); it != by_id_.end(); ++it) {
-    std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(it->first.data()),
-                                                 it->first.size()));
+  for (auto it = by_id_.lower_bound(*low); it != by_id_.end(); ++it) {
+    std::string hex = KeyToHex(it->first);
     if (hex.compare(0, p.size(), p) != 0) break;
     if (!found.empty()) {
       return absl::InvalidArgumentError("entry id \"" + p +
@@ -71,26 +104,61 @@ absl::StatusOr<std::string> EntryIndex::Resolve(std::string_view prefix) const {
   return found;
 }
 
-template <typename It>
-void EntryIndex::Visit(It begin, It end,
-                       const std::function<bool(const IndexedEntry&)>& visit) const {
-  IndexedEntry item;
-  for (auto it = begin; it != end; ++it) {
-    const Slot& slot = by_id_.find(it->second)->second;
-    item.id = HexEncode(std::string_view(reinterpret_cast<const char*>(it->second.data()), 12));
-    item.at_us = it->first;
-    item.type = types_[slot.type].get();
-    item.deleted = slot.deleted;
-    if (!visit(item)) return;
+template <typename OnSlot>
+void EntryIndex::Walk(const IndexQuery& q, OnSlot&& on_slot) const {
+  std::optional<uint16_t> type;
+  if (!q.type.empty()) {
+    type = Find(q.type);
+    if (!type) return;
+  }
+  if (q.until_us && q.since_us && *q.until_us <= *q.since_us) return;
+  constexpr Key kLowest{};
+  auto begin = q.since_us ? by_time_.lower_bound(TimeSlot{*q.since_us, kLowest, 0, false})
+                          : by_time_.begin();
+  auto end = q.until_us ? by_time_.lower_bound(TimeSlot{*q.until_us, kLowest, 0, false})
+                        : by_time_.end();
+  auto offer = [&](const TimeSlot& slot) {
+    if (slot.deleted && !q.include_deleted) return true;
+    if (type && slot.type != *type) return true;
+    return on_slot(slot);
+  };
+  if (q.oldest_first) {
+    for (auto it = begin; it != end; ++it) {
+      if (!offer(*it)) return;
+    }
+  } else {
+    for (auto it = end; it != begin;) {
+      if (!offer(*--it)) return;
+    }
   }
 }
 
-void EntryIndex::VisitNewestFirst(const std::function<bool(const IndexedEntry&)>& visit) const {
-  Visit(by_time_.rbegin(), by_time_.rend(), visit);
+size_t EntryIndex::Count(const IndexQuery& q) const {
+  if (!q.since_us && !q.until_us) {
+    if (q.type.empty()) return q.include_deleted ? by_id_.size() : live_;
+    auto type = Find(q.type);
+    if (!type) return 0;
+    const TypeCounts& c = counts_[*type];
+    return c.live + (q.include_deleted ? c.deleted : 0);
+  }
+  size_t n = 0;
+  Walk(q, [&](const TimeSlot&) {
+    ++n;
+    return true;
+  });
+  return n;
 }
 
-void EntryIndex::VisitOldestFirst(const std::function<bool(const IndexedEntry&)>& visit) const {
-  Visit(by_time_.begin(), by_time_.end(), visit);
+void EntryIndex::Visit(const IndexQuery& q,
+                       const std::function<bool(const IndexedEntry&)>& visit) const {
+  IndexedEntry item;
+  Walk(q, [&](const TimeSlot& slot) {
+    item.id = KeyToHex(slot.key);
+    item.at_us = slot.at_us;
+    item.type = types_[slot.type].get();
+    item.deleted = slot.deleted;
+    return visit(item);
+  });
 }
 
 }  // namespace haven

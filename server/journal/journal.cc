@@ -16,12 +16,8 @@ namespace {
 constexpr std::string_view kAppliedPrefix = "applied/";
 constexpr std::string_view kViewAd = "haven-view-v1";
 
-bool Matches(const ListFilter& f, const IndexedEntry& e) {
-  if (e.deleted && !f.include_deleted) return false;
-  if (!f.type.empty() && *e.type != f.type) return false;
-  if (f.since_us && e.at_us < *f.since_us) return false;
-  if (f.until_us && e.at_us >= *f.until_us) return false;
-  return true;
+IndexQuery QueryFor(const ListFilter& f) {
+  return IndexQuery{f.type, f.since_us, f.until_us, f.include_deleted, f.oldest_first};
 }
 
 bool HasTags(const Entry& e, const std::vector<std::string>& tags) {
@@ -156,15 +152,10 @@ absl::Status Journal::Scan(const ListFilter& filter,
   std::vector<std::string> ids;
   {
     std::shared_lock lock(index_mu_);
-    auto collect = [&](const IndexedEntry& e) {
-      if (Matches(filter, e)) ids.push_back(e.id);
+    index_.Visit(QueryFor(filter), [&](const IndexedEntry& e) {
+      ids.push_back(e.id);
       return filter.tags.empty() && filter.limit != 0 ? ids.size() < filter.limit : true;
-    };
-    if (filter.oldest_first) {
-      index_.VisitOldestFirst(collect);
-    } else {
-      index_.VisitNewestFirst(collect);
-    }
+    });
   }
   size_t emitted = 0;
   for (const auto& id : ids) {
@@ -195,12 +186,7 @@ absl::StatusOr<std::vector<Entry>> Journal::List(const ListFilter& filter, size_
   }
   if (total != nullptr) {
     std::shared_lock lock(index_mu_);
-    size_t n = 0;
-    index_.VisitNewestFirst([&](const IndexedEntry& e) {
-      n += Matches(filter, e) ? 1 : 0;
-      return true;
-    });
-    *total = n;
+    *total = index_.Count(QueryFor(filter));
   }
   RETURN_IF_ERROR(Scan(filter, [&](const Entry& e) {
     out.push_back(e);

@@ -1,0 +1,96 @@
+// The in-memory index: counts per type and state without a walk, time
+// ranges walked in both orders, replacement keeping every count right.
+#include "server/journal/entry_index.h"
+
+#include <gtest/gtest.h>
+
+namespace haven {
+namespace {
+
+std::string Id(int n) {
+  char buf[25];
+  snprintf(buf, sizeof buf, "%024x", n);
+  return buf;
+}
+
+std::vector<std::string> Ids(const EntryIndex& index, const IndexQuery& q) {
+  std::vector<std::string> out;
+  index.Visit(q, [&](const IndexedEntry& e) {
+    out.push_back(e.id);
+    return true;
+  });
+  return out;
+}
+
+class EntryIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // ids 1..6 at times 10..60; 2 and 5 are breaks, 4 is deleted.
+    for (int i = 1; i <= 6; ++i) {
+      index_.Upsert(Id(i), i * 10, i == 2 || i == 5 ? "break" : "checkin", i == 4);
+    }
+  }
+  EntryIndex index_;
+};
+
+TEST_F(EntryIndexTest, CountsWithoutRangeUseTypeTotals) {
+  EXPECT_EQ(index_.size(), 6u);
+  EXPECT_EQ(index_.live(), 5u);
+  EXPECT_EQ(index_.Count({}), 5u);
+  EXPECT_EQ(index_.Count({.include_deleted = true}), 6u);
+  EXPECT_EQ(index_.Count({.type = "checkin"}), 3u);
+  EXPECT_EQ(index_.Count({.type = "checkin", .include_deleted = true}), 4u);
+  EXPECT_EQ(index_.Count({.type = "break"}), 2u);
+  EXPECT_EQ(index_.Count({.type = "letter"}), 0u);
+}
+
+TEST_F(EntryIndexTest, CountsInsideATimeRange) {
+  // [20, 50): ids 2, 3, (4 deleted)
+  EXPECT_EQ(index_.Count({.since_us = 20, .until_us = 50}), 2u);
+  EXPECT_EQ(index_.Count({.since_us = 20, .until_us = 50, .include_deleted = true}), 3u);
+  EXPECT_EQ(index_.Count({.type = "break", .since_us = 20}), 2u);
+  EXPECT_EQ(index_.Count({.until_us = 10}), 0u);
+  EXPECT_EQ(index_.Count({.since_us = 50, .until_us = 20}), 0u);
+}
+
+TEST_F(EntryIndexTest, VisitsNewestFirstOrOldestFirstInsideTheRange) {
+  EXPECT_EQ(Ids(index_, {}), (std::vector<std::string>{Id(6), Id(5), Id(3), Id(2), Id(1)}));
+  EXPECT_EQ(Ids(index_, {.since_us = 20, .until_us = 60, .oldest_first = true}),
+            (std::vector<std::string>{Id(2), Id(3), Id(5)}));
+  EXPECT_EQ(Ids(index_, {.type = "break", .include_deleted = true}),
+            (std::vector<std::string>{Id(5), Id(2)}));
+}
+
+TEST_F(EntryIndexTest, VisitStopsWhenAsked) {
+  int seen = 0;
+  index_.Visit({}, [&](const IndexedEntry&) { return ++seen < 2; });
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_F(EntryIndexTest, ReplacingMovesTimeTypeAndCounts) {
+  index_.Upsert(Id(1), 100, "break", false);  // checkin at 10 -> break at 100
+  index_.Upsert(Id(4), 40, "checkin", false);  // restored
+  index_.Upsert(Id(6), 60, "checkin", true);   // deleted
+  EXPECT_EQ(index_.size(), 6u);
+  EXPECT_EQ(index_.live(), 5u);
+  EXPECT_EQ(index_.Count({.type = "break"}), 3u);
+  EXPECT_EQ(index_.Count({.type = "checkin"}), 2u);
+  EXPECT_EQ(index_.Count({.type = "checkin", .include_deleted = true}), 3u);
+  EXPECT_EQ(Ids(index_, {}).front(), Id(1));
+  EXPECT_EQ(Ids(index_, {.until_us = 15}).size(), 0u);
+}
+
+TEST_F(EntryIndexTest, ResolvesUniquePrefixesOnly) {
+  EXPECT_TRUE(index_.Contains(Id(3)));
+  EXPECT_FALSE(index_.Contains(Id(9)));
+  EXPECT_FALSE(index_.Contains("not hex"));
+  EXPECT_EQ(index_.Resolve(Id(3)).value(), Id(3));
+  EXPECT_EQ(index_.Resolve("000000").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(index_.Resolve("00000").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(index_.Resolve("ffffff").status().code(), absl::StatusCode::kNotFound);
+  index_.Upsert("zz", 1, "checkin", false);  // not an id: ignored
+  EXPECT_EQ(index_.size(), 6u);
+}
+
+}  // namespace
+}  // namespace haven
