@@ -66,6 +66,9 @@ absl::Status Journal::LoadIndex() {
     }
     if (!state.ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
     clock_.Observe(state.updated_hlc());
+    if (!state.has_create() && state.entry_id().rfind(kTypeEntryPrefix, 0) != 0) {
+      orphans_.insert(state.entry_id());
+    }
     IndexState(state);
     AdoptVaultType(state);
   }

@@ -106,7 +106,13 @@ class Journal {
   // Writes prepared records durably, 1024 to a batch.
   absl::Status WriteImported(std::vector<v1::RecordBody> bodies);
 
-  // Folds records that the log has accepted (from sync) into the view.
+  // Stores records pulled from a hub and folds them into the view, all in
+  // one batch (fsynced when `sync`). A record that does not open with this
+  // vault's key, names another vault or carries no entry is counted in
+  // `rejected` and never stored. Returns how many records were new.
+  absl::StatusOr<size_t> Ingest(std::vector<std::string> sealed, bool sync, uint64_t* rejected);
+  // Folds records that the log holds but the view has not applied yet
+  // (stored by an older daemon, or left by a crash) into the view.
   absl::Status CatchUp();
   // Shares the manifest types this person wrote (files under `home_plugins`)
   // with the vault's other devices: one sealed DEFINE_TYPES record per type
@@ -135,14 +141,28 @@ class Journal {
                                              const std::map<std::string, std::string>& text,
                                              const nlohmann::json& json_fields) const;
 
+  // A record on its way into the view, already opened.
+  struct FoldItem {
+    const RecordHeader* header;
+    const v1::RecordBody* body;
+    // Written here: its derived values were computed against this view.
+    bool local = false;
+  };
   // Seals `bodies` as this device's next records, folds them into the view
-  // and writes everything durably in one batch. Caller holds the write mutex.
-  absl::StatusOr<std::vector<v1::EntryState>> AppendLocal(std::vector<v1::RecordBody> bodies);
-  // Applies opened records to view states (loaded or in `pending`), staging
-  // the view rows into `batch`.
-  absl::Status FoldIntoView(const std::vector<IncomingRecord>& records,
-                            rocksdb::WriteBatch* batch,
+  // and writes everything durably in one batch. Fills `states` (optional)
+  // with the entries' new states. Caller holds the write mutex.
+  absl::Status AppendLocal(std::vector<v1::RecordBody> bodies,
+                           std::vector<v1::EntryState>* states = nullptr);
+  // Applies records to view states (loaded or in `pending`), staging the
+  // view rows and applied markers into `batch`. Caller holds the write mutex.
+  absl::Status FoldIntoView(const std::vector<FoldItem>& items, rocksdb::WriteBatch* batch,
                             std::map<std::string, v1::EntryState>* pending);
+  // After the batch holding `items` is durable: index their entries and
+  // advance the applied markers in memory.
+  void Publish(const std::vector<FoldItem>& items,
+               const std::map<std::string, v1::EntryState>& pending);
+  void StageApplied(rocksdb::WriteBatch* batch, std::string_view device, uint64_t seq) const;
+  absl::Status CatchUpLocked();
   void StageView(rocksdb::WriteBatch* batch, const v1::EntryState& state) const;
   void IndexState(const v1::EntryState& state);
   // Registers a manifest type that arrived through the vault.
@@ -158,6 +178,10 @@ class Journal {
 
   mutable std::shared_mutex index_mu_;
   EntryIndex index_;
+  // View rows of entries whose CREATE has not arrived yet (another device's
+  // edit pulled first). Every other id missing from the index has no view
+  // row, so a new entry's fold needs no store read. Guarded like applied_.
+  std::set<std::string> orphans_;
   // Per device, the highest sequence folded into the view (guarded by the
   // record log's write mutex).
   VersionVector applied_;

@@ -29,68 +29,138 @@ void Journal::RefreshDerived(v1::EntryState* state) const {
   state->set_derived_json(derived->dump());
 }
 
-absl::Status Journal::FoldIntoView(const std::vector<IncomingRecord>& records,
+absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
                                    rocksdb::WriteBatch* batch,
                                    std::map<std::string, v1::EntryState>* pending) {
-  std::set<std::string> touched;
+  std::set<std::string> touched, refresh;
   VersionVector applied;
-  for (const auto& r : records) {
-    applied[r.header.device_id] = std::max(applied[r.header.device_id], r.header.seq);
-    auto plain = OpenRecord(keys_->record_key(), r.sealed, nullptr);
-    v1::RecordBody body;
-    if (!plain.ok() || !body.ParseFromString(*plain) || body.entry_id().empty()) {
-      // A forged record stored while the vault was locked: skip it, keep
-      // every good record; `haven doctor` names it.
-      haven::Log(LogLevel::kError, "record does not open; skipped",
-          {{"device", HexEncode(r.header.device_id).substr(0, 8)},
-           {"seq", std::to_string(r.header.seq)}});
-      continue;
-    }
+  for (const FoldItem& item : items) {
+    const v1::RecordBody& body = *item.body;
+    uint64_t& high = applied[item.header->device_id];
+    high = std::max(high, item.header->seq);
     clock_.Observe(body.hlc());
     auto it = pending->find(body.entry_id());
     if (it == pending->end()) {
-      ASSIGN_OR_RETURN(v1::EntryState state, LoadState(body.entry_id()));
+      v1::EntryState state;
+      bool fresh = body.kind() == v1::RecordBody::CREATE && !index_.Contains(body.entry_id()) &&
+                   !orphans_.contains(body.entry_id());
+      if (!fresh) {
+        ASSIGN_OR_RETURN(state, LoadState(body.entry_id()));
+      }
       it = pending->emplace(body.entry_id(), std::move(state)).first;
     }
-    ApplyRecord(&it->second, body, r.header.device_id, r.header.seq);
+    ApplyRecord(&it->second, body, item.header->device_id, item.header->seq);
     touched.insert(body.entry_id());
+    // A record from elsewhere merged into an entry with other records may
+    // leave fields no single writer derived from.
+    if (!item.local && it->second.records_size() > 1) refresh.insert(body.entry_id());
   }
   for (const auto& id : touched) {
     v1::EntryState& state = pending->at(id);
-    RefreshDerived(&state);
+    if (refresh.contains(id)) RefreshDerived(&state);
     AdoptVaultType(state);
     StageView(batch, state);
   }
-  for (const auto& [device, seq] : applied) {
-    std::string key(kAppliedPrefix);
-    key.append(device);
-    batch->Put(store_->handle(Family::kMeta), key, EncodeU64(seq));
-  }
+  for (const auto& [device, seq] : applied) StageApplied(batch, device, seq);
   return absl::OkStatus();
+}
+
+void Journal::StageApplied(rocksdb::WriteBatch* batch, std::string_view device,
+                           uint64_t seq) const {
+  std::string key(kAppliedPrefix);
+  key.append(device);
+  batch->Put(store_->handle(Family::kMeta), key, EncodeU64(seq));
+}
+
+void Journal::Publish(const std::vector<FoldItem>& items,
+                      const std::map<std::string, v1::EntryState>& pending) {
+  for (const FoldItem& item : items) {
+    uint64_t& done = applied_[item.header->device_id];
+    done = std::max(done, item.header->seq);
+  }
+  std::unique_lock index_lock(index_mu_);
+  for (const auto& [id, state] : pending) {
+    if (state.has_create()) {
+      orphans_.erase(id);
+    } else if (id.rfind(kTypeEntryPrefix, 0) != 0) {
+      orphans_.insert(id);
+    }
+    IndexState(state);
+  }
 }
 
 absl::Status Journal::CatchUp() {
   std::lock_guard<std::mutex> lock(log_->write_mutex());
+  return CatchUpLocked();
+}
+
+absl::Status Journal::CatchUpLocked() {
   for (const auto& [device, head] : log_->Heads()) {
-    uint64_t& done = applied_[device];
-    while (done < head) {
-      ASSIGN_OR_RETURN(auto sealed, log_->Read(device, done + 1, kCatchUpBatch, 16 << 20));
+    while (applied_[device] < head) {
+      const uint64_t from = applied_[device] + 1;
+      ASSIGN_OR_RETURN(auto sealed, log_->Read(device, from, kCatchUpBatch, 16 << 20));
       if (sealed.empty()) break;
-      std::vector<IncomingRecord> records;
-      for (auto& s : sealed) {
-        ASSIGN_OR_RETURN(RecordHeader header, ParseRecordHeader(s));
-        records.push_back({std::move(header), std::move(s)});
+      std::vector<RecordHeader> headers(sealed.size());
+      std::vector<v1::RecordBody> bodies(sealed.size());
+      std::vector<FoldItem> items;
+      for (size_t i = 0; i < sealed.size(); ++i) {
+        auto plain = OpenRecord(keys_->record_key(), sealed[i], &headers[i]);
+        if (!plain.ok() || !bodies[i].ParseFromString(*plain) || bodies[i].entry_id().empty()) {
+          // A forged record stored while the vault was locked: skip it, keep
+          // every good record; `haven doctor` names it.
+          haven::Log(LogLevel::kError, "record does not open; skipped",
+                     {{"device", HexEncode(device).substr(0, 8)},
+                      {"seq", std::to_string(from + i)}});
+          continue;
+        }
+        items.push_back({&headers[i], &bodies[i]});
       }
       rocksdb::WriteBatch batch;
       std::map<std::string, v1::EntryState> pending;
-      RETURN_IF_ERROR(FoldIntoView(records, &batch, &pending));
+      RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
+      const uint64_t last = from + sealed.size() - 1;  // skipped records count as applied
+      StageApplied(&batch, device, last);
       RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/false));
-      done = records.back().header.seq;
-      std::unique_lock index_lock(index_mu_);
-      for (const auto& [id, state] : pending) IndexState(state);
+      Publish(items, pending);
+      applied_[device] = last;
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool sync,
+                                       uint64_t* rejected) {
+  // Open everything before taking the write mutex: local writes wait less.
+  std::vector<IncomingRecord> records;
+  std::map<std::pair<std::string, uint64_t>, v1::RecordBody> bodies;
+  for (auto& s : sealed) {
+    RecordHeader header;
+    auto plain = OpenRecord(keys_->record_key(), s, &header);
+    v1::RecordBody body;
+    if (!plain.ok() || header.vault_id != identity_.vault_id || !body.ParseFromString(*plain) ||
+        body.entry_id().empty()) {
+      ++*rejected;
+      continue;
+    }
+    bodies[{header.device_id, header.seq}] = std::move(body);
+    records.push_back({std::move(header), std::move(s)});
+  }
+  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  RETURN_IF_ERROR(CatchUpLocked());
+  std::vector<IncomingRecord> accepted = log_->Accept(std::move(records));
+  if (accepted.empty()) return 0;
+  std::vector<FoldItem> items;
+  for (const auto& r : accepted) {
+    items.push_back({&r.header, &bodies.at({r.header.device_id, r.header.seq})});
+  }
+  rocksdb::WriteBatch batch;
+  log_->Stage(&batch, accepted);
+  std::map<std::string, v1::EntryState> pending;
+  RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
+  RETURN_IF_ERROR(store_->Write(&batch, sync));
+  log_->Commit(accepted);
+  Publish(items, pending);
+  return accepted.size();
 }
 
 absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(
@@ -117,7 +187,7 @@ absl::Status Journal::WriteImported(std::vector<v1::RecordBody> bodies) {
         std::make_move_iterator(bodies.begin() + start),
         std::make_move_iterator(bodies.begin() + std::min(bodies.size(), start + kBatch)));
     for (auto& b : chunk) b.set_hlc(clock_.Now());
-    RETURN_IF_ERROR(AppendLocal(std::move(chunk)).status());
+    RETURN_IF_ERROR(AppendLocal(std::move(chunk)));
   }
   return absl::OkStatus();
 }

@@ -41,9 +41,10 @@ std::map<std::string, uint64_t> Journal::SeenVector() const {
   return seen;
 }
 
-absl::StatusOr<std::vector<v1::EntryState>> Journal::AppendLocal(
-    std::vector<v1::RecordBody> bodies) {
+absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
+                                  std::vector<v1::EntryState>* states) {
   std::vector<IncomingRecord> records;
+  records.reserve(bodies.size());
   uint64_t seq = log_->Head(identity_.device_id);
   for (auto& body : bodies) {
     IncomingRecord r;
@@ -58,24 +59,22 @@ absl::StatusOr<std::vector<v1::EntryState>> Journal::AppendLocal(
     }
     records.push_back(std::move(r));
   }
+  std::vector<FoldItem> items;
+  items.reserve(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    items.push_back({&records[i].header, &bodies[i], /*local=*/true});
+  }
   rocksdb::WriteBatch batch;
   log_->Stage(&batch, records);
   std::map<std::string, v1::EntryState> pending;
-  RETURN_IF_ERROR(FoldIntoView(records, &batch, &pending));
+  RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   log_->Commit(records);
-  applied_[identity_.device_id] = seq;
-  std::vector<v1::EntryState> states;
-  {
-    std::unique_lock lock(index_mu_);
-    for (const auto& body : bodies) {
-      auto it = pending.find(body.entry_id());
-      if (it == pending.end()) return absl::InternalError("a record just written did not open");
-      IndexState(it->second);
-      states.push_back(it->second);
-    }
+  Publish(items, pending);
+  if (states != nullptr) {
+    for (const auto& body : bodies) states->push_back(pending.at(body.entry_id()));
   }
-  return states;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const {
@@ -110,7 +109,8 @@ absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
   ASSIGN_OR_RETURN(v1::RecordBody body, BuildCreate(input));
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   body.set_hlc(clock_.Now());
-  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  std::vector<v1::EntryState> states;
+  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
   return StateToEntry(states.front());
 }
 
@@ -171,7 +171,8 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
   ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, fields));
   body.set_derived_json(derived.dump());
   body.set_hlc(clock_.Now());
-  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  std::vector<v1::EntryState> states;
+  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
   return StateToEntry(states.front());
 }
 
@@ -197,7 +198,7 @@ absl::Status Journal::PublishLocalTypes(const std::string& home_plugins) {
     bodies.push_back(std::move(body));
   }
   if (bodies.empty()) return absl::OkStatus();
-  return AppendLocal(std::move(bodies)).status();
+  return AppendLocal(std::move(bodies));
 }
 
 absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
@@ -210,7 +211,8 @@ absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
   auto seen = SeenVector();
   body.mutable_seen()->insert(seen.begin(), seen.end());
   body.set_hlc(clock_.Now());
-  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  std::vector<v1::EntryState> states;
+  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
   return StateToEntry(states.front());
 }
 
@@ -224,7 +226,8 @@ absl::StatusOr<Entry> Journal::Restore(std::string_view id) {
   auto seen = SeenVector();
   body.mutable_seen()->insert(seen.begin(), seen.end());
   body.set_hlc(clock_.Now());
-  ASSIGN_OR_RETURN(auto states, AppendLocal({std::move(body)}));
+  std::vector<v1::EntryState> states;
+  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
   return StateToEntry(states.front());
 }
 

@@ -52,31 +52,6 @@ void SyncEngine::NotifyLocalWrite() {
   wake_.notify_all();
 }
 
-absl::StatusOr<uint64_t> SyncEngine::Ingest(std::vector<std::string> sealed,
-                                            const Journal* journal, uint64_t* rejected) {
-  ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
-  std::vector<IncomingRecord> records;
-  for (auto& s : sealed) {
-    auto header = ParseRecordHeader(s);
-    bool good = header.ok() && header->vault_id == credential.vault_id;
-    // A forged record is told from a real one before it is stored.
-    if (good) good = OpenRecord(journal->keys().record_key(), s, nullptr).ok();
-    if (!good) {
-      ++*rejected;
-      continue;
-    }
-    records.push_back({std::move(*header), std::move(s)});
-  }
-  std::lock_guard<std::mutex> lock(log_->write_mutex());
-  std::vector<IncomingRecord> accepted = log_->Accept(std::move(records));
-  if (accepted.empty()) return 0;
-  rocksdb::WriteBatch batch;
-  log_->Stage(&batch, accepted);
-  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
-  log_->Commit(accepted);
-  return accepted.size();
-}
-
 absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config) {
   ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(config)));
@@ -88,12 +63,14 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
   // the key: a locked device pushes, and pulls at its next unlock.
   std::shared_ptr<Journal> journal = vault_->PeekJournal();
   if (journal == nullptr) return counts;
+  // Each batch is stored and folded into the view durably in one write, so
+  // a cut stream or a killed daemon resumes from the heads it reached.
   RETURN_IF_ERROR(client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
-    ASSIGN_OR_RETURN(uint64_t stored, Ingest(std::move(batch), journal.get(), &counts.rejected));
+    ASSIGN_OR_RETURN(size_t stored,
+                     journal->Ingest(std::move(batch), /*sync=*/true, &counts.rejected));
     counts.pulled += stored;
     return absl::OkStatus();
   }));
-  if (counts.pulled > 0) RETURN_IF_ERROR(journal->CatchUp());
   if (counts.rejected > 0) {
     Log(LogLevel::kError, "rejected records from hub",
         {{"remote", config.info().name()}, {"count", std::to_string(counts.rejected)}});
@@ -151,7 +128,7 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   remote.set_token(req.token());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(remote)));
   ASSIGN_OR_RETURN(std::string wrapped, client->FetchWrappedKey(*vault_id));
-  ASSIGN_OR_RETURN(KdfProfile profile, WrappedKeyProfile(wrapped));  // refuses weak KDFs
+  RETURN_IF_ERROR(WrappedKeyProfile(wrapped).status());  // refuses weak KDFs
   ASSIGN_OR_RETURN(SecretBytes vault_key,
                    UnwrapVaultKey(wrapped, req.passphrase(), secret_key, *vault_id));
 
@@ -173,8 +150,7 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   if (!probe.ok() && probe.code() != absl::StatusCode::kCancelled) return probe;
 
   ASSIGN_OR_RETURN(std::string device_id,
-                   vault_->Join(*vault_id, std::move(vault_key), secret_key, req.passphrase(),
-                                profile));
+                   vault_->Join(*vault_id, std::move(vault_key), secret_key, wrapped));
   RETURN_IF_ERROR(AddRemote(remote));
   ASSIGN_OR_RETURN(SyncCounts counts, Sync(remote.info().name()));
   return std::make_pair(device_id, counts);

@@ -48,15 +48,13 @@ class SyncEngine {
   std::vector<v1::RemoteConfig> Remotes() const;
 
   // Syncs one remote by name, or every remote when `name` is empty.
-  // Ingest needs the unlocked journal to check records.
+  // Pulling needs the unlocked journal to check records.
   absl::StatusOr<SyncCounts> Sync(const std::string& name);
   // Joins an existing vault held by a hub; see `haven join`.
   absl::StatusOr<std::pair<std::string, SyncCounts>> Join(const v1::JoinRequest& request);
 
  private:
   absl::StatusOr<SyncCounts> SyncRemote(const v1::RemoteConfig& config);
-  absl::StatusOr<uint64_t> Ingest(std::vector<std::string> sealed, const Journal* journal,
-                                  uint64_t* rejected);
   void RecordOutcome(const std::string& name, const absl::Status& status);
   void Loop();
   void WatchLoop(std::string name);

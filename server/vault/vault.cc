@@ -84,15 +84,13 @@ absl::StatusOr<HubCredential> Vault::hub_credential() const {
 
 absl::StatusOr<std::string> Vault::Join(std::string_view vault_id, SecretBytes vault_key,
                                         const SecretBytes& secret_key,
-                                        std::string_view passphrase, const KdfProfile& profile) {
+                                        std::string wrapped_key) {
   if (exists()) {
     return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() +
                                     "); join from a fresh --home");
   }
   std::string device_id = RandomBytes(kDeviceIdBytes);
-  ASSIGN_OR_RETURN(std::string wrapped,
-                   WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile));
-  RETURN_IF_ERROR(StoreIdentity(vault_id, device_id, wrapped, secret_key, vault_key));
+  RETURN_IF_ERROR(StoreIdentity(vault_id, device_id, wrapped_key, secret_key, vault_key));
   RETURN_IF_ERROR(OpenJournal(std::move(vault_key), 0));
   return HexEncode(device_id);
 }

@@ -52,10 +52,11 @@ class Vault {
   // Creates a vault and leaves it unlocked. AlreadyExists when there is one.
   absl::StatusOr<InitResult> Init(std::string_view passphrase, std::string_view kdf);
   // Makes this device a member of an existing vault whose key was unwrapped
-  // from a hub's copy; leaves it unlocked. Returns the new device id (hex).
+  // from `wrapped_key`, the hub's copy; leaves it unlocked. The same wrapped
+  // key serves here (same passphrase, Secret Key and vault), which spares a
+  // second Argon2id run. Returns the new device id (hex).
   absl::StatusOr<std::string> Join(std::string_view vault_id, SecretBytes vault_key,
-                                   const SecretBytes& secret_key, std::string_view passphrase,
-                                   const KdfProfile& profile);
+                                   const SecretBytes& secret_key, std::string wrapped_key);
   // NotFound when there is no vault yet.
   absl::StatusOr<HubCredential> hub_credential() const;
   // PermissionDenied on a wrong passphrase (after a delay that grows with
