@@ -57,9 +57,10 @@ json StreakJson(const std::set<int64_t>& days, int64_t today) {
   return {{"current", current}, {"longest", longest}, {"last_active", last}};
 }
 
-class StatsBuilder {
- public:
-  StatsBuilder(const StatsOptions& opts, int64_t now_us)
+}  // namespace
+
+struct StatsBuilder::State {
+  State(const StatsOptions& opts, int64_t now_us)
       : opts_(opts), today_(LocalDayNumber(now_us)) {}
 
   void Add(const Entry& e) {
@@ -73,7 +74,27 @@ class StatsBuilder {
     AddFields(e, day);
     AddDeltas(e, day);
     if (e.type == "scs-sf") AddScsSf(e);
-    if (opts_.summarize) per_type_[e.type].push_back(&e);
+    if (opts_.summarize &&
+        (!opts_.summarize_types || opts_.summarize_types->contains(e.type))) {
+      per_type_[e.type].push_back(e);
+    }
+  }
+
+  void Merge(State&& o) {
+    total_ += o.total_;
+    first_ = std::min(first_, o.first_);
+    last_ = std::max(last_, o.last_);
+    for (const auto& [type, n] : o.by_type_) by_type_[type] += n;
+    for (const auto& [week, n] : o.by_week_) by_week_[week] += n;
+    days_.merge(o.days_);
+    for (const auto& [key, series] : o.fields_) fields_[key].Merge(series);
+    field_meta_.merge(o.field_meta_);
+    for (const auto& [key, series] : o.deltas_) deltas_[key].Merge(series);
+    std::move(o.scs_.begin(), o.scs_.end(), std::back_inserter(scs_));
+    for (auto& [type, entries] : o.per_type_) {
+      auto& mine = per_type_[type];
+      std::move(entries.begin(), entries.end(), std::back_inserter(mine));
+    }
   }
 
   json Finish() {
@@ -97,7 +118,6 @@ class StatsBuilder {
     return out;
   }
 
- private:
   void AddField(const Entry& e, int64_t day, const std::string& name, const NumericField* meta) {
     auto it = e.fields.find(name);
     if (it == e.fields.end() || !it->is_number()) return;  // missing values are ignored
@@ -185,9 +205,14 @@ class StatsBuilder {
   json SummariesJson() {
     json out = json::object();
     for (auto& [type, entries] : per_type_) {
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const Entry* a, const Entry* b) { return a->at_us < b->at_us; });
-      std::vector<std::string> lines = opts_.summarize(type, entries);
+      std::vector<const Entry*> oldest_first;
+      oldest_first.reserve(entries.size());
+      for (const Entry& e : entries) oldest_first.push_back(&e);
+      std::stable_sort(oldest_first.begin(), oldest_first.end(),
+                       [](const Entry* a, const Entry* b) {
+                         return a->at_us != b->at_us ? a->at_us < b->at_us : a->id < b->id;
+                       });
+      std::vector<std::string> lines = opts_.summarize(type, oldest_first);
       if (!lines.empty()) out[type] = std::move(lines);
     }
     return out;
@@ -205,16 +230,27 @@ class StatsBuilder {
   std::map<std::string, const NumericField*> field_meta_;  // null when inferred
   std::map<std::string, WeeklySeries> deltas_;
   std::vector<std::pair<int64_t, ScsSfScore>> scs_;
-  std::map<std::string, std::vector<const Entry*>> per_type_;
+  std::map<std::string, std::vector<Entry>> per_type_;  // for summarize only
 };
 
-}  // namespace
+StatsBuilder::StatsBuilder(const StatsOptions& opts, int64_t now_us)
+    : state_(std::make_unique<State>(opts, now_us)) {}
+StatsBuilder::~StatsBuilder() = default;
+StatsBuilder::StatsBuilder(StatsBuilder&&) noexcept = default;
+
+void StatsBuilder::Add(const Entry& e) {
+  if (Selected(e, state_->opts_)) state_->Add(e);
+}
+
+void StatsBuilder::Merge(StatsBuilder&& other) { state_->Merge(std::move(*other.state_)); }
+
+json StatsBuilder::Finish() { return state_->Finish(); }
 
 json ComputeStats(const std::vector<const Entry*>& entries, const StatsOptions& opts,
                   int64_t now_us) {
   StatsBuilder builder(opts, now_us);
   for (const Entry* e : entries) {
-    if (e != nullptr && Selected(*e, opts)) builder.Add(*e);
+    if (e != nullptr) builder.Add(*e);
   }
   return builder.Finish();
 }

@@ -22,7 +22,9 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,30 @@ struct StatsOptions {
   std::function<std::vector<std::string>(const std::string& type,
                                          const std::vector<const Entry*>& entries)>
       summarize;
+  // The types `summarize` has something to say about (nullopt: all). Only
+  // their entries are kept in memory until Finish; every other entry is
+  // folded into counters and forgotten, so memory stays flat at any size.
+  std::optional<std::set<std::string>> summarize_types;
+};
+
+// Builds the stats of entries added one at a time, in any order. Builders
+// filled on separate threads over separate entries combine with Merge.
+class StatsBuilder {
+ public:
+  // `opts` must outlive the builder.
+  StatsBuilder(const StatsOptions& opts, int64_t now_us);
+  ~StatsBuilder();
+  StatsBuilder(StatsBuilder&&) noexcept;
+
+  // Counts `e` when it passes the options' type and time filters.
+  void Add(const Entry& e);
+  void Merge(StatsBuilder&& other);
+  // The JSON object described at ComputeStats.
+  nlohmann::json Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // `entries` are the merged, current, non-deleted entries (the caller drops

@@ -57,6 +57,19 @@ void WeeklySeries::Add(int64_t day_number, double value) {
   ++n_;
 }
 
+void WeeklySeries::Merge(const WeeklySeries& other) {
+  if (other.n_ == 0) return;
+  for (const auto& [week, bucket] : other.weeks_) {
+    Bucket& b = weeks_[week];
+    b.sum += bucket.sum;
+    b.n += bucket.n;
+  }
+  min_ = n_ == 0 ? other.min_ : std::min(min_, other.min_);
+  max_ = n_ == 0 ? other.max_ : std::max(max_, other.max_);
+  sum_ += other.sum_;
+  n_ += other.n_;
+}
+
 nlohmann::json WeeklySeries::Summary() const {
   nlohmann::json j = {{"n", n_}, {"mean", nullptr}, {"min", nullptr}, {"max", nullptr}};
   if (n_ == 0) return j;

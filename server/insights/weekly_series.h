@@ -30,6 +30,8 @@ double Round3(double v);
 class WeeklySeries {
  public:
   void Add(int64_t day_number, double value);
+  // Adds every value `other` holds, as if they had been added here.
+  void Merge(const WeeklySeries& other);
 
   int64_t n() const { return n_; }
   // {n, mean, min, max}; mean/min/max null when n == 0.

@@ -95,6 +95,13 @@ class Journal {
   // until `visit` returns false.
   absl::Status Scan(const ListFilter& filter,
                     const std::function<bool(const Entry&)>& visit) const;
+  // The state of every entry matching `filter` (its limit and order aside),
+  // in no particular order, opened on `workers` threads at once: for stats
+  // over a whole history (StateToEntry turns a state into an Entry).
+  // `visit(worker, state)` runs on thread `worker` (0 .. workers-1); calls
+  // with the same worker never overlap.
+  absl::Status ScanParallel(const ListFilter& filter, int workers,
+                            const std::function<void(int, const v1::EntryState&)>& visit) const;
   // Validates a whole batch of imported entries, then writes the new ones.
   // Returns {imported, skipped (id already present)}.
   absl::StatusOr<std::pair<size_t, size_t>> Import(const std::vector<LogInput>& inputs);
@@ -132,6 +139,8 @@ class Journal {
           std::unique_ptr<VaultKeys> keys);
 
   absl::Status LoadIndex();
+  // Whether a view row is an entry that `filter` selects.
+  static bool MatchesState(const ListFilter& filter, const v1::EntryState& state);
   absl::StatusOr<v1::EntryState> LoadState(std::string_view entry_id) const;
   absl::StatusOr<Entry> EntryFromState(const v1::EntryState& state) const;
   void RefreshDerived(v1::EntryState* state) const;

@@ -119,7 +119,7 @@ bool IsDeleted(const EntryState& state) {
   return true;
 }
 
-Entry StateToEntry(const EntryState& state) {
+Entry StateToEntry(const EntryState& state, FieldValues values) {
   Entry e;
   e.id = state.entry_id();
   e.type = state.type();
@@ -141,6 +141,7 @@ Entry StateToEntry(const EntryState& state) {
   }
   for (const auto& [name, reg] : state.fields()) {
     if (reg.value_json().empty()) continue;
+    if (values == FieldValues::kNoStrings && reg.value_json().front() == '"') continue;
     e.fields[name] = nlohmann::json::parse(reg.value_json(), nullptr, false);
   }
   if (!state.derived_json().empty()) {

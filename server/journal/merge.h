@@ -23,9 +23,18 @@ bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_
 
 bool IsDeleted(const v1::EntryState& state);
 
+// Which field values StateToEntry decodes.
+enum class FieldValues {
+  kAll,
+  // Numbers, booleans and nulls only: what stats reads. Strings (free text
+  // above all) are most of an entry's bytes, and skipping them makes a pass
+  // over a whole history several times cheaper.
+  kNoStrings,
+};
+
 // The entry as people see it (derived values as recorded in the state).
 // Only meaningful when state.has_create().
-Entry StateToEntry(const v1::EntryState& state);
+Entry StateToEntry(const v1::EntryState& state, FieldValues values = FieldValues::kAll);
 
 }  // namespace haven
 

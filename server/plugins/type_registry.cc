@@ -126,6 +126,11 @@ class TypeRegistryImpl final : public TypeRegistry {
     return CallSummarize(*binding, type, entries);
   }
 
+  bool CanSummarize(const ExerciseType& type) const override {
+    auto binding = BindingFor(type);
+    return binding != nullptr && binding->ops.summarize != nullptr;
+  }
+
   absl::StatusOr<std::vector<ExerciseType>> ParseManifest(std::string_view json_text,
                                                           std::string source) const override {
     return ParseManifestText(json_text, source);

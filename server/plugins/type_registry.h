@@ -102,6 +102,9 @@ class TypeRegistry {
   // its type (empty when it provides none).
   virtual absl::StatusOr<std::vector<std::string>> Summarize(
       const ExerciseType& type, const std::vector<const Entry*>& entries) const = 0;
+  // Whether Summarize can say anything for this type, so that `haven stats`
+  // keeps entries in memory only for the types that need them.
+  virtual bool CanSummarize(const ExerciseType& type) const = 0;
 
   // Parses and validates a manifest document (the `*.json` plugin format).
   virtual absl::StatusOr<std::vector<ExerciseType>> ParseManifest(std::string_view json_text,

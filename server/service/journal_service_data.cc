@@ -1,9 +1,13 @@
-#include <set>
 // Stats, export and import: the journal service's whole-history calls.
+#include <algorithm>
+#include <set>
+#include <thread>
+
 #include "server/insights/export.h"
 #include "server/insights/import.h"
 #include "server/insights/stats.h"
 #include "server/journal/entry_json.h"
+#include "server/journal/merge.h"
 #include "server/service/journal_service.h"
 #include "server/service/status_map.h"
 #include "server/util/status_macros.h"
@@ -39,6 +43,11 @@ class ChunkSink {
   std::string buffer_;
 };
 
+// Threads for whole-history passes: every core, at most four.
+int ScanWorkers() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+}
+
 }  // namespace
 
 grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
@@ -49,26 +58,18 @@ grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest*
   filter.type = req->type();
   if (req->has_since()) filter.since_us = req->since_us();
   if (req->has_until()) filter.until_us = req->until_us();
-  filter.oldest_first = true;
-  std::vector<Entry> entries;
-  absl::Status scanned = (*journal)->Scan(filter, [&](const Entry& e) {
-    entries.push_back(e);
-    return true;
-  });
-  if (!scanned.ok()) return ToGrpc(scanned);
-  std::vector<const Entry*> pointers;
-  pointers.reserve(entries.size());
-  for (const auto& e : entries) pointers.push_back(&e);
 
   StatsOptions options;
   if (!req->type().empty()) options.type = req->type();
   options.since_us = filter.since_us;
   options.until_us = filter.until_us;
+  options.summarize_types.emplace();
   for (const auto& type : types_->List()) {
     auto& numeric = options.numeric_fields[type->id];
     for (const auto& f : type->fields) {
       if (IsNumeric(f.kind)) numeric.push_back({f.name, f.kind == FieldKind::kScale, f.min, f.max});
     }
+    if (types_->CanSummarize(*type)) options.summarize_types->insert(type->id);
   }
   options.summarize = [this](const std::string& type_id, const std::vector<const Entry*>& list) {
     auto type = types_->Find(type_id);
@@ -77,7 +78,20 @@ grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest*
     return lines.ok() ? *lines : std::vector<std::string>();
   };
   int64_t now = req->now_us() != 0 ? req->now_us() : NowMicros();
-  reply->set_stats_json(ComputeStats(pointers, options, now).dump());
+  // One builder per scan thread, merged at the end: a million entries are
+  // opened on every core and never all held in memory.
+  const int workers = ScanWorkers();
+  std::vector<StatsBuilder> builders;
+  for (int i = 0; i < workers; ++i) builders.emplace_back(options, now);
+  absl::Status scanned =
+      (*journal)->ScanParallel(filter, workers, [&](int worker, const v1::EntryState& state) {
+        bool summarized = options.summarize_types->contains(state.type());
+        builders[worker].Add(
+            StateToEntry(state, summarized ? FieldValues::kAll : FieldValues::kNoStrings));
+      });
+  if (!scanned.ok()) return ToGrpc(scanned);
+  for (int i = 1; i < workers; ++i) builders[0].Merge(std::move(builders[i]));
+  reply->set_stats_json(builders[0].Finish().dump());
   return grpc::Status::OK;
 }
 

@@ -23,12 +23,15 @@ absl::Status SyncEngine::AddRemote(v1::RemoteConfig config) {
                                       "\": use 1-32 letters, digits, - or _");
   }
   RETURN_IF_ERROR(HubClient::Connect(EndpointFrom(config)).status());
-  ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
-  if (existing) {
-    return absl::AlreadyExistsError("remote \"" + name + "\" exists; `haven remote rm` it first");
+  {
+    std::lock_guard<std::mutex> lock(remotes_mu_);
+    ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
+    if (existing) {
+      return absl::AlreadyExistsError("remote \"" + name + "\" exists; `haven remote rm` it first");
+    }
+    RETURN_IF_ERROR(
+        store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/true));
   }
-  RETURN_IF_ERROR(
-      store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/true));
   {
     std::lock_guard<std::mutex> lock(mu_);
     wake_.notify_all();  // start its watcher
@@ -37,11 +40,13 @@ absl::Status SyncEngine::AddRemote(v1::RemoteConfig config) {
 }
 
 absl::Status SyncEngine::RemoveRemote(const std::string& name) {
+  std::unique_lock<std::mutex> remotes_lock(remotes_mu_);
   ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
   if (!existing) return absl::NotFoundError("no remote named \"" + name + "\"");
   rocksdb::WriteBatch batch;
   batch.Delete(store_->handle(Family::kMeta), RemoteKey(name));
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  remotes_lock.unlock();
   std::lock_guard<std::mutex> lock(mu_);
   wake_.notify_all();  // its watcher ends
   return absl::OkStatus();
@@ -62,6 +67,7 @@ std::vector<v1::RemoteConfig> SyncEngine::Remotes() const {
 }
 
 void SyncEngine::RecordOutcome(const std::string& name, const absl::Status& status) {
+  std::lock_guard<std::mutex> lock(remotes_mu_);
   auto raw = store_->Get(Family::kMeta, RemoteKey(name));
   if (!raw.ok() || !*raw) return;  // removed meanwhile
   v1::RemoteConfig config;

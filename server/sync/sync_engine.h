@@ -66,6 +66,9 @@ class SyncEngine {
   const int64_t interval_us_;
 
   std::mutex sync_mu_;  // one sync at a time
+  // Serialises read-modify-writes of remote configs, so a sync that ends
+  // while its remote is removed cannot write the remote back.
+  std::mutex remotes_mu_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

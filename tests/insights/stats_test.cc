@@ -267,5 +267,50 @@ TEST_F(StatsTest, SummariesComeFromTheCallbackOldestFirst) {
   EXPECT_EQ(s["summaries"], json({{"mindfulness", {"first 10 min", "count 2"}}}));
 }
 
+TEST_F(StatsTest, SummarizeSeesOnlyTheTypesItAsksFor) {
+  Add("mindfulness", "2026-11-19 09:00", {{"minutes", 20}});
+  Add("checkin", "2026-11-18 09:00", {{"mood", 5}});
+  StatsOptions o;
+  std::vector<std::string> called;
+  o.summarize = [&](const std::string& type, const std::vector<const Entry*>& entries) {
+    called.push_back(type);
+    return std::vector<std::string>{std::to_string(entries.size())};
+  };
+  o.summarize_types = std::set<std::string>{"mindfulness"};
+  const json s = Stats(o);
+  EXPECT_EQ(called, std::vector<std::string>{"mindfulness"});
+  EXPECT_EQ(s["summaries"], json({{"mindfulness", {"1"}}}));
+  EXPECT_EQ(s["total"], 2);
+}
+
+// Stats over a big history are built on several threads, each over part of
+// the entries; merging their builders must give exactly the one-pass answer.
+TEST_F(StatsTest, MergedBuildersEqualOneBuilder) {
+  Add("checkin", "2026-11-02 08:00", {{"mood", 3}, {"resilience", 4}});
+  Add("checkin", "2026-11-03 23:30", {{"mood", 6}});
+  Add("checkin", "2026-11-04 00:30", {{"mood", 8}, {"resilience", 7}});
+  Add("break", "2026-11-10 12:00", {{"distress_before", 8}, {"distress_after", 5}});
+  Add("break", "2026-11-18 12:00", {{"distress_before", 6}, {"distress_after", 2}});
+  Add("mindfulness", "2026-11-19 09:00", {{"minutes", 20}});
+  Add("checkin", "2026-11-20 07:00", {{"mood", 9}});
+  StatsOptions o = CheckinFields();
+  o.summarize = [](const std::string& type, const std::vector<const Entry*>& entries) {
+    std::string order;
+    for (const Entry* e : entries) order += std::to_string(e->at_us % 100000) + " ";
+    return std::vector<std::string>{type + ": " + order};
+  };
+  const json whole = Stats(o);
+  for (size_t split = 0; split <= All().size(); ++split) {
+    StatsBuilder a(o, T("2026-11-20 12:00")), b(o, T("2026-11-20 12:00"));
+    std::vector<const Entry*> all = All();
+    for (size_t i = 0; i < all.size(); ++i) (i < split ? b : a).Add(*all[all.size() - 1 - i]);
+    a.Merge(std::move(b));
+    EXPECT_EQ(a.Finish(), whole) << "split at " << split;
+  }
+  EXPECT_EQ(whole["total"], 7);
+  EXPECT_EQ(whole["fields"]["checkin.mood"]["n"], 4);
+  EXPECT_EQ(whole["deltas"]["break.distress_change"]["mean"], -3.5);
+}
+
 }  // namespace
 }  // namespace haven
