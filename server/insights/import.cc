@@ -30,6 +30,12 @@ absl::Status ImportReader::Feed(std::string_view chunk) {
   if (!error_.ok()) return error_;
   segment_start_ = 0;
   for (size_t i = 0; i < chunk.size(); ++i) {
+    if (in_string_ && !escape_ && state_ == State::kInObject) {
+      // Inside a string only a quote, a backslash or a newline matters;
+      // notes are most of an import's bytes, so skip to the next of them.
+      while (i < chunk.size() && chunk[i] != '"' && chunk[i] != '\\' && chunk[i] != '\n') ++i;
+      if (i == chunk.size()) break;
+    }
     absl::Status s = Step(chunk[i], chunk, i);
     if (!s.ok()) return s;
     if (chunk[i] == '\n') ++line_;
@@ -158,23 +164,38 @@ absl::Status ImportReader::StepInObject(char c, std::string_view chunk, size_t i
 
 absl::Status ImportReader::EndObject() {
   state_ = after_object_;
-  nlohmann::json value;
+  ImportItem item{nullptr, object_line_, count_, std::move(object_)};
+  object_.clear();
+  if (!defer_parse_) {
+    absl::Status parsed = ParseImportItem(&item);
+    if (!parsed.ok()) {
+      error_ = parsed;
+      return error_;
+    }
+  }
+  ready_.push_back(std::move(item));
+  return absl::OkStatus();
+}
+
+absl::Status ParseImportItem(ImportItem* item) {
+  auto fail = [&](int64_t line, const std::string& detail) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", line, ": entry ", item->index, " is not valid JSON: ", detail));
+  };
   try {
-    value = nlohmann::json::parse(object_);
+    item->value = nlohmann::json::parse(item->text);
   } catch (const nlohmann::json::parse_error& e) {
-    const size_t upto = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, object_.size());
-    const int64_t line = object_line_ + std::count(object_.begin(), object_.begin() + upto, '\n');
-    return Fail(line,
-                absl::StrCat("entry ", count_, " is not valid JSON: ", ParseErrorDetail(e.what())));
+    const std::string& text = item->text;
+    const size_t upto = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    return fail(item->line + std::count(text.begin(), text.begin() + upto, '\n'),
+                ParseErrorDetail(e.what()));
   } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
     const std::string what = e.what();
     const size_t bracket = what.find("] ");
-    return Fail(object_line_,
-                absl::StrCat("entry ", count_, " is not valid JSON: ",
-                             bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    return fail(item->line, bracket == std::string::npos ? what : what.substr(bracket + 2));
   }
-  object_.clear();
-  ready_.push_back({std::move(value), object_line_, count_});
+  item->text.clear();
+  item->text.shrink_to_fit();
   return absl::OkStatus();
 }
 

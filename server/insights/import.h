@@ -19,10 +19,15 @@ namespace haven {
 
 // One entry object as read, with where it started.
 struct ImportItem {
-  nlohmann::json value;  // always an object
+  nlohmann::json value;  // always an object (null while parsing is deferred)
   int64_t line = 0;      // 1-based line of its opening brace
   int64_t index = 0;     // 1-based position among the entries
+  std::string text;      // the object's text while parsing is deferred
 };
+
+// Parses a deferred item's text into its value; InvalidArgument "line N:
+// entry K is not valid JSON: ..." naming the line of the fault.
+absl::Status ParseImportItem(ImportItem* item);
 
 // Splits the input into entry objects without holding more than one
 // object's text (plus the chunk being fed): the array form is split by
@@ -42,8 +47,11 @@ class ImportReader {
   static constexpr size_t kDefaultMaxObjectBytes = 16 << 20;
   static constexpr int kMaxDepth = 64;
 
-  explicit ImportReader(size_t max_object_bytes = kDefaultMaxObjectBytes)
-      : max_object_bytes_(max_object_bytes) {}
+  // With `defer_parse`, items carry their text unparsed, so that the caller
+  // can parse them on several threads with ParseImportItem.
+  explicit ImportReader(size_t max_object_bytes = kDefaultMaxObjectBytes,
+                        bool defer_parse = false)
+      : max_object_bytes_(max_object_bytes), defer_parse_(defer_parse) {}
 
   absl::Status Feed(std::string_view chunk);
   // Checks that the input ended cleanly (array closed, no partial object).
@@ -72,6 +80,7 @@ class ImportReader {
   absl::Status Fail(int64_t line, std::string_view what);
 
   size_t max_object_bytes_;
+  bool defer_parse_;
   State state_ = State::kStart;
   State after_object_ = State::kStart;  // where to go when an object closes
   bool array_ = false;

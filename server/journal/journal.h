@@ -106,10 +106,10 @@ class Journal {
   // Returns {imported, skipped (id already present)}.
   absl::StatusOr<std::pair<size_t, size_t>> Import(const std::vector<LogInput>& inputs);
   // The streaming form of Import: checks one entry and builds its record;
-  // nullopt when its id is already here or earlier in the same input
-  // (`ids_seen` tracks those). Errors name `input.origin`.
-  absl::StatusOr<std::optional<v1::RecordBody>> PrepareImport(
-      const LogInput& input, std::set<std::string>* ids_seen) const;
+  // nullopt when its id is already in the journal (the caller skips ids
+  // repeated within its input). Errors name `input.origin`. Safe to call
+  // from several threads at once.
+  absl::StatusOr<std::optional<v1::RecordBody>> PrepareImport(const LogInput& input) const;
   // Writes prepared records durably, 1024 to a batch.
   absl::Status WriteImported(std::vector<v1::RecordBody> bodies);
 

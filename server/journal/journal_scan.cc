@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <mutex>
 #include <shared_mutex>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
+#include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -23,18 +23,6 @@ constexpr std::string_view kViewAd = "haven-view-v1";
 // Below this share of all entries, reading matches one by one wins.
 constexpr size_t kSelectiveDivisor = 8;
 constexpr size_t kScanReadahead = 2 << 20;
-
-// Runs `work(i)` for i in [0, n) on n threads (the caller's among them);
-// the first error wins.
-absl::Status RunWorkers(int n, const std::function<absl::Status(int)>& work) {
-  std::vector<absl::Status> results(n);
-  std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([&, i] { results[i] = work(i); });
-  results[0] = work(0);
-  for (auto& t : threads) t.join();
-  for (auto& s : results) RETURN_IF_ERROR(s);
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -82,7 +70,7 @@ absl::Status Journal::ScanParallel(const ListFilter& filter, int workers,
   };
 
   if (!ids.empty()) {
-    return RunWorkers(workers, [&](int worker) -> absl::Status {
+    return RunOnThreads(workers, [&](int worker) -> absl::Status {
       for (size_t i = worker; i < ids.size(); i += workers) {
         ASSIGN_OR_RETURN(v1::EntryState state, LoadState(ids[i]));
         emit(worker, state);
@@ -93,7 +81,7 @@ absl::Status Journal::ScanParallel(const ListFilter& filter, int workers,
 
   rocksdb::DB* db = store_->db();
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
-  absl::Status status = RunWorkers(workers, [&](int worker) -> absl::Status {
+  absl::Status status = RunOnThreads(workers, [&](int worker) -> absl::Status {
     // Worker i reads the keys whose first byte is in [256*i/n, 256*(i+1)/n).
     std::string lower(1, static_cast<char>(256 * worker / workers));
     std::string upper(1, static_cast<char>(256 * (worker + 1) / workers));

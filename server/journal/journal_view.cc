@@ -164,12 +164,10 @@ absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool syn
 }
 
 absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(
-    const LogInput& input, std::set<std::string>* ids_seen) const {
+    const LogInput& input) const {
   if (!input.id.empty()) {
     std::shared_lock lock(index_mu_);
-    if (index_.Resolve(input.id).ok() || !ids_seen->insert(input.id).second) {
-      return std::optional<v1::RecordBody>();
-    }
+    if (index_.Contains(input.id)) return std::optional<v1::RecordBody>();
   }
   auto body = BuildCreate(input);
   if (!body.ok()) {
@@ -199,7 +197,8 @@ absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogI
   for (size_t i = 0; i < inputs.size(); ++i) {
     LogInput in = inputs[i];
     if (in.origin.empty()) in.origin = "entry " + std::to_string(i + 1);
-    ASSIGN_OR_RETURN(auto body, PrepareImport(in, &ids_seen));
+    if (!in.id.empty() && !ids_seen.insert(in.id).second) continue;
+    ASSIGN_OR_RETURN(auto body, PrepareImport(in));
     if (body) bodies.push_back(std::move(*body));
   }
   size_t imported = bodies.size();

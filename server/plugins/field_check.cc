@@ -134,24 +134,25 @@ absl::StatusOr<json> CheckText(const FieldSpec& spec, const json& value, bool on
 // Checks `value`; `got` (if not empty) replaces the echo of the value.
 absl::StatusOr<json> Check(const FieldSpec& spec, const json& value, int64_t now_us,
                            std::string_view got) {
-  std::string echo = got.empty() ? Echo(value) : std::string(got);
+  // Built only for an error: most values pass.
+  auto echo = [&] { return got.empty() ? Echo(value) : std::string(got); };
   switch (spec.kind) {
     case FieldKind::kInteger:
     case FieldKind::kScale: {
       int64_t i = 0;
       if (!AsInteger(value, &i) || !InBounds(spec, static_cast<double>(i))) {
-        return FailRule(spec, echo);
+        return FailRule(spec, echo());
       }
       return json(i);
     }
     case FieldKind::kNumber: {
-      if (!value.is_number()) return FailRule(spec, echo);
+      if (!value.is_number()) return FailRule(spec, echo());
       double d = value.get<double>();
-      if (!std::isfinite(d) || !InBounds(spec, d)) return FailRule(spec, echo);
+      if (!std::isfinite(d) || !InBounds(spec, d)) return FailRule(spec, echo());
       return value;
     }
     case FieldKind::kBoolean:
-      if (!value.is_boolean()) return FailRule(spec, echo);
+      if (!value.is_boolean()) return FailRule(spec, echo());
       return value;
     case FieldKind::kString:
       return CheckText(spec, value, /*one_line=*/true);
@@ -163,15 +164,15 @@ absl::StatusOr<json> Check(const FieldSpec& spec, const json& value, int64_t now
           if (choice == value.get_ref<const std::string&>()) return value;
         }
       }
-      return FailRule(spec, echo);
+      return FailRule(spec, echo());
     case FieldKind::kDatetime: {
-      if (!value.is_string()) return FailRule(spec, echo);
+      if (!value.is_string()) return FailRule(spec, echo());
       absl::StatusOr<int64_t> us = ParseTimeInput(value.get_ref<const std::string&>(), now_us);
-      if (!us.ok()) return FailRule(spec, echo);
+      if (!us.ok()) return FailRule(spec, echo());
       return json(FormatRfc3339Utc(*us));
     }
   }
-  return FailRule(spec, echo);
+  return FailRule(spec, echo());
 }
 
 std::string_view Trim(std::string_view s) {

@@ -1,15 +1,15 @@
 // Stats, export and import: the journal service's whole-history calls.
-#include <algorithm>
 #include <set>
-#include <thread>
 
 #include "server/insights/export.h"
 #include "server/insights/import.h"
+#include "server/service/import_session.h"
 #include "server/insights/stats.h"
 #include "server/journal/entry_json.h"
 #include "server/journal/merge.h"
 #include "server/service/journal_service.h"
 #include "server/service/status_map.h"
+#include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 #include "server/util/time.h"
 
@@ -43,11 +43,6 @@ class ChunkSink {
   std::string buffer_;
 };
 
-// Threads for whole-history passes: every core, at most four.
-int ScanWorkers() {
-  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-}
-
 }  // namespace
 
 grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
@@ -80,7 +75,7 @@ grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest*
   int64_t now = req->now_us() != 0 ? req->now_us() : NowMicros();
   // One builder per scan thread, merged at the end: a million entries are
   // opened on every core and never all held in memory.
-  const int workers = ScanWorkers();
+  const int workers = PassThreads();
   std::vector<StatsBuilder> builders;
   for (int i = 0; i < workers; ++i) builders.emplace_back(options, now);
   absl::Status scanned =
@@ -160,56 +155,16 @@ grpc::Status JournalService::Import(grpc::ServerContext*,
                                     v1::ImportReply* reply) {
   auto journal = vault_->journal();
   if (!journal.ok()) return ToGrpc(journal.status());
-  constexpr size_t kWriteBatch = 1024;
-  ImportReader parser;
-  std::set<std::string> ids_seen;
-  std::vector<v1::RecordBody> pending;
-  bool validate_only = false;
-  uint64_t imported = 0, skipped = 0;
-  auto take = [&]() -> absl::Status {
-    while (auto item = parser.Next()) {
-      auto entry = EntryFromExportJson(item->value);
-      if (!entry.ok()) return ImportError(*item, entry.status());
-      LogInput in;
-      in.origin = "line " + std::to_string(item->line);
-      in.id = entry->id.value_or("");
-      in.type = entry->type;
-      in.at_us = entry->at_us;
-      in.tags = entry->tags;
-      in.fields_json = entry->fields;
-      in.created_us = entry->created_us.value_or(0);
-      in.updated_us = entry->updated_us.value_or(0);
-      ASSIGN_OR_RETURN(auto body, (*journal)->PrepareImport(in, &ids_seen));
-      if (!body) {
-        ++skipped;
-        continue;
-      }
-      ++imported;
-      if (validate_only) continue;
-      pending.push_back(std::move(*body));
-      if (pending.size() >= kWriteBatch) {
-        RETURN_IF_ERROR((*journal)->WriteImported(std::move(pending)));
-        pending.clear();
-      }
-    }
-    return absl::OkStatus();
-  };
   v1::ImportChunk chunk;
-  bool first = true;
-  while (reader->Read(&chunk)) {
-    if (first) validate_only = chunk.validate_only();
-    first = false;
-    absl::Status s = parser.Feed(chunk.data());
-    if (s.ok()) s = take();
-    if (!s.ok()) return ToGrpc(s);
-  }
-  absl::Status s = parser.Finish();
-  if (s.ok()) s = take();
-  if (s.ok() && !pending.empty()) s = (*journal)->WriteImported(std::move(pending));
+  if (!reader->Read(&chunk)) return grpc::Status::OK;  // nothing sent
+  ImportSession session(journal->get(), chunk.validate_only());
+  absl::Status s = session.Feed(chunk.data());
+  while (s.ok() && reader->Read(&chunk)) s = session.Feed(chunk.data());
+  if (s.ok()) s = session.Finish();
   if (!s.ok()) return ToGrpc(s);
-  reply->set_imported(imported);
-  reply->set_skipped(skipped);
-  if (!validate_only && imported > 0 && on_write_) on_write_();
+  reply->set_imported(session.imported());
+  reply->set_skipped(session.skipped());
+  if (!chunk.validate_only() && session.imported() > 0 && on_write_) on_write_();
   return grpc::Status::OK;
 }
 

@@ -1,0 +1,109 @@
+#include "server/service/import_session.h"
+
+#include <optional>
+#include <utility>
+
+#include "server/crypto/ids.h"
+#include "server/util/parallel.h"
+#include "server/util/status_macros.h"
+
+namespace haven {
+namespace {
+
+// Entries checked together: large enough to keep every core busy, small
+// enough that two batches in memory stay a few megabytes.
+constexpr size_t kBatchEntries = 2048;
+
+struct Prepared {
+  std::optional<v1::RecordBody> body;  // nullopt: already in the journal
+  bool id_from_input = false;
+};
+
+absl::StatusOr<Prepared> Prepare(const Journal& journal, ImportItem& item) {
+  RETURN_IF_ERROR(ParseImportItem(&item));
+  auto entry = EntryFromExportJson(item.value);
+  if (!entry.ok()) return ImportError(item, entry.status());
+  LogInput in;
+  in.origin = "line " + std::to_string(item.line);
+  in.id = entry->id.value_or("");
+  in.type = std::move(entry->type);
+  in.at_us = entry->at_us;
+  in.tags = std::move(entry->tags);
+  in.fields_json = std::move(entry->fields);
+  in.created_us = entry->created_us.value_or(0);
+  in.updated_us = entry->updated_us.value_or(0);
+  item.value = nullptr;  // the record body holds what is needed now
+  ASSIGN_OR_RETURN(std::optional<v1::RecordBody> body, journal.PrepareImport(in));
+  return Prepared{std::move(body), !in.id.empty()};
+}
+
+}  // namespace
+
+ImportSession::ImportSession(Journal* journal, bool validate_only)
+    : journal_(journal),
+      validate_only_(validate_only),
+      threads_(PassThreads()),
+      reader_(ImportReader::kDefaultMaxObjectBytes, /*defer_parse=*/true) {}
+
+ImportSession::~ImportSession() { (void)AwaitWrite(); }
+
+absl::Status ImportSession::Feed(std::string_view chunk) {
+  absl::Status split = reader_.Feed(chunk);
+  // Entries split before a fault come first in the input: their errors win.
+  RETURN_IF_ERROR(TakeReady(/*all=*/!split.ok()));
+  return split;
+}
+
+absl::Status ImportSession::Finish() {
+  absl::Status split = reader_.Finish();
+  RETURN_IF_ERROR(TakeReady(/*all=*/true));
+  RETURN_IF_ERROR(split);
+  return AwaitWrite();
+}
+
+absl::Status ImportSession::TakeReady(bool all) {
+  while (auto item = reader_.Next()) {
+    batch_.push_back(std::move(*item));
+    if (batch_.size() >= kBatchEntries) RETURN_IF_ERROR(CheckBatch());
+  }
+  if (all && !batch_.empty()) RETURN_IF_ERROR(CheckBatch());
+  return absl::OkStatus();
+}
+
+absl::Status ImportSession::CheckBatch() {
+  std::vector<absl::StatusOr<Prepared>> prepared(batch_.size());
+  const int threads = std::min<int>(threads_, static_cast<int>(batch_.size()));
+  (void)RunOnThreads(threads, [&](int worker) {
+    for (size_t i = worker; i < batch_.size(); i += threads) {
+      prepared[i] = Prepare(*journal_, batch_[i]);
+    }
+    return absl::OkStatus();
+  });
+  batch_.clear();
+  std::vector<v1::RecordBody> bodies;
+  for (auto& result : prepared) {
+    RETURN_IF_ERROR(result.status());  // the first bad entry in input order
+    std::optional<v1::RecordBody>& body = result->body;
+    if (!body || (result->id_from_input &&
+                  !ids_seen_.insert(*HexDecode(body->entry_id())).second)) {
+      ++skipped_;  // already in the journal, or earlier in this input
+      continue;
+    }
+    ++imported_;
+    if (!validate_only_) bodies.push_back(std::move(*body));
+  }
+  if (bodies.empty()) return absl::OkStatus();
+  // One batch is written while the next is checked.
+  RETURN_IF_ERROR(AwaitWrite());
+  writing_ = std::async(std::launch::async, [journal = journal_, bodies = std::move(bodies)]() mutable {
+    return journal->WriteImported(std::move(bodies));
+  });
+  return absl::OkStatus();
+}
+
+absl::Status ImportSession::AwaitWrite() {
+  if (!writing_.valid()) return absl::OkStatus();
+  return writing_.get();
+}
+
+}  // namespace haven
