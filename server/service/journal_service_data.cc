@@ -41,27 +41,28 @@ class ChunkSink {
 
 }  // namespace
 
-grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
-                                   v1::StatsReply* reply) {
-  auto journal = vault_->journal();
-  if (!journal.ok()) return ToGrpc(journal.status());
+absl::StatusOr<nlohmann::json> JournalService::StatsJson(const Journal& journal,
+                                                         const std::string& only_type,
+                                                         std::optional<int64_t> since_us,
+                                                         std::optional<int64_t> until_us,
+                                                         int64_t now_us) {
   ListFilter filter;
-  filter.type = req->type();
-  if (req->has_since()) filter.since_us = req->since_us();
-  if (req->has_until()) filter.until_us = req->until_us();
+  filter.type = only_type;
+  filter.since_us = since_us;
+  filter.until_us = until_us;
   filter.oldest_first = true;
   std::vector<Entry> entries;
-  absl::Status scanned = (*journal)->Scan(filter, [&](const Entry& e) {
+  absl::Status scanned = journal.Scan(filter, [&](const Entry& e) {
     entries.push_back(e);
     return true;
   });
-  if (!scanned.ok()) return ToGrpc(scanned);
+  if (!scanned.ok()) return scanned;
   std::vector<const Entry*> pointers;
   pointers.reserve(entries.size());
   for (const auto& e : entries) pointers.push_back(&e);
 
   StatsOptions options;
-  if (!req->type().empty()) options.type = req->type();
+  if (!only_type.empty()) options.type = only_type;
   options.since_us = filter.since_us;
   options.until_us = filter.until_us;
   for (const auto& type : types_->List()) {
@@ -76,8 +77,20 @@ grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest*
     auto lines = types_->Summarize(*type, list);
     return lines.ok() ? *lines : std::vector<std::string>();
   };
+  return ComputeStats(pointers, options, now_us);
+}
+
+grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
+                                   v1::StatsReply* reply) {
+  auto journal = vault_->journal();
+  if (!journal.ok()) return ToGrpc(journal.status());
+  std::optional<int64_t> since, until;
+  if (req->has_since()) since = req->since_us();
+  if (req->has_until()) until = req->until_us();
   int64_t now = req->now_us() != 0 ? req->now_us() : NowMicros();
-  reply->set_stats_json(ComputeStats(pointers, options, now).dump());
+  auto stats = StatsJson(**journal, req->type(), since, until, now);
+  if (!stats.ok()) return ToGrpc(stats.status());
+  reply->set_stats_json(stats->dump());
   return grpc::Status::OK;
 }
 
