@@ -1,6 +1,7 @@
 #include <set>
 // Stats, export and import: the journal service's whole-history calls.
 #include "server/insights/export.h"
+#include "server/insights/export_html.h"
 #include "server/insights/import.h"
 #include "server/insights/stats.h"
 #include "server/journal/entry_json.h"
@@ -38,6 +39,22 @@ class ChunkSink {
   grpc::ServerWriter<v1::ExportChunk>* writer_;
   std::string buffer_;
 };
+
+// Which entries an html report holds, when not all: "Only Check-in entries
+// from 2026-11-01".
+std::string ReportScope(const v1::ExportRequest& req,
+                        const std::map<std::string, MarkdownType>& types) {
+  std::string scope;
+  if (!req.type().empty()) {
+    auto it = types.find(req.type());
+    const bool titled = it != types.end() && !it->second.title.empty();
+    scope = "Only " + (titled ? it->second.title : req.type()) + " entries";
+  }
+  if (req.has_since()) {
+    scope += std::string(scope.empty() ? "Entries" : "") + " from " + LocalDate(req.since_us());
+  }
+  return scope;
+}
 
 }  // namespace
 
@@ -99,9 +116,11 @@ grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportReques
   auto journal = vault_->journal();
   if (!journal.ok()) return ToGrpc(journal.status());
   const std::string& format = req->format().empty() ? "json" : req->format();
-  if (format != "json" && format != "jsonl" && format != "csv" && format != "md") {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "--format: export writes json, jsonl, csv or md, not \"" + format + "\"");
+  if (format != "json" && format != "jsonl" && format != "csv" && format != "md" &&
+      format != "html") {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        "--format: export writes json, jsonl, csv, md or html, not \"" + format + "\"");
   }
   ListFilter filter;
   filter.type = req->type();
@@ -133,9 +152,18 @@ grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportReques
     derived_names.push_back({derived.begin(), derived.end()});
   }
   CsvWriter csv({UnionFieldNames(field_names), UnionFieldNames(derived_names)});
-  MarkdownWriter md(std::move(md_types));
+  MarkdownWriter md(md_types);
 
   ChunkSink sink(writer);
+  std::optional<HtmlReportWriter> html;
+  if (format == "html") {
+    // The report's figures are `haven stats` over the same entries.
+    const int64_t now = NowMicros();
+    auto stats = StatsJson(**journal, req->type(), filter.since_us, std::nullopt, now);
+    if (!stats.ok()) return ToGrpc(stats.status());
+    html.emplace(md_types, HtmlReportOptions{"Practice journal", ReportScope(*req, md_types), now});
+    sink.Add(html->Header(*stats));
+  }
   bool first = true;
   if (format == "json") sink.Add("[");
   if (format == "csv") sink.Add(csv.Header());
@@ -146,10 +174,12 @@ grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportReques
     }
     if (format == "jsonl") return sink.Add(EntryToExportJson(e).dump() + "\n");
     if (format == "csv") return sink.Add(csv.Row(e));
+    if (html) return sink.Add(html->Entry(e));
     return sink.Add(md.Entry(e));
   });
   if (!s.ok()) return ToGrpc(s);
   if (format == "json") sink.Add(first ? "]\n" : "\n]\n");
+  if (html) sink.Add(html->Footer());
   sink.Flush();
   return grpc::Status::OK;
 }
