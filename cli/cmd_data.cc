@@ -49,9 +49,17 @@ absl::Status Stats(Context& ctx, const DataFlags& flags) {
 
 absl::Status Export(Context& ctx, const DataFlags& flags) {
   std::string format = ctx.format_flag.empty() ? "json" : ctx.format_flag;
-  if (format != "json" && format != "jsonl" && format != "csv" && format != "md") {
-    return absl::InvalidArgumentError("--format: export writes json, jsonl, csv or md, not \"" +
-                                      format + "\"");
+  if (format != "json" && format != "jsonl" && format != "csv" && format != "md" &&
+      format != "html") {
+    return absl::InvalidArgumentError(
+        "--format: export writes json, jsonl, csv, md or html, not \"" + format + "\"");
+  }
+  const bool to_stdout = flags.output.empty() || flags.output == "-";
+  if (format == "html" && to_stdout && StdoutIsTerminal()) {
+    // A page of markup is no use on a screen; it is meant for a browser.
+    return absl::InvalidArgumentError(
+        "--format html: the report is a page for a browser; write it to a file with -o "
+        "report.html");
   }
   v1::ExportRequest req;
   req.set_format(format);
@@ -64,7 +72,7 @@ absl::Status Export(Context& ctx, const DataFlags& flags) {
   }
   int fd = STDOUT_FILENO;
   std::string partial;
-  if (!flags.output.empty() && flags.output != "-") {
+  if (!to_stdout) {
     partial = flags.output + ".partial";
     fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return absl::InvalidArgumentError("-o: cannot write " + flags.output);
@@ -179,7 +187,8 @@ void RegisterDataCommands(CLI::App& app, Context& ctx) {
   stats->add_option("--until", flags->until, "before this time");
   stats->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return Stats(ctx, *flags); }; });
 
-  auto* exp = app.add_subcommand("export", "Write every entry out: --format json|jsonl|csv|md");
+  auto* exp =
+      app.add_subcommand("export", "Write every entry out: --format json|jsonl|csv|md|html");
   exp->add_option("-o,--output", flags->output, "file to write (default stdout)");
   exp->add_option("--type", flags->type, "only this exercise type");
   exp->add_option("--since", flags->since, "from this time on");

@@ -2,7 +2,11 @@
 #ifndef HAVEN_SERVER_SERVICE_JOURNAL_SERVICE_H_
 #define HAVEN_SERVER_SERVICE_JOURNAL_SERVICE_H_
 
+#include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "haven/v1/daemon.grpc.pb.h"
 #include "server/plugins/type_registry.h"
@@ -35,6 +39,13 @@ class JournalService final : public v1::Journal::Service {
                       v1::ImportReply*) override;
 
  private:
+  // The object `haven stats --format json` prints, over the entries of
+  // `only_type` (all when empty) with since_us <= at < until_us; `now_us` fixes
+  // "today". Export's html report uses it too, so both show the same figures.
+  absl::StatusOr<nlohmann::json> StatsJson(const Journal& journal, const std::string& only_type,
+                                           std::optional<int64_t> since_us,
+                                           std::optional<int64_t> until_us, int64_t now_us);
+
   Vault* vault_;
   TypeRegistry* types_;
   std::string home_plugins_;

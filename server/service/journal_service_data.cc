@@ -2,6 +2,7 @@
 #include <set>
 
 #include "server/insights/export.h"
+#include "server/insights/export_html.h"
 #include "server/insights/import.h"
 #include "server/service/import_session.h"
 #include "server/insights/stats.h"
@@ -43,19 +44,36 @@ class ChunkSink {
   std::string buffer_;
 };
 
+// Which entries an html report holds, when not all: "Only Check-in entries
+// from 2026-11-01".
+std::string ReportScope(const v1::ExportRequest& req,
+                        const std::map<std::string, MarkdownType>& types) {
+  std::string scope;
+  if (!req.type().empty()) {
+    auto it = types.find(req.type());
+    const bool titled = it != types.end() && !it->second.title.empty();
+    scope = "Only " + (titled ? it->second.title : req.type()) + " entries";
+  }
+  if (req.has_since()) {
+    scope += std::string(scope.empty() ? "Entries" : "") + " from " + LocalDate(req.since_us());
+  }
+  return scope;
+}
+
 }  // namespace
 
-grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
-                                   v1::StatsReply* reply) {
-  auto journal = vault_->journal();
-  if (!journal.ok()) return ToGrpc(journal.status());
+absl::StatusOr<nlohmann::json> JournalService::StatsJson(const Journal& journal,
+                                                         const std::string& only_type,
+                                                         std::optional<int64_t> since_us,
+                                                         std::optional<int64_t> until_us,
+                                                         int64_t now_us) {
   ListFilter filter;
-  filter.type = req->type();
-  if (req->has_since()) filter.since_us = req->since_us();
-  if (req->has_until()) filter.until_us = req->until_us();
+  filter.type = only_type;
+  filter.since_us = since_us;
+  filter.until_us = until_us;
 
   StatsOptions options;
-  if (!req->type().empty()) options.type = req->type();
+  if (!only_type.empty()) options.type = only_type;
   options.since_us = filter.since_us;
   options.until_us = filter.until_us;
   options.summarize_types.emplace();
@@ -72,21 +90,32 @@ grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest*
     auto lines = types_->Summarize(*type, list);
     return lines.ok() ? *lines : std::vector<std::string>();
   };
-  int64_t now = req->now_us() != 0 ? req->now_us() : NowMicros();
   // One builder per scan thread, merged at the end: a million entries are
   // opened on every core and never all held in memory.
   const int workers = PassThreads();
   std::vector<StatsBuilder> builders;
-  for (int i = 0; i < workers; ++i) builders.emplace_back(options, now);
-  absl::Status scanned =
-      (*journal)->ScanParallel(filter, workers, [&](int worker, const v1::EntryState& state) {
+  for (int i = 0; i < workers; ++i) builders.emplace_back(options, now_us);
+  RETURN_IF_ERROR(
+      journal.ScanParallel(filter, workers, [&](int worker, const v1::EntryState& state) {
         bool summarized = options.summarize_types->contains(state.type());
         builders[worker].Add(
             StateToEntry(state, summarized ? FieldValues::kAll : FieldValues::kNoStrings));
-      });
-  if (!scanned.ok()) return ToGrpc(scanned);
+      }));
   for (int i = 1; i < workers; ++i) builders[0].Merge(std::move(builders[i]));
-  reply->set_stats_json(builders[0].Finish().dump());
+  return builders[0].Finish();
+}
+
+grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest* req,
+                                   v1::StatsReply* reply) {
+  auto journal = vault_->journal();
+  if (!journal.ok()) return ToGrpc(journal.status());
+  std::optional<int64_t> since, until;
+  if (req->has_since()) since = req->since_us();
+  if (req->has_until()) until = req->until_us();
+  int64_t now = req->now_us() != 0 ? req->now_us() : NowMicros();
+  auto stats = StatsJson(**journal, req->type(), since, until, now);
+  if (!stats.ok()) return ToGrpc(stats.status());
+  reply->set_stats_json(stats->dump());
   return grpc::Status::OK;
 }
 
@@ -95,9 +124,11 @@ grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportReques
   auto journal = vault_->journal();
   if (!journal.ok()) return ToGrpc(journal.status());
   const std::string& format = req->format().empty() ? "json" : req->format();
-  if (format != "json" && format != "jsonl" && format != "csv" && format != "md") {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "--format: export writes json, jsonl, csv or md, not \"" + format + "\"");
+  if (format != "json" && format != "jsonl" && format != "csv" && format != "md" &&
+      format != "html") {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        "--format: export writes json, jsonl, csv, md or html, not \"" + format + "\"");
   }
   ListFilter filter;
   filter.type = req->type();
@@ -129,9 +160,18 @@ grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportReques
     derived_names.push_back({derived.begin(), derived.end()});
   }
   CsvWriter csv({UnionFieldNames(field_names), UnionFieldNames(derived_names)});
-  MarkdownWriter md(std::move(md_types));
+  MarkdownWriter md(md_types);
 
   ChunkSink sink(writer);
+  std::optional<HtmlReportWriter> html;
+  if (format == "html") {
+    // The report's figures are `haven stats` over the same entries.
+    const int64_t now = NowMicros();
+    auto stats = StatsJson(**journal, req->type(), filter.since_us, std::nullopt, now);
+    if (!stats.ok()) return ToGrpc(stats.status());
+    html.emplace(md_types, HtmlReportOptions{"Practice journal", ReportScope(*req, md_types), now});
+    sink.Add(html->Header(*stats));
+  }
   bool first = true;
   if (format == "json") sink.Add("[");
   if (format == "csv") sink.Add(csv.Header());
@@ -142,10 +182,12 @@ grpc::Status JournalService::Export(grpc::ServerContext*, const v1::ExportReques
     }
     if (format == "jsonl") return sink.Add(EntryToExportJson(e).dump() + "\n");
     if (format == "csv") return sink.Add(csv.Row(e));
+    if (html) return sink.Add(html->Entry(e));
     return sink.Add(md.Entry(e));
   });
   if (!s.ok()) return ToGrpc(s);
   if (format == "json") sink.Add(first ? "]\n" : "\n]\n");
+  if (html) sink.Add(html->Footer());
   sink.Flush();
   return grpc::Status::OK;
 }
