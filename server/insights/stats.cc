@@ -64,7 +64,7 @@ struct StatsBuilder::State {
       : opts_(opts), today_(LocalDayNumber(now_us)) {}
 
   void Add(const Entry& e) {
-    const int64_t day = LocalDayNumber(e.at_us);
+    const int64_t day = local_days_.DayNumber(e.at_us);
     ++total_;
     first_ = std::min(first_, e.at_us);
     last_ = std::max(last_, e.at_us);
@@ -220,6 +220,7 @@ struct StatsBuilder::State {
 
   const StatsOptions& opts_;
   const int64_t today_;
+  LocalDays local_days_;
   int64_t total_ = 0;
   int64_t first_ = std::numeric_limits<int64_t>::max();
   int64_t last_ = std::numeric_limits<int64_t>::min();

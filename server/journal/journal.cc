@@ -8,6 +8,7 @@
 #include "server/journal/entry_json.h"
 #include "server/journal/merge.h"
 #include "server/util/log.h"
+#include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -56,23 +57,21 @@ absl::Status Journal::LoadIndex() {
     applied_[std::string(key.substr(kAppliedPrefix.size()))] =
         DecodeU64(std::string_view(meta->value().data(), meta->value().size()));
   }
-  auto it = store_->NewIterator(Family::kView);
-  v1::EntryState state;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto plain = OpenBlob(keys_->view_key(),
-                          std::string_view(it->value().data(), it->value().size()), kViewAd);
-    if (!plain.ok()) {
-      return absl::DataLossError("the local view does not open with this vault's key");
-    }
-    if (!state.ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
+  // Opening a million sealed rows is most of an unlock: do it on every core.
+  std::mutex mu;
+  std::vector<v1::EntryState> type_rows;
+  RETURN_IF_ERROR(ForEachViewRow(PassThreads(), [&](int, const v1::EntryState& state) {
+    std::lock_guard<std::mutex> lock(mu);
     clock_.Observe(state.updated_hlc());
-    if (!state.has_create() && state.entry_id().rfind(kTypeEntryPrefix, 0) != 0) {
+    if (state.entry_id().rfind(kTypeEntryPrefix, 0) == 0) {
+      type_rows.push_back(state);
+    } else if (!state.has_create()) {
       orphans_.insert(state.entry_id());
     }
     IndexState(state);
-    AdoptVaultType(state);
-  }
-  return FromRocks(it->status());
+  }));
+  for (const auto& state : type_rows) AdoptVaultType(state);
+  return absl::OkStatus();
 }
 
 void Journal::AdoptVaultType(const v1::EntryState& state) {
@@ -105,9 +104,9 @@ absl::StatusOr<v1::EntryState> Journal::LoadState(std::string_view entry_id) con
   return state;
 }
 
-void Journal::StageView(rocksdb::WriteBatch* batch, const v1::EntryState& state) const {
-  batch->Put(store_->handle(Family::kView), keys_->ViewKeyFor(state.entry_id()),
-             SealBlob(keys_->view_key(), state.SerializeAsString(), kViewAd));
+std::pair<std::string, std::string> Journal::SealView(const v1::EntryState& state) const {
+  return {keys_->ViewKeyFor(state.entry_id()),
+          SealBlob(keys_->view_key(), state.SerializeAsString(), kViewAd)};
 }
 
 absl::StatusOr<Entry> Journal::EntryFromState(const v1::EntryState& state) const {

@@ -139,6 +139,10 @@ class Journal {
           std::unique_ptr<VaultKeys> keys);
 
   absl::Status LoadIndex();
+  // Opens every view row in one sequential pass split over `workers`
+  // threads; `visit(worker, state)` as for ScanParallel.
+  absl::Status ForEachViewRow(int workers,
+                              const std::function<void(int, const v1::EntryState&)>& visit) const;
   // Whether a view row is an entry that `filter` selects.
   static bool MatchesState(const ListFilter& filter, const v1::EntryState& state);
   absl::StatusOr<v1::EntryState> LoadState(std::string_view entry_id) const;
@@ -172,7 +176,8 @@ class Journal {
                const std::map<std::string, v1::EntryState>& pending);
   void StageApplied(rocksdb::WriteBatch* batch, std::string_view device, uint64_t seq) const;
   absl::Status CatchUpLocked();
-  void StageView(rocksdb::WriteBatch* batch, const v1::EntryState& state) const;
+  // The view row of `state`: its keyed-hash key and sealed value.
+  std::pair<std::string, std::string> SealView(const v1::EntryState& state) const;
   void IndexState(const v1::EntryState& state);
   // Registers a manifest type that arrived through the vault.
   void AdoptVaultType(const v1::EntryState& state);

@@ -79,6 +79,11 @@ absl::Status Journal::ScanParallel(const ListFilter& filter, int workers,
     });
   }
 
+  return ForEachViewRow(workers, emit);
+}
+
+absl::Status Journal::ForEachViewRow(
+    int workers, const std::function<void(int, const v1::EntryState&)>& visit) const {
   rocksdb::DB* db = store_->db();
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   absl::Status status = RunOnThreads(workers, [&](int worker) -> absl::Status {
@@ -103,7 +108,7 @@ absl::Status Journal::ScanParallel(const ListFilter& filter, int workers,
         return absl::DataLossError("the local view does not open with this vault's key");
       }
       if (!state.ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
-      emit(worker, state);
+      visit(worker, state);
     }
     return FromRocks(it->status());
   });

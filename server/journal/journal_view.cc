@@ -8,6 +8,7 @@
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
 #include "server/util/log.h"
+#include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -16,6 +17,8 @@ namespace {
 constexpr std::string_view kAppliedPrefix = "applied/";
 constexpr std::string_view kViewAd = "haven-view-v1";
 constexpr size_t kCatchUpBatch = 2048;
+// Below this many rows, starting threads costs more than sealing on one.
+constexpr size_t kParallelRows = 64;
 
 }  // namespace
 
@@ -55,12 +58,24 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
     // leave fields no single writer derived from.
     if (!item.local && it->second.records_size() > 1) refresh.insert(body.entry_id());
   }
+  std::vector<v1::EntryState*> states;
+  states.reserve(touched.size());
   for (const auto& id : touched) {
     v1::EntryState& state = pending->at(id);
     if (refresh.contains(id)) RefreshDerived(&state);
     AdoptVaultType(state);
-    StageView(batch, state);
+    states.push_back(&state);
   }
+  // Sealing the rows is most of a big fold's work, and each row is sealed
+  // on its own: a large batch (import, sync) seals on every core.
+  std::vector<std::pair<std::string, std::string>> rows(states.size());
+  auto seal = [&](int worker, int threads) {
+    for (size_t i = worker; i < states.size(); i += threads) rows[i] = SealView(*states[i]);
+    return absl::OkStatus();
+  };
+  const int threads = states.size() >= kParallelRows ? PassThreads() : 1;
+  (void)RunOnThreads(threads, [&](int worker) { return seal(worker, threads); });
+  for (const auto& [key, value] : rows) batch->Put(store_->handle(Family::kView), key, value);
   for (const auto& [device, seq] : applied) StageApplied(batch, device, seq);
   return absl::OkStatus();
 }
@@ -130,20 +145,29 @@ absl::Status Journal::CatchUpLocked() {
 
 absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool sync,
                                        uint64_t* rejected) {
-  // Open everything before taking the write mutex: local writes wait less.
+  // Open everything before taking the write mutex (local writes wait less),
+  // on every core for a big batch.
+  std::vector<RecordHeader> headers(sealed.size());
+  std::vector<v1::RecordBody> opened(sealed.size());
+  std::vector<char> good(sealed.size(), 0);
+  const int threads = sealed.size() >= kParallelRows ? PassThreads() : 1;
+  (void)RunOnThreads(threads, [&](int worker) {
+    for (size_t i = worker; i < sealed.size(); i += threads) {
+      auto plain = OpenRecord(keys_->record_key(), sealed[i], &headers[i]);
+      good[i] = plain.ok() && headers[i].vault_id == identity_.vault_id &&
+                opened[i].ParseFromString(*plain) && !opened[i].entry_id().empty();
+    }
+    return absl::OkStatus();
+  });
   std::vector<IncomingRecord> records;
   std::map<std::pair<std::string, uint64_t>, v1::RecordBody> bodies;
-  for (auto& s : sealed) {
-    RecordHeader header;
-    auto plain = OpenRecord(keys_->record_key(), s, &header);
-    v1::RecordBody body;
-    if (!plain.ok() || header.vault_id != identity_.vault_id || !body.ParseFromString(*plain) ||
-        body.entry_id().empty()) {
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    if (!good[i]) {
       ++*rejected;
       continue;
     }
-    bodies[{header.device_id, header.seq}] = std::move(body);
-    records.push_back({std::move(header), std::move(s)});
+    bodies[{headers[i].device_id, headers[i].seq}] = std::move(opened[i]);
+    records.push_back({std::move(headers[i]), std::move(sealed[i])});
   }
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   RETURN_IF_ERROR(CatchUpLocked());

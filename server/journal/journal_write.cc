@@ -5,11 +5,15 @@
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
+#include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 #include "server/util/time.h"
 
 namespace haven {
 namespace {
+
+// Below this many records, starting threads costs more than sealing on one.
+constexpr size_t kParallelRecords = 64;
 
 int64_t WholeSeconds(int64_t us) { return us - ((us % 1000000) + 1000000) % 1000000; }
 
@@ -43,21 +47,28 @@ std::map<std::string, uint64_t> Journal::SeenVector() const {
 
 absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
                                   std::vector<v1::EntryState>* states) {
-  std::vector<IncomingRecord> records;
-  records.reserve(bodies.size());
-  uint64_t seq = log_->Head(identity_.device_id);
-  for (auto& body : bodies) {
-    IncomingRecord r;
-    r.header.vault_id = identity_.vault_id;
-    r.header.device_id = identity_.device_id;
-    r.header.seq = ++seq;
-    r.sealed = SealRecord(keys_->record_key(), r.header, body.SerializeAsString());
+  std::vector<IncomingRecord> records(bodies.size());
+  const uint64_t head = log_->Head(identity_.device_id);
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].header.vault_id = identity_.vault_id;
+    records[i].header.device_id = identity_.device_id;
+    records[i].header.seq = head + 1 + i;
+  }
+  // Each record seals on its own: an import's batch seals on every core.
+  const int threads = bodies.size() >= kParallelRecords ? PassThreads() : 1;
+  (void)RunOnThreads(threads, [&](int worker) {
+    for (size_t i = worker; i < records.size(); i += threads) {
+      records[i].sealed =
+          SealRecord(keys_->record_key(), records[i].header, bodies[i].SerializeAsString());
+    }
+    return absl::OkStatus();
+  });
+  for (const auto& r : records) {
     if (r.sealed.size() > kMaxRecordBytes) {
       return absl::InvalidArgumentError("entry is too large (" +
                                         std::to_string(r.sealed.size() / 1024) +
                                         " KiB sealed; at most 256 KiB)");
     }
-    records.push_back(std::move(r));
   }
   std::vector<FoldItem> items;
   items.reserve(records.size());

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "absl/status/statusor.h"
 
@@ -34,6 +35,20 @@ std::string FormatRfc3339Utc(int64_t us);
 int64_t LocalDayNumber(int64_t us);
 // Local calendar date "YYYY-MM-DD".
 std::string LocalDate(int64_t us);
+
+// LocalDayNumber for many instants. localtime_r takes a process-wide lock
+// on every call, which serialises threads that bucket a million entries;
+// this asks it about each quarter hour of UTC once and remembers the
+// offset when it holds for the whole quarter (it does, but for the rare
+// quarter holding a change, which is asked about every time). Not
+// thread-safe: one per thread.
+class LocalDays {
+ public:
+  int64_t DayNumber(int64_t us);
+
+ private:
+  std::unordered_map<int64_t, int32_t> offset_by_slot_;  // seconds east of UTC
+};
 // ISO 8601 week of the local date, e.g. "2026-W47" (week-year, not calendar year).
 std::string IsoWeekLabel(int64_t us);
 

@@ -207,3 +207,29 @@ TEST(DurationTest, RejectsBadText) {
 
 }  // namespace
 }  // namespace haven
+
+namespace haven {
+namespace {
+
+// The cached day numbers stats uses must equal localtime's in every zone,
+// across DST changes and in zones whose offsets are not whole hours.
+TEST_F(TimeTest, LocalDaysAgreesWithLocaltimeAcrossZonesAndDst) {
+  // The last zone changes its clock 5 minutes after local midnight, inside
+  // a quarter hour: days there must still come out right.
+  for (const char* zone : {"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata",
+                           "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham",
+                           "XST-5:45XDT-6:15,M3.5.0/0:05,M10.5.0/0:05"}) {
+    UseZone(zone);
+    LocalDays days;
+    // Every 7 minutes and 13 seconds through 2026, then again (cache hits).
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int64_t s = 1767225600; s < 1767225600 + 366LL * 86400; s += 61) {
+        const int64_t us = s * 1000000;
+        ASSERT_EQ(days.DayNumber(us), LocalDayNumber(us)) << zone << " at " << s;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace haven
