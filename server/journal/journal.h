@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "haven/v1/record.pb.h"
 #include "server/crypto/vault_keys.h"
@@ -154,6 +155,8 @@ class Journal {
                                              const std::map<std::string, std::string>& text,
                                              const nlohmann::json& json_fields) const;
 
+  // Entry states being changed by one batch of records, by entry id.
+  using PendingStates = absl::flat_hash_map<std::string, v1::EntryState>;
   // A record on its way into the view, already opened.
   struct FoldItem {
     const RecordHeader* header;
@@ -169,11 +172,11 @@ class Journal {
   // Applies records to view states (loaded or in `pending`), staging the
   // view rows and applied markers into `batch`. Caller holds the write mutex.
   absl::Status FoldIntoView(const std::vector<FoldItem>& items, rocksdb::WriteBatch* batch,
-                            std::map<std::string, v1::EntryState>* pending);
+                            PendingStates* pending);
   // After the batch holding `items` is durable: index their entries and
   // advance the applied markers in memory.
   void Publish(const std::vector<FoldItem>& items,
-               const std::map<std::string, v1::EntryState>& pending);
+               const PendingStates& pending);
   void StageApplied(rocksdb::WriteBatch* batch, std::string_view device, uint64_t seq) const;
   absl::Status CatchUpLocked();
   // The view row of `state`: its keyed-hash key and sealed value.

@@ -1,7 +1,10 @@
 // Folding records into the sealed view, catching up after sync, and the
 // consistency check behind `haven doctor`.
 #include <mutex>
+#include <algorithm>
 #include <set>
+
+#include "absl/container/flat_hash_set.h"
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
@@ -34,8 +37,9 @@ void Journal::RefreshDerived(v1::EntryState* state) const {
 
 absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
                                    rocksdb::WriteBatch* batch,
-                                   std::map<std::string, v1::EntryState>* pending) {
-  std::set<std::string> touched, refresh;
+                                   PendingStates* pending) {
+  std::vector<std::string> touched;  // in first-seen order
+  absl::flat_hash_set<std::string> refresh;
   VersionVector applied;
   for (const FoldItem& item : items) {
     const v1::RecordBody& body = *item.body;
@@ -51,9 +55,9 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
         ASSIGN_OR_RETURN(state, LoadState(body.entry_id()));
       }
       it = pending->emplace(body.entry_id(), std::move(state)).first;
+      touched.push_back(body.entry_id());
     }
     ApplyRecord(&it->second, body, item.header->device_id, item.header->seq);
-    touched.insert(body.entry_id());
     // A record from elsewhere merged into an entry with other records may
     // leave fields no single writer derived from.
     if (!item.local && it->second.records_size() > 1) refresh.insert(body.entry_id());
@@ -88,7 +92,7 @@ void Journal::StageApplied(rocksdb::WriteBatch* batch, std::string_view device,
 }
 
 void Journal::Publish(const std::vector<FoldItem>& items,
-                      const std::map<std::string, v1::EntryState>& pending) {
+                      const PendingStates& pending) {
   for (const FoldItem& item : items) {
     uint64_t& done = applied_[item.header->device_id];
     done = std::max(done, item.header->seq);
@@ -131,7 +135,7 @@ absl::Status Journal::CatchUpLocked() {
         items.push_back({&headers[i], &bodies[i]});
       }
       rocksdb::WriteBatch batch;
-      std::map<std::string, v1::EntryState> pending;
+      PendingStates pending;
       RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
       const uint64_t last = from + sealed.size() - 1;  // skipped records count as applied
       StageApplied(&batch, device, last);
@@ -159,27 +163,42 @@ absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool syn
     }
     return absl::OkStatus();
   });
-  std::vector<IncomingRecord> records;
-  std::map<std::pair<std::string, uint64_t>, v1::RecordBody> bodies;
+  // Sorted as the log's Accept sorts, so the records it keeps come back as
+  // a subsequence and each finds its body by walking along.
+  std::vector<size_t> order;
   for (size_t i = 0; i < sealed.size(); ++i) {
-    if (!good[i]) {
+    if (good[i]) {
+      order.push_back(i);
+    } else {
       ++*rejected;
-      continue;
     }
-    bodies[{headers[i].device_id, headers[i].seq}] = std::move(opened[i]);
-    records.push_back({std::move(headers[i]), std::move(sealed[i])});
   }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (headers[a].device_id != headers[b].device_id) {
+      return headers[a].device_id < headers[b].device_id;
+    }
+    return headers[a].seq < headers[b].seq;
+  });
+  std::vector<IncomingRecord> records;
+  records.reserve(order.size());
+  for (size_t i : order) records.push_back({headers[i], std::move(sealed[i])});
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   RETURN_IF_ERROR(CatchUpLocked());
   std::vector<IncomingRecord> accepted = log_->Accept(std::move(records));
   if (accepted.empty()) return 0;
   std::vector<FoldItem> items;
+  items.reserve(accepted.size());
+  size_t next = 0;
   for (const auto& r : accepted) {
-    items.push_back({&r.header, &bodies.at({r.header.device_id, r.header.seq})});
+    while (headers[order[next]].seq != r.header.seq ||
+           headers[order[next]].device_id != r.header.device_id) {
+      ++next;
+    }
+    items.push_back({&r.header, &opened[order[next++]]});
   }
   rocksdb::WriteBatch batch;
   log_->Stage(&batch, accepted);
-  std::map<std::string, v1::EntryState> pending;
+  PendingStates pending;
   RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
   RETURN_IF_ERROR(store_->Write(&batch, sync));
   log_->Commit(accepted);

@@ -77,7 +77,7 @@ absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
   }
   rocksdb::WriteBatch batch;
   log_->Stage(&batch, records);
-  std::map<std::string, v1::EntryState> pending;
+  PendingStates pending;
   RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   log_->Commit(records);

@@ -63,14 +63,18 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
   // the key: a locked device pushes, and pulls at its next unlock.
   std::shared_ptr<Journal> journal = vault_->PeekJournal();
   if (journal == nullptr) return counts;
-  // Each batch is stored and folded into the view durably in one write, so
-  // a cut stream or a killed daemon resumes from the heads it reached.
-  RETURN_IF_ERROR(client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
+  // Each batch is stored and folded into the view in one write, so a cut
+  // stream or a killed daemon resumes from the heads it reached. Batches are
+  // not fsynced one by one: what a crash takes back is still on the hub and
+  // comes again; the WAL is synced once the stream ends.
+  absl::Status pulled = client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
     ASSIGN_OR_RETURN(size_t stored,
-                     journal->Ingest(std::move(batch), /*sync=*/true, &counts.rejected));
+                     journal->Ingest(std::move(batch), /*sync=*/false, &counts.rejected));
     counts.pulled += stored;
     return absl::OkStatus();
-  }));
+  });
+  if (counts.pulled > 0) RETURN_IF_ERROR(FromRocks(store_->db()->SyncWAL()));
+  RETURN_IF_ERROR(pulled);
   if (counts.rejected > 0) {
     Log(LogLevel::kError, "rejected records from hub",
         {{"remote", config.info().name()}, {"count", std::to_string(counts.rejected)}});
