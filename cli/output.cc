@@ -67,12 +67,16 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows,
       widths[i] = std::max(widths[i], Columns(row[i]));
     }
   }
-  // The last column takes what the terminal has left.
-  size_t used = 0;
-  for (size_t i = 0; i + 1 < widths.size(); ++i) used += widths[i] + 2;
-  size_t width = static_cast<size_t>(TerminalWidth());
-  size_t last = width > used + 10 ? width - used : 10;
-  widths.back() = std::min(widths.back(), last);
+  // On a terminal (or with $COLUMNS) the last column takes what is left of
+  // the width; piped output keeps every cell whole, as ls and gh do.
+  const char* columns = std::getenv("COLUMNS");
+  if (StdoutIsTerminal() || (columns != nullptr && std::atoi(columns) > 0)) {
+    size_t used = 0;
+    for (size_t i = 0; i + 1 < widths.size(); ++i) used += widths[i] + 2;
+    size_t width = static_cast<size_t>(TerminalWidth());
+    size_t last = width > used + 10 ? width - used : 10;
+    widths.back() = std::min(widths.back(), last);
+  }
   auto print = [&](const std::vector<std::string>& row) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {

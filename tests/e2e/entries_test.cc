@@ -191,6 +191,17 @@ TEST_F(EntriesTest, ListFormatsJsonCsvAndTable) {
   EXPECT_NE(second.find("#x"), std::string::npos) << table;
 }
 
+TEST_F(EntriesTest, TablesFitATerminalWidthButPipesGetWholeCells) {
+  const std::string note = std::string(180, 'y') + "-the-end";
+  home_.Log({"checkin", "-f", "mood=4", "-f", "note=" + note});
+  RunResult piped = home_.Run({"--format", "table", "list"}, {{"COLUMNS", ""}});
+  ASSERT_EQ(piped.exit_code, 0) << piped;
+  EXPECT_NE(piped.out.find("-the-end"), std::string::npos) << "a piped table was cut" << piped;
+  RunResult narrow = home_.Run({"--format", "table", "list"}, {{"COLUMNS", "80"}});
+  ASSERT_EQ(narrow.exit_code, 0) << narrow;
+  EXPECT_EQ(narrow.out.find("-the-end"), std::string::npos) << "COLUMNS=80 was ignored" << narrow;
+}
+
 TEST_F(EntriesTest, ShowAcceptsUniquePrefixRejectsShortAndUnknown) {
   std::string id = home_.Log({"checkin", "-f", "mood=9"});
   ASSERT_GE(id.size(), 8u);
