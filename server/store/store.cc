@@ -27,6 +27,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   return cf;
 }
 
+rocksdb::ReadOptions Reading(CacheUse cache) {
+  rocksdb::ReadOptions options;
+  options.fill_cache = cache == CacheUse::kKeep;
+  return options;
+}
+
 }  // namespace
 
 absl::Status FromRocks(const rocksdb::Status& s) {
@@ -52,6 +58,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(cache));
 
   std::unique_ptr<Store> store(new Store());
+  store->block_cache_ = cache;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, families, &handles, &raw);
@@ -76,11 +83,11 @@ absl::Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
   return FromRocks(db_->Write(wo, batch));
 }
 
-absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key) const {
+absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key,
+                                                     CacheUse cache) const {
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(family), rocksdb::Slice(key.data(), key.size()),
-               &value);
+      db_->Get(Reading(cache), handle(family), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s);
   return std::optional<std::string>(std::move(value));
@@ -93,9 +100,24 @@ absl::Status Store::Put(Family family, std::string_view key, std::string_view va
   return Write(&batch, sync);
 }
 
-std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
-  return std::unique_ptr<rocksdb::Iterator>(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family, CacheUse cache) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(Reading(cache), handle(family)));
+}
+
+uint64_t Store::ReleaseMemory() {
+  uint64_t before = MemoryHeld();
+  rocksdb::FlushOptions flush;
+  flush.allow_write_stall = true;
+  (void)db_->Flush(flush, handles_);  // on failure the data stays in the WAL and memtables
+  block_cache_->EraseUnRefEntries();
+  uint64_t after = MemoryHeld();
+  return before > after ? before - after : 0;
+}
+
+uint64_t Store::MemoryHeld() const {
+  uint64_t memtables = 0;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+  return memtables + block_cache_->GetUsage();
 }
 
 std::string EncodeU64(uint64_t v) {
