@@ -156,7 +156,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
     hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
   }
 
-  std::string socket_path = options.home + "/havend.sock";
+  std::string socket_path = SocketPath(options.home);
   unlink(socket_path.c_str());  // stale from a killed daemon; we hold the home lock
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
