@@ -53,7 +53,15 @@ class ReleaseWhenDoneFactory : public grpc::experimental::ServerInterceptorFacto
 
 }  // namespace
 
-void TuneMalloc() { mallopt(M_ARENA_MAX, 2); }
+void TuneMalloc() {
+  mallopt(M_ARENA_MAX, 2);
+  // glibc raises its trim threshold (up to 64 MB) as large blocks are
+  // freed, and malloc_trim() never shrinks the top of a second arena: after
+  // stats on a 100k vault, up to 35 MB stayed resident once locked. A fixed
+  // threshold bounds that; it also keeps the mmap threshold at 128 KiB, so
+  // big buffers go back to the system when freed.
+  mallopt(M_TRIM_THRESHOLD, 1 << 20);
+}
 
 MemoryReleaser::MemoryReleaser(Store* store) : store_(store) {
   thread_ = std::thread([this] { Run(); });
