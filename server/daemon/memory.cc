@@ -110,8 +110,8 @@ void MemoryReleaser::Run() {
     Log(LogLevel::kDebug, "memory released",
         {{"after", release_store ? "lock" : "call"},
          {"store_bytes", std::to_string(store_bytes)},
-         {"us", std::to_string(
-                    std::chrono::duration_cast<std::chrono::microseconds>(took).count())}});
+         {"us",
+          std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(took).count())}});
     lock.lock();
   }
 }

@@ -84,7 +84,7 @@ absl::Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
 }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key,
-                                                     CacheUse cache) const {
+                                                      CacheUse cache) const {
   std::string value;
   rocksdb::Status s =
       db_->Get(Reading(cache), handle(family), rocksdb::Slice(key.data(), key.size()), &value);

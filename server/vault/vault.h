@@ -78,9 +78,7 @@ class Vault {
   // the idle lock, shutdown), on the thread that let go of it last, with
   // no lock held: its keys are wiped and its index freed by then. Set it
   // before the first unlock.
-  void set_after_close(std::function<void()> after_close) {
-    after_close_ = std::move(after_close);
-  }
+  void set_after_close(std::function<void()> after_close) { after_close_ = std::move(after_close); }
 
  private:
   absl::Status LoadIdentity();

@@ -215,10 +215,11 @@ TEST(LockTest, IdleLockForgetsTheKeyAndGivesMemoryBack) {
   home.Init();
   std::string id = home.Log({"checkin", "-f", "mood=6"});
   home.StopDaemon();
-  auto daemon = DaemonProcess::Start(
-      {"--home", home.path(), "--lock-after", "1s", "--log-level", "debug"});
-  ASSERT_TRUE(WaitUntil([&] { return home.Run({"daemon", "status"}).exit_code == 0; }))
-      << daemon->Output();
+  auto daemon =
+      DaemonProcess::Start({"--home", home.path(), "--lock-after", "1s", "--log-level", "debug"});
+  ASSERT_TRUE(WaitUntil([&] {
+    return home.Run({"daemon", "status"}).exit_code == 0;
+  })) << daemon->Output();
   ASSERT_EQ(home.Run({"unlock"}).exit_code, 0);
 
   EXPECT_TRUE(WaitUntil([&] {
