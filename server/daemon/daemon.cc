@@ -16,8 +16,10 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "server/daemon/home_dir.h"
+#include "server/daemon/memory.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_service.h"
 #include "server/hub/hub_storage.h"
@@ -125,7 +127,9 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  TuneMalloc();
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options.home + "/store"));
+  MemoryReleaser releaser(store.get());
   ASSIGN_OR_RETURN(std::unique_ptr<RecordLog> log, RecordLog::Open(store.get()));
   std::unique_ptr<TypeRegistry> types = TypeRegistry::Create(
       StandardRegistryOptions(ExecutableDir(), options.plugin_dirs, options.home));
@@ -134,6 +138,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   }
   Vault vault(store.get(), log.get(), types.get(), options.lock_after_us);
   vault.set_home_plugins(options.home + "/plugins");
+  vault.set_after_close([&releaser] { releaser.AfterLock(); });
 
   ShutdownSignal shutdown;
   SyncEngine sync(store.get(), log.get(), &vault, options.sync_interval_us);
@@ -151,7 +156,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
     hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
   }
 
-  std::string socket_path = options.home + "/havend.sock";
+  std::string socket_path = SocketPath(options.home);
   unlink(socket_path.c_str());  // stale from a killed daemon; we hold the home lock
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -167,6 +172,9 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   }
   builder.RegisterService(&admin_service);
   builder.SetMaxReceiveMessageSize(64 << 20);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(ReleaseAfterBigCalls(&releaser));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   mode_t old_umask = umask(0077);  // the socket is born 0600
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   umask(old_umask);
@@ -193,6 +201,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   sync.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server->Wait();
+  releaser.Stop();
   vault.Lock();
   unlink(socket_path.c_str());
   pthread_kill(signal_thread.native_handle(), SIGTERM);  // release sigwait

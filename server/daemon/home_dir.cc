@@ -2,17 +2,36 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "absl/status/status.h"
 
 namespace haven {
+namespace {
+
+bool SocketAnswers(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof(addr.sun_path)) return false;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  bool answers = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return answers;
+}
+
+}  // namespace
 
 absl::Status PrepareHome(const std::string& home) {
   std::error_code ec;
@@ -24,11 +43,20 @@ absl::Status PrepareHome(const std::string& home) {
   return absl::OkStatus();
 }
 
+std::string SocketPath(const std::string& home) { return home + "/havend.sock"; }
+
 absl::StatusOr<HomeLock> HomeLock::Acquire(const std::string& home) {
   std::string path = home + "/havend.lock";
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return absl::FailedPreconditionError(path + ": " + std::strerror(errno));
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+  while (!locked && !SocketAnswers(SocketPath(home)) &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+  }
+  if (!locked) {
     char buf[32] = {0};
     ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
     close(fd);

@@ -11,10 +11,18 @@ namespace haven {
 // Creates `home` (and parents) with mode 0700 and tightens an existing one.
 absl::Status PrepareHome(const std::string& home);
 
+// HOME/havend.sock, where the daemon serves the CLI.
+std::string SocketPath(const std::string& home);
+
 // An exclusive flock on HOME/havend.lock, held until destruction.
 class HomeLock {
  public:
-  // FailedPrecondition naming the running daemon's pid when taken.
+  // FailedPrecondition naming the running daemon's pid when taken. A
+  // daemon that holds the lock but does not answer on its socket is
+  // starting or stopping; Acquire waits up to 10 s for it to let go, so
+  // `haven daemon stop` (which returns once the socket goes quiet, while
+  // the old daemon is still closing its store) can be followed at once by
+  // a command that starts a new one.
   static absl::StatusOr<HomeLock> Acquire(const std::string& home);
   HomeLock(HomeLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   HomeLock(const HomeLock&) = delete;

@@ -1,6 +1,7 @@
 #include "server/store/store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
 namespace haven {
@@ -18,8 +19,18 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.cache_index_and_filter_blocks = true;
+  // Most point reads look up a key that may not be there (a new entry's
+  // view row, a record being synced in): the filter answers without
+  // reading a data block.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
+}
+
+rocksdb::ReadOptions Reading(CacheUse cache) {
+  rocksdb::ReadOptions options;
+  options.fill_cache = cache == CacheUse::kKeep;
+  return options;
 }
 
 }  // namespace
@@ -47,6 +58,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   for (const char* name : kFamilyNames) families.emplace_back(name, FamilyOptions(cache));
 
   std::unique_ptr<Store> store(new Store());
+  store->block_cache_ = cache;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, families, &handles, &raw);
@@ -71,11 +83,11 @@ absl::Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
   return FromRocks(db_->Write(wo, batch));
 }
 
-absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key) const {
+absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key,
+                                                      CacheUse cache) const {
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), handle(family), rocksdb::Slice(key.data(), key.size()),
-               &value);
+      db_->Get(Reading(cache), handle(family), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s);
   return std::optional<std::string>(std::move(value));
@@ -88,9 +100,24 @@ absl::Status Store::Put(Family family, std::string_view key, std::string_view va
   return Write(&batch, sync);
 }
 
-std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family) const {
-  return std::unique_ptr<rocksdb::Iterator>(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family, CacheUse cache) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(Reading(cache), handle(family)));
+}
+
+uint64_t Store::ReleaseMemory() {
+  uint64_t before = MemoryHeld();
+  rocksdb::FlushOptions flush;
+  flush.allow_write_stall = true;
+  (void)db_->Flush(flush, handles_);  // on failure the data stays in the WAL and memtables
+  block_cache_->EraseUnRefEntries();
+  uint64_t after = MemoryHeld();
+  return before > after ? before - after : 0;
+}
+
+uint64_t Store::MemoryHeld() const {
+  uint64_t memtables = 0;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+  return memtables + block_cache_->GetUsage();
 }
 
 std::string EncodeU64(uint64_t v) {

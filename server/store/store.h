@@ -26,6 +26,12 @@ enum class Family {
   kView,     // keyed hash of entry id -> sealed entry state
 };
 
+// Whether a read keeps the blocks it loads in the block cache. Passes over
+// a whole family (building the index, stats, export, verify) read every
+// block once: kSkip leaves the cache to the blocks people's next commands
+// need and keeps the daemon's memory flat.
+enum class CacheUse { kKeep, kSkip };
+
 class Store {
  public:
   // Creates the database when missing.
@@ -39,15 +45,27 @@ class Store {
 
   // `sync` makes the write durable (fsync of the WAL) before returning.
   absl::Status Write(rocksdb::WriteBatch* batch, bool sync);
-  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const;
+  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key,
+                                                 CacheUse cache = CacheUse::kKeep) const;
   absl::Status Put(Family family, std::string_view key, std::string_view value, bool sync);
-  std::unique_ptr<rocksdb::Iterator> NewIterator(Family family) const;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Family family,
+                                                 CacheUse cache = CacheUse::kKeep) const;
+
+  // For a locked vault, whose blocks (sealed, but of no use until the next
+  // unlock) should not keep memory: drops every cached block no reader
+  // holds and writes the memtables out to tables, waiting for the flush.
+  // Acknowledged writes were durable already (WAL); this only moves them.
+  // Returns about how many bytes were freed.
+  uint64_t ReleaseMemory();
+  // Bytes in memtables and the block cache.
+  uint64_t MemoryHeld() const;
 
   rocksdb::DB* db() const { return db_.get(); }
 
  private:
   Store() = default;
 
+  std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every family
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned, indexed by Family
 };

@@ -185,8 +185,17 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
       Log(LogLevel::kWarn, "could not share custom types", {{"error", std::string(published.message())}});
     }
   }
+  // In-flight requests may hold the journal past a lock; whoever lets go
+  // last destroys it and then runs after_close_.
+  std::shared_ptr<Journal> shared(journal.release(),
+                                  [after_close = after_close_](Journal* closing) {
+                                    delete closing;
+                                    if (after_close) after_close();
+                                  });
+  std::shared_ptr<Journal> replaced;  // destroyed after mu_ is released
   std::lock_guard<std::mutex> lock(mu_);
-  journal_ = std::move(journal);
+  replaced = std::move(journal_);
+  journal_ = std::move(shared);
   lock_after_us_ = timeout_us > 0 ? timeout_us : default_lock_after_us_;
   locks_at_us_ = lock_after_us_ > 0 ? NowMicros() + lock_after_us_ : 0;
   wake_.notify_all();

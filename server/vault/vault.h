@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -74,6 +75,11 @@ class Vault {
   // Manifest types under this directory are shared through the vault at
   // every unlock (see Journal::PublishLocalTypes).
   void set_home_plugins(std::string dir) { home_plugins_ = std::move(dir); }
+  // Runs each time an unlocked journal has been destroyed (at `haven lock`,
+  // the idle lock, shutdown), on the thread that let go of it last, with
+  // no lock held: its keys are wiped and its index freed by then. Set it
+  // before the first unlock.
+  void set_after_close(std::function<void()> after_close) { after_close_ = std::move(after_close); }
 
  private:
   absl::Status LoadIdentity();
@@ -88,6 +94,7 @@ class Vault {
   TypeRegistry* types_;
   const int64_t default_lock_after_us_;
   std::string home_plugins_;
+  std::function<void()> after_close_;
 
   mutable std::mutex mu_;
   std::string vault_id_;   // raw

@@ -89,6 +89,21 @@ TEST(DaemonTest, SecondDaemonOnSameHomeRefusesWithClearMessage) {
   EXPECT_EQ(status.exit_code, 0) << "the first daemon stopped answering" << status;
 }
 
+// `haven daemon stop` returns once the socket goes quiet, while the old
+// daemon may still be closing its store; a command right after starts a
+// new daemon, which waits for the old one to let go of the home.
+TEST(DaemonTest, CommandRightAfterStopStartsANewDaemon) {
+  TestHome home;
+  home.Init();
+  for (int i = 0; i < 10; ++i) {
+    home.Log({"checkin", "-f", "mood=" + std::to_string(i % 10 + 1)});
+    ASSERT_EQ(home.Run({"daemon", "stop"}).exit_code, 0);
+    RunResult list = home.Run({"--format", "jsonl", "list"});
+    ASSERT_EQ(list.exit_code, 0) << list;
+    EXPECT_EQ(list.JsonLines().size(), static_cast<size_t>(i + 1));
+  }
+}
+
 TEST(DaemonTest, EntrySurvivesKill9RightAfterLogReturned) {
   TestHome home;
   home.Init();

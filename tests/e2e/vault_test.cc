@@ -165,6 +165,76 @@ TEST(LockTest, TerminalPromptReadsPassphraseWithoutEcho) {
   EXPECT_EQ(r.err.find(kPassphrase), std::string::npos) << "the passphrase was echoed" << r;
 }
 
+// Locking gives the daemon's memory back: the journal and its index go,
+// the store's cached blocks are dropped and its memtables written out. The
+// daemon keeps serving, and everything is there at the next unlock and
+// after a restart.
+TEST(LockTest, DaemonKeepsServingAfterLockAndUnlocksWithEverything) {
+  TestHome home;
+  home.Init();
+  std::string lines;
+  for (int i = 0; i < 300; ++i) {
+    lines += R"({"type":"checkin","at":"2026-01-01T08:00:00Z","fields":{"mood":)" +
+             std::to_string(i % 10 + 1) + "}}\n";
+  }
+  std::string file = home.Scratch("entries.jsonl");
+  WriteFile(file, lines);
+  ASSERT_EQ(home.Run({"import", file}).exit_code, 0);
+  ASSERT_EQ(home.Run({"stats"}).exit_code, 0);
+  ASSERT_EQ(home.Run({"export", "-o", home.Scratch("export.json")}).exit_code, 0);
+  std::string last = home.Log({"checkin", "-f", "mood=7"});
+  std::optional<pid_t> pid = home.DaemonPid();
+  ASSERT_TRUE(pid.has_value());
+
+  ASSERT_EQ(home.Run({"lock"}).exit_code, 0);
+  nlohmann::json status = home.Json({"daemon", "status"});
+  EXPECT_EQ(status.value("unlocked", true), false) << status.dump();
+  EXPECT_EQ(home.Run({"list"}, NoPassphrase()).exit_code, 3);
+  EXPECT_GE(home.Records(), 301);
+
+  RunResult list = home.Run({"--format", "jsonl", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_EQ(list.JsonLines().size(), 301u);
+  EXPECT_EQ(home.Json({"show", last})["fields"]["mood"], 7);
+  EXPECT_EQ(home.Json({"doctor"}).value("ok", false), true);
+  EXPECT_EQ(home.DaemonPid(), pid) << "the same daemon served throughout";
+
+  // Lock and unlock in quick turns while the released memory is still
+  // being given back.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(home.Run({"lock"}).exit_code, 0);
+    home.Log({"checkin", "-f", "mood=3"});
+  }
+  home.StopDaemon();
+  EXPECT_EQ(home.Run({"--format", "jsonl", "list"}).JsonLines().size(), 304u);
+}
+
+// The idle lock (--lock-after) gives memory back the same way.
+TEST(LockTest, IdleLockForgetsTheKeyAndGivesMemoryBack) {
+  TestHome home;
+  home.Init();
+  std::string id = home.Log({"checkin", "-f", "mood=6"});
+  home.StopDaemon();
+  auto daemon =
+      DaemonProcess::Start({"--home", home.path(), "--lock-after", "1s", "--log-level", "debug"});
+  ASSERT_TRUE(WaitUntil([&] {
+    return home.Run({"daemon", "status"}).exit_code == 0;
+  })) << daemon->Output();
+  ASSERT_EQ(home.Run({"unlock"}).exit_code, 0);
+
+  EXPECT_TRUE(WaitUntil([&] {
+    return home.Json({"daemon", "status"}).value("unlocked", true) == false;
+  })) << "never locked itself";
+  EXPECT_TRUE(WaitUntil([&] {
+    return daemon->Output().find("msg=\"memory released\" after=lock") != std::string::npos;
+  })) << daemon->Output();
+  EXPECT_EQ(home.Run({"show", id}, NoPassphrase()).exit_code, 3);
+  RunResult show = home.Run({"--format", "json", "show", id});
+  ASSERT_EQ(show.exit_code, 0) << show;
+  EXPECT_EQ(show.JsonOut()["fields"]["mood"], 6);
+  EXPECT_TRUE(daemon->Running());
+}
+
 TEST(VaultInfoTest, JsonHasSpecKeysAndCounts) {
   TestHome home;
   nlohmann::json init = home.Init();

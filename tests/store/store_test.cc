@@ -71,5 +71,61 @@ TEST(StoreTest, SecondOpenOfTheSameDatabaseFailsCleanly) {
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition) << second.status();
 }
 
+// Many view rows of sealed-record size, so reads load several blocks.
+void FillView(Store* store, int rows) {
+  rocksdb::WriteBatch batch;
+  for (int i = 0; i < rows; ++i) {
+    batch.Put(store->handle(Family::kView), EncodeU64(i), std::string(600, 'a' + i % 26));
+  }
+  ASSERT_TRUE(store->Write(&batch, /*sync=*/true).ok());
+}
+
+size_t ReadAll(Store* store, CacheUse cache) {
+  size_t n = 0;
+  auto it = store->NewIterator(Family::kView, cache);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+TEST(StoreTest, ReleaseMemoryEmptiesMemtablesAndCacheAndKeepsEveryRow) {
+  testing::TempDir dir;
+  {
+    auto store = Store::Open(dir.Join("db"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    FillView(store->get(), 2000);
+    uint64_t in_memtables = (*store)->MemoryHeld();
+    EXPECT_GT(in_memtables, 2000u * 600);
+    EXPECT_GE((*store)->ReleaseMemory(), 2000u * 600);
+    EXPECT_LT((*store)->MemoryHeld(), in_memtables / 10);
+
+    EXPECT_EQ(ReadAll(store->get(), CacheUse::kKeep), 2000u);  // now from a table
+    uint64_t cached = (*store)->MemoryHeld();
+    EXPECT_GT(cached, 2000u * 600 / 2);
+    EXPECT_GT((*store)->ReleaseMemory(), cached / 2);
+    EXPECT_EQ((*store)->Get(Family::kView, EncodeU64(1234))->value_or(""),
+              std::string(600, 'a' + 1234 % 26));
+  }
+  auto reopened = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(ReadAll(reopened->get(), CacheUse::kKeep), 2000u);
+}
+
+TEST(StoreTest, ReadsThatSkipTheCacheLeaveItAsItWas) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  FillView(store->get(), 2000);
+  (*store)->ReleaseMemory();
+  uint64_t before = (*store)->MemoryHeld();
+
+  EXPECT_EQ(ReadAll(store->get(), CacheUse::kSkip), 2000u);
+  EXPECT_EQ((*store)->Get(Family::kView, EncodeU64(7), CacheUse::kSkip)->value_or(""),
+            std::string(600, 'h'));
+  EXPECT_LT((*store)->MemoryHeld(), before + 64 * 1024);  // at most an index or filter block
+
+  EXPECT_EQ(ReadAll(store->get(), CacheUse::kKeep), 2000u);
+  EXPECT_GT((*store)->MemoryHeld(), before + 2000u * 600 / 2);
+}
+
 }  // namespace
 }  // namespace haven

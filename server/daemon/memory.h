@@ -1,0 +1,69 @@
+// How havend gives memory back (docs/performance.md, "Idle memory"). A
+// daemon spends most of its life idle with the vault locked; by then it
+// should hold no decrypted index, no cached vault blocks and no free heap
+// pages, only what serving the next request needs.
+#ifndef HAVEN_SERVER_DAEMON_MEMORY_H_
+#define HAVEN_SERVER_DAEMON_MEMORY_H_
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "server/store/store.h"
+
+namespace haven {
+
+// glibc malloc for a long-lived daemon with a handful of threads: two
+// arenas rather than eight per core, so memory freed by one request is
+// reused by the next instead of sitting in another thread's arena, and a
+// fixed trim threshold, so free memory at the top of an arena goes back.
+// Call before any thread starts.
+void TuneMalloc();
+
+// Gives memory back on its own thread, off every request's path.
+//
+// Thread safety: AfterLock and AfterBigCall may be called from any thread.
+class MemoryReleaser {
+ public:
+  // `store` must outlive the releaser.
+  explicit MemoryReleaser(Store* store);
+  ~MemoryReleaser();  // Stop()
+  MemoryReleaser(const MemoryReleaser&) = delete;
+  MemoryReleaser& operator=(const MemoryReleaser&) = delete;
+
+  // The vault locked: drops the store's cached blocks and memtables, then
+  // returns free heap pages to the system.
+  void AfterLock();
+  // A call that went through the whole history finished: returns free
+  // heap pages to the system; the store's cache stays warm.
+  void AfterBigCall();
+  // Waits for a release under way; later requests do nothing. Called by
+  // the owner at shutdown, when there is nothing worth giving back and a
+  // flush would only keep the home locked longer.
+  void Stop();
+
+ private:
+  void Run();
+
+  Store* store_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool release_store_ = false;
+  bool trim_heap_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Server interceptors that call `releaser->AfterBigCall()` when a call
+// whose work and memory grow with the whole history (import, export,
+// stats, list, unlock, sync, join, doctor; a hub's push and pull) has
+// finished. `releaser` must outlive the server.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> ReleaseAfterBigCalls(
+    MemoryReleaser* releaser);
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_DAEMON_MEMORY_H_
