@@ -14,9 +14,6 @@
 namespace haven {
 namespace {
 
-constexpr std::string_view kAppliedPrefix = "applied/";
-constexpr std::string_view kViewAd = "haven-view-v1";
-
 IndexQuery QueryFor(const ListFilter& f) {
   return IndexQuery{f.type, f.since_us, f.until_us, f.include_deleted, f.oldest_first};
 }

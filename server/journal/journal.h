@@ -34,6 +34,11 @@ namespace haven {
 
 // View rows of synced manifest types are named "type:<id>"; they are not entries.
 inline constexpr std::string_view kTypeEntryPrefix = "type:";
+// Associated data of every sealed view row.
+inline constexpr std::string_view kViewAd = "haven-view-v1";
+// Meta keys "applied/<device id>": the highest sequence of each device that
+// the view has folded in.
+inline constexpr std::string_view kAppliedPrefix = "applied/";
 
 struct VaultIdentity {
   std::string vault_id;   // 16 raw bytes

@@ -1,4 +1,4 @@
-// Whole-history reads (stats, export): every matching entry, in no
+// Whole-history reads (stats, unlock): every matching entry, in no
 // particular order, opened on several threads at once.
 //
 // Two ways to find them. When most entries match, one sequential pass over
@@ -19,7 +19,6 @@
 namespace haven {
 namespace {
 
-constexpr std::string_view kViewAd = "haven-view-v1";
 // Below this share of all entries, reading matches one by one wins.
 constexpr size_t kSelectiveDivisor = 8;
 constexpr size_t kScanReadahead = 2 << 20;

@@ -17,8 +17,6 @@
 namespace haven {
 namespace {
 
-constexpr std::string_view kAppliedPrefix = "applied/";
-constexpr std::string_view kViewAd = "haven-view-v1";
 constexpr size_t kCatchUpBatch = 2048;
 // Below this many rows, starting threads costs more than sealing on one.
 constexpr size_t kParallelRows = 64;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "tests/journal/journal_test_support.h"
@@ -93,6 +95,52 @@ TEST_F(JournalTest, OversizedEntryIsRefusedAndWritesNothing) {
   // The journal still works afterwards.
   MustLog("checkin", {{"mood", 5}}, At(2));
   EXPECT_EQ(LocalHead(), 1u);
+}
+
+// Stats reads the whole history on several threads, by a pass over the
+// view when most entries match and through the index when few do; both
+// must give exactly what List gives.
+TEST_F(JournalTest, ParallelScanFindsExactlyWhatListFinds) {
+  std::vector<Entry> logged;
+  for (int i = 0; i < 40; ++i) {
+    logged.push_back(MustLog(i % 10 == 0 ? "mindfulness" : "checkin",
+                             i % 10 == 0 ? nlohmann::json{{"minutes", 5 + i}}
+                                         : nlohmann::json{{"mood", i % 11}},
+                             At(i + 1), i % 3 == 0 ? std::vector<std::string>{"morning"}
+                                                   : std::vector<std::string>{}));
+  }
+  ASSERT_TRUE(journal_->Remove(logged[7].id).ok());
+  ASSERT_TRUE(journal_->Remove(logged[20].id).ok());
+  auto scanned = [&](const ListFilter& f) {
+    std::mutex mu;
+    std::vector<std::string> ids;
+    absl::Status s = journal_->ScanParallel(f, 3, [&](int worker, const v1::EntryState& state) {
+      EXPECT_GE(worker, 0);
+      EXPECT_LT(worker, 3);
+      std::lock_guard<std::mutex> lock(mu);
+      ids.push_back(state.entry_id());
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  auto listed = [&](const ListFilter& f) {
+    std::vector<std::string> ids = ListIds(f);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  ListFilter all, few, tagged, window, with_deleted;
+  few.type = "mindfulness";  // 3 of 38 live: read through the index
+  tagged.tags = {"morning"};
+  window.since_us = At(5);
+  window.until_us = At(30);
+  with_deleted.include_deleted = true;
+  for (const ListFilter& f : {all, few, tagged, window, with_deleted}) {
+    EXPECT_EQ(scanned(f), listed(f));
+  }
+  EXPECT_EQ(scanned(all).size(), 38u);
+  EXPECT_EQ(scanned(few).size(), 3u);  // entry 20 is deleted
+  EXPECT_EQ(scanned(with_deleted).size(), 40u);
 }
 
 TEST_F(JournalTest, ListIsNewestFirstWithFilters) {
