@@ -101,6 +101,17 @@ absl::StatusOr<std::string> ReadToken(const DaemonOptions& options) {
 }  // namespace
 
 absl::Status RunDaemon(const DaemonOptions& options) {
+  // Before anything starts a thread (gRPC does as soon as credentials are
+  // made): every thread inherits the mask, so SIGTERM reaches only sigwait
+  // below and the daemon drains and exits cleanly instead of dying.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
   if (!SetLogLevel(options.log_level)) {
     return absl::InvalidArgumentError("--log-level: expected debug, info, warn or error");
   }
@@ -118,14 +129,6 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   ASSIGN_OR_RETURN(std::string hub_token, ReadToken(options));
   RETURN_IF_ERROR(PrepareHome(options.home));
   ASSIGN_OR_RETURN(HomeLock home_lock, HomeLock::Acquire(options.home));
-
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   TuneMalloc();
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options.home + "/store"));

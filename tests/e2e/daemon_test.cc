@@ -125,6 +125,25 @@ TEST(DaemonTest, EntrySurvivesKill9RightAfterLogReturned) {
   EXPECT_EQ(home.Json({"show", first})["fields"]["minutes"], 12);
 }
 
+// A hub makes its TCP credentials (and with them gRPC's first threads)
+// before it serves: SIGTERM must still reach its drain, not kill it.
+TEST(DaemonTest, HubSigtermExitsZero) {
+  TestHome home;
+  std::filesystem::create_directories(home.path());
+  const std::string token_file = home.path() + "/hub.token";
+  WriteFile(token_file, "hub-token-for-sigterm-0123456789\n");
+  const int port = PickFreeLoopbackPort();
+  auto hub = DaemonProcess::Start({"--home", home.path() + "/hub", "--hub", "--listen",
+                                   "127.0.0.1:" + std::to_string(port), "--token-file",
+                                   token_file});
+  ASSERT_NE(hub, nullptr);
+  ASSERT_TRUE(WaitForTcpPort(port)) << hub->Output();
+  std::optional<int> code = hub->Terminate();
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << "the hub did not shut down cleanly\n" << hub->Output();
+  EXPECT_NE(hub->Output().find("stopped"), std::string::npos) << hub->Output();
+}
+
 TEST(DaemonTest, SigtermExitsZeroAndRemovesSocket) {
   TestHome home;
   auto daemon = DaemonProcess::Start({"--home", home.path()});
