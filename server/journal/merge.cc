@@ -134,7 +134,7 @@ Entry StateToEntry(const EntryState& state, FieldValues values) {
     updated = state.updated_us();  // imported and not changed since
   }
   e.updated_us = updated;
-  if (!state.tags().value_json().empty()) {
+  if (values == FieldValues::kAll && !state.tags().value_json().empty()) {
     for (const auto& t : nlohmann::json::parse(state.tags().value_json())) {
       e.tags.push_back(t.get<std::string>());
     }

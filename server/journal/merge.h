@@ -26,9 +26,9 @@ bool IsDeleted(const v1::EntryState& state);
 // Which field values StateToEntry decodes.
 enum class FieldValues {
   kAll,
-  // Numbers, booleans and nulls only: what stats reads. Strings (free text
-  // above all) are most of an entry's bytes, and skipping them makes a pass
-  // over a whole history several times cheaper.
+  // Numbers, booleans and nulls only, and no tags: what stats reads.
+  // Strings (free text above all) are most of an entry's bytes, and
+  // skipping them makes a pass over a whole history several times cheaper.
   kNoStrings,
 };
 
