@@ -99,24 +99,13 @@ std::string Paragraph(const std::string& label, const std::string& text) {
 }
 
 std::string Fields(const Entry& e, const MarkdownType& type) {
+  const ShownFields shown = FieldsToShow(e, type);
   std::string list, paragraphs;
-  for (const MarkdownField& f : type.fields) {
-    auto it = e.fields.find(f.name);
-    if (it == e.fields.end() || it->is_null()) continue;
-    if (f.is_text && it->is_string()) {
-      paragraphs += Paragraph(FieldLabel(f), it->get<std::string>());
-    } else {
-      list +=
-          "<dt>" + HtmlEscape(FieldLabel(f)) + "</dt><dd>" + HtmlEscape(InlineValue(*it)) + "</dd>";
-    }
+  for (const ShownValue& v : shown.values) {
+    list += "<dt>" + HtmlEscape(v.label) + (v.computed ? " <small>(computed)</small>" : "") +
+            "</dt><dd>" + HtmlEscape(v.value) + "</dd>";
   }
-  if (e.derived.is_object()) {
-    for (auto it = e.derived.begin(); it != e.derived.end(); ++it) {
-      if (it->is_object()) continue;
-      list += "<dt>" + HtmlEscape(FieldLabel({it.key(), "", false})) +
-              " <small>(computed)</small></dt><dd>" + HtmlEscape(InlineValue(*it)) + "</dd>";
-    }
-  }
+  for (const auto& [label, text] : shown.paragraphs) paragraphs += Paragraph(label, text);
   return (list.empty() ? "" : "<dl class=\"fields\">" + list + "</dl>") + paragraphs;
 }
 

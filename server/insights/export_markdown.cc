@@ -25,23 +25,13 @@ std::string Paragraph(const std::string& label, const std::string& text) {
 }
 
 std::string Fields(const Entry& e, const MarkdownType& type) {
+  const ShownFields shown = FieldsToShow(e, type);
   std::string list, paragraphs;
-  for (const MarkdownField& f : type.fields) {
-    auto it = e.fields.find(f.name);
-    if (it == e.fields.end() || it->is_null()) continue;
-    if (f.is_text && it->is_string()) {
-      paragraphs += Paragraph(FieldLabel(f), it->get<std::string>());
-    } else {
-      list += "- **" + FieldLabel(f) + ":** " + InlineValue(*it) + "\n";
-    }
+  for (const ShownValue& v : shown.values) {
+    list += v.computed ? "- *" + v.label + " (computed):* " + v.value + "\n"
+                       : "- **" + v.label + ":** " + v.value + "\n";
   }
-  if (e.derived.is_object()) {
-    for (auto it = e.derived.begin(); it != e.derived.end(); ++it) {
-      if (it->is_object()) continue;
-      list +=
-          "- *" + FieldLabel({it.key(), "", false}) + " (computed):* " + InlineValue(*it) + "\n";
-    }
-  }
+  for (const auto& [label, text] : shown.paragraphs) paragraphs += Paragraph(label, text);
   return list + (list.empty() ? "" : "\n") + paragraphs;
 }
 

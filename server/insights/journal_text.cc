@@ -44,4 +44,24 @@ MarkdownType InferredType(const Entry& e) {
   return t;
 }
 
+ShownFields FieldsToShow(const Entry& e, const MarkdownType& type) {
+  ShownFields shown;
+  for (const MarkdownField& f : type.fields) {
+    auto it = e.fields.find(f.name);
+    if (it == e.fields.end() || it->is_null()) continue;
+    if (f.is_text && it->is_string()) {
+      shown.paragraphs.emplace_back(FieldLabel(f), it->get<std::string>());
+    } else {
+      shown.values.push_back({FieldLabel(f), InlineValue(*it), false});
+    }
+  }
+  if (e.derived.is_object()) {
+    for (auto it = e.derived.begin(); it != e.derived.end(); ++it) {
+      if (it->is_object()) continue;
+      shown.values.push_back({FieldLabel({it.key(), "", false}), InlineValue(*it), true});
+    }
+  }
+  return shown;
+}
+
 }  // namespace haven

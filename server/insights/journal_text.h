@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/insights/export.h"
 
@@ -22,6 +24,20 @@ std::string FieldLabel(const MarkdownField& field);
 // into spaces, booleans as "yes"/"no", arrays joined with ", ", anything else
 // as compact JSON.
 std::string InlineValue(const nlohmann::json& value);
+
+// What a journal shows of an entry, in manifest order: free-text fields as
+// paragraphs (label, text), every other present value and then each derived
+// value (computed) as one labelled line. Each journal only formats them.
+struct ShownValue {
+  std::string label;
+  std::string value;  // InlineValue
+  bool computed = false;
+};
+struct ShownFields {
+  std::vector<ShownValue> values;
+  std::vector<std::pair<std::string, std::string>> paragraphs;  // label, text
+};
+ShownFields FieldsToShow(const Entry& e, const MarkdownType& type);
 
 // A layout for an entry whose type this device does not know: every field,
 // shown as text when it holds a line break.
