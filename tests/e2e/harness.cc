@@ -380,13 +380,33 @@ bool WaitUntil(const std::function<bool()>& condition, Duration timeout) {
   }
 }
 
+namespace {
+
+// The state letter of /proc/.../stat ('R', 'S', 'Z', ...), or 0 when gone.
+char TaskState(const std::string& stat_path) {
+  std::string stat = ReadFile(stat_path);
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return 0;
+  return stat[paren + 2];
+}
+
+}  // namespace
+
+// A killed process's leader thread turns zombie while its other threads may
+// still be exiting and holding the process's files (the daemon's listening
+// socket and home lock). So a process counts as alive while any of its
+// threads is neither a zombie nor gone.
 bool ProcessAlive(pid_t pid) {
   if (pid <= 0 || kill(pid, 0) != 0) return false;
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  size_t paren = stat.rfind(')');
-  if (paren == std::string::npos || paren + 2 >= stat.size()) return !stat.empty();
-  char state = stat[paren + 2];
-  return state != 'Z' && state != 'X';
+  const std::string dir = "/proc/" + std::to_string(pid);
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator(dir + "/task", ec)) {
+    char state = TaskState(task.path().string() + "/stat");
+    if (state != 0 && state != 'Z' && state != 'X') return true;
+  }
+  if (!ec) return false;
+  char state = TaskState(dir + "/stat");  // no task list to read: judge the leader
+  return state != 0 && state != 'Z' && state != 'X';
 }
 
 void KillAndWait(pid_t pid, Duration timeout) {

@@ -110,7 +110,7 @@ RunResult RunOnTerminal(const std::string& program, const std::vector<std::strin
 // passes; returns whether it held.
 bool WaitUntil(const std::function<bool()>& condition, Duration timeout = Duration(15000));
 
-// True when `pid` exists and is not a zombie.
+// True while any thread of `pid` runs (exists and is not a zombie).
 bool ProcessAlive(pid_t pid);
 
 // SIGKILLs `pid` and waits (reaping it when it is our child) until it is gone.
