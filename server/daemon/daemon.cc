@@ -186,6 +186,8 @@ absl::Status RunDaemon(const DaemonOptions& options) {
                                   (options.hub ? options.listen : socket_path));
   }
   chmod(socket_path.c_str(), 0600);
+  struct stat socket_stat {};
+  stat(socket_path.c_str(), &socket_stat);
   Log(LogLevel::kInfo, options.hub ? "hub ready" : "havend ready",
       {{"home", options.home},
        {"socket", socket_path},
@@ -206,7 +208,13 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   server->Wait();
   releaser.Stop();
   vault.Lock();
-  unlink(socket_path.c_str());
+  // Only our own socket: a home deleted and re-created under a stopping
+  // daemon may already hold the next daemon's.
+  struct stat now {};
+  if (stat(socket_path.c_str(), &now) == 0 && now.st_ino == socket_stat.st_ino &&
+      now.st_dev == socket_stat.st_dev) {
+    unlink(socket_path.c_str());
+  }
   pthread_kill(signal_thread.native_handle(), SIGTERM);  // release sigwait
   signal_thread.join();
   Log(LogLevel::kInfo, "stopped");
