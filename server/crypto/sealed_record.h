@@ -54,6 +54,9 @@ absl::StatusOr<std::string> OpenRecord(const SecretBytes& record_key, std::strin
 std::string SealBlob(const SecretBytes& key, std::string_view plaintext, std::string_view ad);
 absl::StatusOr<std::string> OpenBlob(const SecretBytes& key, std::string_view sealed,
                                      std::string_view ad);
+// OpenBlob into `*plain`, reusing its buffer across a scan of many blobs.
+absl::Status OpenBlobInto(const SecretBytes& key, std::string_view sealed, std::string_view ad,
+                          std::string* plain);
 
 }  // namespace haven
 

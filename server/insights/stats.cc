@@ -6,6 +6,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "server/insights/scs_sf.h"
 #include "server/insights/weekly_series.h"
 #include "server/util/time.h"
@@ -68,10 +70,11 @@ struct StatsBuilder::State {
     ++total_;
     first_ = std::min(first_, e.at_us);
     last_ = std::max(last_, e.at_us);
-    ++by_type_[e.type];
+    TypeSlots& slots = SlotsOf(e.type);
+    ++*slots.count;
     ++by_week_[WeekIndexOfDay(day)];
     days_.insert(day);
-    AddFields(e, day);
+    AddFields(e, day, slots);
     AddDeltas(e, day);
     if (e.type == "scs-sf") AddScsSf(e);
     if (opts_.summarize &&
@@ -106,9 +109,10 @@ struct StatsBuilder::State {
     json weeks = json::object();
     for (const auto& [week, n] : by_week_) weeks[WeekLabelOfIndex(week)] = n;
     out["by_week"] = std::move(weeks);
-    out["streak"] = StreakJson(days_, today_);
+    const std::set<int64_t> days(days_.begin(), days_.end());
+    out["streak"] = StreakJson(days, today_);
     out["active_days_30"] =
-        std::distance(days_.lower_bound(today_ - 29), days_.upper_bound(today_));
+        std::distance(days.lower_bound(today_ - 29), days.upper_bound(today_));
     out["fields"] = FieldsJson();
     json deltas = json::object();
     for (const auto& [name, series] : deltas_) deltas[name] = series.Summary();
@@ -118,25 +122,48 @@ struct StatsBuilder::State {
     return out;
   }
 
-  void AddField(const Entry& e, int64_t day, const std::string& name, const NumericField* meta) {
-    auto it = e.fields.find(name);
-    if (it == e.fields.end() || !it->is_number()) return;  // missing values are ignored
-    const std::string key = e.type + "." + name;
-    auto [slot, inserted] = fields_.try_emplace(key);
-    if (inserted) field_meta_[key] = meta;
-    slot->second.Add(day, it->get<double>());
+  // What Add needs to find again for every entry of a type, looked up once.
+  struct TypeSlots {
+    int64_t* count = nullptr;  // in by_type_
+    // The type's numeric fields and their series, made on a first value.
+    std::vector<std::pair<const NumericField*, WeeklySeries*>> known;
+    bool defined = false;  // false: every number an entry holds is a field
+  };
+
+  TypeSlots& SlotsOf(const std::string& type) {
+    auto [it, inserted] = slots_.try_emplace(type);
+    if (inserted) {
+      it->second.count = &by_type_[type];
+      auto known = opts_.numeric_fields.find(type);
+      if (known != opts_.numeric_fields.end()) {
+        it->second.defined = true;
+        for (const NumericField& f : known->second) it->second.known.emplace_back(&f, nullptr);
+      }
+    }
+    return it->second;
   }
 
-  void AddFields(const Entry& e, int64_t day) {
+  WeeklySeries& SeriesOf(const std::string& type, const std::string& name,
+                         const NumericField* meta) {
+    const std::string key = type + "." + name;
+    auto [slot, inserted] = fields_.try_emplace(key);
+    if (inserted) field_meta_[key] = meta;
+    return slot->second;
+  }
+
+  void AddFields(const Entry& e, int64_t day, TypeSlots& slots) {
     if (!e.fields.is_object()) return;
-    auto known = opts_.numeric_fields.find(e.type);
-    if (known != opts_.numeric_fields.end()) {
-      for (const NumericField& f : known->second) AddField(e, day, f.name, &f);
+    if (slots.defined) {
+      for (auto& [meta, series] : slots.known) {
+        auto it = e.fields.find(meta->name);
+        if (it == e.fields.end() || !it->is_number()) continue;  // missing values are ignored
+        if (series == nullptr) series = &SeriesOf(e.type, meta->name, meta);
+        series->Add(day, it->get<double>());
+      }
       return;
     }
-    // No type definition here: every number the entry holds is a field.
     for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
-      if (it->is_number()) AddField(e, day, it.key(), nullptr);
+      if (it->is_number()) SeriesOf(e.type, it.key(), nullptr).Add(day, it->get<double>());
     }
   }
 
@@ -225,13 +252,15 @@ struct StatsBuilder::State {
   int64_t first_ = std::numeric_limits<int64_t>::max();
   int64_t last_ = std::numeric_limits<int64_t>::min();
   std::map<std::string, int64_t> by_type_;
-  std::map<int64_t, int64_t> by_week_;  // week index -> entries
-  std::set<int64_t> days_;              // active local day numbers
+  absl::flat_hash_map<int64_t, int64_t> by_week_;  // week index -> entries
+  absl::flat_hash_set<int64_t> days_;              // active local day numbers
+  // Stable nodes: slots_ keeps pointers into by_type_ and fields_.
   std::map<std::string, WeeklySeries> fields_;
   std::map<std::string, const NumericField*> field_meta_;  // null when inferred
   std::map<std::string, WeeklySeries> deltas_;
   std::vector<std::pair<int64_t, ScsSfScore>> scs_;
   std::map<std::string, std::vector<Entry>> per_type_;  // for summarize only
+  absl::flat_hash_map<std::string, TypeSlots> slots_;
 };
 
 StatsBuilder::StatsBuilder(const StatsOptions& opts, int64_t now_us)

@@ -82,8 +82,11 @@ nlohmann::json WeeklySeries::Summary() const {
 nlohmann::json WeeklySeries::WithTrend() const {
   nlohmann::json j = Summary();
   nlohmann::json weekly = nlohmann::json::array();
+  std::vector<std::pair<int64_t, Bucket>> weeks(weeks_.begin(), weeks_.end());
+  std::sort(weeks.begin(), weeks.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::pair<double, double>> points;
-  for (const auto& [week, b] : weeks_) {
+  for (const auto& [week, b] : weeks) {
     const double mean = b.sum / b.n;
     points.emplace_back(static_cast<double>(week), mean);
     weekly.push_back({{"week", WeekLabelOfIndex(week)}, {"mean", Round3(mean)}, {"n", b.n}});

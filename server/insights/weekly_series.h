@@ -4,13 +4,14 @@
 #define HAVEN_SERVER_INSIGHTS_WEEKLY_SERIES_H_
 
 #include <cstdint>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace haven {
 
@@ -44,7 +45,7 @@ class WeeklySeries {
     double sum = 0;
     int64_t n = 0;
   };
-  std::map<int64_t, Bucket> weeks_;  // by week index
+  absl::flat_hash_map<int64_t, Bucket> weeks_;  // by week index; sorted for output
   int64_t n_ = 0;
   double sum_ = 0;
   double min_ = 0;

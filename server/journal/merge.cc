@@ -1,6 +1,7 @@
 #include "server/journal/merge.h"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include "server/crypto/ids.h"
@@ -25,6 +26,24 @@ void Assign(FieldRegister* reg, std::string value_json, uint64_t hlc, std::strin
   reg->set_value_json(std::move(value_json));
   reg->set_hlc(hlc);
   reg->set_device(std::string(device));
+}
+
+// A field's stored JSON as a value. Whole numbers, most of what a scan for
+// stats reads, skip the JSON parser; they come out typed as it would type
+// them (unsigned when not negative).
+nlohmann::json FieldValue(const std::string& text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (text.size() <= 18 && !text.empty()) {
+    const bool negative = *begin == '-';
+    int64_t whole = 0;
+    auto [stop, error] = std::from_chars(begin, end, whole);
+    const bool canonical = text.size() == 1 || (begin[negative ? 1 : 0] != '0');
+    if (error == std::errc() && stop == end && canonical) {
+      return negative ? nlohmann::json(whole) : nlohmann::json(static_cast<uint64_t>(whole));
+    }
+  }
+  return nlohmann::json::parse(text, nullptr, false);
 }
 
 std::string TagsJson(const RecordBody& body) {
@@ -142,7 +161,7 @@ Entry StateToEntry(const EntryState& state, FieldValues values) {
   for (const auto& [name, reg] : state.fields()) {
     if (reg.value_json().empty()) continue;
     if (values == FieldValues::kNoStrings && reg.value_json().front() == '"') continue;
-    e.fields[name] = nlohmann::json::parse(reg.value_json(), nullptr, false);
+    e.fields[name] = FieldValue(reg.value_json());
   }
   if (!state.derived_json().empty()) {
     e.derived = nlohmann::json::parse(state.derived_json(), nullptr, false);

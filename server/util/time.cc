@@ -288,20 +288,24 @@ int64_t LocalDayNumber(int64_t us) {
 std::string LocalDate(int64_t us) { return DateOfDay(LocalDayNumber(us)); }
 
 int64_t LocalDays::DayNumber(int64_t us) {
-  constexpr int64_t kSlotSeconds = 15 * 60;
+  constexpr int64_t kSlotSeconds = 3 * 3600;
   constexpr int32_t kMixed = INT32_MIN;  // the offset changes inside the slot
   const int64_t secs = FloorDiv(us, kMicrosPerSecond);
   const int64_t slot = FloorDiv(secs, kSlotSeconds);
-  auto [it, inserted] = offset_by_slot_.try_emplace(slot, kMixed);
-  if (inserted) {
-    auto offset_at = [](int64_t s) { return LocalTm(s * kMicrosPerSecond).tm_gmtoff; };
-    const long first = offset_at(slot * kSlotSeconds);
-    if (first == offset_at(slot * kSlotSeconds + kSlotSeconds - 1)) {
-      it->second = static_cast<int32_t>(first);
+  if (slot != last_slot_) {
+    auto [it, inserted] = offset_by_slot_.try_emplace(slot, kMixed);
+    if (inserted) {
+      auto offset_at = [](int64_t s) { return LocalTm(s * kMicrosPerSecond).tm_gmtoff; };
+      const long first = offset_at(slot * kSlotSeconds);
+      if (first == offset_at(slot * kSlotSeconds + kSlotSeconds - 1)) {
+        it->second = static_cast<int32_t>(first);
+      }
     }
+    last_slot_ = slot;
+    last_offset_ = it->second;
   }
-  if (it->second == kMixed) return LocalDayNumber(us);
-  return FloorDiv(secs + it->second, 86400);
+  if (last_offset_ == kMixed) return LocalDayNumber(us);
+  return FloorDiv(secs + last_offset_, 86400);
 }
 
 std::string IsoWeekLabel(int64_t us) { return IsoWeekLabelOfDay(LocalDayNumber(us)); }

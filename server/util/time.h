@@ -4,10 +4,10 @@
 #define HAVEN_SERVER_UTIL_TIME_H_
 
 #include <cstdint>
+#include <climits>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 
 namespace haven {
@@ -38,16 +38,19 @@ std::string LocalDate(int64_t us);
 
 // LocalDayNumber for many instants. localtime_r takes a process-wide lock
 // on every call, which serialises threads that bucket a million entries;
-// this asks it about each quarter hour of UTC once and remembers the
-// offset when it holds for the whole quarter (it does, but for the rare
-// quarter holding a change, which is asked about every time). Not
-// thread-safe: one per thread.
+// this asks it about each three hours of UTC once and remembers the offset
+// when it holds for the whole slot (it does, but for the rare slot holding
+// a change, whose instants are asked about every time). Zones change their
+// offset months apart, never twice in three hours. Not thread-safe: one per
+// thread.
 class LocalDays {
  public:
   int64_t DayNumber(int64_t us);
 
  private:
-  std::unordered_map<int64_t, int32_t> offset_by_slot_;  // seconds east of UTC
+  absl::flat_hash_map<int64_t, int32_t> offset_by_slot_;  // seconds east of UTC
+  int64_t last_slot_ = INT64_MIN;  // entries often come in time order
+  int32_t last_offset_ = 0;
 };
 // ISO 8601 week of the local date, e.g. "2026-W47" (week-year, not calendar year).
 std::string IsoWeekLabel(int64_t us);

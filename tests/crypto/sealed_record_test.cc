@@ -3,6 +3,7 @@
 #include "server/crypto/sealed_record.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <string>
 
@@ -228,6 +229,56 @@ TEST(SealedBlobTest, RoundTripAndBinding) {
   }
   EXPECT_EQ(OpenBlob(key, sealed.substr(0, 30), "ad-1").status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(OpenBlob(key, "", "ad-1").status().code(), StatusCode::kDataLoss);
+}
+
+// Seals `padded` as it is, without padding it: what a buggy or hostile
+// sealer holding the key could write.
+std::string SealUnpadded(const SecretBytes& key, const std::string& padded, std::string_view ad) {
+  std::string out(kNonceBytes + padded.size() + kTagBytes, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  randombytes_buf(bytes, kNonceBytes);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      bytes + kNonceBytes, &written, reinterpret_cast<const unsigned char*>(padded.data()),
+      padded.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
+      bytes, key.data());
+  return out;
+}
+
+TEST(SealedBlobTest, AuthenticBytesWithBadPaddingAreDataLoss) {
+  SecretBytes key = SecretBytes::Random(32);
+  std::string good(kPadBlock, '\0');
+  good.replace(0, 5, "hello");
+  good[5] = static_cast<char>(0x80);
+  auto opened = OpenBlob(key, SealUnpadded(key, good, "ad"), "ad");
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(*opened, "hello");
+
+  std::string no_marker(kPadBlock, '\0');                     // zeros only
+  std::string wrong_marker = good;                               // 0x81, not 0x80
+  wrong_marker[5] = static_cast<char>(0x81);
+  std::string marker_too_early(2 * kPadBlock, '\0');           // marker a block back
+  marker_too_early[kPadBlock - 1] = static_cast<char>(0x80);
+  std::string data_after_marker = good;                          // no padding at all
+  data_after_marker[kPadBlock - 1] = 'x';
+  std::string not_whole_blocks = good.substr(0, kPadBlock - 1);  // not a multiple
+  for (const std::string& bad :
+       {no_marker, wrong_marker, marker_too_early, data_after_marker, not_whole_blocks}) {
+    EXPECT_EQ(OpenBlob(key, SealUnpadded(key, bad, "ad"), "ad").status().code(),
+              StatusCode::kDataLoss);
+  }
+}
+
+TEST(SealedBlobTest, OpenIntoReusesOneBufferForManyBlobs) {
+  SecretBytes key = SecretBytes::Random(32);
+  std::string plain;
+  for (size_t size : {300, 0, 129, 5}) {
+    std::string want(size, static_cast<char>('a' + size % 26));
+    ASSERT_TRUE(OpenBlobInto(key, SealBlob(key, want, "ad"), "ad", &plain).ok());
+    EXPECT_EQ(plain, want);
+  }
+  EXPECT_EQ(OpenBlobInto(key, SealBlob(key, "x", "ad"), "other", &plain).code(),
+            StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -377,5 +377,24 @@ TEST(MergeConvergenceTest, RandomOrdersOfElevenRecordsIncludingAFinalDelete) {
   }
 }
 
+// Whole numbers skip the JSON parser when an entry is built from its state;
+// every value must come out exactly as the parser would give it.
+TEST(StateToEntryTest, FieldValuesReadAsTheJsonParserReadsThem) {
+  const std::vector<std::string> texts = {
+      "0",  "7",   "10",  "-3",  "-0",    "007",  "-",        "+5",  "2.5", "-1e3",
+      "1e2", "\"a note\"", "true", "null", "[1,2]", "{\"a\":1}", "999999999999999999",
+      "9223372036854775807", "18446744073709551615", "123456789012345678901", " 5", "5 "};
+  for (const std::string& text : texts) {
+    EntryState state;
+    state.set_has_create(true);
+    state.set_type("checkin");
+    (*state.mutable_fields())["v"].set_value_json(text);
+    nlohmann::json want = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json got = StateToEntry(state).fields["v"];
+    EXPECT_EQ(got.type(), want.type()) << text;
+    EXPECT_EQ(got.dump(), want.dump()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven
