@@ -162,6 +162,7 @@ struct StatsBuilder::State {
       }
       return;
     }
+    // No type definition here: every number the entry holds is a field.
     for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
       if (it->is_number()) SeriesOf(e.type, it.key(), nullptr).Add(day, it->get<double>());
     }
