@@ -1,6 +1,7 @@
 #include "server/journal/entry_index.h"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "absl/status/status.h"
@@ -74,6 +75,51 @@ void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view typ
   }
   by_time_.insert(slot);
   Count(slot, +1);
+}
+
+void EntryIndex::Batch::Add(std::string_view id, int64_t at_us, std::string_view type,
+                            bool deleted) {
+  auto key = KeyFromHex<Key>(id);
+  if (!key) return;
+  auto known = std::find(types_.begin(), types_.end(), type);
+  if (known == types_.end()) known = types_.insert(types_.end(), std::string(type));
+  rows_.push_back({*key, at_us, static_cast<uint16_t>(known - types_.begin()), deleted});
+}
+
+void EntryIndex::AddAll(std::vector<Batch> batches) {
+  std::vector<Batch::Row> rows;
+  for (Batch& batch : batches) {
+    std::vector<uint16_t> interned;
+    for (const std::string& type : batch.types_) interned.push_back(Intern(type));
+    for (Batch::Row& row : batch.rows_) row.type = interned[row.type];
+    if (rows.empty()) {
+      rows = std::move(batch.rows_);
+    } else {
+      rows.insert(rows.end(), batch.rows_.begin(), batch.rows_.end());
+    }
+    batch.rows_ = {};
+  }
+  if (!by_id_.empty()) {
+    for (const Batch::Row& row : rows) {
+      Upsert(KeyToHex(row.key), row.at_us, *types_[row.type], row.deleted);
+    }
+    return;
+  }
+  // One vector, sorted twice (by id, then by time), is all the extra
+  // memory: a million rows take 32 MB while the index is built.
+  auto same_key = [](const Batch::Row& a, const Batch::Row& b) { return a.key == b.key; };
+  std::sort(rows.begin(), rows.end(),
+            [](const Batch::Row& a, const Batch::Row& b) { return a.key < b.key; });
+  rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());  // one per id
+  for (const Batch::Row& row : rows) by_id_.insert(by_id_.end(), {row.key, row.at_us});
+  std::sort(rows.begin(), rows.end(), [](const Batch::Row& a, const Batch::Row& b) {
+    return a.at_us != b.at_us ? a.at_us < b.at_us : a.key < b.key;
+  });
+  for (const Batch::Row& row : rows) {
+    const TimeSlot slot{row.at_us, row.key, row.type, row.deleted};
+    by_time_.insert(by_time_.end(), slot);
+    Count(slot, +1);
+  }
 }
 
 bool EntryIndex::Contains(std::string_view id) const {

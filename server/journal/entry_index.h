@@ -44,9 +44,35 @@ struct IndexQuery {
 };
 
 class EntryIndex {
+ private:
+  using Key = std::array<uint8_t, 12>;
+
  public:
+  // Entries gathered on one thread of a whole-history pass, added to the
+  // index at once by AddAll.
+  class Batch {
+   public:
+    // As Upsert takes them; ids that are not 24 hex chars are ignored.
+    void Add(std::string_view id, int64_t at_us, std::string_view type, bool deleted);
+
+   private:
+    friend class EntryIndex;
+    struct Row {
+      Key key;
+      int64_t at_us;
+      uint16_t type;  // into types_
+      bool deleted;
+    };
+    std::vector<Row> rows_;
+    std::vector<std::string> types_;
+  };
+
   // Inserts or replaces. Ids are 24 hex chars; others are ignored.
   void Upsert(std::string_view id, int64_t at_us, std::string_view type, bool deleted);
+  // Upserts every row of `batches`. Into an empty index (building it at
+  // unlock) the rows go in sorted, several times faster than a million
+  // inserts in the random order of a scan.
+  void AddAll(std::vector<Batch> batches);
   bool Contains(std::string_view id) const;
 
   size_t size() const { return by_id_.size(); }
@@ -65,7 +91,6 @@ class EntryIndex {
              const std::function<bool(const IndexedEntry&)>& visit) const;
 
  private:
-  using Key = std::array<uint8_t, 12>;
   struct TimeSlot {
     int64_t at_us;
     Key key;

@@ -54,19 +54,31 @@ absl::Status Journal::LoadIndex() {
     applied_[std::string(key.substr(kAppliedPrefix.size()))] =
         DecodeU64(std::string_view(meta->value().data(), meta->value().size()));
   }
-  // Opening a million sealed rows is most of an unlock: do it on every core.
-  std::mutex mu;
+  // Opening a million sealed rows is most of an unlock: do it on every core,
+  // each thread gathering its own rows, and build the index from them in
+  // sorted order at the end.
+  const int workers = PassThreads();
+  std::vector<EntryIndex::Batch> batches(workers);
+  std::vector<uint64_t> newest(workers, 0);
+  std::mutex mu;  // for the rare rows that are not entries
   std::vector<v1::EntryState> type_rows;
-  RETURN_IF_ERROR(ForEachViewRow(PassThreads(), [&](int, const v1::EntryState& state) {
-    std::lock_guard<std::mutex> lock(mu);
-    clock_.Observe(state.updated_hlc());
-    if (state.entry_id().rfind(kTypeEntryPrefix, 0) == 0) {
-      type_rows.push_back(state);
-    } else if (!state.has_create()) {
-      orphans_.insert(state.entry_id());
+  RETURN_IF_ERROR(ForEachViewRow(workers, [&](int worker, const v1::EntryState& state) {
+    newest[worker] = std::max(newest[worker], state.updated_hlc());
+    const bool type_row = state.entry_id().rfind(kTypeEntryPrefix, 0) == 0;
+    if (type_row || !state.has_create()) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (type_row) {
+        type_rows.push_back(state);
+      } else {
+        orphans_.insert(state.entry_id());
+      }
     }
-    IndexState(state);
+    if (!state.has_create() || state.type().empty()) return;
+    const int64_t at = state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
+    batches[worker].Add(state.entry_id(), at, state.type(), IsDeleted(state));
   }));
+  for (uint64_t stamp : newest) clock_.Observe(stamp);
+  index_.AddAll(std::move(batches));
   for (const auto& state : type_rows) AdoptVaultType(state);
   return absl::OkStatus();
 }

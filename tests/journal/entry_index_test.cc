@@ -92,5 +92,52 @@ TEST_F(EntryIndexTest, ResolvesUniquePrefixesOnly) {
   EXPECT_EQ(index_.size(), 6u);
 }
 
+// Building the index from per-thread batches (unlock) must give exactly
+// the index that one Upsert per entry gives, whatever the batch split.
+TEST(EntryIndexAddAllTest, GivesTheSameIndexAsUpsertingEachEntry) {
+  const char* types[] = {"checkin", "break", "letter"};
+  EntryIndex one_by_one;
+  std::vector<EntryIndex::Batch> batches(3);
+  for (int i = 1; i <= 500; ++i) {
+    const int n = (i * 7919) % 1000 + 1;   // ids in no order
+    const int64_t at = (i * 104729) % 97;  // many entries share a time
+    const char* type = types[i % 3];
+    const bool deleted = i % 11 == 0;
+    one_by_one.Upsert(Id(n), at, type, deleted);
+    batches[(i * 31) % 3].Add(Id(n), at, type, deleted);
+  }
+  batches[1].Add("not-an-id", 5, "checkin", false);  // ignored, as Upsert ignores it
+  EntryIndex built;
+  built.AddAll(std::move(batches));
+
+  EXPECT_EQ(built.size(), one_by_one.size());
+  EXPECT_EQ(built.live(), one_by_one.live());
+  for (const IndexQuery& q :
+       {IndexQuery{}, IndexQuery{.include_deleted = true}, IndexQuery{.type = "break"},
+        IndexQuery{.type = "letter", .include_deleted = true},
+        IndexQuery{.since_us = 20, .until_us = 60},
+        IndexQuery{.since_us = 20, .until_us = 60, .oldest_first = true}}) {
+    EXPECT_EQ(built.Count(q), one_by_one.Count(q));
+    EXPECT_EQ(Ids(built, q), Ids(one_by_one, q));
+  }
+  EXPECT_EQ(built.Resolve(Id(920)).value_or(""), Id(920));  // the first entry added
+}
+
+TEST(EntryIndexAddAllTest, IntoAFilledIndexReplacesLikeUpsert) {
+  EntryIndex index;
+  index.Upsert(Id(1), 10, "checkin", false);
+  index.Upsert(Id(2), 20, "checkin", false);
+  std::vector<EntryIndex::Batch> batches(1);
+  batches[0].Add(Id(2), 5, "break", true);
+  batches[0].Add(Id(3), 30, "break", false);
+  index.AddAll(std::move(batches));
+  EXPECT_EQ(index.size(), 3u);
+  EXPECT_EQ(index.Count({.type = "checkin"}), 1u);
+  EXPECT_EQ(index.Count({.type = "break"}), 1u);
+  EXPECT_EQ(index.Count({.type = "break", .include_deleted = true}), 2u);
+  EXPECT_EQ(Ids(index, {.include_deleted = true, .oldest_first = true}),
+            (std::vector<std::string>{Id(2), Id(1), Id(3)}));
+}
+
 }  // namespace
 }  // namespace haven
