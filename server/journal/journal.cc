@@ -74,8 +74,7 @@ absl::Status Journal::LoadIndex() {
       }
     }
     if (!state.has_create() || state.type().empty()) return;
-    const int64_t at = state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
-    batches[worker].Add(state.entry_id(), at, state.type(), IsDeleted(state));
+    batches[worker].Add(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
   }));
   for (uint64_t stamp : newest) clock_.Observe(stamp);
   index_.AddAll(std::move(batches));
@@ -100,8 +99,7 @@ void Journal::AdoptVaultType(const v1::EntryState& state) {
 
 void Journal::IndexState(const v1::EntryState& state) {
   if (!state.has_create() || state.type().empty()) return;
-  int64_t at = state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
-  index_.Upsert(state.entry_id(), at, state.type(), IsDeleted(state));
+  index_.Upsert(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
 }
 
 absl::StatusOr<v1::EntryState> Journal::LoadState(std::string_view entry_id) const {

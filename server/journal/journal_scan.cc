@@ -35,7 +35,7 @@ bool Journal::MatchesState(const ListFilter& filter, const v1::EntryState& state
   if (!filter.type.empty() && state.type() != filter.type) return false;
   if (!filter.include_deleted && IsDeleted(state)) return false;
   if (filter.since_us || filter.until_us) {
-    int64_t at = state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
+    const int64_t at = AtOf(state);
     if (filter.since_us && at < *filter.since_us) return false;
     if (filter.until_us && at >= *filter.until_us) return false;
   }

@@ -138,12 +138,16 @@ bool IsDeleted(const EntryState& state) {
   return true;
 }
 
+int64_t AtOf(const EntryState& state) {
+  return state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
+}
+
 Entry StateToEntry(const EntryState& state, FieldValues values) {
   Entry e;
   e.id = state.entry_id();
   e.type = state.type();
   e.type_version = state.type_version();
-  if (!state.at().value_json().empty()) e.at_us = std::stoll(state.at().value_json());
+  e.at_us = AtOf(state);
   // Whole seconds: people read these, and export -> import keeps them exact.
   auto seconds = [](int64_t us) { return us - us % 1000000; };
   e.created_us = state.created_us() != 0 ? state.created_us()

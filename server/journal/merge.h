@@ -23,6 +23,9 @@ bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_
 
 bool IsDeleted(const v1::EntryState& state);
 
+// When the entry happened (unix microseconds); 0 before its CREATE arrived.
+int64_t AtOf(const v1::EntryState& state);
+
 // Which field values StateToEntry decodes.
 enum class FieldValues {
   kAll,
