@@ -1,41 +1,22 @@
 #include "cli/client.h"
 
 #include <fcntl.h>
-#include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
+#include "server/util/home_socket.h"
 
 namespace haven::cli {
 namespace {
-
-std::string SocketPath(const std::string& home) { return home + "/havend.sock"; }
-
-// A plain connect(2) tells whether a daemon listens, far cheaper than gRPC.
-bool SocketAnswers(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) {
-    close(fd);
-    return false;
-  }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
 
 std::string DaemonBinary() {
   std::error_code ec;

@@ -20,6 +20,7 @@
 
 #include "server/daemon/home_dir.h"
 #include "server/daemon/memory.h"
+#include "server/util/home_socket.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_service.h"
 #include "server/hub/hub_storage.h"

@@ -2,9 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,23 +13,9 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "server/util/home_socket.h"
 
 namespace haven {
-namespace {
-
-bool SocketAnswers(const std::string& path) {
-  sockaddr_un addr{};
-  if (path.size() >= sizeof(addr.sun_path)) return false;
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  bool answers = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return answers;
-}
-
-}  // namespace
 
 absl::Status PrepareHome(const std::string& home) {
   std::error_code ec;
@@ -42,8 +26,6 @@ absl::Status PrepareHome(const std::string& home) {
   }
   return absl::OkStatus();
 }
-
-std::string SocketPath(const std::string& home) { return home + "/havend.sock"; }
 
 absl::StatusOr<HomeLock> HomeLock::Acquire(const std::string& home) {
   std::string path = home + "/havend.lock";

@@ -11,9 +11,6 @@ namespace haven {
 // Creates `home` (and parents) with mode 0700 and tightens an existing one.
 absl::Status PrepareHome(const std::string& home);
 
-// HOME/havend.sock, where the daemon serves the CLI.
-std::string SocketPath(const std::string& home);
-
 // An exclusive flock on HOME/havend.lock, held until destruction.
 class HomeLock {
  public:
