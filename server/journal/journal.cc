@@ -73,7 +73,7 @@ absl::Status Journal::LoadIndex() {
         orphans_.insert(state.entry_id());
       }
     }
-    if (!state.has_create() || state.type().empty()) return;
+    if (!IsEntry(state)) return;
     batches[worker].Add(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
   }));
   for (uint64_t stamp : newest) clock_.Observe(stamp);
@@ -98,7 +98,7 @@ void Journal::AdoptVaultType(const v1::EntryState& state) {
 }
 
 void Journal::IndexState(const v1::EntryState& state) {
-  if (!state.has_create() || state.type().empty()) return;
+  if (!IsEntry(state)) return;
   index_.Upsert(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
 }
 

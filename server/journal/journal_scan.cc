@@ -31,7 +31,7 @@ constexpr size_t kRowsPerArena = 48;
 }  // namespace
 
 bool Journal::MatchesState(const ListFilter& filter, const v1::EntryState& state) {
-  if (!state.has_create() || state.type().empty()) return false;  // not an entry (yet)
+  if (!IsEntry(state)) return false;
   if (!filter.type.empty() && state.type() != filter.type) return false;
   if (!filter.include_deleted && IsDeleted(state)) return false;
   if (filter.since_us || filter.until_us) {

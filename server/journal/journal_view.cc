@@ -1,11 +1,10 @@
 // Folding records into the sealed view, catching up after sync, and the
 // consistency check behind `haven doctor`.
-#include <mutex>
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"

@@ -138,6 +138,8 @@ bool IsDeleted(const EntryState& state) {
   return true;
 }
 
+bool IsEntry(const EntryState& state) { return state.has_create() && !state.type().empty(); }
+
 int64_t AtOf(const EntryState& state) {
   return state.at().value_json().empty() ? 0 : std::stoll(state.at().value_json());
 }

@@ -23,6 +23,10 @@ bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_
 
 bool IsDeleted(const v1::EntryState& state);
 
+// A state that is an entry: its CREATE has arrived (records of an entry
+// can arrive before it) and names a type.
+bool IsEntry(const v1::EntryState& state);
+
 // When the entry happened (unix microseconds); 0 before its CREATE arrived.
 int64_t AtOf(const v1::EntryState& state);
 
