@@ -16,11 +16,12 @@
 
 namespace haven {
 
-// glibc malloc for a long-lived daemon with a handful of threads: two
-// arenas rather than eight per core, so memory freed by one request is
-// reused by the next instead of sitting in another thread's arena, and a
-// fixed trim threshold, so free memory at the top of an arena goes back.
-// Call before any thread starts.
+// glibc malloc for a long-lived daemon with a handful of threads: at most
+// eight arenas rather than eight per core, so memory freed by one request
+// is mostly reused by the next instead of sitting in another thread's
+// arena; a fixed trim threshold, so free memory at the top of an arena goes
+// back; and big blocks kept on the heap (memory.cc says why). Call before
+// any thread starts.
 void TuneMalloc();
 
 // Gives memory back on its own thread, off every request's path.
