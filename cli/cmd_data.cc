@@ -107,64 +107,60 @@ absl::Status Export(Context& ctx, const DataFlags& flags) {
   return s;
 }
 
-// Streams the input once to validate every entry, then again to write, so
-// one bad entry writes nothing and neither side holds the whole import.
-// Standard input is kept in memory to be read twice.
+// Streams the input once; the daemon checks every entry before it writes
+// any, so one bad entry writes nothing, and neither side holds the whole
+// import (standard input included).
 absl::Status Import(Context& ctx, const DataFlags& flags) {
   if (auto format = ctx.format(); !format.ok()) return format.status();
-  std::vector<std::string> stdin_chunks;
-  if (flags.input == "-") {
-    std::string buffer(256 * 1024, '\0');
-    while (std::cin) {
-      std::cin.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      if (std::cin.gcount() > 0) {
-        stdin_chunks.emplace_back(buffer.data(), static_cast<size_t>(std::cin.gcount()));
-      }
-    }
-  } else if (!std::ifstream(flags.input, std::ios::binary)) {
-    return absl::InvalidArgumentError("import: cannot read " + flags.input);
+  std::ifstream file;
+  if (flags.input != "-") {
+    file.open(flags.input, std::ios::binary);
+    if (!file) return absl::InvalidArgumentError("import: cannot read " + flags.input);
   }
+  std::istream& in = flags.input == "-" ? std::cin : file;
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
-  bool progress = isatty(STDERR_FILENO) != 0;
-  auto pass = [&](bool validate_only, v1::ImportReply* reply) {
-    return (*client)->WithUnlock([&] {
-      grpc::ClientContext call;
-      auto writer = (*client)->journal().Import(&call, reply);
-      auto send = [&](std::string data) {
-        v1::ImportChunk chunk;
-        chunk.set_data(std::move(data));
-        chunk.set_validate_only(validate_only);
-        return writer->Write(chunk);
-      };
-      uint64_t sent = 0;
+  // Unlock before streaming: standard input cannot be read a second time.
+  absl::Status unlocked = (*client)->WithUnlock([&] {
+    grpc::ClientContext call;
+    v1::ListRequest probe;
+    probe.set_limit(1);
+    v1::ListReply ignored;
+    return (*client)->journal().List(&call, probe, &ignored);
+  });
+  if (!unlocked.ok()) return unlocked;
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  v1::ImportReply reply;
+  int attempts = 0;
+  absl::Status s = (*client)->WithUnlock([&] {
+    if (attempts++ > 0) {  // the vault locked in the meantime
       if (flags.input == "-") {
-        for (const auto& c : stdin_chunks) {
-          if (!send(c)) break;
-        }
-      } else {
-        std::ifstream in(flags.input, std::ios::binary);
-        std::string buffer(256 * 1024, '\0');
-        while (in) {
-          in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-          if (in.gcount() <= 0) break;
-          if (!send(std::string(buffer.data(), static_cast<size_t>(in.gcount())))) break;
-          sent += static_cast<uint64_t>(in.gcount());
-          if (progress) {
-            std::cerr << "\r" << (validate_only ? "checking " : "importing ") << (sent >> 20)
-                      << " MiB" << std::flush;
-          }
-        }
+        return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                            "the vault locked while importing standard input; run it again");
       }
-      writer->WritesDone();
-      grpc::Status status = writer->Finish();
-      if (progress) std::cerr << "\r\033[K" << std::flush;
-      return status;
-    });
-  };
-  v1::ImportReply checked, reply;
-  if (absl::Status s = pass(/*validate_only=*/true, &checked); !s.ok()) return s;
-  if (absl::Status s = pass(/*validate_only=*/false, &reply); !s.ok()) return s;
+      file.clear();
+      file.seekg(0);
+    }
+    grpc::ClientContext call;
+    auto writer = (*client)->journal().Import(&call, &reply);
+    std::string buffer(256 * 1024, '\0');
+    uint64_t sent = 0;
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      if (in.gcount() <= 0) break;
+      v1::ImportChunk chunk;
+      chunk.set_data(buffer.data(), static_cast<size_t>(in.gcount()));
+      if (!writer->Write(chunk)) break;  // the daemon stopped reading: Finish says why
+      sent += static_cast<uint64_t>(in.gcount());
+      if (progress) std::cerr << "\rchecking " << (sent >> 20) << " MiB" << std::flush;
+    }
+    writer->WritesDone();
+    if (progress) std::cerr << "\rwriting the checked entries\033[K" << std::flush;
+    grpc::Status status = writer->Finish();
+    if (progress) std::cerr << "\r\033[K" << std::flush;
+    return status;
+  });
+  if (!s.ok()) return s;
   if (!ctx.format_flag.empty() && ctx.format_flag != "table") {
     std::cout << nlohmann::json({{"imported", reply.imported()}, {"skipped", reply.skipped()}})
                      .dump()

@@ -146,7 +146,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
 
   ShutdownSignal shutdown;
   SyncEngine sync(store.get(), log.get(), &vault, options.sync_interval_us);
-  JournalService journal_service(&vault, types.get(), options.home + "/plugins",
+  JournalService journal_service(&vault, types.get(), options.home + "/plugins", options.home,
                                  [&sync] { sync.NotifyLocalWrite(); });
   VaultService vault_service(&vault, log.get(), &sync, options.home);
   AdminService admin_service(options.hub ? nullptr : &vault, options.home, options.hub,

@@ -116,8 +116,10 @@ class Journal {
   // repeated within its input). Errors name `input.origin`. Safe to call
   // from several threads at once.
   absl::StatusOr<std::optional<v1::RecordBody>> PrepareImport(const LogInput& input) const;
-  // Writes prepared records durably, 1024 to a batch.
-  absl::Status WriteImported(std::vector<v1::RecordBody> bodies);
+  // Writes prepared records durably, 1024 to a batch, and returns how many
+  // it wrote: an entry that reached the journal since it was prepared (a
+  // sync in between) is skipped.
+  absl::StatusOr<size_t> WriteImported(std::vector<v1::RecordBody> bodies);
 
   // Stores records pulled from a hub and folds them into the view, all in
   // one batch (fsynced when `sync`). A record that does not open with this

@@ -217,8 +217,10 @@ absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(
   return std::optional<v1::RecordBody>(std::move(*body));
 }
 
-absl::Status Journal::WriteImported(std::vector<v1::RecordBody> bodies) {
+absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies) {
   std::lock_guard<std::mutex> lock(log_->write_mutex());
+  // The index only changes under the write mutex, held here.
+  std::erase_if(bodies, [&](const v1::RecordBody& b) { return index_.Contains(b.entry_id()); });
   constexpr size_t kBatch = 1024;
   for (size_t start = 0; start < bodies.size(); start += kBatch) {
     std::vector<v1::RecordBody> chunk(
@@ -227,7 +229,7 @@ absl::Status Journal::WriteImported(std::vector<v1::RecordBody> bodies) {
     for (auto& b : chunk) b.set_hlc(clock_.Now());
     RETURN_IF_ERROR(AppendLocal(std::move(chunk)));
   }
-  return absl::OkStatus();
+  return bodies.size();
 }
 
 absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogInput>& inputs) {
@@ -241,8 +243,7 @@ absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogI
     ASSIGN_OR_RETURN(auto body, PrepareImport(in));
     if (body) bodies.push_back(std::move(*body));
   }
-  size_t imported = bodies.size();
-  RETURN_IF_ERROR(WriteImported(std::move(bodies)));
+  ASSIGN_OR_RETURN(size_t imported, WriteImported(std::move(bodies)));
   return std::make_pair(imported, inputs.size() - imported);
 }
 

@@ -1,5 +1,6 @@
 #include "server/service/import_session.h"
 
+#include <future>
 #include <optional>
 #include <utility>
 
@@ -39,13 +40,12 @@ absl::StatusOr<Prepared> Prepare(const Journal& journal, ImportItem& item) {
 
 }  // namespace
 
-ImportSession::ImportSession(Journal* journal, bool validate_only)
+ImportSession::ImportSession(Journal* journal, bool validate_only, std::string spool_dir)
     : journal_(journal),
       validate_only_(validate_only),
+      spool_dir_(std::move(spool_dir)),
       threads_(PassThreads()),
       reader_(ImportReader::kDefaultMaxObjectBytes, /*defer_parse=*/true) {}
-
-ImportSession::~ImportSession() { (void)AwaitWrite(); }
 
 absl::Status ImportSession::Feed(std::string_view chunk) {
   absl::Status split = reader_.Feed(chunk);
@@ -58,7 +58,8 @@ absl::Status ImportSession::Finish() {
   absl::Status split = reader_.Finish();
   RETURN_IF_ERROR(TakeReady(/*all=*/true));
   RETURN_IF_ERROR(split);
-  return AwaitWrite();
+  if (validate_only_ || !spool_) return absl::OkStatus();
+  return WriteSpooled();
 }
 
 absl::Status ImportSession::TakeReady(bool all) {
@@ -80,7 +81,6 @@ absl::Status ImportSession::CheckBatch() {
     return absl::OkStatus();
   });
   batch_.clear();
-  std::vector<v1::RecordBody> bodies;
   for (auto& result : prepared) {
     RETURN_IF_ERROR(result.status());  // the first bad entry in input order
     std::optional<v1::RecordBody>& body = result->body;
@@ -90,20 +90,49 @@ absl::Status ImportSession::CheckBatch() {
       continue;
     }
     ++imported_;
-    if (!validate_only_) bodies.push_back(std::move(*body));
+    if (validate_only_) continue;
+    if (!spool_) {
+      ASSIGN_OR_RETURN(SealedSpool spool, SealedSpool::Create(spool_dir_));
+      spool_.emplace(std::move(spool));
+    }
+    RETURN_IF_ERROR(spool_->Append(body->SerializeAsString()));
   }
-  if (bodies.empty()) return absl::OkStatus();
-  // One batch is written while the next is checked.
-  RETURN_IF_ERROR(AwaitWrite());
-  writing_ = std::async(std::launch::async, [journal = journal_, bodies = std::move(bodies)]() mutable {
-    return journal->WriteImported(std::move(bodies));
-  });
   return absl::OkStatus();
 }
 
-absl::Status ImportSession::AwaitWrite() {
-  if (!writing_.valid()) return absl::OkStatus();
-  return writing_.get();
+absl::Status ImportSession::WriteSpooled() {
+  RETURN_IF_ERROR(spool_->Rewind());
+  const uint64_t checked = imported_;
+  imported_ = 0;
+  std::future<absl::StatusOr<size_t>> writing;
+  auto await_write = [&]() -> absl::Status {
+    if (!writing.valid()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(size_t written, writing.get());
+    imported_ += written;
+    return absl::OkStatus();
+  };
+  std::string item;
+  bool more = true;
+  while (more) {
+    std::vector<v1::RecordBody> bodies;
+    bodies.reserve(kBatchEntries);
+    while (bodies.size() < kBatchEntries) {
+      ASSIGN_OR_RETURN(more, spool_->Next(&item));
+      if (!more) break;
+      if (!bodies.emplace_back().ParseFromString(item)) {
+        return absl::DataLossError("the import's scratch file holds a bad entry");
+      }
+    }
+    // One batch is written while the next is read.
+    RETURN_IF_ERROR(await_write());
+    if (bodies.empty()) break;
+    writing = std::async(std::launch::async, [journal = journal_, bodies = std::move(bodies)]() mutable {
+      return journal->WriteImported(std::move(bodies));
+    });
+  }
+  RETURN_IF_ERROR(await_write());
+  skipped_ += checked - imported_;  // arrived through sync meanwhile
+  return absl::OkStatus();
 }
 
 }  // namespace haven

@@ -26,10 +26,11 @@ grpc::Status WithJournal(Vault* vault, Fn&& fn) {
 }  // namespace
 
 JournalService::JournalService(Vault* vault, TypeRegistry* types, std::string home_plugins,
-                               std::function<void()> on_write)
+                               std::string spool_dir, std::function<void()> on_write)
     : vault_(vault),
       types_(types),
       home_plugins_(std::move(home_plugins)),
+      spool_dir_(std::move(spool_dir)),
       on_write_(std::move(on_write)) {}
 
 grpc::Status JournalService::Log(grpc::ServerContext*, const v1::LogRequest* req,

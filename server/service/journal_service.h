@@ -19,9 +19,10 @@ class JournalService final : public v1::Journal::Service {
   // `vault` and `types` must outlive the service. `on_write` runs after every
   // successful local write (it schedules a background sync).
   // `home_plugins` is the home's own plugin directory, whose manifest types
-  // are shared through the vault.
+  // are shared through the vault. `spool_dir` (the home) holds an import's
+  // sealed scratch file while its entries are checked.
   JournalService(Vault* vault, TypeRegistry* types, std::string home_plugins,
-                 std::function<void()> on_write);
+                 std::string spool_dir, std::function<void()> on_write);
 
   grpc::Status Log(grpc::ServerContext*, const v1::LogRequest*, v1::EntryReply*) override;
   grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListReply*) override;
@@ -49,6 +50,7 @@ class JournalService final : public v1::Journal::Service {
   Vault* vault_;
   TypeRegistry* types_;
   std::string home_plugins_;
+  std::string spool_dir_;
   std::function<void()> on_write_;
 };
 

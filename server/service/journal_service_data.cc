@@ -199,14 +199,15 @@ grpc::Status JournalService::Import(grpc::ServerContext*,
   if (!journal.ok()) return ToGrpc(journal.status());
   v1::ImportChunk chunk;
   if (!reader->Read(&chunk)) return grpc::Status::OK;  // nothing sent
-  ImportSession session(journal->get(), chunk.validate_only());
+  const bool validate_only = chunk.validate_only();
+  ImportSession session(journal->get(), validate_only, spool_dir_);
   absl::Status s = session.Feed(chunk.data());
   while (s.ok() && reader->Read(&chunk)) s = session.Feed(chunk.data());
   if (s.ok()) s = session.Finish();
   if (!s.ok()) return ToGrpc(s);
   reply->set_imported(session.imported());
   reply->set_skipped(session.skipped());
-  if (!chunk.validate_only() && session.imported() > 0 && on_write_) on_write_();
+  if (!validate_only && session.imported() > 0 && on_write_) on_write_();
   return grpc::Status::OK;
 }
 

@@ -1,6 +1,9 @@
 // haven export and import between two devices' homes.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
 #include "tests/e2e/harness.h"
 
 namespace haven::e2e {
@@ -108,6 +111,50 @@ TEST(ImportExportTest, ImportWithOneBadEntryFailsNamingTheLineAndWritesNothing) 
   EXPECT_NE(r.err.find("mood"), std::string::npos) << r;
   EXPECT_EQ(home.Records(), records);
   EXPECT_TRUE(home.Run({"list"}).JsonLines().empty());
+}
+
+// The home's own files by name, recursively (the scratch spool of an
+// import must never appear among them).
+std::set<std::string> HomeFiles(const TestHome& home) {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(home.path())) {
+    names.insert(std::filesystem::relative(e.path(), home.path()).string());
+  }
+  return names;
+}
+
+TEST(ImportExportTest, LargeStdinImportIsCheckedWholeBeforeAnyWriteAndStreamsOnce) {
+  TestHome home;
+  home.Init();
+  // More entries than one checked batch and more bytes than one sent chunk.
+  constexpr int kEntries = 5000;
+  std::string good;
+  for (int i = 0; i < kEntries; ++i) {
+    good += R"({"type": "checkin", "at": "2026-11-)" + std::to_string(10 + i % 9) +
+            R"(T08:00:00Z", "fields": {"mood": )" + std::to_string(1 + i % 10) +
+            R"(, "note": "import-scratch-marker )" + std::string(200, 'n') + R"("}})" "\n";
+  }
+  const std::string bad_last =
+      R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 42}})" "\n";
+  const int64_t records = home.Records();
+  RunResult failed = home.Run({"import", "-"}, {}, good + bad_last);
+  EXPECT_EQ(failed.exit_code, 2) << failed;
+  EXPECT_NE(failed.err.find("line " + std::to_string(kEntries + 1)), std::string::npos) << failed;
+  EXPECT_EQ(home.Records(), records) << "a failed import wrote records";
+
+  // A locked vault is unlocked before standard input is read.
+  ASSERT_EQ(home.Run({"lock"}).exit_code, 0);
+  const auto files_before = HomeFiles(home);
+  RunResult r = home.Run({"--format", "json", "import", "-"}, {}, good);
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.JsonOut().value("imported", -1), kEntries) << r;
+  EXPECT_EQ(home.Records(), records + kEntries);
+  nlohmann::json info = home.Json({"vault", "info"});
+  EXPECT_EQ(info.value("entries", -1), kEntries) << info.dump();
+  for (const auto& name : HomeFiles(home)) {
+    if (name.rfind("store", 0) == 0) continue;  // RocksDB's own files
+    EXPECT_TRUE(files_before.count(name)) << "left behind in the home: " << name;
+  }
 }
 
 TEST(ImportExportTest, ImportOfMissingFileExits2) {
