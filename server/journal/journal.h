@@ -171,11 +171,26 @@ class Journal {
     // Written here: its derived values were computed against this view.
     bool local = false;
   };
+  // This device's next records, sealed and folded, ready to be written.
+  struct StagedAppend {
+    std::vector<v1::RecordBody> bodies;
+    std::vector<IncomingRecord> records;
+    std::vector<FoldItem> items;  // point into `records` and `bodies`
+    rocksdb::WriteBatch batch;
+    PendingStates pending;
+  };
   // Seals `bodies` as this device's next records, folds them into the view
   // and writes everything durably in one batch. Fills `states` (optional)
   // with the entries' new states. Caller holds the write mutex.
   absl::Status AppendLocal(std::vector<v1::RecordBody> bodies,
                            std::vector<v1::EntryState>* states = nullptr);
+  // AppendLocal in two halves, so that an import stages one batch while
+  // the one before is written: sealing and folding (numbered from
+  // `first_seq`), then the durable write and publication. Caller holds the
+  // write mutex across both.
+  absl::Status StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq,
+                          StagedAppend* staged);
+  absl::Status CommitLocal(StagedAppend* staged);
   // Applies records to view states (loaded or in `pending`), staging the
   // view rows and applied markers into `batch`. Caller holds the write mutex.
   absl::Status FoldIntoView(const std::vector<FoldItem>& items, rocksdb::WriteBatch* batch,
@@ -185,6 +200,9 @@ class Journal {
   void Publish(const std::vector<FoldItem>& items,
                const PendingStates& pending);
   void StageApplied(rocksdb::WriteBatch* batch, std::string_view device, uint64_t seq) const;
+  // Whether the view may hold a row for `entry_id` (indexed, or an orphan).
+  // Takes the index lock: an import publishes one batch while it folds the next.
+  bool Known(const std::string& entry_id) const;
   absl::Status CatchUpLocked();
   // The view row of `state`: its keyed-hash key and sealed value.
   std::pair<std::string, std::string> SealView(const v1::EntryState& state) const;

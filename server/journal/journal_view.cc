@@ -1,6 +1,8 @@
 // Folding records into the sealed view, catching up after sync, and the
 // consistency check behind `haven doctor`.
 #include <algorithm>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -46,8 +48,7 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
     auto it = pending->find(body.entry_id());
     if (it == pending->end()) {
       v1::EntryState state;
-      bool fresh = body.kind() == v1::RecordBody::CREATE && !index_.Contains(body.entry_id()) &&
-                   !orphans_.contains(body.entry_id());
+      bool fresh = body.kind() == v1::RecordBody::CREATE && !Known(body.entry_id());
       if (!fresh) {
         ASSIGN_OR_RETURN(state, LoadState(body.entry_id()));
       }
@@ -79,6 +80,11 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
   for (const auto& [key, value] : rows) batch->Put(store_->handle(Family::kView), key, value);
   for (const auto& [device, seq] : applied) StageApplied(batch, device, seq);
   return absl::OkStatus();
+}
+
+bool Journal::Known(const std::string& entry_id) const {
+  std::shared_lock lock(index_mu_);
+  return index_.Contains(entry_id) || orphans_.contains(entry_id);
 }
 
 void Journal::StageApplied(rocksdb::WriteBatch* batch, std::string_view device,
@@ -221,14 +227,29 @@ absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   // The index only changes under the write mutex, held here.
   std::erase_if(bodies, [&](const v1::RecordBody& b) { return index_.Contains(b.entry_id()); });
+  // Each batch is sealed and folded while the one before is written: the
+  // entries are new and distinct, so no batch reads what another writes.
   constexpr size_t kBatch = 1024;
+  uint64_t next_seq = log_->Head(identity_.device_id) + 1;
+  std::unique_ptr<StagedAppend> writing;
+  std::future<absl::Status> written;
   for (size_t start = 0; start < bodies.size(); start += kBatch) {
     std::vector<v1::RecordBody> chunk(
         std::make_move_iterator(bodies.begin() + start),
         std::make_move_iterator(bodies.begin() + std::min(bodies.size(), start + kBatch)));
     for (auto& b : chunk) b.set_hlc(clock_.Now());
-    RETURN_IF_ERROR(AppendLocal(std::move(chunk)));
+    auto staged = std::make_unique<StagedAppend>();
+    const size_t n = chunk.size();
+    absl::Status s = StageLocal(std::move(chunk), next_seq, staged.get());
+    next_seq += n;
+    if (written.valid()) RETURN_IF_ERROR(written.get());
+    RETURN_IF_ERROR(s);
+    writing = std::move(staged);
+    written = std::async(std::launch::async, [this, batch = writing.get()] {
+      return CommitLocal(batch);
+    });
   }
+  if (written.valid()) RETURN_IF_ERROR(written.get());
   return bodies.size();
 }
 

@@ -47,19 +47,31 @@ std::map<std::string, uint64_t> Journal::SeenVector() const {
 
 absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
                                   std::vector<v1::EntryState>* states) {
-  std::vector<IncomingRecord> records(bodies.size());
-  const uint64_t head = log_->Head(identity_.device_id);
+  StagedAppend staged;
+  RETURN_IF_ERROR(StageLocal(std::move(bodies), log_->Head(identity_.device_id) + 1, &staged));
+  RETURN_IF_ERROR(CommitLocal(&staged));
+  if (states != nullptr) {
+    for (const auto& body : staged.bodies) states->push_back(staged.pending.at(body.entry_id()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq,
+                                 StagedAppend* staged) {
+  staged->bodies = std::move(bodies);
+  std::vector<IncomingRecord>& records = staged->records;
+  records.resize(staged->bodies.size());
   for (size_t i = 0; i < records.size(); ++i) {
     records[i].header.vault_id = identity_.vault_id;
     records[i].header.device_id = identity_.device_id;
-    records[i].header.seq = head + 1 + i;
+    records[i].header.seq = first_seq + i;
   }
   // Each record seals on its own: an import's batch seals on every core.
-  const int threads = bodies.size() >= kParallelRecords ? PassThreads() : 1;
+  const int threads = records.size() >= kParallelRecords ? PassThreads() : 1;
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < records.size(); i += threads) {
-      records[i].sealed =
-          SealRecord(keys_->record_key(), records[i].header, bodies[i].SerializeAsString());
+      records[i].sealed = SealRecord(keys_->record_key(), records[i].header,
+                                     staged->bodies[i].SerializeAsString());
     }
     return absl::OkStatus();
   });
@@ -70,21 +82,18 @@ absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
                                         " KiB sealed; at most 256 KiB)");
     }
   }
-  std::vector<FoldItem> items;
-  items.reserve(records.size());
+  staged->items.reserve(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
-    items.push_back({&records[i].header, &bodies[i], /*local=*/true});
+    staged->items.push_back({&records[i].header, &staged->bodies[i], /*local=*/true});
   }
-  rocksdb::WriteBatch batch;
-  log_->Stage(&batch, records);
-  PendingStates pending;
-  RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));
-  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
-  log_->Commit(records);
-  Publish(items, pending);
-  if (states != nullptr) {
-    for (const auto& body : bodies) states->push_back(pending.at(body.entry_id()));
-  }
+  log_->Stage(&staged->batch, records);
+  return FoldIntoView(staged->items, &staged->batch, &staged->pending);
+}
+
+absl::Status Journal::CommitLocal(StagedAppend* staged) {
+  RETURN_IF_ERROR(store_->Write(&staged->batch, /*sync=*/true));
+  log_->Commit(staged->records);
+  Publish(staged->items, staged->pending);
   return absl::OkStatus();
 }
 
