@@ -14,6 +14,9 @@ namespace {
 // Entries checked together: large enough to keep every core busy, small
 // enough that two batches in memory stay a few megabytes.
 constexpr size_t kBatchEntries = 2048;
+// Checked entries handed to the journal at once: it overlaps the batches
+// within one group, and holds its write mutex for about a quarter second.
+constexpr size_t kWriteGroupEntries = 8192;
 
 struct Prepared {
   std::optional<v1::RecordBody> body;  // nullopt: already in the journal
@@ -115,15 +118,15 @@ absl::Status ImportSession::WriteSpooled() {
   bool more = true;
   while (more) {
     std::vector<v1::RecordBody> bodies;
-    bodies.reserve(kBatchEntries);
-    while (bodies.size() < kBatchEntries) {
+    bodies.reserve(kWriteGroupEntries);
+    while (bodies.size() < kWriteGroupEntries) {
       ASSIGN_OR_RETURN(more, spool_->Next(&item));
       if (!more) break;
       if (!bodies.emplace_back().ParseFromString(item)) {
         return absl::DataLossError("the import's scratch file holds a bad entry");
       }
     }
-    // One batch is written while the next is read.
+    // One group is written while the next is read.
     RETURN_IF_ERROR(await_write());
     if (bodies.empty()) break;
     writing = std::async(std::launch::async, [journal = journal_, bodies = std::move(bodies)]() mutable {
