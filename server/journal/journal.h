@@ -178,6 +178,7 @@ class Journal {
     std::vector<FoldItem> items;  // point into `records` and `bodies`
     rocksdb::WriteBatch batch;
     PendingStates pending;
+    absl::Status status;  // of staging, when it runs on another thread
   };
   // Seals `bodies` as this device's next records, folds them into the view
   // and writes everything durably in one batch. Fills `states` (optional)

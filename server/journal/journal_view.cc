@@ -227,29 +227,32 @@ absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   // The index only changes under the write mutex, held here.
   std::erase_if(bodies, [&](const v1::RecordBody& b) { return index_.Contains(b.entry_id()); });
-  // Each batch is sealed and folded while the one before is written: the
-  // entries are new and distinct, so no batch reads what another writes.
+  // One helper thread seals and folds each batch while this thread writes
+  // the one before: the entries are new and distinct, so no batch reads
+  // what another writes.
   constexpr size_t kBatch = 1024;
-  uint64_t next_seq = log_->Head(identity_.device_id) + 1;
-  std::unique_ptr<StagedAppend> writing;
-  std::future<absl::Status> written;
-  for (size_t start = 0; start < bodies.size(); start += kBatch) {
+  const uint64_t first_seq = log_->Head(identity_.device_id) + 1;
+  auto stage = [&](size_t start) {
+    auto staged = std::make_unique<StagedAppend>();
     std::vector<v1::RecordBody> chunk(
         std::make_move_iterator(bodies.begin() + start),
         std::make_move_iterator(bodies.begin() + std::min(bodies.size(), start + kBatch)));
     for (auto& b : chunk) b.set_hlc(clock_.Now());
-    auto staged = std::make_unique<StagedAppend>();
-    const size_t n = chunk.size();
-    absl::Status s = StageLocal(std::move(chunk), next_seq, staged.get());
-    next_seq += n;
-    if (written.valid()) RETURN_IF_ERROR(written.get());
-    RETURN_IF_ERROR(s);
-    writing = std::move(staged);
-    written = std::async(std::launch::async, [this, batch = writing.get()] {
-      return CommitLocal(batch);
-    });
+    staged->status = StageLocal(std::move(chunk), first_seq + start, staged.get());
+    return staged;
+  };
+  std::future<std::unique_ptr<StagedAppend>> next;
+  if (!bodies.empty()) next = std::async(std::launch::async, stage, 0);
+  for (size_t start = 0; start < bodies.size(); start += kBatch) {
+    std::unique_ptr<StagedAppend> staged = next.get();
+    if (start + kBatch < bodies.size()) next = std::async(std::launch::async, stage, start + kBatch);
+    absl::Status s = staged->status;
+    if (s.ok()) s = CommitLocal(staged.get());
+    if (!s.ok()) {
+      if (next.valid()) next.wait();
+      return s;
+    }
   }
-  if (written.valid()) RETURN_IF_ERROR(written.get());
   return bodies.size();
 }
 
