@@ -31,6 +31,12 @@ inline constexpr size_t kPadBlock = 128;
 // Larger records are refused everywhere (a long letter is far smaller).
 inline constexpr size_t kMaxRecordBytes = 256 * 1024;
 
+// The size of the record SealRecord makes of a body of `body_bytes`
+// (sodium_pad always adds at least one byte).
+constexpr size_t SealedRecordSize(size_t body_bytes) {
+  return kRecordOverheadBytes + (body_bytes / kPadBlock + 1) * kPadBlock;
+}
+
 struct RecordHeader {
   uint8_t version = kRecordFormatVersion;
   std::string vault_id;   // 16 raw bytes

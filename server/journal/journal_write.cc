@@ -17,6 +17,17 @@ constexpr size_t kParallelRecords = 64;
 
 int64_t WholeSeconds(int64_t us) { return us - ((us % 1000000) + 1000000) % 1000000; }
 
+// The most a record's hlc (set when it is written) adds to its body: a tag
+// byte and a ten-byte varint.
+constexpr size_t kHlcFieldBytes = 11;
+
+absl::Status CheckSealedSize(size_t sealed_bytes) {
+  if (sealed_bytes <= kMaxRecordBytes) return absl::OkStatus();
+  return absl::InvalidArgumentError("entry is too large (" + std::to_string(sealed_bytes / 1024) +
+                                    " KiB sealed; at most " +
+                                    std::to_string(kMaxRecordBytes / 1024) + " KiB)");
+}
+
 absl::Status CheckJsonObject(const nlohmann::json& j) {
   if (!j.is_null() && !j.is_object()) {
     return absl::InvalidArgumentError("--json: expected a JSON object of field values");
@@ -75,13 +86,7 @@ absl::Status Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t fi
     }
     return absl::OkStatus();
   });
-  for (const auto& r : records) {
-    if (r.sealed.size() > kMaxRecordBytes) {
-      return absl::InvalidArgumentError("entry is too large (" +
-                                        std::to_string(r.sealed.size() / 1024) +
-                                        " KiB sealed; at most 256 KiB)");
-    }
-  }
+  for (const auto& r : records) RETURN_IF_ERROR(CheckSealedSize(r.sealed.size()));
   staged->items.reserve(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
     staged->items.push_back({&records[i].header, &staged->bodies[i], /*local=*/true});
@@ -122,6 +127,9 @@ absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const
   if (!derived.empty()) body.set_derived_json(derived.dump());
   body.set_created_us(input.created_us);
   body.set_updated_us(input.updated_us);
+  // Refused now, not when sealed: an import checks every entry before it
+  // writes any.
+  RETURN_IF_ERROR(CheckSealedSize(SealedRecordSize(body.ByteSizeLong() + kHlcFieldBytes)));
   return body;
 }
 

@@ -51,6 +51,12 @@ TEST_F(SealedRecordTest, RoundTripsBodiesOfManySizes) {
   }
 }
 
+TEST_F(SealedRecordTest, SealedRecordSizeIsTheSizeSealingGives) {
+  for (size_t n : {0, 1, 127, 128, 129, 1000, 4096, 200000}) {
+    EXPECT_EQ(Seal(std::string(n, 'b')).size(), SealedRecordSize(n)) << n << " body bytes";
+  }
+}
+
 TEST_F(SealedRecordTest, HeaderIsReadableWithoutKeyAndBodyIsNot) {
   std::string body = "a letter to myself: be gentle";
   std::string sealed = Seal(body);

@@ -157,6 +157,28 @@ TEST(ImportExportTest, LargeStdinImportIsCheckedWholeBeforeAnyWriteAndStreamsOnc
   }
 }
 
+TEST(ImportExportTest, OversizedEntryFailsTheImportNamingItsLineBeforeAnyWrite) {
+  TestHome home;
+  home.Init();
+  // Past the first written batch (1,024), so a late size check would have
+  // written the entries before it.
+  std::string lines;
+  for (int i = 0; i < 1500; ++i) {
+    lines += R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 4}})" "\n";
+  }
+  lines += R"({"type": "checkin", "at": "2026-11-20T09:00:00Z", "fields": {"mood": 4, "note": ")" +
+           std::string(300 * 1024, 'x') + R"("}})" "\n";
+  std::string file = home.Scratch("big.jsonl");
+  WriteFile(file, lines);
+  const int64_t records = home.Records();
+  RunResult r = home.Run({"import", file});
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 300);
+  EXPECT_EQ(r.ErrLines(), 1) << r.err.substr(0, 300);
+  EXPECT_NE(r.err.find("line 1501"), std::string::npos) << r.err.substr(0, 300);
+  EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err.substr(0, 300);
+  EXPECT_EQ(home.Records(), records) << "an import that failed wrote records";
+}
+
 TEST(ImportExportTest, ImportOfMissingFileExits2) {
   TestHome home;
   home.Init();
