@@ -227,9 +227,10 @@ absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   // The index only changes under the write mutex, held here.
   std::erase_if(bodies, [&](const v1::RecordBody& b) { return index_.Contains(b.entry_id()); });
-  // One helper thread seals and folds each batch while this thread writes
-  // the one before: the entries are new and distinct, so no batch reads
-  // what another writes.
+  // A helper thread seals and folds the next batch while this thread
+  // writes the one before (writing here keeps the index's and RocksDB's
+  // long-lived allocations off short-lived threads). The entries are new
+  // and distinct, so no batch reads what another writes.
   constexpr size_t kBatch = 1024;
   const uint64_t first_seq = log_->Head(identity_.device_id) + 1;
   auto stage = [&](size_t start) {
