@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <cstring>  // strerror
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -20,8 +20,9 @@ constexpr size_t kLengthBytes = 4;
 constexpr size_t kHeaderBytes = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
 constexpr size_t kOverhead = crypto_secretstream_xchacha20poly1305_ABYTES;
 
-void PutLength(std::string* out, size_t n) {
-  for (size_t i = 0; i < kLengthBytes; ++i) out->push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+// Lengths are 4 bytes, little-endian.
+void PutLength(char* out, size_t n) {
+  for (size_t i = 0; i < kLengthBytes; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
 size_t GetLength(const char* p) {
@@ -110,7 +111,9 @@ SealedSpool::~SealedSpool() {
 absl::Status SealedSpool::Append(std::string_view item) {
   if (reading_) return absl::FailedPreconditionError("the spool is being read");
   if (item.size() > kMaxItemBytes) return absl::InvalidArgumentError("spool item too large");
-  PutLength(&chunk_, item.size());
+  const size_t at = chunk_.size();
+  chunk_.resize(at + kLengthBytes);
+  PutLength(chunk_.data() + at, item.size());
   chunk_.append(item);
   ++items_;
   if (chunk_.size() >= kChunkBytes) return SealChunk(/*last=*/false);
@@ -124,9 +127,7 @@ absl::Status SealedSpool::SealChunk(bool last) {
       state(), reinterpret_cast<unsigned char*>(sealed_.data() + kLengthBytes), &sealed_size,
       reinterpret_cast<const unsigned char*>(chunk_.data()), chunk_.size(), nullptr, 0,
       last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-  std::string length;
-  PutLength(&length, sealed_size);
-  std::memcpy(sealed_.data(), length.data(), kLengthBytes);
+  PutLength(sealed_.data(), sealed_size);
   sodium_memzero(chunk_.data(), chunk_.size());
   chunk_.clear();
   return WriteAll(fd_, {sealed_.data(), kLengthBytes + sealed_size});
