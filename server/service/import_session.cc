@@ -19,11 +19,13 @@ constexpr size_t kBatchEntries = 2048;
 constexpr size_t kWriteGroupEntries = 8192;
 
 struct Prepared {
-  std::optional<v1::RecordBody> body;  // nullopt: already in the journal
+  bool in_journal = false;  // already there: skipped
   bool id_from_input = false;
+  std::string entry_id;
+  std::string body;  // the serialised record body, when it is to be written
 };
 
-absl::StatusOr<Prepared> Prepare(const Journal& journal, ImportItem& item) {
+absl::StatusOr<Prepared> Prepare(const Journal& journal, ImportItem& item, bool serialize) {
   RETURN_IF_ERROR(ParseImportItem(&item));
   auto entry = EntryFromExportJson(item.value);
   if (!entry.ok()) return ImportError(item, entry.status());
@@ -38,7 +40,15 @@ absl::StatusOr<Prepared> Prepare(const Journal& journal, ImportItem& item) {
   in.updated_us = entry->updated_us.value_or(0);
   item.value = nullptr;  // the record body holds what is needed now
   ASSIGN_OR_RETURN(std::optional<v1::RecordBody> body, journal.PrepareImport(in));
-  return Prepared{std::move(body), !in.id.empty()};
+  Prepared prepared;
+  prepared.in_journal = !body;
+  prepared.id_from_input = !in.id.empty();
+  if (body) {
+    prepared.entry_id = body->entry_id();
+    // Serialised here, on every core, rather than in the input-order loop.
+    if (serialize) prepared.body = body->SerializeAsString();
+  }
+  return prepared;
 }
 
 }  // namespace
@@ -79,16 +89,15 @@ absl::Status ImportSession::CheckBatch() {
   const int threads = std::min<int>(threads_, static_cast<int>(batch_.size()));
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < batch_.size(); i += threads) {
-      prepared[i] = Prepare(*journal_, batch_[i]);
+      prepared[i] = Prepare(*journal_, batch_[i], /*serialize=*/!validate_only_);
     }
     return absl::OkStatus();
   });
   batch_.clear();
   for (auto& result : prepared) {
     RETURN_IF_ERROR(result.status());  // the first bad entry in input order
-    std::optional<v1::RecordBody>& body = result->body;
-    if (!body || (result->id_from_input &&
-                  !ids_seen_.insert(*HexDecode(body->entry_id())).second)) {
+    if (result->in_journal || (result->id_from_input &&
+                               !ids_seen_.insert(*HexDecode(result->entry_id)).second)) {
       ++skipped_;  // already in the journal, or earlier in this input
       continue;
     }
@@ -98,7 +107,7 @@ absl::Status ImportSession::CheckBatch() {
       ASSIGN_OR_RETURN(SealedSpool spool, SealedSpool::Create(spool_dir_));
       spool_.emplace(std::move(spool));
     }
-    RETURN_IF_ERROR(spool_->Append(body->SerializeAsString()));
+    RETURN_IF_ERROR(spool_->Append(result->body));
   }
   return absl::OkStatus();
 }
