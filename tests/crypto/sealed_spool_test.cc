@@ -44,6 +44,14 @@ class SealedSpoolTest : public ::testing::Test {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
+  // The spool has no item left to read.
+  static void ExpectEnd(SealedSpool& spool) {
+    std::string item;
+    auto more = spool.Next(&item);
+    ASSERT_TRUE(more.ok()) << more.status();
+    EXPECT_FALSE(*more) << "an item after the end: " << item;
+  }
+
   std::string dir_;
 };
 
@@ -62,19 +70,14 @@ TEST_F(SealedSpoolTest, ItemsComeBackInOrderAcrossChunks) {
     ASSERT_TRUE(*more);
     ASSERT_EQ(item, want);
   }
-  auto more = spool->Next(&item);
-  ASSERT_TRUE(more.ok());
-  EXPECT_FALSE(*more);
+  ExpectEnd(*spool);
 }
 
 TEST_F(SealedSpoolTest, EmptySpoolReadsNothing) {
   auto spool = SealedSpool::Create(dir_);
   ASSERT_TRUE(spool.ok());
   ASSERT_TRUE(spool->Rewind().ok());
-  std::string item;
-  auto more = spool->Next(&item);
-  ASSERT_TRUE(more.ok());
-  EXPECT_FALSE(*more);
+  ExpectEnd(*spool);
 }
 
 TEST_F(SealedSpoolTest, FileHasNoNameAndNoPlaintextAndGoesAway) {
