@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/daemon/heap.h"
 #include "server/daemon/home_dir.h"
 #include "server/daemon/memory.h"
 #include "server/util/home_socket.h"
@@ -131,7 +132,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   RETURN_IF_ERROR(PrepareHome(options.home));
   ASSIGN_OR_RETURN(HomeLock home_lock, HomeLock::Acquire(options.home));
 
-  TuneMalloc();
+  TuneHeap();
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options.home + "/store"));
   MemoryReleaser releaser(store.get());
   ASSIGN_OR_RETURN(std::unique_ptr<RecordLog> log, RecordLog::Open(store.get()));
@@ -193,7 +194,9 @@ absl::Status RunDaemon(const DaemonOptions& options) {
       {{"home", options.home},
        {"socket", socket_path},
        {"listen", options.hub ? options.listen : ""},
-       {"pid", std::to_string(getpid())}});
+       {"pid", std::to_string(getpid())},
+       {"heap", HeapAllocatorName()}});
+  ReturnFreeHeapPages();  // what start-up freed (recovery, plugin loading)
   if (!options.hub) sync.Start();
 
   std::thread signal_thread([&] {

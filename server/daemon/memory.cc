@@ -1,11 +1,10 @@
 #include "server/daemon/memory.h"
 
-#include <malloc.h>
-
 #include <array>
 #include <chrono>
 #include <string_view>
 
+#include "server/daemon/heap.h"
 #include "server/util/log.h"
 
 namespace haven {
@@ -53,23 +52,6 @@ class ReleaseWhenDoneFactory : public grpc::experimental::ServerInterceptorFacto
 
 }  // namespace
 
-void TuneMalloc() {
-  // Fewer arenas than glibc's eight per core: fewer half-empty heaps to
-  // hold on to. Two made import's threads wait on each other (daemon CPU
-  // for 100k entries 6.2 s -> 9.4 s); eight do not measurably.
-  mallopt(M_ARENA_MAX, 8);
-  // glibc raises its trim threshold (up to 64 MB) as large blocks are
-  // freed, and malloc_trim() never shrinks the top of a second arena: after
-  // stats on a 100k vault, up to 35 MB stayed resident once locked. A fixed
-  // threshold bounds that. Fixing it also fixes the mmap threshold, at
-  // 128 KiB unless set: batches of sealed records (a few MB) would then be
-  // mapped and zeroed afresh each time (import at 100k: 17k -> 28k
-  // entries/s with 32 MB), so big blocks stay on the heap, where the trim
-  // after each big call gives them back.
-  mallopt(M_TRIM_THRESHOLD, 1 << 20);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-}
-
 MemoryReleaser::MemoryReleaser(Store* store) : store_(store) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -112,7 +94,7 @@ void MemoryReleaser::Run() {
     lock.unlock();
     auto start = std::chrono::steady_clock::now();
     uint64_t store_bytes = release_store ? store_->ReleaseMemory() : 0;
-    malloc_trim(0);
+    ReturnFreeHeapPages();
     auto took = std::chrono::steady_clock::now() - start;
     Log(LogLevel::kDebug, "memory released",
         {{"after", release_store ? "lock" : "call"},

@@ -16,14 +16,6 @@
 
 namespace haven {
 
-// glibc malloc for a long-lived daemon with a handful of threads: at most
-// eight arenas rather than eight per core, so memory freed by one request
-// is mostly reused by the next instead of sitting in another thread's
-// arena; a fixed trim threshold, so free memory at the top of an arena goes
-// back; and big blocks kept on the heap (memory.cc says why). Call before
-// any thread starts.
-void TuneMalloc();
-
 // Gives memory back on its own thread, off every request's path.
 //
 // Thread safety: AfterLock and AfterBigCall may be called from any thread.
