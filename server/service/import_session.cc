@@ -17,6 +17,9 @@ constexpr size_t kBatchEntries = 2048;
 // Checked entries handed to the journal at once: it overlaps the batches
 // within one group, and holds its write mutex for about a quarter second.
 constexpr size_t kWriteGroupEntries = 8192;
+// From about this many entries (a few memtables of records and view rows)
+// an import pauses compaction while it writes (Store::BulkLoad).
+constexpr uint64_t kBulkImportEntries = 20000;
 
 struct Prepared {
   bool in_journal = false;  // already there: skipped
@@ -116,6 +119,8 @@ absl::Status ImportSession::WriteSpooled() {
   RETURN_IF_ERROR(spool_->Rewind());
   const uint64_t checked = imported_;
   imported_ = 0;
+  std::optional<Store::BulkLoad> bulk;
+  if (checked >= kBulkImportEntries) bulk.emplace(journal_->StartBulkImport());
   std::future<absl::StatusOr<size_t>> writing;
   auto await_write = [&]() -> absl::Status {
     if (!writing.valid()) return absl::OkStatus();

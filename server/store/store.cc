@@ -4,6 +4,8 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include "server/util/log.h"
+
 namespace haven {
 namespace {
 
@@ -112,6 +114,45 @@ uint64_t Store::ReleaseMemory() {
   block_cache_->EraseUnRefEntries();
   uint64_t after = MemoryHeld();
   return before > after ? before - after : 0;
+}
+
+absl::Status Store::SetAutoCompaction(bool on) {
+  for (auto* h : handles_) {
+    rocksdb::Status s = db_->SetOptions(h, {{"disable_auto_compactions", on ? "false" : "true"}});
+    if (!s.ok()) return FromRocks(s);
+  }
+  return absl::OkStatus();
+}
+
+Store::BulkLoad Store::StartBulkLoad() {
+  std::lock_guard<std::mutex> lock(bulk_mu_);
+  if (bulk_loads_ == 0) {
+    absl::Status paused = SetAutoCompaction(false);
+    if (!paused.ok()) {
+      // Only slower: the load goes on with compaction running.
+      (void)SetAutoCompaction(true);
+      Log(LogLevel::kWarn, "compaction did not pause for a bulk load",
+          {{"error", std::string(paused.message())}});
+      return BulkLoad(nullptr);
+    }
+  }
+  ++bulk_loads_;
+  return BulkLoad(this);
+}
+
+void Store::EndBulkLoad() {
+  std::lock_guard<std::mutex> lock(bulk_mu_);
+  if (--bulk_loads_ > 0) return;
+  absl::Status resumed = SetAutoCompaction(true);
+  if (!resumed.ok()) {
+    // The next start resumes it: options set here are not kept.
+    Log(LogLevel::kError, "compaction did not resume after a bulk load",
+        {{"error", std::string(resumed.message())}});
+  }
+}
+
+Store::BulkLoad::~BulkLoad() {
+  if (store_ != nullptr) store_->EndBulkLoad();
 }
 
 uint64_t Store::MemoryHeld() const {

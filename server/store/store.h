@@ -7,9 +7,11 @@
 #define HAVEN_SERVER_STORE_STORE_H_
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -60,14 +62,39 @@ class Store {
   // Bytes in memtables and the block cache.
   uint64_t MemoryHeld() const;
 
+  // While a BulkLoad lives (a big import), RocksDB does not compact. As an
+  // import grows the vault, compaction would rewrite its tables level after
+  // level, again and again (a million-entry import spent a quarter of its
+  // time on that); after it, one compaction in the background sorts what
+  // it wrote, once. Meanwhile tables pile up in level 0, which point reads
+  // pass through their bloom filters and scans merge. Compaction resumes
+  // when the last BulkLoad ends, and with any restart.
+  class BulkLoad {
+   public:
+    BulkLoad(BulkLoad&& other) noexcept : store_(std::exchange(other.store_, nullptr)) {}
+    BulkLoad& operator=(BulkLoad&&) = delete;
+    ~BulkLoad();
+
+   private:
+    friend class Store;
+    explicit BulkLoad(Store* store) : store_(store) {}
+    Store* store_;  // null when moved from, or when compaction could not pause
+  };
+  BulkLoad StartBulkLoad();
+
   rocksdb::DB* db() const { return db_.get(); }
 
  private:
   Store() = default;
+  // Pauses (false) or resumes (true) automatic compaction of every family.
+  absl::Status SetAutoCompaction(bool on);
+  void EndBulkLoad();
 
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every family
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned, indexed by Family
+  std::mutex bulk_mu_;
+  int bulk_loads_ = 0;  // guarded by bulk_mu_
 };
 
 absl::Status FromRocks(const rocksdb::Status& s);

@@ -157,6 +157,30 @@ TEST(ImportExportTest, LargeStdinImportIsCheckedWholeBeforeAnyWriteAndStreamsOnc
   }
 }
 
+TEST(ImportExportTest, BigImportWritesEveryEntryAndTheVaultStaysWhole) {
+  TestHome home;
+  home.Init();
+  // Enough entries for the import to pause compaction while it writes.
+  constexpr int kEntries = 25000;
+  std::string lines;
+  for (int i = 0; i < kEntries; ++i) {
+    lines += R"({"type": "checkin", "at": "2026-11-)" + std::to_string(10 + i % 9) +
+             R"(T08:00:00Z", "fields": {"mood": )" + std::to_string(1 + i % 10) + "}}\n";
+  }
+  std::string file = home.Scratch("big.jsonl");
+  WriteFile(file, lines);
+  RunResult r = home.Run({"--format", "json", "import", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.JsonOut().value("imported", -1), kEntries) << r;
+  RunResult doctor = home.Run({"doctor"});
+  EXPECT_EQ(doctor.exit_code, 0) << doctor;
+  home.StopDaemon();  // the next command starts a fresh daemon on the same store
+  EXPECT_EQ(home.Records(), kEntries);
+  RunResult listed = home.Run({"--format", "jsonl", "list", "--limit", "3"});
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  EXPECT_EQ(listed.JsonLines().size(), 3u) << listed;
+}
+
 TEST(ImportExportTest, OversizedEntryFailsTheImportNamingItsLineBeforeAnyWrite) {
   TestHome home;
   home.Init();

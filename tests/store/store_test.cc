@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <thread>
 #include <limits>
 #include <vector>
 
@@ -125,6 +127,57 @@ TEST(StoreTest, ReadsThatSkipTheCacheLeaveItAsItWas) {
 
   EXPECT_EQ(ReadAll(store->get(), CacheUse::kKeep), 2000u);
   EXPECT_GT((*store)->MemoryHeld(), before + 2000u * 600 / 2);
+}
+
+uint64_t ViewTablesInLevel0(Store* store) {
+  std::string files;
+  EXPECT_TRUE(
+      store->db()->GetProperty(store->handle(Family::kView), "rocksdb.num-files-at-level0", &files));
+  return std::stoull(files);
+}
+
+// Six flushed tables of overlapping keys: compaction would merge them
+// (its level-0 trigger is four).
+void WriteSixTables(Store* store) {
+  for (int table = 0; table < 6; ++table) {
+    for (uint64_t i = 0; i < 50; ++i) {
+      ASSERT_TRUE(store->Put(Family::kView, EncodeU64(i * 7 + table), "v", false).ok());
+    }
+    ASSERT_TRUE(store->db()->Flush(rocksdb::FlushOptions(), store->handle(Family::kView)).ok());
+  }
+}
+
+TEST(StoreTest, BulkLoadPausesCompactionUntilTheLastOneEnds) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    Store::BulkLoad outer = (*store)->StartBulkLoad();
+    {
+      Store::BulkLoad inner = (*store)->StartBulkLoad();
+      WriteSixTables(store->get());
+    }
+    // The inner load ended, the outer has not: still no compaction.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(ViewTablesInLevel0(store->get()), 6u);
+  }
+  // Compaction resumed in the background; wait for it (generously).
+  for (int i = 0; i < 600 && ViewTablesInLevel0(store->get()) >= 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_LT(ViewTablesInLevel0(store->get()), 4u);
+  EXPECT_EQ((*store)->Get(Family::kView, EncodeU64(49 * 7 + 5))->value_or(""), "v");
+}
+
+TEST(StoreTest, WithoutABulkLoadCompactionMergesTheSameTables) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  WriteSixTables(store->get());
+  for (int i = 0; i < 600 && ViewTablesInLevel0(store->get()) >= 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_LT(ViewTablesInLevel0(store->get()), 4u);
 }
 
 }  // namespace
