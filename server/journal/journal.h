@@ -122,7 +122,7 @@ class Journal {
   absl::StatusOr<size_t> WriteImported(std::vector<v1::RecordBody> bodies);
   // Around the writes of a big import (Store::BulkLoad says why):
   // compaction pauses until the returned scope ends.
-  Store::BulkLoad StartBulkImport() { return store_->StartBulkLoad(); }
+  Store::BulkLoad StartBulkWrite() { return store_->StartBulkLoad(); }
 
   // Stores records pulled from a hub and folds them into the view, all in
   // one batch (fsynced when `sync`). A record that does not open with this

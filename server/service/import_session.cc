@@ -120,7 +120,7 @@ absl::Status ImportSession::WriteSpooled() {
   const uint64_t checked = imported_;
   imported_ = 0;
   std::optional<Store::BulkLoad> bulk;
-  if (checked >= kBulkImportEntries) bulk.emplace(journal_->StartBulkImport());
+  if (checked >= kBulkImportEntries) bulk.emplace(journal_->StartBulkWrite());
   std::future<absl::StatusOr<size_t>> writing;
   auto await_write = [&]() -> absl::Status {
     if (!writing.valid()) return absl::OkStatus();
