@@ -199,11 +199,7 @@ absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool syn
     }
     items.push_back({&r.header, &opened[order[next++]]});
   }
-  // Each record goes in with its view row, about as big: reserved up front,
-  // the batch is not copied as it grows.
-  size_t sealed_bytes = 0;
-  for (const auto& r : accepted) sealed_bytes += r.sealed.size();
-  rocksdb::WriteBatch batch(2 * sealed_bytes + 128 * accepted.size());
+  rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
   log_->Stage(&batch, accepted);
   PendingStates pending;
   RETURN_IF_ERROR(FoldIntoView(items, &batch, &pending));

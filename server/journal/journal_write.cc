@@ -91,6 +91,7 @@ absl::Status Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t fi
   for (size_t i = 0; i < records.size(); ++i) {
     staged->items.push_back({&records[i].header, &staged->bodies[i], /*local=*/true});
   }
+  staged->batch = RecordLog::BatchFor(records);
   log_->Stage(&staged->batch, records);
   return FoldIntoView(staged->items, &staged->batch, &staged->pending);
 }

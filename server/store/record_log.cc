@@ -71,6 +71,12 @@ std::vector<IncomingRecord> RecordLog::Accept(std::vector<IncomingRecord> record
   return accepted;
 }
 
+rocksdb::WriteBatch RecordLog::BatchFor(const std::vector<IncomingRecord>& records) {
+  size_t bytes = 0;
+  for (const auto& r : records) bytes += r.sealed.size();
+  return rocksdb::WriteBatch(2 * bytes + 128 * records.size());
+}
+
 void RecordLog::Stage(rocksdb::WriteBatch* batch,
                       const std::vector<IncomingRecord>& records) const {
   VersionVector heads;

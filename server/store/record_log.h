@@ -48,6 +48,10 @@ class RecordLog {
   // any order), drops ones already held, and stops at the first gap.
   // Caller holds write_mutex().
   std::vector<IncomingRecord> Accept(std::vector<IncomingRecord> records) const;
+  // An empty batch with room for `records` and as many bytes again (the
+  // view rows a journal writes beside them), so that it is not copied as
+  // it grows.
+  static rocksdb::WriteBatch BatchFor(const std::vector<IncomingRecord>& records);
   // Adds the records and their heads to `batch`. Caller holds write_mutex().
   void Stage(rocksdb::WriteBatch* batch, const std::vector<IncomingRecord>& records) const;
   // After the batch is durable: advances the in-memory heads.
