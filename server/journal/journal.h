@@ -124,11 +124,23 @@ class Journal {
   // compaction pauses until the returned scope ends.
   Store::BulkLoad StartBulkWrite() { return store_->StartBulkLoad(); }
 
-  // Stores records pulled from a hub and folds them into the view, all in
-  // one batch (fsynced when `sync`). A record that does not open with this
-  // vault's key, names another vault or carries no entry is counted in
-  // `rejected` and never stored. Returns how many records were new.
-  absl::StatusOr<size_t> Ingest(std::vector<std::string> sealed, bool sync, uint64_t* rejected);
+  // Records pulled from a hub, in two halves so that a pull opens one
+  // batch while the one before is stored. OpenPulled opens and parses (no
+  // lock taken; safe beside any other call). A record that does not open
+  // with this vault's key, names another vault or carries no entry is
+  // counted in `rejected` and never stored.
+  struct OpenedBatch {
+    std::vector<std::string> sealed;
+    std::vector<RecordHeader> headers;
+    std::vector<v1::RecordBody> bodies;
+    std::vector<size_t> order;  // the records that opened, in log order
+    uint64_t rejected = 0;      // the records that did not
+  };
+  OpenedBatch OpenPulled(std::vector<std::string> sealed) const;
+  // Stores an opened batch and folds it into the view, all in one write
+  // (fsynced when `sync`). Batches must be stored in the order they
+  // arrived. Returns how many records were new.
+  absl::StatusOr<size_t> StorePulled(OpenedBatch batch, bool sync);
   // Folds records that the log holds but the view has not applied yet
   // (stored by an older daemon, or left by a crash) into the view.
   absl::Status CatchUp();

@@ -150,41 +150,49 @@ absl::Status Journal::CatchUpLocked() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool sync,
-                                       uint64_t* rejected) {
-  // Open everything before taking the write mutex (local writes wait less),
-  // on every core for a big batch.
-  std::vector<RecordHeader> headers(sealed.size());
-  std::vector<v1::RecordBody> opened(sealed.size());
+Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const {
+  // Opened before the write mutex is taken (local writes wait less), on
+  // every core for a big batch.
+  OpenedBatch opened;
+  opened.headers.resize(sealed.size());
+  opened.bodies.resize(sealed.size());
   std::vector<char> good(sealed.size(), 0);
   const int threads = sealed.size() >= kParallelRows ? PassThreads() : 1;
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < sealed.size(); i += threads) {
-      auto plain = OpenRecord(keys_->record_key(), sealed[i], &headers[i]);
-      good[i] = plain.ok() && headers[i].vault_id == identity_.vault_id &&
-                opened[i].ParseFromString(*plain) && !opened[i].entry_id().empty();
+      auto plain = OpenRecord(keys_->record_key(), sealed[i], &opened.headers[i]);
+      good[i] = plain.ok() && opened.headers[i].vault_id == identity_.vault_id &&
+                opened.bodies[i].ParseFromString(*plain) &&
+                !opened.bodies[i].entry_id().empty();
     }
     return absl::OkStatus();
   });
   // Sorted as the log's Accept sorts, so the records it keeps come back as
   // a subsequence and each finds its body by walking along.
-  std::vector<size_t> order;
   for (size_t i = 0; i < sealed.size(); ++i) {
     if (good[i]) {
-      order.push_back(i);
+      opened.order.push_back(i);
     } else {
-      ++*rejected;
+      ++opened.rejected;
     }
   }
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+  const std::vector<RecordHeader>& headers = opened.headers;
+  std::stable_sort(opened.order.begin(), opened.order.end(), [&](size_t a, size_t b) {
     if (headers[a].device_id != headers[b].device_id) {
       return headers[a].device_id < headers[b].device_id;
     }
     return headers[a].seq < headers[b].seq;
   });
+  opened.sealed = std::move(sealed);
+  return opened;
+}
+
+absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
+  const std::vector<RecordHeader>& headers = opened.headers;
+  const std::vector<size_t>& order = opened.order;
   std::vector<IncomingRecord> records;
   records.reserve(order.size());
-  for (size_t i : order) records.push_back({headers[i], std::move(sealed[i])});
+  for (size_t i : order) records.push_back({headers[i], std::move(opened.sealed[i])});
   std::lock_guard<std::mutex> lock(log_->write_mutex());
   RETURN_IF_ERROR(CatchUpLocked());
   std::vector<IncomingRecord> accepted = log_->Accept(std::move(records));
@@ -197,7 +205,7 @@ absl::StatusOr<size_t> Journal::Ingest(std::vector<std::string> sealed, bool syn
            headers[order[next]].device_id != r.header.device_id) {
       ++next;
     }
-    items.push_back({&r.header, &opened[order[next++]]});
+    items.push_back({&r.header, &opened.bodies[order[next++]]});
   }
   rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
   log_->Stage(&batch, accepted);

@@ -182,7 +182,9 @@ absl::Status HubClient::Pull(const VersionVector& have,
   v1::RecordBatch batch;
   absl::Status ingested;
   while (ingested.ok() && reader->Read(&batch)) {
-    std::vector<std::string> records(batch.records().begin(), batch.records().end());
+    std::vector<std::string> records;
+    records.reserve(batch.records_size());
+    for (std::string& r : *batch.mutable_records()) records.push_back(std::move(r));
     ingested = ingest(std::move(records));
   }
   if (!ingested.ok()) {

@@ -1,6 +1,7 @@
 #include "server/sync/sync_engine.h"
 
 #include <chrono>
+#include <future>
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
@@ -67,13 +68,30 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
   // stream or a killed daemon resumes from the heads it reached. Batches are
   // not fsynced one by one: what a crash takes back is still on the hub and
   // comes again; the WAL is synced once the stream ends.
+  // One batch is opened on a helper thread while the one before is stored.
+  std::future<Journal::OpenedBatch> opening;
+  absl::Status stored_so_far;
+  auto store_opened = [&](std::future<Journal::OpenedBatch> done) {
+    if (!done.valid() || !stored_so_far.ok()) return stored_so_far;
+    Journal::OpenedBatch opened = done.get();
+    counts.rejected += opened.rejected;
+    absl::StatusOr<size_t> stored = journal->StorePulled(std::move(opened), /*sync=*/false);
+    if (stored.ok()) counts.pulled += *stored;
+    stored_so_far = stored.status();
+    return stored_so_far;
+  };
   absl::Status pulled = client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
-    ASSIGN_OR_RETURN(size_t stored,
-                     journal->Ingest(std::move(batch), /*sync=*/false, &counts.rejected));
-    counts.pulled += stored;
-    return absl::OkStatus();
+    std::future<Journal::OpenedBatch> before = std::move(opening);
+    opening = std::async(std::launch::async, [&journal, batch = std::move(batch)]() mutable {
+      return journal->OpenPulled(std::move(batch));
+    });
+    return store_opened(std::move(before));
   });
+  // The last batch that arrived whole is stored, even when the stream was
+  // cut after it.
+  (void)store_opened(std::move(opening));
   if (counts.pulled > 0) RETURN_IF_ERROR(FromRocks(store_->db()->SyncWAL()));
+  RETURN_IF_ERROR(stored_so_far);
   RETURN_IF_ERROR(pulled);
   if (counts.rejected > 0) {
     Log(LogLevel::kError, "rejected records from hub",
