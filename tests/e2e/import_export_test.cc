@@ -123,17 +123,25 @@ std::set<std::string> HomeFiles(const TestHome& home) {
   return names;
 }
 
+// `count` check-in entries as JSON Lines, spread over nine days, each with
+// `note` when it is not empty.
+std::string CheckinLines(int count, const std::string& note = "") {
+  std::string lines;
+  for (int i = 0; i < count; ++i) {
+    lines += R"({"type": "checkin", "at": "2026-11-)" + std::to_string(10 + i % 9) +
+             R"(T08:00:00Z", "fields": {"mood": )" + std::to_string(1 + i % 10);
+    if (!note.empty()) lines += R"(, "note": ")" + note + '"';
+    lines += "}}\n";
+  }
+  return lines;
+}
+
 TEST(ImportExportTest, LargeStdinImportIsCheckedWholeBeforeAnyWriteAndStreamsOnce) {
   TestHome home;
   home.Init();
   // More entries than one checked batch and more bytes than one sent chunk.
   constexpr int kEntries = 5000;
-  std::string good;
-  for (int i = 0; i < kEntries; ++i) {
-    good += R"({"type": "checkin", "at": "2026-11-)" + std::to_string(10 + i % 9) +
-            R"(T08:00:00Z", "fields": {"mood": )" + std::to_string(1 + i % 10) +
-            R"(, "note": "import-scratch-marker )" + std::string(200, 'n') + R"("}})" "\n";
-  }
+  const std::string good = CheckinLines(kEntries, "import-scratch-marker " + std::string(200, 'n'));
   const std::string bad_last =
       R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 42}})" "\n";
   const int64_t records = home.Records();
@@ -162,13 +170,8 @@ TEST(ImportExportTest, BigImportWritesEveryEntryAndTheVaultStaysWhole) {
   home.Init();
   // Enough entries for the import to pause compaction while it writes.
   constexpr int kEntries = 25000;
-  std::string lines;
-  for (int i = 0; i < kEntries; ++i) {
-    lines += R"({"type": "checkin", "at": "2026-11-)" + std::to_string(10 + i % 9) +
-             R"(T08:00:00Z", "fields": {"mood": )" + std::to_string(1 + i % 10) + "}}\n";
-  }
   std::string file = home.Scratch("big.jsonl");
-  WriteFile(file, lines);
+  WriteFile(file, CheckinLines(kEntries));
   RunResult r = home.Run({"--format", "json", "import", file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.JsonOut().value("imported", -1), kEntries) << r;
