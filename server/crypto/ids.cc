@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "server/crypto/public_random.h"
 #include "server/crypto/secret_bytes.h"
 
 namespace haven {
@@ -41,6 +42,10 @@ std::optional<std::string> HexDecode(std::string_view hex) {
   return out;
 }
 
-std::string NewEntryId() { return HexEncode(RandomBytes(kEntryIdBytes)); }
+std::string NewEntryId() {
+  char id[kEntryIdBytes];
+  PublicRandom(id, sizeof id);
+  return HexEncode(std::string_view(id, sizeof id));
+}
 
 }  // namespace haven

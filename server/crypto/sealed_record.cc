@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
+#include "server/crypto/public_random.h"
 
 namespace haven {
 namespace {
@@ -39,7 +40,7 @@ std::string SealPadded(const SecretBytes& key, std::string prefix, std::string_v
   size_t base = prefix.size();
   std::string out = std::move(prefix);
   out.resize(base + kNonceBytes + padded_len + kTagBytes);
-  randombytes_buf(U8(out) + base, kNonceBytes);
+  PublicRandom(U8(out) + base, kNonceBytes);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(U8(out) + base + kNonceBytes, &written, U8(padded),
                                              padded_len, U8(ad), ad.size(), nullptr,
