@@ -133,6 +133,11 @@ class Journal {
     std::vector<std::string> sealed;
     std::vector<RecordHeader> headers;
     std::vector<v1::RecordBody> bodies;
+    // For each CREATE: the state it makes of an entry this device has not
+    // seen, and that state's view row, built here so that storing the batch
+    // only has to check the entry is new (most of a first pull).
+    std::vector<v1::EntryState> created;
+    std::vector<std::pair<std::string, std::string>> created_rows;
     std::vector<size_t> order;  // the records that opened, in log order
     uint64_t rejected = 0;      // the records that did not
   };
@@ -185,6 +190,10 @@ class Journal {
     const v1::RecordBody* body;
     // Written here: its derived values were computed against this view.
     bool local = false;
+    // A CREATE already applied to an empty state, and its view row
+    // (OpenedBatch::created); used when the entry turns out to be new.
+    v1::EntryState* created = nullptr;
+    std::pair<std::string, std::string>* created_row = nullptr;
   };
   // This device's next records, sealed and folded, ready to be written.
   struct StagedAppend {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
@@ -39,6 +40,11 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
                                    PendingStates* pending) {
   std::vector<std::string> touched;  // in first-seen order
   absl::flat_hash_set<std::string> refresh;
+  // Entries whose row came ready-made with their CREATE, by id (views into
+  // the items' bodies); a second record for one of them in this batch
+  // means sealing it here after all.
+  absl::flat_hash_map<std::string_view, std::pair<std::string, std::string>*> ready_rows;
+  pending->reserve(pending->size() + items.size());
   VersionVector applied;
   for (const FoldItem& item : items) {
     const v1::RecordBody& body = *item.body;
@@ -46,9 +52,16 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
     high = std::max(high, item.header->seq);
     clock_.Observe(body.hlc());
     auto it = pending->find(body.entry_id());
+    if (it != pending->end() && !ready_rows.empty()) ready_rows.erase(body.entry_id());
     if (it == pending->end()) {
       v1::EntryState state;
       bool fresh = body.kind() == v1::RecordBody::CREATE && !Known(body.entry_id());
+      if (fresh && item.created != nullptr) {
+        pending->emplace(body.entry_id(), std::move(*item.created));
+        touched.push_back(body.entry_id());
+        ready_rows.emplace(body.entry_id(), item.created_row);
+        continue;
+      }
       if (!fresh) {
         ASSIGN_OR_RETURN(state, LoadState(body.entry_id()));
       }
@@ -71,11 +84,23 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
   // Sealing the rows is most of a big fold's work, and each row is sealed
   // on its own: a large batch (import, sync) seals on every core.
   std::vector<std::pair<std::string, std::string>> rows(states.size());
+  std::vector<size_t> to_seal;
+  to_seal.reserve(states.size());
+  for (size_t i = 0; i < states.size(); ++i) {
+    auto ready = ready_rows.empty() ? ready_rows.end() : ready_rows.find(states[i]->entry_id());
+    if (ready != ready_rows.end()) {
+      rows[i] = std::move(*ready->second);
+    } else {
+      to_seal.push_back(i);
+    }
+  }
   auto seal = [&](int worker, int threads) {
-    for (size_t i = worker; i < states.size(); i += threads) rows[i] = SealView(*states[i]);
+    for (size_t k = worker; k < to_seal.size(); k += threads) {
+      rows[to_seal[k]] = SealView(*states[to_seal[k]]);
+    }
     return absl::OkStatus();
   };
-  const int threads = states.size() >= kParallelRows ? PassThreads() : 1;
+  const int threads = to_seal.size() >= kParallelRows ? PassThreads() : 1;
   (void)RunOnThreads(threads, [&](int worker) { return seal(worker, threads); });
   for (const auto& [key, value] : rows) batch->Put(store_->handle(Family::kView), key, value);
   for (const auto& [device, seq] : applied) StageApplied(batch, device, seq);
@@ -156,14 +181,21 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
   OpenedBatch opened;
   opened.headers.resize(sealed.size());
   opened.bodies.resize(sealed.size());
+  opened.created.resize(sealed.size());
+  opened.created_rows.resize(sealed.size());
   std::vector<char> good(sealed.size(), 0);
   const int threads = sealed.size() >= kParallelRows ? PassThreads() : 1;
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < sealed.size(); i += threads) {
+      const RecordHeader& header = opened.headers[i];
+      const v1::RecordBody& body = opened.bodies[i];
       auto plain = OpenRecord(keys_->record_key(), sealed[i], &opened.headers[i]);
-      good[i] = plain.ok() && opened.headers[i].vault_id == identity_.vault_id &&
-                opened.bodies[i].ParseFromString(*plain) &&
-                !opened.bodies[i].entry_id().empty();
+      good[i] = plain.ok() && header.vault_id == identity_.vault_id &&
+                opened.bodies[i].ParseFromString(*plain) && !body.entry_id().empty();
+      if (good[i] && body.kind() == v1::RecordBody::CREATE) {
+        ApplyRecord(&opened.created[i], body, header.device_id, header.seq);
+        opened.created_rows[i] = SealView(opened.created[i]);
+      }
     }
     return absl::OkStatus();
   });
@@ -205,7 +237,11 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
            headers[order[next]].device_id != r.header.device_id) {
       ++next;
     }
-    items.push_back({&r.header, &opened.bodies[order[next++]]});
+    const size_t i = order[next++];
+    const bool created = opened.bodies[i].kind() == v1::RecordBody::CREATE;
+    items.push_back({&r.header, &opened.bodies[i], /*local=*/false,
+                     created ? &opened.created[i] : nullptr,
+                     created ? &opened.created_rows[i] : nullptr});
   }
   rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
   log_->Stage(&batch, accepted);

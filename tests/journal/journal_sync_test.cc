@@ -148,6 +148,101 @@ TEST_F(JournalSyncTest, ConcurrentEditSurvivesADeleteThatDidNotSeeIt) {
   EXPECT_EQ(journal_->live_entries(), 1u);
 }
 
+v1::RecordBody CheckinCreate(const std::string& id, int mood, uint64_t hlc) {
+  v1::RecordBody create;
+  create.set_kind(v1::RecordBody::CREATE);
+  create.set_hlc(hlc);
+  create.set_entry_id(id);
+  create.set_type("checkin");
+  create.set_type_version(1);
+  create.set_has_at(true);
+  create.set_at_us(At(7));
+  (*create.mutable_set_fields())["mood"] = std::to_string(mood);
+  return create;
+}
+
+v1::RecordBody NoteEdit(const std::string& id, const std::string& note, uint64_t hlc) {
+  v1::RecordBody edit;
+  edit.set_kind(v1::RecordBody::EDIT);
+  edit.set_hlc(hlc);
+  edit.set_entry_id(id);
+  edit.set_type_version(1);
+  (*edit.mutable_set_fields())["note"] = json(note).dump();
+  return edit;
+}
+
+class JournalPullTest : public JournalSyncTest {
+ protected:
+  // Seals `bodies` as `device`'s next records, in order.
+  std::vector<std::string> Sealed(const std::string& device,
+                                  const std::vector<v1::RecordBody>& bodies) {
+    std::vector<std::string> sealed;
+    for (const auto& body : bodies) {
+      RecordHeader header;
+      header.vault_id = identity_.vault_id;
+      header.device_id = device;
+      header.seq = ++sent_[device];
+      sealed.push_back(SealRecord(Keys()->record_key(), header, body.SerializeAsString()));
+    }
+    return sealed;
+  }
+
+  // One pulled batch, opened and stored as a sync stores it.
+  size_t Pull(std::vector<std::string> sealed) {
+    auto stored = journal_->StorePulled(journal_->OpenPulled(std::move(sealed)), true);
+    EXPECT_TRUE(stored.ok()) << stored.status();
+    return stored.ok() ? *stored : 0;
+  }
+
+  void ExpectWhole() {
+    size_t records = 0, entries = 0;
+    std::vector<std::string> problems = journal_->Verify(&records, &entries);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+  }
+
+  std::map<std::string, uint64_t> sent_;
+  const std::string phone_ = RandomBytes(kDeviceIdBytes);
+};
+
+// A pulled CREATE comes with its view row made while the batch was opened;
+// a later record for the same entry in the same batch must still count.
+TEST_F(JournalPullTest, ACreateAndItsEditInOneBatchShowTheEdit) {
+  const std::string edited = "0123456789abcdef01234567";
+  const std::string plain = "89abcdef0123456789abcdef";
+  ASSERT_EQ(Pull(Sealed(laptop_, {CheckinCreate(edited, 4, NowHlc()),
+                                  CheckinCreate(plain, 6, NowHlc()),
+                                  NoteEdit(edited, "breathed first", NowHlc())})),
+            3u);
+  EXPECT_EQ(journal_->Get(edited)->fields, (json{{"mood", 4}, {"note", "breathed first"}}));
+  EXPECT_EQ(journal_->Get(plain)->fields, (json{{"mood", 6}}));
+  EXPECT_EQ(journal_->live_entries(), 2u);
+  ExpectWhole();
+
+  CloseAll();
+  OpenAll();
+  EXPECT_EQ(journal_->Get(edited)->fields["note"], "breathed first") << "the row on disk";
+}
+
+// An edit that arrived before its entry's CREATE (another device's record,
+// pulled first) is merged with it, not replaced by the CREATE's ready row.
+TEST_F(JournalPullTest, ACreateForAnEntryAlreadyEditedKeepsTheEdit) {
+  const std::string id = "fedcba9876543210fedcba98";
+  const uint64_t created = NowHlc();
+  ASSERT_EQ(Pull(Sealed(laptop_, {NoteEdit(id, "written on the laptop", created + 1)})), 1u);
+  EXPECT_EQ(journal_->live_entries(), 0u) << "an edit alone is not an entry yet";
+  ASSERT_EQ(Pull(Sealed(phone_, {CheckinCreate(id, 3, created)})), 1u);
+  auto entry = journal_->Get(id);
+  ASSERT_TRUE(entry.ok()) << entry.status();
+  EXPECT_EQ(entry->fields, (json{{"mood", 3}, {"note", "written on the laptop"}}));
+  EXPECT_EQ(journal_->live_entries(), 1u);
+  ExpectWhole();
+
+  // The same records again change nothing.
+  sent_.clear();
+  EXPECT_EQ(Pull(Sealed(phone_, {CheckinCreate(id, 3, created)})), 0u);
+  EXPECT_EQ(journal_->Get(id)->fields["note"], "written on the laptop");
+}
+
 // Every byte under the store directory, concatenated file by file.
 std::vector<std::pair<std::string, std::string>> ReadAllFiles(const std::string& dir) {
   std::vector<std::pair<std::string, std::string>> files;
