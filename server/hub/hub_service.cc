@@ -118,32 +118,49 @@ grpc::Status HubService::Push(grpc::ServerContext* ctx,
                               v1::PushReply* reply) {
   auto vault = SessionVault(ctx);
   if (!vault.ok()) return ToGrpc(vault.status());
-  v1::RecordBatch batch;
   uint64_t accepted = 0, received = 0;
+  grpc::Status status = ReceivePush(*vault, reader, &accepted, &received);
+  // Whatever was stored is made durable before the device hears back,
+  // even when a later batch was refused.
+  if (accepted > 0) {
+    absl::Status persisted = storage_->Persist();
+    if (!persisted.ok()) return ToGrpc(persisted);
+    Notify(*vault);
+  }
+  if (!status.ok()) return status;
+  reply->set_accepted(accepted);
+  reply->set_duplicates(received - accepted);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::ReceivePush(const std::string& vault,
+                                     grpc::ServerReader<v1::RecordBatch>* reader,
+                                     uint64_t* accepted, uint64_t* received) {
+  v1::RecordBatch batch;
   while (reader->Read(&batch)) {
     if (static_cast<size_t>(batch.records_size()) > kHubMaxBatchRecords) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           "push: at most 1024 records per batch");
     }
     std::vector<IncomingRecord> records;
+    records.reserve(batch.records_size());
     for (int i = 0; i < batch.records_size(); ++i) {
       auto header = ParseRecordHeader(batch.records(i));
-      if (!header.ok()) return Invalid("push: record " + std::to_string(received + i + 1) + ": " +
-                                       std::string(header.status().message()));
-      if (header->vault_id != *vault) {
+      if (!header.ok()) {
+        return Invalid("push: record " + std::to_string(*received + i + 1) + ": " +
+                       std::string(header.status().message()));
+      }
+      if (header->vault_id != vault) {
         return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                             "push: a record belongs to another vault");
       }
-      records.push_back({std::move(*header), batch.records(i)});
+      records.push_back({std::move(*header), std::move(*batch.mutable_records(i))});
     }
-    received += records.size();
-    auto stored = storage_->Append(*vault, std::move(records));
+    *received += records.size();
+    auto stored = storage_->Append(vault, std::move(records));
     if (!stored.ok()) return ToGrpc(stored.status());
-    accepted += *stored;
-    if (*stored > 0) Notify(*vault);
+    *accepted += *stored;
   }
-  reply->set_accepted(accepted);
-  reply->set_duplicates(received - accepted);
   return grpc::Status::OK;
 }
 

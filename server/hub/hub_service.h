@@ -46,6 +46,10 @@ class HubService final : public v1::Hub::Service {
 
  private:
   absl::StatusOr<std::string> SessionVault(grpc::ServerContext* ctx);
+  // Stores each pushed batch as it arrives, counting what was new.
+  grpc::Status ReceivePush(const std::string& vault,
+                           grpc::ServerReader<v1::RecordBatch>* reader, uint64_t* accepted,
+                           uint64_t* received);
   void Notify(const std::string& vault_id);
 
   HubStorage* storage_;

@@ -33,9 +33,14 @@ class HubStorage {
 
   virtual absl::StatusOr<VersionVector> Heads(const std::string& vault_id) = 0;
   // Stores the records that extend each device's sequence; returns how many.
-  // Records must already be checked to belong to `vault_id`.
+  // Records must already be checked to belong to `vault_id`. They are
+  // visible at once and durable after the next Persist.
   virtual absl::StatusOr<size_t> Append(const std::string& vault_id,
                                         std::vector<IncomingRecord> records) = 0;
+  // Makes every Append so far durable: a push ends with one, not one per
+  // batch. What a crash takes back before it is still on the device that
+  // pushed it, which pushes it again at its next sync.
+  virtual absl::Status Persist() = 0;
   virtual absl::StatusOr<std::vector<std::string>> Read(const std::string& vault_id,
                                                         const std::string& device,
                                                         uint64_t from_seq, size_t max_records,

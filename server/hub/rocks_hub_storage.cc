@@ -52,12 +52,14 @@ class RocksHubStorage final : public HubStorage {
     std::lock_guard<std::mutex> lock(log->write_mutex());
     std::vector<IncomingRecord> accepted = log->Accept(std::move(records));
     if (accepted.empty()) return 0;
-    rocksdb::WriteBatch batch;
+    rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
     log->Stage(&batch, accepted);
-    RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+    RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/false));
     log->Commit(accepted);
     return accepted.size();
   }
+
+  absl::Status Persist() override { return FromRocks(store_->db()->SyncWAL()); }
 
   absl::StatusOr<std::vector<std::string>> Read(const std::string& vault_id,
                                                 const std::string& device, uint64_t from_seq,
