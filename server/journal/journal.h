@@ -129,15 +129,19 @@ class Journal {
   // lock taken; safe beside any other call). A record that does not open
   // with this vault's key, names another vault or carries no entry is
   // counted in `rejected` and never stored.
+  // What a CREATE makes of an entry this device has not seen: its state
+  // and that state's view row (keyed-hash key, sealed value).
+  struct CreatedEntry {
+    v1::EntryState state;
+    std::pair<std::string, std::string> row;
+  };
   struct OpenedBatch {
     std::vector<std::string> sealed;
     std::vector<RecordHeader> headers;
     std::vector<v1::RecordBody> bodies;
-    // For each CREATE: the state it makes of an entry this device has not
-    // seen, and that state's view row, built here so that storing the batch
-    // only has to check the entry is new (most of a first pull).
-    std::vector<v1::EntryState> created;
-    std::vector<std::pair<std::string, std::string>> created_rows;
+    // For each CREATE, built here so that storing the batch only has to
+    // check the entry is new (most of a first pull).
+    std::vector<CreatedEntry> created;
     std::vector<size_t> order;  // the records that opened, in log order
     uint64_t rejected = 0;      // the records that did not
   };
@@ -190,10 +194,9 @@ class Journal {
     const v1::RecordBody* body;
     // Written here: its derived values were computed against this view.
     bool local = false;
-    // A CREATE already applied to an empty state, and its view row
+    // A CREATE already applied to an empty state and sealed
     // (OpenedBatch::created); used when the entry turns out to be new.
-    v1::EntryState* created = nullptr;
-    std::pair<std::string, std::string>* created_row = nullptr;
+    CreatedEntry* created = nullptr;
   };
   // This device's next records, sealed and folded, ready to be written.
   struct StagedAppend {

@@ -57,9 +57,9 @@ absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
       v1::EntryState state;
       bool fresh = body.kind() == v1::RecordBody::CREATE && !Known(body.entry_id());
       if (fresh && item.created != nullptr) {
-        pending->emplace(body.entry_id(), std::move(*item.created));
+        pending->emplace(body.entry_id(), std::move(item.created->state));
         touched.push_back(body.entry_id());
-        ready_rows.emplace(body.entry_id(), item.created_row);
+        ready_rows.emplace(body.entry_id(), &item.created->row);
         continue;
       }
       if (!fresh) {
@@ -182,7 +182,6 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
   opened.headers.resize(sealed.size());
   opened.bodies.resize(sealed.size());
   opened.created.resize(sealed.size());
-  opened.created_rows.resize(sealed.size());
   std::vector<char> good(sealed.size(), 0);
   const int threads = sealed.size() >= kParallelRows ? PassThreads() : 1;
   (void)RunOnThreads(threads, [&](int worker) {
@@ -193,8 +192,9 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
       good[i] = plain.ok() && header.vault_id == identity_.vault_id &&
                 opened.bodies[i].ParseFromString(*plain) && !body.entry_id().empty();
       if (good[i] && body.kind() == v1::RecordBody::CREATE) {
-        ApplyRecord(&opened.created[i], body, header.device_id, header.seq);
-        opened.created_rows[i] = SealView(opened.created[i]);
+        CreatedEntry& created = opened.created[i];
+        ApplyRecord(&created.state, body, header.device_id, header.seq);
+        created.row = SealView(created.state);
       }
     }
     return absl::OkStatus();
@@ -240,8 +240,7 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
     const size_t i = order[next++];
     const bool created = opened.bodies[i].kind() == v1::RecordBody::CREATE;
     items.push_back({&r.header, &opened.bodies[i], /*local=*/false,
-                     created ? &opened.created[i] : nullptr,
-                     created ? &opened.created_rows[i] : nullptr});
+                     created ? &opened.created[i] : nullptr});
   }
   rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
   log_->Stage(&batch, accepted);
