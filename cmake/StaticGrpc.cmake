@@ -2,7 +2,8 @@
 #                   LIBS <haven libraries>...
 #                   [HEADER_ONLY <targets>...]
 #                   [ARCHIVES <names>...]
-#                   [ENABLED <bool>])
+#                   [ENABLED <bool>]
+#                   [WITHOUT_TLS])
 #
 # Links <target> against Debian's static archives of gRPC, protobuf,
 # Abseil, OpenSSL, re2, c-ares and zlib (plus ARCHIVES, named without
@@ -19,6 +20,12 @@
 # so in static mode their archive files, and those of every haven library
 # they link, are linked by file; their include directories are taken over.
 # HEADER_ONLY targets (CLI11, nlohmann_json) are linked as usual.
+#
+# WITHOUT_TLS links gRPC's build without TLS (libgrpc++_unsecure.a,
+# libgrpc_unsecure.a) and no OpenSSL: for a binary that only ever speaks to
+# a Unix socket with insecure credentials. It halves the CLI's code, and
+# with it the TLS, xDS and load-balancing plugins gRPC registers when the
+# first channel is made.
 #
 # Falls back to the plain shared link of LIBS when ENABLED is false, under
 # HAVEN_SANITIZE, or when an archive is missing.
@@ -50,10 +57,15 @@ endfunction()
 
 # Full paths of lib<name>.a for each name and of every Abseil archive;
 # `ok` is false when one is missing.
-function(_haven_third_party_archives out ok)
+function(_haven_third_party_archives out ok without_tls)
   set(archives)
   set(all_found ON)
-  foreach(name ${ARGN} grpc++ grpc gpr upb address_sorting re2 cares ssl crypto z protobuf)
+  if(without_tls)
+    set(grpc_archives grpc++_unsecure grpc_unsecure)
+  else()
+    set(grpc_archives grpc++ grpc ssl crypto)
+  endif()
+  foreach(name ${ARGN} ${grpc_archives} gpr upb address_sorting re2 cares z protobuf)
     find_library(HAVEN_STATIC_${name} NAMES lib${name}.a NO_CACHE)
     if(NOT HAVEN_STATIC_${name})
       message(STATUS "lib${name}.a not found")
@@ -63,7 +75,7 @@ function(_haven_third_party_archives out ok)
   endforeach()
   # Every Abseil archive: inside the group the linker takes only the
   # members something refers to, so the exact list does not matter.
-  get_filename_component(libdir "${HAVEN_STATIC_grpc}" DIRECTORY)
+  get_filename_component(libdir "${HAVEN_STATIC_gpr}" DIRECTORY)
   file(GLOB absl_archives "${libdir}/libabsl_*.a")
   if(NOT absl_archives)
     message(STATUS "Abseil archives not found")
@@ -74,13 +86,13 @@ function(_haven_third_party_archives out ok)
 endfunction()
 
 function(haven_link_static target)
-  cmake_parse_arguments(S "" "ENABLED" "LIBS;HEADER_ONLY;ARCHIVES" ${ARGN})
+  cmake_parse_arguments(S "WITHOUT_TLS" "ENABLED" "LIBS;HEADER_ONLY;ARCHIVES" ${ARGN})
   if(NOT DEFINED S_ENABLED)
     set(S_ENABLED ON)
   endif()
   set(static_ok OFF)
   if(S_ENABLED AND NOT HAVEN_SANITIZE)
-    _haven_third_party_archives(third_party static_ok ${S_ARCHIVES})
+    _haven_third_party_archives(third_party static_ok "${S_WITHOUT_TLS}" ${S_ARCHIVES})
   endif()
   if(NOT static_ok)
     message(STATUS "${target}: linking gRPC, protobuf and Abseil shared")
