@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <grpcpp/create_channel_posix.h>
+
 #include "absl/status/status.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
@@ -89,18 +91,28 @@ DaemonClient::DaemonClient(std::shared_ptr<grpc::Channel> channel)
 
 absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& home,
                                                                      bool start) {
-  if (SocketPath(home).size() >= sizeof(sockaddr_un::sun_path)) {
+  const std::string path = SocketPath(home);
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) {
     return absl::InvalidArgumentError("--home: path too long for a Unix socket: " + home);
   }
-  if (!SocketAnswers(SocketPath(home))) {
+  // The connect is also the test of whether havend runs: no separate probe
+  // connection for the daemon to accept and tear down.
+  int fd = ConnectSocket(path);
+  if (fd < 0) {
     if (!start) return absl::FailedPreconditionError("havend is not running for " + home);
     absl::Status started = StartDaemon(home);
     if (!started.ok()) return started;
+    fd = ConnectSocket(path);
+    if (fd < 0) return absl::UnavailableError("havend started but does not answer on " + path);
   }
+  // A channel straight over the connected socket: one daemon, one
+  // connection, for one command, so no resolver, load balancing or
+  // reconnection to set up, and the first call goes out without waiting
+  // for the daemon's HTTP/2 settings (docs/performance.md).
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel("unix:" + SocketPath(home),
-                                           grpc::InsecureChannelCredentials(), args);
+  args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, "localhost");
+  auto channel = grpc::CreateCustomInsecureChannelFromFd("unix:" + path, fd, args);
   return std::unique_ptr<DaemonClient>(new DaemonClient(std::move(channel)));
 }
 

@@ -11,6 +11,10 @@ namespace haven {
 // HOME/havend.sock.
 std::string SocketPath(const std::string& home);
 
+// A stream socket connected to the Unix socket at `path` (close-on-exec),
+// or -1 with errno set: ENAMETOOLONG for a path too long for a Unix socket.
+int ConnectSocket(const std::string& path);
+
 // True when something accepts connections on the Unix socket at `path`: a
 // plain connect(2), far cheaper than a gRPC call. False for a path too long
 // for a Unix socket.
