@@ -24,7 +24,7 @@ absl::Status Stop(Context& ctx) {
     std::cerr << "havend is not running for " << ctx.home() << "\n";
     return absl::OkStatus();
   }
-  auto client = DaemonClient::Connect(ctx.home(), /*start=*/false);
+  auto client = ctx.ConnectIfRunning();
   if (!client.ok()) return client.status();
   v1::ShutdownReply reply;
   grpc::ClientContext call;
@@ -51,7 +51,7 @@ absl::Status Status(Context& ctx) {
     }
     return absl::NotFoundError("havend is not running");
   }
-  auto client = DaemonClient::Connect(ctx.home(), /*start=*/false);
+  auto client = ctx.ConnectIfRunning();
   if (!client.ok()) return client.status();
   v1::StatusReply reply;
   grpc::ClientContext call;

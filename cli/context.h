@@ -14,7 +14,8 @@
 
 namespace haven::cli {
 
-struct Context {
+class Context {
+ public:
   std::string home_flag;
   std::string format_flag;
   // Set by the chosen subcommand's callback; main runs it after parsing.
@@ -22,9 +23,26 @@ struct Context {
 
   std::string home() const { return ResolveHome(home_flag); }
   absl::StatusOr<Format> format() const { return ParseFormat(format_flag); }
-  absl::StatusOr<std::unique_ptr<DaemonClient>> Connect() const {
-    return DaemonClient::Connect(home(), /*start=*/true);
+
+  // This home's havend, started when it is not running. The connection
+  // lasts until the process ends (main.cc ends a connected run without
+  // tearing gRPC down).
+  absl::StatusOr<DaemonClient*> Connect() { return Connect(/*start=*/true); }
+  // The same, but fails when havend is not running (daemon stop, status).
+  absl::StatusOr<DaemonClient*> ConnectIfRunning() { return Connect(/*start=*/false); }
+  bool connected() const { return client_ != nullptr; }
+
+ private:
+  absl::StatusOr<DaemonClient*> Connect(bool start) {
+    if (!client_) {
+      auto client = DaemonClient::Connect(home(), start);
+      if (!client.ok()) return client.status();
+      client_ = std::move(*client);
+    }
+    return client_.get();
   }
+
+  std::unique_ptr<DaemonClient> client_;
 };
 
 // Parses a time flag ("" -> nullopt) with the rules of SPEC section 3.

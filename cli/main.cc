@@ -1,6 +1,7 @@
 // haven: the command line of the haven practice journal.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/context.h"
@@ -34,9 +35,19 @@ int main(int argc, char** argv) {
     return haven::cli::kExitUsage;
   }
   absl::Status status = ctx.action();
+  int code = 0;
   if (!status.ok()) {
     std::cerr << "haven: " << status.message() << "\n";
-    return haven::cli::ExitCodeFor(status);
+    code = haven::cli::ExitCodeFor(status);
   }
-  return 0;
+  if (ctx.connected()) {
+    // The command is done and its output written: leave gRPC's threads and
+    // the daemon connection to the kernel. Closing the transport and
+    // joining six threads took 1-5 ms of every command and frees nothing
+    // the exit does not (docs/performance.md).
+    std::cout.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
+  return code;
 }

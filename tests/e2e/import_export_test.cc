@@ -159,6 +159,12 @@ TEST(ImportExportTest, LargeStdinImportIsCheckedWholeBeforeAnyWriteAndStreamsOnc
   EXPECT_EQ(home.Records(), records + kEntries);
   nlohmann::json info = home.Json({"vault", "info"});
   EXPECT_EQ(info.value("entries", -1), kEntries) << info.dump();
+  // The CLI leaves without tearing gRPC down; every line of a listing of
+  // more than a megabyte still reaches the pipe, the last one whole.
+  RunResult all = home.Run({"--format", "jsonl", "list", "--limit", std::to_string(kEntries)});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_GT(all.out.size(), 1u << 20);
+  EXPECT_EQ(all.JsonLines().size(), static_cast<size_t>(kEntries));
   for (const auto& name : HomeFiles(home)) {
     if (name.rfind("store", 0) == 0) continue;  // RocksDB's own files
     EXPECT_TRUE(files_before.count(name)) << "left behind in the home: " << name;
