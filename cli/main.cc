@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   if (ctx.connected()) {
     // The command is done and its output written: leave gRPC's threads and
     // the daemon connection to the kernel. Closing the transport and
-    // joining six threads took 1-5 ms of every command and frees nothing
+    // joining six threads took 1.4-2.4 ms of every command and frees nothing
     // the exit does not (docs/performance.md).
     std::cout.flush();
     std::fflush(nullptr);
