@@ -27,13 +27,13 @@ class Context {
   // This home's havend, started when it is not running. The connection
   // lasts until the process ends (main.cc ends a connected run without
   // tearing gRPC down).
-  absl::StatusOr<DaemonClient*> Connect() { return Connect(/*start=*/true); }
+  absl::StatusOr<DaemonClient*> Connect() { return ConnectOnce(/*start=*/true); }
   // The same, but fails when havend is not running (daemon stop, status).
-  absl::StatusOr<DaemonClient*> ConnectIfRunning() { return Connect(/*start=*/false); }
+  absl::StatusOr<DaemonClient*> ConnectIfRunning() { return ConnectOnce(/*start=*/false); }
   bool connected() const { return client_ != nullptr; }
 
  private:
-  absl::StatusOr<DaemonClient*> Connect(bool start) {
+  absl::StatusOr<DaemonClient*> ConnectOnce(bool start) {
     if (!client_) {
       auto client = DaemonClient::Connect(home(), start);
       if (!client.ok()) return client.status();
