@@ -124,17 +124,17 @@ class Journal {
   // compaction pauses until the returned scope ends.
   Store::BulkLoad StartBulkWrite() { return store_->StartBulkLoad(); }
 
-  // Records pulled from a hub, in two halves so that a pull opens one
-  // batch while the one before is stored. OpenPulled opens and parses (no
-  // lock taken; safe beside any other call). A record that does not open
-  // with this vault's key, names another vault or carries no entry is
-  // counted in `rejected` and never stored.
   // What a CREATE makes of an entry this device has not seen: its state
   // and that state's view row (keyed-hash key, sealed value).
   struct CreatedEntry {
     v1::EntryState state;
     std::pair<std::string, std::string> row;
   };
+  // Records pulled from a hub, in two halves so that a pull opens one
+  // batch while the one before is stored. OpenPulled opens and parses (no
+  // lock taken; safe beside any other call). A record that does not open
+  // with this vault's key, names another vault or carries no entry is
+  // counted in `rejected` and never stored.
   struct OpenedBatch {
     std::vector<std::string> sealed;
     std::vector<RecordHeader> headers;
