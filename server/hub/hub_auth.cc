@@ -112,4 +112,14 @@ absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session)
   return it->second.vault_id;
 }
 
+absl::StatusOr<int64_t> HubAuth::SessionExpiresUs(const std::string& session) {
+  int64_t now = NowMicros();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(session);
+  if (it == sessions_.end() || it->second.expires_us < now) {
+    return absl::UnauthenticatedError("session expired; authenticate again");
+  }
+  return it->second.expires_us;
+}
+
 }  // namespace haven

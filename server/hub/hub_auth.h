@@ -33,6 +33,9 @@ class HubAuth {
   // The vault a live session belongs to, after charging one request to the
   // vault's rate limit. Unauthenticated / ResourceExhausted.
   absl::StatusOr<std::string> VaultForSession(const std::string& session);
+  // When a live session expires (unix us), charging nothing; Unauthenticated
+  // when it is unknown or has expired. For streams that must end with it.
+  absl::StatusOr<int64_t> SessionExpiresUs(const std::string& session);
 
  private:
   struct Pending {
