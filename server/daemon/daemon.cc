@@ -156,7 +156,8 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   std::unique_ptr<HubAuth> hub_auth;
   std::unique_ptr<HubService> hub_service;
   if (options.hub) {
-    hub_storage = NewRocksHubStorage(store.get());
+    ASSIGN_OR_RETURN(hub_storage, NewRocksHubStorage(store.get(), {options.max_vault_bytes,
+                                                                   options.max_vaults}));
     hub_auth = std::make_unique<HubAuth>(hub_token);
     hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
   }

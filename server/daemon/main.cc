@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "server/daemon/daemon.h"
+#include "server/util/byte_size.h"
 #include "server/util/time.h"
 
 
@@ -22,6 +23,11 @@ int main(int argc, char** argv) {
   app.add_option("--lock-after", lock_after, "forget the vault key after this idle time (0: never)");
   app.add_option("--sync-interval", sync_interval, "background sync period");
   app.add_option("--log-level", options.log_level, "debug, info, warn or error");
+  std::string max_vault_bytes = "1G";
+  app.add_option("--max-vault-bytes", max_vault_bytes,
+                 "hub: most bytes of sealed records per vault, e.g. 512M, 2G (default 1G)");
+  app.add_option("--max-vaults", options.max_vaults, "hub: most vaults it registers (default 1000)")
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,6 +41,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.lock_after_us = *lock_us;
+  auto vault_bytes = haven::ParseByteSize(max_vault_bytes, "--max-vault-bytes");
+  if (!vault_bytes.ok()) {
+    std::fprintf(stderr, "havend: %s\n", std::string(vault_bytes.status().message()).c_str());
+    return 2;
+  }
+  options.max_vault_bytes = *vault_bytes;
   options.sync_interval_us = *sync_us;
   absl::Status status = haven::RunDaemon(options);
   if (!status.ok()) {

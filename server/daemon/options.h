@@ -20,6 +20,9 @@ struct DaemonOptions {
   int64_t lock_after_us = 15LL * 60 * 1000000;
   int64_t sync_interval_us = 5LL * 60 * 1000000;
   std::string log_level = "info";
+  // Hub only: bytes of sealed records per vault, and vaults registered.
+  uint64_t max_vault_bytes = uint64_t{1} << 30;
+  uint64_t max_vaults = 1000;
 };
 
 }  // namespace haven

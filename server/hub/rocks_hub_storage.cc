@@ -2,18 +2,62 @@
 #include <mutex>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "haven/v1/hub.pb.h"
+#include "server/crypto/ids.h"
 #include "server/hub/hub_storage.h"
+#include "server/util/byte_size.h"
+#include "server/util/log.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
 namespace {
 
 constexpr std::string_view kVaultPrefix = "hubvault/";
+// Meta key of a vault's counter: the bytes of sealed records the hub holds
+// for it (big-endian u64).
+constexpr std::string_view kBytesPrefix = "hubbytes/";
+
+// One vault's log and the bytes its records take; `bytes` is guarded by
+// the log's write_mutex().
+struct VaultLog {
+  std::unique_ptr<RecordLog> log;
+  uint64_t bytes = 0;
+};
+
+// A slot (device, seq) that `records` fills with other bytes than the hub
+// holds, or fills twice with different bytes; AlreadyExists naming it.
+// Caller holds the log's write_mutex().
+absl::Status CheckTakenSlots(const std::string& vault_id, const RecordLog& log,
+                             const std::vector<IncomingRecord>& records) {
+  std::map<std::pair<std::string, uint64_t>, const std::string*> seen;
+  for (const auto& r : records) {
+    const std::string& device = r.header.device_id;
+    const uint64_t seq = r.header.seq;
+    std::optional<std::string> held;
+    auto [it, fresh] = seen.emplace(std::make_pair(device, seq), &r.sealed);
+    if (!fresh) {
+      held = *it->second;
+    } else if (seq <= log.Head(device)) {
+      ASSIGN_OR_RETURN(held, log.Get(device, seq));
+      if (!held) return absl::DataLossError("hub store: a record below a head is missing");
+    }
+    if (!held || *held == r.sealed) continue;
+    Log(LogLevel::kError, "push refused: a different record in a taken slot",
+        {{"vault", HexEncode(vault_id)},
+         {"device", HexEncode(device)},
+         {"seq", std::to_string(seq)}});
+    return absl::AlreadyExistsError(absl::StrCat(
+        "push: device ", HexEncode(device), " already has a different record at sequence ", seq,
+        " on this hub; nothing of this batch was stored (two devices may share one device id)"));
+  }
+  return absl::OkStatus();
+}
 
 class RocksHubStorage final : public HubStorage {
  public:
-  explicit RocksHubStorage(Store* store) : store_(store) {}
+  RocksHubStorage(Store* store, HubStorageLimits limits, uint64_t vaults)
+      : store_(store), limits_(limits), vaults_(vaults) {}
 
   absl::Status Register(const std::string& vault_id, const VaultRegistration& reg) override {
     std::lock_guard<std::mutex> lock(register_mu_);
@@ -24,11 +68,18 @@ class RocksHubStorage final : public HubStorage {
       }
       return absl::OkStatus();  // a device registering again
     }
+    if (vaults_ >= limits_.max_vaults) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("registration: this hub holds its maximum of ", limits_.max_vaults,
+                       " vaults (--max-vaults)"));
+    }
     v1::RegisterVaultRequest stored;
     stored.set_auth_public_key(reg.auth_public_key);
     stored.set_wrapped_key(reg.wrapped_key);
-    return store_->Put(Family::kMeta, std::string(kVaultPrefix) + vault_id,
-                       stored.SerializeAsString(), /*sync=*/true);
+    RETURN_IF_ERROR(store_->Put(Family::kMeta, std::string(kVaultPrefix) + vault_id,
+                                stored.SerializeAsString(), /*sync=*/true));
+    ++vaults_;
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::optional<VaultRegistration>> Lookup(
@@ -42,20 +93,32 @@ class RocksHubStorage final : public HubStorage {
   }
 
   absl::StatusOr<VersionVector> Heads(const std::string& vault_id) override {
-    ASSIGN_OR_RETURN(RecordLog * log, LogFor(vault_id));
-    return log->Heads();
+    ASSIGN_OR_RETURN(VaultLog * vault, LogFor(vault_id));
+    return vault->log->Heads();
   }
 
   absl::StatusOr<size_t> Append(const std::string& vault_id,
                                 std::vector<IncomingRecord> records) override {
-    ASSIGN_OR_RETURN(RecordLog * log, LogFor(vault_id));
+    ASSIGN_OR_RETURN(VaultLog * vault, LogFor(vault_id));
+    RecordLog* log = vault->log.get();
     std::lock_guard<std::mutex> lock(log->write_mutex());
+    RETURN_IF_ERROR(CheckTakenSlots(vault_id, *log, records));
     std::vector<IncomingRecord> accepted = log->Accept(std::move(records));
     if (accepted.empty()) return 0;
+    uint64_t added = 0;
+    for (const auto& r : accepted) added += r.sealed.size();
+    if (vault->bytes + added > limits_.max_vault_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("push: this vault has reached the hub's quota of ",
+                       FormatByteSize(limits_.max_vault_bytes),
+                       " (--max-vault-bytes); what was pushed before is kept"));
+    }
     rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
     log->Stage(&batch, accepted);
+    batch.Put(store_->handle(Family::kMeta), BytesKey(vault_id), EncodeU64(vault->bytes + added));
     RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/false));
     log->Commit(accepted);
+    vault->bytes += added;
     return accepted.size();
   }
 
@@ -64,29 +127,66 @@ class RocksHubStorage final : public HubStorage {
   absl::StatusOr<std::vector<std::string>> Read(const std::string& vault_id,
                                                 const std::string& device, uint64_t from_seq,
                                                 size_t max_records, size_t max_bytes) override {
-    ASSIGN_OR_RETURN(RecordLog * log, LogFor(vault_id));
-    return log->Read(device, from_seq, max_records, max_bytes);
+    ASSIGN_OR_RETURN(VaultLog * vault, LogFor(vault_id));
+    return vault->log->Read(device, from_seq, max_records, max_bytes);
   }
 
  private:
-  absl::StatusOr<RecordLog*> LogFor(const std::string& vault_id) {
+  static std::string BytesKey(const std::string& vault_id) {
+    return std::string(kBytesPrefix) + vault_id;
+  }
+
+  absl::StatusOr<VaultLog*> LogFor(const std::string& vault_id) {
     std::lock_guard<std::mutex> lock(logs_mu_);
     auto it = logs_.find(vault_id);
-    if (it != logs_.end()) return it->second.get();
-    ASSIGN_OR_RETURN(auto log, RecordLog::Open(store_, vault_id));
-    return logs_.emplace(vault_id, std::move(log)).first->second.get();
+    if (it != logs_.end()) return &it->second;
+    VaultLog vault;
+    ASSIGN_OR_RETURN(vault.log, RecordLog::Open(store_, vault_id));
+    ASSIGN_OR_RETURN(vault.bytes, StoredBytes(vault_id, *vault.log));
+    return &logs_.emplace(vault_id, std::move(vault)).first->second;
+  }
+
+  // The vault's counter; a vault stored before the counter existed is
+  // counted once, by a scan of its records, and the count written down.
+  absl::StatusOr<uint64_t> StoredBytes(const std::string& vault_id, const RecordLog& log) {
+    ASSIGN_OR_RETURN(auto raw, store_->Get(Family::kMeta, BytesKey(vault_id)));
+    if (raw) return DecodeU64(*raw);
+    if (log.TotalRecords() == 0) return 0;
+    uint64_t bytes = 0;
+    auto it = store_->NewIterator(Family::kRecords);
+    for (it->Seek(vault_id); it->Valid() && it->key().starts_with(vault_id); it->Next()) {
+      bytes += it->value().size();
+    }
+    if (!it->status().ok()) return FromRocks(it->status());
+    RETURN_IF_ERROR(store_->Put(Family::kMeta, BytesKey(vault_id), EncodeU64(bytes), true));
+    return bytes;
   }
 
   Store* store_;
+  const HubStorageLimits limits_;
   std::mutex register_mu_;
+  uint64_t vaults_;  // guarded by register_mu_
   std::mutex logs_mu_;
-  std::map<std::string, std::unique_ptr<RecordLog>> logs_;
+  std::map<std::string, VaultLog> logs_;
 };
+
+// How many vaults the hub has registered (keys only; at most max_vaults).
+absl::StatusOr<uint64_t> CountVaults(Store* store) {
+  uint64_t count = 0;
+  auto it = store->NewIterator(Family::kMeta);
+  for (it->Seek(kVaultPrefix); it->Valid() && it->key().starts_with(kVaultPrefix); it->Next()) {
+    ++count;
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return count;
+}
 
 }  // namespace
 
-std::unique_ptr<HubStorage> NewRocksHubStorage(Store* store) {
-  return std::make_unique<RocksHubStorage>(store);
+absl::StatusOr<std::unique_ptr<HubStorage>> NewRocksHubStorage(Store* store,
+                                                               HubStorageLimits limits) {
+  ASSIGN_OR_RETURN(uint64_t vaults, CountVaults(store));
+  return std::unique_ptr<HubStorage>(new RocksHubStorage(store, limits, vaults));
 }
 
 }  // namespace haven
