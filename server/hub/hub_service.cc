@@ -1,10 +1,12 @@
 #include "server/hub/hub_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "server/crypto/ids.h"
 #include "server/service/status_map.h"
 #include "server/util/log.h"
+#include "server/util/time.h"
 
 namespace haven {
 namespace {
@@ -33,7 +35,8 @@ v1::VersionVectorMsg ToMsg(const VersionVector& vv) {
   return msg;
 }
 
-HubService::HubService(HubStorage* storage, HubAuth* auth) : storage_(storage), auth_(auth) {}
+HubService::HubService(HubStorage* storage, HubAuth* auth)
+    : storage_(storage), auth_(auth), faults_(HubFaults::FromEnvironment()) {}
 
 void HubService::Stop() {
   std::lock_guard<std::mutex> lock(watch_mu_);
@@ -42,6 +45,12 @@ void HubService::Stop() {
 }
 
 absl::StatusOr<std::string> HubService::SessionVault(grpc::ServerContext* ctx) {
+  auto session = SessionOf(ctx);
+  if (!session.ok()) return session.status();
+  return auth_->VaultForSession(*session);
+}
+
+absl::StatusOr<std::string> HubService::SessionOf(grpc::ServerContext* ctx) {
   const auto& meta = ctx->client_metadata();
   auto it = meta.find("authorization");
   if (it == meta.end()) return absl::UnauthenticatedError("no hub session; authenticate first");
@@ -50,7 +59,7 @@ absl::StatusOr<std::string> HubService::SessionVault(grpc::ServerContext* ctx) {
   if (value.compare(0, kBearer.size(), kBearer) != 0) {
     return absl::UnauthenticatedError("malformed authorization");
   }
-  return auth_->VaultForSession(value.substr(kBearer.size()));
+  return value.substr(kBearer.size());
 }
 
 void HubService::Notify(const std::string& vault_id) {
@@ -116,10 +125,12 @@ grpc::Status HubService::Heads(grpc::ServerContext* ctx, const v1::HeadsRequest*
 grpc::Status HubService::Push(grpc::ServerContext* ctx,
                               grpc::ServerReader<v1::RecordBatch>* reader,
                               v1::PushReply* reply) {
-  auto vault = SessionVault(ctx);
+  auto session = SessionOf(ctx);
+  if (!session.ok()) return ToGrpc(session.status());
+  auto vault = auth_->VaultForSession(*session);
   if (!vault.ok()) return ToGrpc(vault.status());
   uint64_t accepted = 0, received = 0;
-  grpc::Status status = ReceivePush(*vault, reader, &accepted, &received);
+  grpc::Status status = ReceivePush(*session, *vault, reader, &accepted, &received);
   // Whatever was stored is made durable before the device hears back,
   // even when a later batch was refused.
   if (accepted > 0) {
@@ -133,18 +144,32 @@ grpc::Status HubService::Push(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status HubService::ReceivePush(const std::string& vault,
+grpc::Status HubService::ReceivePush(const std::string& session, const std::string& vault,
                                      grpc::ServerReader<v1::RecordBatch>* reader,
                                      uint64_t* accepted, uint64_t* received) {
   v1::RecordBatch batch;
+  uint64_t batches = 0, bytes = 0;
   while (reader->Read(&batch)) {
-    if (static_cast<size_t>(batch.records_size()) > kHubMaxBatchRecords) {
+    if (++batches > 1) {
+      // One session check (and one rate-limit token) per batch, not per
+      // stream: a stream outliving its session stops with it.
+      auto again = auth_->VaultForSession(session);
+      if (!again.ok()) return ToGrpc(again.status());
+    }
+    const size_t count = static_cast<size_t>(batch.records_size());
+    if (count > kHubMaxBatchRecords) {
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           "push: at most 1024 records per batch");
     }
+    for (const std::string& r : batch.records()) bytes += r.size();
+    if (*received + count > kHubMaxPushRecords || bytes > kHubMaxPushBytes) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "push: at most 65536 records and 128 MiB per stream; push the rest "
+                          "in another stream");
+    }
     std::vector<IncomingRecord> records;
-    records.reserve(batch.records_size());
-    for (int i = 0; i < batch.records_size(); ++i) {
+    records.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
       auto header = ParseRecordHeader(batch.records(i));
       if (!header.ok()) {
         return Invalid("push: record " + std::to_string(*received + i + 1) + ": " +
@@ -160,6 +185,7 @@ grpc::Status HubService::ReceivePush(const std::string& vault,
     auto stored = storage_->Append(vault, std::move(records));
     if (!stored.ok()) return ToGrpc(stored.status());
     *accepted += *stored;
+    faults_.AfterPushBatch();
   }
   return grpc::Status::OK;
 }
@@ -168,11 +194,15 @@ grpc::Status HubService::Pull(grpc::ServerContext* ctx, const v1::PullRequest* r
                               grpc::ServerWriter<v1::RecordBatch>* writer) {
   auto vault = SessionVault(ctx);
   if (!vault.ok()) return ToGrpc(vault.status());
+  if (static_cast<size_t>(req->have().heads_size()) > kHubMaxPullHeads) {
+    return Invalid("pull: at most 1024 device heads per request");
+  }
   VersionVector have = FromMsg(req->have());
   auto heads = storage_->Heads(*vault);
   if (!heads.ok()) return ToGrpc(heads.status());
   for (const auto& [device, head] : *heads) {
-    uint64_t next = have[device] + 1;
+    auto had = have.find(device);
+    uint64_t next = (had == have.end() ? 0 : had->second) + 1;
     while (next <= head) {
       if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
       auto records =
@@ -183,29 +213,76 @@ grpc::Status HubService::Pull(grpc::ServerContext* ctx, const v1::PullRequest* r
       for (auto& r : *records) batch.add_records(std::move(r));
       next += batch.records_size();
       if (!writer->Write(batch)) return grpc::Status::CANCELLED;
+      faults_.AfterPullBatch();
     }
   }
   return grpc::Status::OK;
 }
 
+grpc::Status HubService::ClaimWatch(const std::string& session, const std::string& vault) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  auto refuse = [](const std::string& message) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message);
+  };
+  if (watches_per_session_[session] >= kHubMaxWatchesPerSession) {
+    return refuse("watch: this session already has a watch stream open");
+  }
+  if (watches_per_vault_[vault] >= kHubMaxWatchesPerVault) {
+    return refuse("watch: this vault has 16 watch streams open on this hub, the most it serves");
+  }
+  if (watches_ >= kHubMaxWatches) {
+    return refuse("watch: this hub serves 256 watch streams, the most it serves; try later");
+  }
+  ++watches_per_session_[session];
+  ++watches_per_vault_[vault];
+  ++watches_;
+  return grpc::Status::OK;
+}
+
+void HubService::ReleaseWatch(const std::string& session, const std::string& vault) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  if (--watches_per_session_[session] == 0) watches_per_session_.erase(session);
+  if (--watches_per_vault_[vault] == 0) watches_per_vault_.erase(vault);
+  --watches_;
+}
+
 grpc::Status HubService::Watch(grpc::ServerContext* ctx, const v1::WatchRequest*,
                                grpc::ServerWriter<v1::WatchEvent>* writer) {
-  auto vault = SessionVault(ctx);
+  auto session = SessionOf(ctx);
+  if (!session.ok()) return ToGrpc(session.status());
+  auto vault = auth_->VaultForSession(*session);
   if (!vault.ok()) return ToGrpc(vault.status());
+  grpc::Status claimed = ClaimWatch(*session, *vault);
+  if (!claimed.ok()) return claimed;
+  grpc::Status ended = WatchUntilExpiry(ctx, *session, *vault, writer);
+  ReleaseWatch(*session, *vault);
+  return ended;
+}
+
+grpc::Status HubService::WatchUntilExpiry(grpc::ServerContext* ctx, const std::string& session,
+                                          const std::string& vault,
+                                          grpc::ServerWriter<v1::WatchEvent>* writer) {
   uint64_t seen = ~uint64_t{0};
   while (!ctx->IsCancelled()) {
+    auto expires = auth_->SessionExpiresUs(session);
+    if (!expires.ok()) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          "watch: session expired; authenticate again");
+    }
+    // Wake at least once a second (to see a cancelled call) and just after
+    // the session expires.
+    int64_t wait_us = std::clamp<int64_t>(*expires - NowMicros() + 1000, 1000, 1000000);
     uint64_t version;
     {
       std::unique_lock<std::mutex> lock(watch_mu_);
-      watch_cv_.wait_for(lock, std::chrono::seconds(1), [&] {
-        return stopping_ || versions_[*vault] != seen;
-      });
+      watch_cv_.wait_for(lock, std::chrono::microseconds(wait_us),
+                         [&] { return stopping_ || versions_[vault] != seen; });
       if (stopping_) return grpc::Status::OK;
-      version = versions_[*vault];
+      version = versions_[vault];
     }
     if (version == seen) continue;
     seen = version;
-    auto heads = storage_->Heads(*vault);
+    auto heads = storage_->Heads(vault);
     if (!heads.ok()) return ToGrpc(heads.status());
     v1::WatchEvent event;
     *event.mutable_heads() = ToMsg(*heads);

@@ -10,6 +10,7 @@
 
 #include "haven/v1/hub.grpc.pb.h"
 #include "server/hub/hub_auth.h"
+#include "server/hub/hub_faults.h"
 #include "server/hub/hub_storage.h"
 
 namespace haven {
@@ -19,6 +20,17 @@ inline constexpr size_t kHubMaxBatchRecords = 1024;
 inline constexpr size_t kHubMaxMessageBytes = 16 << 20;
 inline constexpr size_t kHubPullBatchRecords = 512;
 inline constexpr size_t kHubPullBatchBytes = 4 << 20;
+// One Push stream carries at most this many records / bytes of records; a
+// device splits a bigger push into several streams (HubClient::Push).
+inline constexpr size_t kHubMaxPushRecords = 65536;
+inline constexpr size_t kHubMaxPushBytes = size_t{128} << 20;
+// A Pull names at most this many device heads it already has.
+inline constexpr size_t kHubMaxPullHeads = 1024;
+// Open Watch streams: per session, per vault and on the whole hub. Each
+// holds a server thread until the device goes or its session expires.
+inline constexpr int kHubMaxWatchesPerSession = 1;
+inline constexpr int kHubMaxWatchesPerVault = 16;
+inline constexpr int kHubMaxWatches = 256;
 
 class HubService final : public v1::Hub::Service {
  public:
@@ -45,12 +57,23 @@ class HubService final : public v1::Hub::Service {
                      grpc::ServerWriter<v1::WatchEvent>*) override;
 
  private:
+  // The bearer session of a call, unchecked.
+  absl::StatusOr<std::string> SessionOf(grpc::ServerContext* ctx);
   absl::StatusOr<std::string> SessionVault(grpc::ServerContext* ctx);
-  // Stores each pushed batch as it arrives, counting what was new.
-  grpc::Status ReceivePush(const std::string& vault,
+  // Stores each pushed batch as it arrives, counting what was new; each
+  // batch after the first re-checks the session and charges its vault's
+  // rate limit.
+  grpc::Status ReceivePush(const std::string& session, const std::string& vault,
                            grpc::ServerReader<v1::RecordBatch>* reader, uint64_t* accepted,
                            uint64_t* received);
   void Notify(const std::string& vault_id);
+  // Takes a Watch slot for (session, vault), or says which bound is full.
+  grpc::Status ClaimWatch(const std::string& session, const std::string& vault);
+  void ReleaseWatch(const std::string& session, const std::string& vault);
+  // Sends heads whenever the vault changes, until the session expires.
+  grpc::Status WatchUntilExpiry(grpc::ServerContext* ctx, const std::string& session,
+                                const std::string& vault,
+                                grpc::ServerWriter<v1::WatchEvent>* writer);
 
   HubStorage* storage_;
   HubAuth* auth_;
@@ -58,6 +81,11 @@ class HubService final : public v1::Hub::Service {
   std::condition_variable watch_cv_;
   std::map<std::string, uint64_t> versions_;  // per vault, bumped on every append
   bool stopping_ = false;
+  // Open Watch streams (under watch_mu_).
+  std::map<std::string, int> watches_per_session_;
+  std::map<std::string, int> watches_per_vault_;
+  int watches_ = 0;
+  HubFaults faults_;  // test-only; see hub_faults.h
 };
 
 VersionVector FromMsg(const v1::VersionVectorMsg& msg);
