@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -144,31 +145,66 @@ absl::StatusOr<VersionVector> HubClient::Heads() {
 }
 
 absl::StatusOr<uint64_t> HubClient::Push(const RecordLog& log, const VersionVector& hub_heads) {
-  VersionVector local = log.Heads();
-  bool any = false;
-  for (const auto& [device, head] : local) {
+  // Where each device's records start that the hub lacks.
+  VersionVector next;
+  for (const auto& [device, head] : log.Heads()) {
     auto it = hub_heads.find(device);
-    if (head > (it == hub_heads.end() ? 0 : it->second)) any = true;
+    uint64_t from = (it == hub_heads.end() ? 0 : it->second) + 1;
+    if (from <= head) next[device] = from;
   }
-  if (!any) return 0;
+  uint64_t accepted = 0;
+  // The hub takes at most kHubMaxPushRecords records and kHubMaxPushBytes
+  // per stream: a big push is several streams, each durable on the hub
+  // before the next starts.
+  while (!next.empty()) {
+    ASSIGN_OR_RETURN(uint64_t stream_accepted, PushStream(log, &next));
+    accepted += stream_accepted;
+  }
+  return accepted;
+}
+
+absl::StatusOr<uint64_t> HubClient::PushStream(const RecordLog& log, VersionVector* next) {
   grpc::ClientContext ctx;
   PrepareContext(&ctx, 0);
   v1::PushReply reply;
   auto writer = stub_->Push(&ctx, &reply);
-  for (const auto& [device, head] : local) {
-    auto it = hub_heads.find(device);
-    uint64_t next = (it == hub_heads.end() ? 0 : it->second) + 1;
-    while (next <= head) {
-      ASSIGN_OR_RETURN(auto records, log.Read(device, next, kPushBatchRecords, kPushBatchBytes));
-      if (records.empty()) break;
-      v1::RecordBatch batch;
-      next += records.size();
-      for (auto& r : records) batch.add_records(std::move(r));
-      if (!writer->Write(batch)) break;  // the hub ended the stream; Finish says why
+  size_t records_sent = 0, bytes_sent = 0;
+  bool open = true;
+  while (open && !next->empty()) {
+    auto it = next->begin();
+    const uint64_t head = log.Head(it->first);
+    size_t room = std::min(kPushBatchRecords, kHubMaxPushRecords - records_sent);
+    size_t byte_room = std::min(kPushBatchBytes, kHubMaxPushBytes - bytes_sent);
+    ASSIGN_OR_RETURN(auto records, log.Read(it->first, it->second, room, byte_room));
+    if (records.empty()) {  // nothing more of this device (as the heads said)
+      next->erase(it);
+      continue;
     }
+    // Read may go past byte_room by its last record; keep the stream
+    // under the hub's cap.
+    size_t bytes = 0, keep = 0;
+    while (keep < records.size() && bytes + records[keep].size() <= byte_room) {
+      bytes += records[keep++].size();
+    }
+    records.resize(keep);
+    if (records.empty()) {
+      if (records_sent == 0 && bytes_sent == 0) {
+        return absl::InternalError("push: a record is larger than a whole push stream");
+      }
+      break;  // the stream is full: the rest goes in the next one
+    }
+    it->second += records.size();
+    if (it->second > head) next->erase(it);
+    records_sent += records.size();
+    bytes_sent += bytes;
+    v1::RecordBatch batch;
+    for (auto& r : records) batch.add_records(std::move(r));
+    open = writer->Write(batch);  // false: the hub ended the stream; Finish says why
+    if (records_sent == kHubMaxPushRecords) break;
   }
   writer->WritesDone();
   RETURN_IF_ERROR(Remote(writer->Finish(), "records"));
+  if (!open) return absl::InternalError("push: the hub ended the stream early without a reason");
   return reply.accepted();
 }
 
@@ -200,7 +236,12 @@ absl::Status HubClient::Watch(grpc::ClientContext* ctx, const std::function<void
   auto reader = stub_->Watch(ctx, v1::WatchRequest());
   v1::WatchEvent event;
   while (reader->Read(&event)) on_change();
-  return Remote(reader->Finish(), "to watch");
+  grpc::Status ended = reader->Finish();
+  // The session expired: the caller logs in again (at once) and watches on.
+  if (ended.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return absl::UnauthenticatedError(ended.error_message());
+  }
+  return Remote(ended, "to watch");
 }
 
 }  // namespace haven

@@ -41,12 +41,14 @@ class HubClient {
 
   absl::StatusOr<VersionVector> Heads();
   // Streams the log's records the hub lacks; returns how many it accepted.
+  // Uses as many streams as the hub's per-stream caps need.
   absl::StatusOr<uint64_t> Push(const RecordLog& log, const VersionVector& hub_heads);
   // Streams what the hub has beyond `have`; `ingest` stores each batch.
   absl::Status Pull(const VersionVector& have,
                     const std::function<absl::Status(std::vector<std::string>)>& ingest);
   // Blocks, calling `on_change` per event, until the stream ends or `ctx`
-  // is cancelled.
+  // is cancelled. Unauthenticated when the hub ended it because the
+  // session expired (log in again and watch on); Unavailable otherwise.
   absl::Status Watch(grpc::ClientContext* ctx, const std::function<void()>& on_change);
 
   // Maps a hub error to the device's words.
@@ -56,6 +58,9 @@ class HubClient {
 
  private:
   HubClient(HubEndpoint endpoint, std::shared_ptr<grpc::Channel> channel);
+  // One Push stream, up to the hub's caps, from `*next` (device -> first
+  // seq to send), which it advances; devices done are erased.
+  absl::StatusOr<uint64_t> PushStream(const RecordLog& log, VersionVector* next);
 
   HubEndpoint endpoint_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -237,6 +237,7 @@ void SyncEngine::EnsureWatchers() {
 void SyncEngine::WatchLoop(std::string name) {
   int64_t backoff = kWatchRetryMinUs;
   while (true) {
+    int64_t watching_since_us = -1;  // after a login, the watch's start
     std::shared_ptr<grpc::ClientContext> ctx;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -253,6 +254,7 @@ void SyncEngine::WatchLoop(std::string name) {
       ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(*r)));
       RETURN_IF_ERROR(client->Login(credential));
       backoff = kWatchRetryMinUs;
+      watching_since_us = NowMicros();
       return client->Watch(ctx.get(), [this] {
         std::lock_guard<std::mutex> lock(mu_);
         due_us_ = NowMicros();  // another device pushed: sync now
@@ -266,6 +268,13 @@ void SyncEngine::WatchLoop(std::string name) {
     auto it = watchers_.find(name);
     if (it == watchers_.end()) return;
     it->second.ctx = std::make_shared<grpc::ClientContext>();
+    // The hub ends a watch when its session expires: log in again at once.
+    // Only after a watch that lasted, so that a hub ending every watch at
+    // once makes this back off rather than spin.
+    if (s.code() == absl::StatusCode::kUnauthenticated && watching_since_us >= 0 &&
+        NowMicros() - watching_since_us >= kWatchRetryMinUs) {
+      continue;
+    }
     wake_.wait_for(lock, std::chrono::microseconds(backoff), [this] { return stopping_; });
     backoff = std::min(backoff * 2, kWatchRetryMaxUs);
   }
