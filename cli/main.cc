@@ -6,8 +6,14 @@
 
 #include "cli/context.h"
 #include "cli/status.h"
+#include "server/util/harden.h"
 
 int main(int argc, char** argv) {
+  // First: the CLI may hold a passphrase or an entry's text.
+  if (absl::Status hardened = haven::HardenProcess(); !hardened.ok()) {
+    std::cerr << "haven: " << hardened.message() << "\n";
+    return haven::cli::kExitFailure;
+  }
   using haven::cli::Context;
   Context ctx;
   CLI::App app{"haven: a private, end-to-end-encrypted journal of your self-compassion practice"};

@@ -5,10 +5,17 @@
 
 #include "server/daemon/daemon.h"
 #include "server/util/byte_size.h"
+#include "server/util/harden.h"
 #include "server/util/time.h"
 
 
 int main(int argc, char** argv) {
+  // Before anything else: no core file or same-user ptrace of a process
+  // that will hold the vault key and decrypted entries.
+  if (absl::Status hardened = haven::HardenProcess(); !hardened.ok()) {
+    std::fprintf(stderr, "havend: %s\n", std::string(hardened.message()).c_str());
+    return 1;
+  }
   haven::DaemonOptions options;
   std::string lock_after = "15m", sync_interval = "5m";
   CLI::App app{"havend: keeps this device's haven journal, sealed, and syncs it"};
