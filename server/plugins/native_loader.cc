@@ -9,6 +9,7 @@
 #include "server/plugins/manifest.h"
 #include "server/plugins/native_internal.h"
 #include "server/plugins/native_plugin.h"
+#include "server/plugins/plugin_trust.h"
 
 namespace haven {
 namespace {
@@ -83,10 +84,13 @@ int DeclareTypes(haven_registrar* reg, haven_str manifest, const haven_type_ops*
 }  // namespace native_internal
 
 absl::StatusOr<NativePlugin> LoadNativePlugin(const std::string& path) {
+  // Checked before dlopen, which runs the library's constructors.
+  absl::StatusOr<std::string> trusted = TrustedPluginPath(path);
+  if (!trusted.ok()) return trusted.status();
   dlerror();
   // Never dlclose'd: callbacks, static data and thread-locals of the plugin
   // must outlive every snapshot that may still point at them.
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle = dlopen(trusted->c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) return Problem(absl::StrCat("could not load: ", DlError()));
   const auto* abi =
       static_cast<const haven_plugin_abi_info*>(dlsym(handle, HAVEN_PLUGIN_ABI_SYMBOL));

@@ -36,10 +36,12 @@ struct NativePlugin {
   std::vector<std::shared_ptr<const NativeBinding>> bindings;  // one per type, same order
 };
 
-// Opens the library at `path`, checks its ABI record, runs haven_plugin_init
-// and collects the types it declares. FailedPrecondition with the reason
-// (cannot load, not a haven plugin, wrong ABI version, no entry point,
-// invalid schema, init failed) otherwise.
+// Refuses, before any of its code runs, a library that TrustedPluginPath
+// refuses (plugin_trust.h: writable by others, or owned by another user).
+// Then opens the library at `path`, checks its ABI record, runs
+// haven_plugin_init and collects the types it declares. FailedPrecondition
+// with the reason (refused before loading, cannot load, not a haven plugin,
+// wrong ABI version, no entry point, invalid schema, init failed) otherwise.
 absl::StatusOr<NativePlugin> LoadNativePlugin(const std::string& path);
 
 // Runs the type's validate callback, if any, on checked fields.
