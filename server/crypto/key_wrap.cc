@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -76,8 +77,15 @@ absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_l
     return absl::InvalidArgumentError(
         "wrapped key: key derivation parameters are below haven's minimum; refusing them");
   }
-  if (ops_limit > 64 || mem_limit > (uint64_t{8} << 30)) {
-    return absl::InvalidArgumentError("wrapped key: key derivation parameters are implausible");
+  // A wrapped key may come from a hub (`haven join`): parameters above the
+  // strongest profile haven makes could exhaust this device's memory or
+  // time, so they are refused before any derivation runs.
+  if (ops_limit > crypto_pwhash_OPSLIMIT_SENSITIVE || mem_limit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wrapped key: key derivation parameters (", ops_limit, " passes, ", mem_limit >> 20,
+        " MiB) are above haven's maximum, the \"sensitive\" profile (",
+        crypto_pwhash_OPSLIMIT_SENSITIVE, " passes, ", crypto_pwhash_MEMLIMIT_SENSITIVE >> 20,
+        " MiB); refusing them"));
   }
   std::string name = "custom";
   for (std::string_view candidate : {"sensitive", "moderate", "interactive"}) {

@@ -29,7 +29,9 @@ struct KdfProfile {
 // "interactive" (64 MiB), "moderate" (256 MiB), "sensitive" (1 GiB).
 absl::StatusOr<KdfProfile> KdfProfileByName(std::string_view name);
 // A profile for parameters read from a wrapped key; rejects anything weaker
-// than "interactive", whoever supplied it.
+// than "interactive" or stronger than "sensitive" (4 passes, 1 GiB), whoever
+// supplied it: a hub could otherwise make a joining device exhaust its
+// memory.
 absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_limit);
 
 SecretBytes GenerateVaultKey();

@@ -2,10 +2,13 @@
 
 #include <sodium.h>
 
+#include "server/crypto/ids.h"
+
 namespace haven {
 namespace {
 
 constexpr char kContext[crypto_kdf_CONTEXTBYTES + 1] = "havenvlt";
+constexpr std::string_view kVaultIdContext = "haven-vault-id-v1";
 enum SubkeyId : uint64_t { kRecord = 1, kView = 2, kIndex = 3, kAuth = 4 };
 
 SecretBytes Derive(const SecretBytes& key, SubkeyId id) {
@@ -34,6 +37,19 @@ std::string VaultKeys::ViewKeyFor(std::string_view entry_id) const {
                      reinterpret_cast<const uint8_t*>(entry_id.data()), entry_id.size(),
                      index_key_.data(), index_key_.size());
   return out;
+}
+
+std::string VaultIdFromAuthKey(std::string_view auth_public_key) {
+  std::string message(kVaultIdContext);
+  message.append(auth_public_key);
+  uint8_t digest[32];
+  crypto_generichash(digest, sizeof(digest), reinterpret_cast<const uint8_t*>(message.data()),
+                     message.size(), nullptr, 0);
+  return std::string(reinterpret_cast<const char*>(digest), kVaultIdBytes);
+}
+
+std::string VaultIdForVaultKey(const SecretBytes& vault_key) {
+  return VaultIdFromAuthKey(VaultKeys(SecretBytes::CopyOf(vault_key.view())).auth_public_key());
 }
 
 }  // namespace haven

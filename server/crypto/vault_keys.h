@@ -35,6 +35,14 @@ class VaultKeys {
   std::string auth_public_key_;
 };
 
+// A new vault's id: the first 16 bytes of
+// BLAKE2b-256("haven-vault-id-v1" || auth public key). A hub registers a
+// vault id only for a key it was derived from, so nobody can take a vault's
+// id on a hub without holding its key (docs/design.md "Sync").
+std::string VaultIdFromAuthKey(std::string_view auth_public_key);
+// VaultIdFromAuthKey of the auth key `vault_key` derives.
+std::string VaultIdForVaultKey(const SecretBytes& vault_key);
+
 }  // namespace haven
 
 #endif  // HAVEN_SERVER_CRYPTO_VAULT_KEYS_H_

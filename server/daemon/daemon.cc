@@ -34,6 +34,7 @@
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 #include "server/util/log.h"
+#include "server/util/net_address.h"
 #include "server/util/status_macros.h"
 #include "server/vault/vault.h"
 
@@ -60,10 +61,7 @@ class ShutdownSignal {
   bool requested_ = false;
 };
 
-bool IsLoopbackListen(const std::string& address) {
-  std::string host = address.substr(0, address.rfind(':'));
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
+bool IsLoopbackListen(const std::string& address) { return IsLoopbackAddress(address); }
 
 absl::StatusOr<std::string> ReadFileText(const std::string& flag, const std::string& path) {
   std::ifstream in(path);
@@ -158,7 +156,8 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   if (options.hub) {
     ASSIGN_OR_RETURN(hub_storage, NewRocksHubStorage(store.get(), {options.max_vault_bytes,
                                                                    options.max_vaults}));
-    hub_auth = std::make_unique<HubAuth>(hub_token);
+    ASSIGN_OR_RETURN(std::string hub_id, LoadOrCreateHubId(store.get()));
+    hub_auth = std::make_unique<HubAuth>(hub_token, hub_id);
     hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
   }
 

@@ -7,14 +7,14 @@
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
+#include "server/crypto/vault_keys.h"
 #include "server/util/time.h"
 
 namespace haven {
 namespace {
 
-constexpr int64_t kChallengeLifetimeUs = 60LL * 1000000;
 constexpr int64_t kSessionLifetimeUs = 10LL * 60 * 1000000;
-constexpr size_t kMaxPending = 100000;
+constexpr size_t kMaxSessions = 100000;
 // Per vault: a burst of 400 requests, refilled at 200 per second.
 constexpr double kBucketSize = 400;
 constexpr double kRefillPerSecond = 200;
@@ -27,9 +27,42 @@ std::string Hash(std::string_view text) {
   return out;
 }
 
+bool Verify(std::string_view message, std::string_view signature, std::string_view public_key) {
+  return public_key.size() == crypto_sign_PUBLICKEYBYTES && signature.size() == crypto_sign_BYTES &&
+         crypto_sign_verify_detached(reinterpret_cast<const uint8_t*>(signature.data()),
+                                     reinterpret_cast<const uint8_t*>(message.data()),
+                                     message.size(),
+                                     reinterpret_cast<const uint8_t*>(public_key.data())) == 0;
+}
+
 }  // namespace
 
-HubAuth::HubAuth(std::string token) : token_hash_(token.empty() ? "" : Hash(token)) {
+std::string LoginMessage(std::string_view hub_id, std::string_view vault_id,
+                         std::string_view nonce) {
+  std::string message(kHubAuthContext);
+  message.append(hub_id);
+  message.append(vault_id);
+  message.append(nonce);
+  return message;
+}
+
+std::string RegistrationMessage(std::string_view hub_id, std::string_view vault_id,
+                                std::string_view nonce, std::string_view auth_public_key,
+                                std::string_view wrapped_key) {
+  std::string message(kHubRegisterContext);
+  message.append(hub_id);
+  message.append(vault_id);
+  message.append(nonce);
+  message.append(auth_public_key);
+  message.append(Hash(wrapped_key));
+  return message;
+}
+
+HubAuth::HubAuth(std::string token, std::string hub_id, HubAuthLimits limits)
+    : token_hash_(token.empty() ? "" : Hash(token)),
+      hub_id_(std::move(hub_id)),
+      challenges_(limits.challenges),
+      before_login_(limits.before_login) {
   EnsureSodium();
 }
 
@@ -44,21 +77,19 @@ absl::Status HubAuth::CheckToken(std::string_view token) const {
   return absl::OkStatus();
 }
 
-void HubAuth::ExpireLocked(int64_t now) {
-  for (auto* table : {&challenges_, &sessions_}) {
-    for (auto it = table->begin(); it != table->end();) {
-      it = it->second.expires_us < now ? table->erase(it) : std::next(it);
-    }
-  }
+absl::Status HubAuth::Admit(const std::string& peer, std::string_view method) {
+  return before_login_.Admit(peer, method, NowMicros());
 }
 
-std::string HubAuth::NewChallenge(const std::string& vault_id) {
-  std::string nonce = RandomBytes(32);
-  int64_t now = NowMicros();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (challenges_.size() > kMaxPending) ExpireLocked(now);
-  challenges_[nonce] = {vault_id, now + kChallengeLifetimeUs};
-  return nonce;
+absl::StatusOr<std::string> HubAuth::NewChallenge(const std::string& vault_id,
+                                                  const std::string& peer) {
+  return challenges_.Issue(vault_id, peer, NowMicros());
+}
+
+void HubAuth::ExpireSessionsLocked(int64_t now) {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    it = it->second.expires_us < now ? sessions_.erase(it) : std::next(it);
+  }
 }
 
 absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
@@ -66,44 +97,65 @@ absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
                                                   const std::string& signature,
                                                   const std::string& public_key,
                                                   int64_t* expires_us) {
-  int64_t now = NowMicros();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = challenges_.find(nonce);
-    if (it == challenges_.end() || it->second.vault_id != vault_id || it->second.expires_us < now) {
-      return absl::UnauthenticatedError("unknown or expired challenge");
-    }
-    challenges_.erase(it);  // single use
+  if (nonce.size() != kChallengeNonceBytes) {
+    return absl::InvalidArgumentError("authenticate: the nonce must be 32 bytes");
   }
-  std::string message(kHubAuthContext);
-  message += vault_id;
-  message += nonce;
-  if (public_key.size() != crypto_sign_PUBLICKEYBYTES ||
-      signature.size() != crypto_sign_BYTES ||
-      crypto_sign_verify_detached(reinterpret_cast<const uint8_t*>(signature.data()),
-                                  reinterpret_cast<const uint8_t*>(message.data()),
-                                  message.size(),
-                                  reinterpret_cast<const uint8_t*>(public_key.data())) != 0) {
-    return absl::UnauthenticatedError("the vault's key did not sign this challenge");
+  if (signature.size() != crypto_sign_BYTES) {
+    return absl::InvalidArgumentError("authenticate: the signature must be 64 bytes");
+  }
+  int64_t now = NowMicros();
+  if (!challenges_.Consume(nonce, vault_id, now)) {
+    return absl::UnauthenticatedError("unknown or expired challenge");
+  }
+  if (!Verify(LoginMessage(hub_id_, vault_id, nonce), signature, public_key)) {
+    return absl::UnauthenticatedError("the vault's key did not sign this challenge for this hub");
   }
   std::string session = HexEncode(RandomBytes(32));
-  std::lock_guard<std::mutex> lock(mu_);
-  if (sessions_.size() > kMaxPending) ExpireLocked(now);
+  std::lock_guard<std::mutex> lock(session_mu_);
+  if (sessions_.size() > kMaxSessions) ExpireSessionsLocked(now);
   sessions_[session] = {vault_id, now + kSessionLifetimeUs};
   *expires_us = now + kSessionLifetimeUs;
   return session;
 }
 
+absl::Status HubAuth::CheckRegistration(const std::string& vault_id,
+                                        const std::string& auth_public_key,
+                                        const std::string& wrapped_key, const std::string& nonce,
+                                        const std::string& signature) {
+  if (auth_public_key.size() != crypto_sign_PUBLICKEYBYTES) {
+    return absl::InvalidArgumentError("registration: auth_public_key must be 32 bytes");
+  }
+  if (nonce.size() != kChallengeNonceBytes || signature.size() != crypto_sign_BYTES) {
+    return absl::InvalidArgumentError(
+        "registration: a 32-byte nonce from Challenge and a 64-byte signature are required "
+        "(registration proves possession of the vault's key)");
+  }
+  if (vault_id != VaultIdFromAuthKey(auth_public_key)) {
+    return absl::PermissionDeniedError(
+        "registration: the vault id is not the one derived from auth_public_key");
+  }
+  if (!challenges_.Consume(nonce, vault_id, NowMicros())) {
+    return absl::UnauthenticatedError("registration: unknown or expired challenge");
+  }
+  if (!Verify(RegistrationMessage(hub_id_, vault_id, nonce, auth_public_key, wrapped_key),
+              signature, auth_public_key)) {
+    return absl::UnauthenticatedError(
+        "registration: the signature does not prove possession of the vault's auth key");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session) {
   int64_t now = NowMicros();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(session_mu_);
   auto it = sessions_.find(session);
   if (it == sessions_.end() || it->second.expires_us < now) {
     return absl::UnauthenticatedError("no valid hub session; authenticate again");
   }
-  Bucket& bucket = buckets_.try_emplace(it->second.vault_id, Bucket{kBucketSize, now}).first->second;
-  bucket.tokens = std::min(kBucketSize, bucket.tokens + (now - bucket.refilled_us) / 1e6 *
-                                                            kRefillPerSecond);
+  Bucket& bucket =
+      buckets_.try_emplace(it->second.vault_id, Bucket{kBucketSize, now}).first->second;
+  bucket.tokens =
+      std::min(kBucketSize, bucket.tokens + (now - bucket.refilled_us) / 1e6 * kRefillPerSecond);
   bucket.refilled_us = now;
   if (bucket.tokens < 1) {
     return absl::ResourceExhaustedError("too many requests for this vault; slow down");
@@ -114,10 +166,10 @@ absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session)
 
 absl::StatusOr<int64_t> HubAuth::SessionExpiresUs(const std::string& session) {
   int64_t now = NowMicros();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(session_mu_);
   auto it = sessions_.find(session);
   if (it == sessions_.end() || it->second.expires_us < now) {
-    return absl::UnauthenticatedError("session expired; authenticate again");
+    return absl::UnauthenticatedError("no valid hub session; authenticate again");
   }
   return it->second.expires_us;
 }

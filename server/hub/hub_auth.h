@@ -1,6 +1,18 @@
-// Who may talk to a hub about a vault. Registration needs the hub token;
-// after that a device proves it holds the vault's auth key by signing a
-// fresh challenge, and gets a short-lived session bound to that one vault.
+// Who may talk to a hub about a vault (docs/design.md "Sync").
+//
+// Registration needs the hub token and proves possession of the vault's
+// auth key: the device signs a fresh challenge together with the key and
+// the wrapped key it registers, and the vault id must be the one derived
+// from that key (VaultIdFromAuthKey), so nobody can take a vault id on a
+// hub without holding its key. After that a device logs in by signing a
+// fresh challenge and gets a short-lived session bound to that one vault.
+// Every signed message carries the hub's id, so a signature made for one
+// hub is refused by every other.
+//
+// Everything before a login is open to anyone who reaches the hub, so it
+// is bounded per caller: a token bucket per address (PeerRateLimiter) and
+// a bounded table of pending challenges (ChallengeTable), each with its own
+// lock apart from the session checks of logged-in devices.
 //
 // Thread safety: all methods may be called from any thread.
 #ifndef HAVEN_SERVER_HUB_HUB_AUTH_H_
@@ -9,36 +21,80 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "server/hub/challenge_table.h"
+#include "server/hub/hub_id.h"
+#include "server/hub/peer_limits.h"
 
 namespace haven {
 
-inline constexpr std::string_view kHubAuthContext = "haven-hub-auth-v1";
+// Login: Ed25519 over kHubAuthContext || hub id || vault id || nonce.
+inline constexpr std::string_view kHubAuthContext = "haven-hub-auth-v2";
+// Registration: Ed25519 over kHubRegisterContext || hub id || vault id ||
+// nonce || auth public key || BLAKE2b-256(wrapped key).
+inline constexpr std::string_view kHubRegisterContext = "haven-hub-register-v1";
+// The largest request a hub takes before a login (Challenge, Authenticate,
+// RegisterVault, FetchWrappedKey).
+inline constexpr size_t kHubMaxUnauthenticatedBytes = 4096;
+
+std::string LoginMessage(std::string_view hub_id, std::string_view vault_id,
+                         std::string_view nonce);
+std::string RegistrationMessage(std::string_view hub_id, std::string_view vault_id,
+                                std::string_view nonce, std::string_view auth_public_key,
+                                std::string_view wrapped_key);
+
+struct HubAuthLimits {
+  ChallengeLimits challenges;
+  RateLimit before_login;  // per caller, for every call before a login
+};
 
 class HubAuth {
  public:
-  // `token` empty: the hub registers no new vaults.
-  explicit HubAuth(std::string token);
+  // `token` empty: the hub registers no new vaults. `hub_id`: kHubIdBytes
+  // (LoadOrCreateHubId).
+  HubAuth(std::string token, std::string hub_id, HubAuthLimits limits = {});
+
+  const std::string& hub_id() const { return hub_id_; }
 
   // PermissionDenied unless `token` equals the hub token (constant time).
   absl::Status CheckToken(std::string_view token) const;
 
-  std::string NewChallenge(const std::string& vault_id);
-  // Verifies the signature over (context || vault id || nonce) with the
-  // vault's registered key; the nonce is single-use. Returns a session id.
+  // Charges one call made before a login to the caller `peer` (a PeerKey);
+  // ResourceExhausted naming `method` when it calls too fast.
+  absl::Status Admit(const std::string& peer, std::string_view method);
+
+  // A fresh nonce for `vault_id` (registered or not); ResourceExhausted when
+  // `peer` has too many pending.
+  absl::StatusOr<std::string> NewChallenge(const std::string& vault_id, const std::string& peer);
+
+  // Verifies the signature over LoginMessage(hub id, vault id, nonce) with
+  // the vault's registered key; the nonce answers once. Returns a session
+  // id. InvalidArgument for a nonce or signature of the wrong length;
+  // Unauthenticated for an unknown nonce or a bad signature.
   absl::StatusOr<std::string> Authenticate(const std::string& vault_id, const std::string& nonce,
                                            const std::string& signature,
                                            const std::string& public_key, int64_t* expires_us);
+
+  // Checks a registration's proof (the token is checked apart):
+  // InvalidArgument for fields of the wrong length, PermissionDenied when
+  // `vault_id` is not derived from `auth_public_key`, Unauthenticated for an
+  // unknown nonce or a signature that is not over RegistrationMessage by
+  // the key. The nonce answers once.
+  absl::Status CheckRegistration(const std::string& vault_id, const std::string& auth_public_key,
+                                 const std::string& wrapped_key, const std::string& nonce,
+                                 const std::string& signature);
+
   // The vault a live session belongs to, after charging one request to the
   // vault's rate limit. Unauthenticated / ResourceExhausted.
   absl::StatusOr<std::string> VaultForSession(const std::string& session);
-  // When a live session expires (unix us), charging nothing; Unauthenticated
-  // when it is unknown or has expired. For streams that must end with it.
+  // When a live session expires (microseconds since the epoch), without
+  // charging the rate limit. Unauthenticated when it is unknown or expired.
   absl::StatusOr<int64_t> SessionExpiresUs(const std::string& session);
 
  private:
-  struct Pending {
+  struct Session {
     std::string vault_id;
     int64_t expires_us;
   };
@@ -46,12 +102,14 @@ class HubAuth {
     double tokens;
     int64_t refilled_us;
   };
-  void ExpireLocked(int64_t now);
+  void ExpireSessionsLocked(int64_t now);
 
   const std::string token_hash_;  // BLAKE2b of the token; empty when none
-  std::mutex mu_;
-  std::map<std::string, Pending> challenges_;
-  std::map<std::string, Pending> sessions_;
+  const std::string hub_id_;
+  ChallengeTable challenges_;     // its own lock
+  PeerRateLimiter before_login_;  // its own lock
+  std::mutex session_mu_;         // guards sessions_ and buckets_
+  std::map<std::string, Session> sessions_;
   std::map<std::string, Bucket> buckets_;  // per vault
 };
 

@@ -17,6 +17,21 @@ grpc::Status Invalid(const std::string& message) {
 
 bool ValidVaultId(const std::string& id) { return id.size() == kVaultIdBytes; }
 
+// First thing in every call made before a login: a small request, from a
+// caller within its rate (server/hub/peer_limits.h). Oversized calls are
+// charged to the caller's rate too.
+grpc::Status BeforeLogin(HubAuth* auth, grpc::ServerContext* ctx, std::string_view method,
+                         const google::protobuf::Message& request) {
+  size_t size = request.ByteSizeLong();
+  absl::Status admitted = auth->Admit(PeerKey(ctx->peer()), method);
+  if (size > kHubMaxUnauthenticatedBytes) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        std::string(method) + ": a request of " + std::to_string(size) +
+                            " bytes is over the 4096-byte limit for calls before a login");
+  }
+  return ToGrpc(admitted);
+}
+
 }  // namespace
 
 VersionVector FromMsg(const v1::VersionVectorMsg& msg) {
@@ -68,22 +83,31 @@ void HubService::Notify(const std::string& vault_id) {
   watch_cv_.notify_all();
 }
 
-grpc::Status HubService::RegisterVault(grpc::ServerContext*, const v1::RegisterVaultRequest* req,
+grpc::Status HubService::RegisterVault(grpc::ServerContext* ctx,
+                                       const v1::RegisterVaultRequest* req,
                                        v1::RegisterVaultReply*) {
+  if (grpc::Status s = BeforeLogin(auth_, ctx, "RegisterVault", *req); !s.ok()) return s;
   if (auto s = auth_->CheckToken(req->token()); !s.ok()) return ToGrpc(s);
-  if (!ValidVaultId(req->vault_id()) || req->auth_public_key().size() != 32 ||
-      req->wrapped_key().empty() || req->wrapped_key().size() > 1024) {
-    return Invalid("registration: malformed vault id, key or wrapped key");
+  if (!ValidVaultId(req->vault_id()) || req->wrapped_key().empty() ||
+      req->wrapped_key().size() > 1024) {
+    return Invalid("registration: malformed vault id or wrapped key");
+  }
+  if (auto s = auth_->CheckRegistration(req->vault_id(), req->auth_public_key(),
+                                        req->wrapped_key(), req->nonce(), req->signature());
+      !s.ok()) {
+    return ToGrpc(s);
   }
   auto s = storage_->Register(req->vault_id(), {req->auth_public_key(), req->wrapped_key()});
   if (s.ok()) Log(LogLevel::kInfo, "vault registered", {{"vault", HexEncode(req->vault_id())}});
   return ToGrpc(s);
 }
 
-grpc::Status HubService::FetchWrappedKey(grpc::ServerContext*,
+grpc::Status HubService::FetchWrappedKey(grpc::ServerContext* ctx,
                                          const v1::FetchWrappedKeyRequest* req,
                                          v1::FetchWrappedKeyReply* reply) {
+  if (grpc::Status s = BeforeLogin(auth_, ctx, "FetchWrappedKey", *req); !s.ok()) return s;
   if (auto s = auth_->CheckToken(req->token()); !s.ok()) return ToGrpc(s);
+  if (!ValidVaultId(req->vault_id())) return Invalid("fetch wrapped key: malformed vault id");
   auto reg = storage_->Lookup(req->vault_id());
   if (!reg.ok()) return ToGrpc(reg.status());
   if (!*reg) return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
@@ -91,15 +115,22 @@ grpc::Status HubService::FetchWrappedKey(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status HubService::Challenge(grpc::ServerContext*, const v1::ChallengeRequest* req,
+grpc::Status HubService::Challenge(grpc::ServerContext* ctx, const v1::ChallengeRequest* req,
                                    v1::ChallengeReply* reply) {
+  if (grpc::Status s = BeforeLogin(auth_, ctx, "Challenge", *req); !s.ok()) return s;
   if (!ValidVaultId(req->vault_id())) return Invalid("challenge: malformed vault id");
-  reply->set_nonce(auth_->NewChallenge(req->vault_id()));
+  auto nonce = auth_->NewChallenge(req->vault_id(), PeerKey(ctx->peer()));
+  if (!nonce.ok()) return ToGrpc(nonce.status());
+  reply->set_nonce(*nonce);
+  reply->set_hub_id(auth_->hub_id());
   return grpc::Status::OK;
 }
 
-grpc::Status HubService::Authenticate(grpc::ServerContext*, const v1::AuthenticateRequest* req,
+grpc::Status HubService::Authenticate(grpc::ServerContext* ctx,
+                                      const v1::AuthenticateRequest* req,
                                       v1::AuthenticateReply* reply) {
+  if (grpc::Status s = BeforeLogin(auth_, ctx, "Authenticate", *req); !s.ok()) return s;
+  if (!ValidVaultId(req->vault_id())) return Invalid("authenticate: malformed vault id");
   auto reg = storage_->Lookup(req->vault_id());
   if (!reg.ok()) return ToGrpc(reg.status());
   if (!*reg) return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");

@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "server/crypto/ids.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_service.h"
+#include "server/util/net_address.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -18,16 +20,11 @@ namespace {
 constexpr size_t kPushBatchRecords = 512;
 constexpr size_t kPushBatchBytes = 4 << 20;
 
-bool IsLoopback(const std::string& address) {
-  std::string host = address.substr(0, address.rfind(':'));
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 }  // namespace
 
 HubEndpoint EndpointFrom(const v1::RemoteConfig& config) {
-  return {config.info().name(), config.info().address(), config.token(),
-          config.info().ca_file(), config.info().insecure()};
+  return {config.info().name(),    config.info().address(),  config.token(),
+          config.info().ca_file(), config.info().insecure(), config.hub_id()};
 }
 
 HubClient::HubClient(HubEndpoint endpoint, std::shared_ptr<grpc::Channel> channel)
@@ -37,10 +34,7 @@ HubClient::HubClient(HubEndpoint endpoint, std::shared_ptr<grpc::Channel> channe
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Connect(const HubEndpoint& endpoint) {
   const std::string& address = endpoint.address;
-  size_t colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
-    return absl::InvalidArgumentError("remote address \"" + address + "\": expected HOST:PORT");
-  }
+  ASSIGN_OR_RETURN(HostPort host_port, SplitHostPort(address));
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (!endpoint.ca_file.empty()) {
     std::ifstream in(endpoint.ca_file);
@@ -50,7 +44,7 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Connect(const HubEndpoint&
     grpc::SslCredentialsOptions options;
     options.pem_root_certs = pem.str();
     creds = grpc::SslCredentials(options);
-  } else if (endpoint.insecure || IsLoopback(address)) {
+  } else if (endpoint.insecure || IsLoopbackHost(host_port.host)) {
     creds = grpc::InsecureChannelCredentials();
   } else {
     creds = grpc::SslCredentials(grpc::SslCredentialsOptions());
@@ -93,26 +87,73 @@ absl::StatusOr<std::string> HubClient::FetchWrappedKey(const std::string& vault_
   return reply.wrapped_key();
 }
 
+absl::StatusOr<std::string> HubClient::FreshNonce(const std::string& vault_id) {
+  v1::ChallengeRequest req;
+  req.set_vault_id(vault_id);
+  v1::ChallengeReply challenge;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 15);
+  RETURN_IF_ERROR(Remote(stub_->Challenge(&ctx, req, &challenge), "a login"));
+  std::string who = "remote \"" + endpoint_.name + "\" (" + endpoint_.address + ")";
+  if (challenge.nonce().size() != kChallengeNonceBytes ||
+      challenge.hub_id().size() != kHubIdBytes) {
+    return absl::UnavailableError(who + " sent a malformed login challenge (a " +
+                                  std::to_string(challenge.nonce().size()) + "-byte nonce and a " +
+                                  std::to_string(challenge.hub_id().size()) +
+                                  "-byte hub id); nothing was signed");
+  }
+  if (!endpoint_.hub_id.empty() && challenge.hub_id() != endpoint_.hub_id) {
+    return absl::UnavailableError(
+        who + " answers as a different hub than before (id " + HexEncode(challenge.hub_id()) +
+        ", pinned " + HexEncode(endpoint_.hub_id) +
+        "); if the hub was really replaced, remove the remote and add it again");
+  }
+  if (!hub_id_.empty() && challenge.hub_id() != hub_id_) {
+    return absl::UnavailableError(who + " changed its hub id during one login; nothing was signed");
+  }
+  hub_id_ = challenge.hub_id();
+  return challenge.nonce();
+}
+
+namespace {
+
+// An Ed25519 signature by `secret_key` (64 bytes, in any byte container).
+template <typename Key>
+std::string Sign(const Key& secret_key, std::string_view message) {
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
+                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+                       reinterpret_cast<const uint8_t*>(secret_key.data()));
+  return signature;
+}
+
+}  // namespace
+
+absl::Status HubClient::Register(const HubCredential& credential) {
+  ASSIGN_OR_RETURN(std::string nonce, FreshNonce(credential.vault_id));
+  v1::RegisterVaultRequest reg;
+  reg.set_vault_id(credential.vault_id);
+  reg.set_token(endpoint_.token);
+  reg.set_auth_public_key(credential.auth_public_key);
+  reg.set_wrapped_key(credential.wrapped_key);
+  reg.set_nonce(nonce);
+  reg.set_signature(Sign(credential.auth_secret_key,
+                         RegistrationMessage(hub_id_, credential.vault_id, nonce,
+                                             credential.auth_public_key, credential.wrapped_key)));
+  v1::RegisterVaultReply ignored;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 15);
+  return Remote(stub_->RegisterVault(&ctx, reg, &ignored), "to register the vault");
+}
+
 absl::Status HubClient::Login(const HubCredential& credential) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    v1::ChallengeRequest creq;
-    creq.set_vault_id(credential.vault_id);
-    v1::ChallengeReply challenge;
-    grpc::ClientContext cctx;
-    PrepareContext(&cctx, 15);
-    RETURN_IF_ERROR(Remote(stub_->Challenge(&cctx, creq, &challenge), "a login"));
-
-    std::string message(kHubAuthContext);
-    message += credential.vault_id;
-    message += challenge.nonce();
-    std::string signature(crypto_sign_BYTES, '\0');
-    crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
-                         reinterpret_cast<const uint8_t*>(message.data()), message.size(),
-                         reinterpret_cast<const uint8_t*>(credential.auth_secret_key.data()));
+    ASSIGN_OR_RETURN(std::string nonce, FreshNonce(credential.vault_id));
     v1::AuthenticateRequest areq;
     areq.set_vault_id(credential.vault_id);
-    areq.set_nonce(challenge.nonce());
-    areq.set_signature(signature);
+    areq.set_nonce(nonce);
+    areq.set_signature(
+        Sign(credential.auth_secret_key, LoginMessage(hub_id_, credential.vault_id, nonce)));
     v1::AuthenticateReply session;
     grpc::ClientContext actx;
     PrepareContext(&actx, 15);
@@ -123,15 +164,7 @@ absl::Status HubClient::Login(const HubCredential& credential) {
     }
     if (s.error_code() != grpc::StatusCode::NOT_FOUND || attempt > 0) return Remote(s, "a login");
     // The hub has not seen this vault: register it (needs the hub token).
-    v1::RegisterVaultRequest reg;
-    reg.set_vault_id(credential.vault_id);
-    reg.set_token(endpoint_.token);
-    reg.set_auth_public_key(credential.auth_public_key);
-    reg.set_wrapped_key(credential.wrapped_key);
-    v1::RegisterVaultReply ignored;
-    grpc::ClientContext rctx;
-    PrepareContext(&rctx, 15);
-    RETURN_IF_ERROR(Remote(stub_->RegisterVault(&rctx, reg, &ignored), "to register the vault"));
+    RETURN_IF_ERROR(Register(credential));
   }
   return absl::InternalError("login did not complete");
 }

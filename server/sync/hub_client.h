@@ -24,6 +24,7 @@ struct HubEndpoint {
   std::string token;
   std::string ca_file;
   bool insecure = false;
+  std::string hub_id;  // pinned at the first login (raw); empty before it
 };
 
 HubEndpoint EndpointFrom(const v1::RemoteConfig& config);
@@ -34,9 +35,13 @@ class HubClient {
   // hub's certificate authority. InvalidArgument for a bad address or CA.
   static absl::StatusOr<std::unique_ptr<HubClient>> Connect(const HubEndpoint& endpoint);
 
-  // Challenge-response login; registers the vault first (with the token)
-  // when the hub does not know it yet.
+  // Challenge-response login; registers the vault first (with the token
+  // and a signed challenge) when the hub does not know it yet. Signs nothing
+  // for a challenge whose nonce or hub id has the wrong length, or whose hub
+  // id differs from the endpoint's pinned one (Unavailable, exit 5).
   absl::Status Login(const HubCredential& credential);
+  // The id of the hub that answered the last challenge (raw); empty before.
+  const std::string& hub_id() const { return hub_id_; }
   absl::StatusOr<std::string> FetchWrappedKey(const std::string& vault_id);
 
   absl::StatusOr<VersionVector> Heads();
@@ -58,6 +63,9 @@ class HubClient {
 
  private:
   HubClient(HubEndpoint endpoint, std::shared_ptr<grpc::Channel> channel);
+  // A fresh challenge for `vault_id`, checked before anything is signed.
+  absl::StatusOr<std::string> FreshNonce(const std::string& vault_id);
+  absl::Status Register(const HubCredential& credential);
   // One Push stream, up to the hub's caps, from `*next` (device -> first
   // seq to send), which it advances; devices done are erased.
   absl::StatusOr<uint64_t> PushStream(const RecordLog& log, VersionVector* next);
@@ -66,6 +74,7 @@ class HubClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Hub::Stub> stub_;
   std::string session_;
+  std::string hub_id_;
 };
 
 }  // namespace haven

@@ -2,7 +2,9 @@
 #include <regex>
 
 #include "absl/status/status.h"
+#include "server/crypto/ids.h"
 #include "server/sync/sync_engine.h"
+#include "server/util/log.h"
 #include "server/util/status_macros.h"
 #include "server/util/time.h"
 
@@ -12,6 +14,10 @@ namespace {
 constexpr std::string_view kRemotePrefix = "remote/";
 
 std::string RemoteKey(const std::string& name) { return std::string(kRemotePrefix) + name; }
+
+std::string Who(const v1::RemoteConfig& config) {
+  return "remote \"" + config.info().name() + "\" (" + config.info().address() + ")";
+}
 
 }  // namespace
 
@@ -29,6 +35,7 @@ absl::Status SyncEngine::AddRemote(v1::RemoteConfig config) {
     if (existing) {
       return absl::AlreadyExistsError("remote \"" + name + "\" exists; `haven remote rm` it first");
     }
+    if (!config.hub_id().empty()) RETURN_IF_ERROR(CheckHubIdUnusedLocked(name, config.hub_id()));
     RETURN_IF_ERROR(
         store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/true));
   }
@@ -64,6 +71,39 @@ std::vector<v1::RemoteConfig> SyncEngine::Remotes() const {
     }
   }
   return out;
+}
+
+absl::Status SyncEngine::CheckHubIdUnusedLocked(const std::string& name,
+                                               const std::string& hub_id) const {
+  for (const v1::RemoteConfig& other : Remotes()) {
+    if (other.info().name() != name && other.hub_id() == hub_id) {
+      return absl::UnavailableError(
+          "remote \"" + name + "\" answers as the same hub as " + Who(other) + " (id " +
+          HexEncode(hub_id) + "): one hub answering for another is refused; remove one of them");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SyncEngine::PinHubId(const std::string& name, const std::string& hub_id) {
+  std::lock_guard<std::mutex> lock(remotes_mu_);
+  ASSIGN_OR_RETURN(auto raw, store_->Get(Family::kMeta, RemoteKey(name)));
+  if (!raw) return absl::AbortedError("remote \"" + name + "\" was removed during the sync");
+  v1::RemoteConfig config;
+  if (!config.ParseFromString(*raw)) return absl::DataLossError("remote \"" + name + "\" is corrupt");
+  if (config.hub_id() == hub_id) return absl::OkStatus();
+  if (!config.hub_id().empty()) {
+    return absl::UnavailableError(
+        Who(config) + " answers as a different hub than before (id " + HexEncode(hub_id) +
+        ", pinned " + HexEncode(config.hub_id()) +
+        "); if the hub was really replaced, remove the remote and add it again");
+  }
+  RETURN_IF_ERROR(CheckHubIdUnusedLocked(name, hub_id));
+  config.set_hub_id(hub_id);
+  RETURN_IF_ERROR(
+      store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/true));
+  Log(LogLevel::kInfo, "pinned hub id", {{"remote", name}, {"hub_id", HexEncode(hub_id)}});
+  return absl::OkStatus();
 }
 
 void SyncEngine::RecordOutcome(const std::string& name, const absl::Status& status) {

@@ -57,6 +57,7 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
   ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(config)));
   RETURN_IF_ERROR(client->Login(credential));
+  RETURN_IF_ERROR(PinHubId(config.info().name(), client->hub_id()));
   SyncCounts counts;
   ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads());
   ASSIGN_OR_RETURN(counts.pushed, client->Push(*log_, hub_heads));
@@ -159,6 +160,7 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   HubCredential credential{*vault_id, std::string(keys.auth_secret_key().view()),
                            keys.auth_public_key(), wrapped};
   RETURN_IF_ERROR(client->Login(credential));
+  remote.set_hub_id(client->hub_id());  // pinned from the first login on
   bool checked = false;
   absl::Status probe = client->Pull({}, [&](std::vector<std::string> batch) -> absl::Status {
     if (checked || batch.empty()) return absl::OkStatus();
@@ -253,6 +255,7 @@ void SyncEngine::WatchLoop(std::string name) {
       ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
       ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(*r)));
       RETURN_IF_ERROR(client->Login(credential));
+      RETURN_IF_ERROR(PinHubId(name, client->hub_id()));
       backoff = kWatchRetryMinUs;
       watching_since_us = NowMicros();
       return client->Watch(ctx.get(), [this] {

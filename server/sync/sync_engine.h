@@ -56,6 +56,13 @@ class SyncEngine {
  private:
   absl::StatusOr<SyncCounts> SyncRemote(const v1::RemoteConfig& config);
   void RecordOutcome(const std::string& name, const absl::Status& status);
+  // Pins the id of the hub remote `name` logged in to, at its first login
+  // (server/sync/remotes.cc); Unavailable when another id is pinned there
+  // or another remote of this device pinned this one.
+  absl::Status PinHubId(const std::string& name, const std::string& hub_id);
+  // Unavailable when a remote other than `name` pinned `hub_id`. Called
+  // with remotes_mu_ held.
+  absl::Status CheckHubIdUnusedLocked(const std::string& name, const std::string& hub_id) const;
   void Loop();
   void WatchLoop(std::string name);
   void EnsureWatchers();

@@ -124,9 +124,9 @@ absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_
     return absl::InvalidArgumentError("passphrase: use at least 8 characters");
   }
   ASSIGN_OR_RETURN(KdfProfile profile, KdfProfileByName(kdf));
-  std::string vault_id = RandomBytes(kVaultIdBytes);
-  std::string device_id = RandomBytes(kDeviceIdBytes);
   SecretBytes vault_key = GenerateVaultKey();
+  std::string vault_id = VaultIdForVaultKey(vault_key);  // hubs check it (docs/design.md)
+  std::string device_id = RandomBytes(kDeviceIdBytes);
   SecretBytes secret_key = GenerateSecretKey();
   ASSIGN_OR_RETURN(std::string wrapped,
                    WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile));

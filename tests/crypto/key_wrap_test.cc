@@ -118,6 +118,38 @@ TEST_F(KeyWrapTest, ImplausibleKdfParametersAreRefused) {
   EXPECT_EQ(WrappedKeyProfile(many).status().code(), StatusCode::kInvalidArgument);
 }
 
+// A hub hands a joining device its wrapped key: parameters above the
+// "sensitive" profile are refused before any Argon2id runs. The ops case
+// shows it: one pass more than "sensitive" with the interactive memory
+// would derive (a wrong key, so PermissionDenied) if it were let through.
+TEST_F(KeyWrapTest, KdfParametersAboveSensitiveAreRefusedBeforeDerivation) {
+  std::string more_ops = shared_->wrapped;
+  PutU64Le(&more_ops, kOpsOffset, crypto_pwhash_OPSLIMIT_SENSITIVE + 1);
+  std::string more_mem = shared_->wrapped;
+  PutU64Le(&more_mem, kMemOffset, uint64_t{crypto_pwhash_MEMLIMIT_SENSITIVE} + 1024);
+  std::string both = shared_->wrapped;
+  PutU64Le(&both, kOpsOffset, 32);
+  PutU64Le(&both, kMemOffset, uint64_t{4} << 30);
+  for (const std::string* big : {&more_ops, &more_mem, &both}) {
+    auto profile = WrappedKeyProfile(*big);
+    ASSERT_EQ(profile.status().code(), StatusCode::kInvalidArgument) << profile.status();
+    EXPECT_NE(profile.status().message().find("above haven's maximum"), std::string_view::npos)
+        << profile.status();
+  }
+  auto key = UnwrapVaultKey(more_ops, kPassphrase, shared_->secret_key, shared_->vault_id);
+  EXPECT_EQ(key.status().code(), StatusCode::kInvalidArgument) << key.status();
+  EXPECT_EQ(CheckKdfParameters(crypto_pwhash_OPSLIMIT_SENSITIVE + 1,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckKdfParameters(crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               uint64_t{crypto_pwhash_MEMLIMIT_SENSITIVE} + 1)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(KeyWrapTest, MalformedWrappedKeysAreInvalid) {
   const std::string& w = shared_->wrapped;
   std::string bad_magic = w;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 
 namespace haven {
@@ -89,6 +90,28 @@ TEST(VaultKeysTest, ViewKeyForIsDeterministicPerEntryAndVault) {
                      id.size(), nullptr, 0);
   EXPECT_NE(a.ViewKeyFor(id), std::string(reinterpret_cast<char*>(plain_hash), 16));
   EXPECT_EQ(a.ViewKeyFor(id).find("0123456789"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace haven
+
+namespace haven {
+namespace {
+
+// The vault id construction is shared by devices, hubs and outsiders
+// (tests/outsider computes it with Python's hashlib): pin it.
+TEST(VaultIdTest, DerivedFromTheAuthKeyAsDocumented) {
+  std::string public_key;
+  for (int i = 0; i < 32; ++i) public_key.push_back(static_cast<char>(i));
+  EXPECT_EQ(HexEncode(VaultIdFromAuthKey(public_key)), "db87c42725431e054ef7b8a3612fe9d3");
+}
+
+TEST(VaultIdTest, ForVaultKeyUsesItsAuthKeyAndDiffersPerKey) {
+  SecretBytes a = GenerateVaultKey(), b = GenerateVaultKey();
+  std::string id = VaultIdForVaultKey(a);
+  EXPECT_EQ(id.size(), kVaultIdBytes);
+  EXPECT_EQ(id, VaultIdFromAuthKey(KeysFrom(a.view()).auth_public_key()));
+  EXPECT_NE(id, VaultIdForVaultKey(b));
 }
 
 }  // namespace
