@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "server/daemon/heap.h"
 #include "server/daemon/home_dir.h"
 #include "server/daemon/memory.h"
+#include "server/daemon/unix_listener.h"
 #include "server/util/home_socket.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_service.h"
@@ -61,6 +63,18 @@ class ShutdownSignal {
   bool requested_ = false;
 };
 
+// A CLI call carries at most an import chunk or a `--json` entry.
+constexpr int kLocalMaxReceiveBytes = 64 << 20;
+// The largest message a hub needs is a pushed batch (at most 4 MiB of
+// records, docs/design.md "Sync") with its framing; everything before a
+// login is far smaller and is bounded again by each handler.
+constexpr int kHubMaxReceiveBytes = 5 << 20;
+// What the hub's gRPC transports may buffer in all, and how many threads
+// its synchronous handlers may hold (each Watch stream holds one).
+constexpr size_t kHubMemoryQuotaBytes = size_t{512} << 20;
+constexpr int kHubMaxThreads = 512;
+constexpr int kHubMaxStreamsPerConnection = 32;
+
 bool IsLoopbackListen(const std::string& address) { return IsLoopbackAddress(address); }
 
 absl::StatusOr<std::string> ReadFileText(const std::string& flag, const std::string& path) {
@@ -96,6 +110,52 @@ absl::StatusOr<std::string> ReadToken(const DaemonOptions& options) {
   while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
   if (token.empty()) return absl::InvalidArgumentError("--token-file: the file is empty");
   return token;
+}
+
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+MemoryInterceptors(MemoryReleaser* releaser) {
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> list;
+  list.push_back(ReleaseAfterBigCalls(releaser));
+  return list;
+}
+
+// The home's own services (Journal and Vault on a device, Admin on both):
+// a server with no port of its own, fed only the Unix socket connections
+// of the daemon's user (server/daemon/unix_listener.h).
+std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
+                                               JournalService* journal, VaultService* vault,
+                                               AdminService* admin, MemoryReleaser* releaser) {
+  grpc::ServerBuilder builder;
+  if (!options.hub) {
+    builder.RegisterService(journal);
+    builder.RegisterService(vault);
+  }
+  builder.RegisterService(admin);
+  builder.SetMaxReceiveMessageSize(kLocalMaxReceiveBytes);
+  builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
+  return builder.BuildAndStart();
+}
+
+// The hub's TCP port: the Hub service (and gRPC health) only, never Admin.
+// Its buffers, threads and streams per connection are bounded so that no
+// caller can make the hub take more than it can give.
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartHubServer(
+    const DaemonOptions& options, std::shared_ptr<grpc::ServerCredentials> credentials,
+    HubService* hub, MemoryReleaser* releaser) {
+  grpc::ResourceQuota quota("haven-hub");
+  quota.Resize(kHubMemoryQuotaBytes);
+  quota.SetMaxThreads(kHubMaxThreads);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, std::move(credentials), &port);
+  builder.RegisterService(hub);
+  builder.SetMaxReceiveMessageSize(kHubMaxReceiveBytes);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kHubMaxStreamsPerConnection);
+  builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) return absl::UnavailableError("cannot listen on " + options.listen);
+  return server;
 }
 
 }  // namespace
@@ -161,35 +221,20 @@ absl::Status RunDaemon(const DaemonOptions& options) {
     hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
   }
 
-  std::string socket_path = SocketPath(options.home);
-  unlink(socket_path.c_str());  // stale from a killed daemon; we hold the home lock
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("unix:" + socket_path, grpc::InsecureServerCredentials());
-  int tcp_port = 0;
+  std::unique_ptr<grpc::Server> local_server =
+      StartLocalServer(options, &journal_service, &vault_service, &admin_service, &releaser);
+  if (!local_server) return absl::UnavailableError("cannot start the home's gRPC server");
+  const std::string socket_path = SocketPath(options.home);
+  ASSIGN_OR_RETURN(std::unique_ptr<UnixListener> listener,
+                   UnixListener::Listen(socket_path, local_server.get()));
+  std::unique_ptr<grpc::Server> hub_server;
   if (options.hub) {
-    builder.AddListeningPort(options.listen, tcp_credentials, &tcp_port);
-    builder.RegisterService(hub_service.get());
-  } else {
-    builder.RegisterService(&journal_service);
-    builder.RegisterService(&vault_service);
+    ASSIGN_OR_RETURN(hub_server,
+                     StartHubServer(options, tcp_credentials, hub_service.get(), &releaser));
   }
-  builder.RegisterService(&admin_service);
-  builder.SetMaxReceiveMessageSize(64 << 20);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(ReleaseAfterBigCalls(&releaser));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  mode_t old_umask = umask(0077);  // the socket is born 0600
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  umask(old_umask);
-  if (!server || (options.hub && tcp_port == 0)) {
-    return absl::UnavailableError("cannot listen on " +
-                                  (options.hub ? options.listen : socket_path));
-  }
-  chmod(socket_path.c_str(), 0600);
-  struct stat socket_stat {};
-  stat(socket_path.c_str(), &socket_stat);
+  listener->Start();
   Log(LogLevel::kInfo, options.hub ? "hub ready" : "havend ready",
       {{"home", options.home},
        {"socket", socket_path},
@@ -208,17 +253,14 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo, "shutting down");
   if (hub_service) hub_service->Stop();
   sync.Stop();
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  server->Wait();
+  listener->Stop();
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  if (hub_server) hub_server->Shutdown(deadline);
+  local_server->Shutdown(deadline);
+  if (hub_server) hub_server->Wait();
+  local_server->Wait();
   releaser.Stop();
   vault.Lock();
-  // Only our own socket: a home deleted and re-created under a stopping
-  // daemon may already hold the next daemon's.
-  struct stat now {};
-  if (stat(socket_path.c_str(), &now) == 0 && now.st_ino == socket_stat.st_ino &&
-      now.st_dev == socket_stat.st_dev) {
-    unlink(socket_path.c_str());
-  }
   pthread_kill(signal_thread.native_handle(), SIGTERM);  // release sigwait
   signal_thread.join();
   Log(LogLevel::kInfo, "stopped");
