@@ -8,6 +8,8 @@
 #ifndef HAVEN_SERVER_DAEMON_HEAP_H_
 #define HAVEN_SERVER_DAEMON_HEAP_H_
 
+#include <cstddef>
+#include <optional>
 #include <string>
 
 namespace haven {
@@ -19,6 +21,12 @@ void TuneHeap();
 // Returns the heap's free pages to the system now. Safe from any thread;
 // takes a few milliseconds after a big call.
 void ReturnFreeHeapPages();
+
+// Bytes of freed heap memory the allocator still keeps resident (pages it
+// has not returned to the system), from the allocator's own counters, so
+// it does not depend on what else the process or the machine holds;
+// nullopt where the allocator keeps no such counter (glibc malloc).
+std::optional<size_t> HeapFreeResidentBytes();
 
 // "jemalloc 5.3.0-…" or "glibc malloc", for the daemon's start-up log.
 std::string HeapAllocatorName();

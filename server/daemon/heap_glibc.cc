@@ -24,6 +24,10 @@ void TuneHeap() {
 
 void ReturnFreeHeapPages() { malloc_trim(0); }
 
+// mallinfo2() counts free chunks whether or not malloc_trim() has given
+// their pages back, so glibc has no counter that answers this.
+std::optional<size_t> HeapFreeResidentBytes() { return std::nullopt; }
+
 std::string HeapAllocatorName() { return "glibc malloc"; }
 
 }  // namespace haven

@@ -26,6 +26,25 @@ void ReturnFreeHeapPages() {
                 0);
 }
 
+std::optional<size_t> HeapFreeResidentBytes() {
+  // The statistics are a snapshot taken when the epoch advances.
+  uint64_t epoch = 1;
+  size_t epoch_size = sizeof(epoch);
+  if (mallctl("epoch", &epoch, &epoch_size, &epoch, epoch_size) != 0) return std::nullopt;
+  size_t pages = 0;
+  for (const char* name : {"stats.arenas." HAVEN_STRINGIFY(MALLCTL_ARENAS_ALL) ".pdirty",
+                           "stats.arenas." HAVEN_STRINGIFY(MALLCTL_ARENAS_ALL) ".pmuzzy"}) {
+    size_t value = 0;
+    size_t size = sizeof(value);
+    if (mallctl(name, &value, &size, nullptr, 0) != 0) return std::nullopt;
+    pages += value;
+  }
+  size_t page = 0;
+  size_t page_size = sizeof(page);
+  if (mallctl("arenas.page", &page, &page_size, nullptr, 0) != 0) return std::nullopt;
+  return pages * page;
+}
+
 std::string HeapAllocatorName() {
   const char* version = nullptr;
   size_t size = sizeof(version);

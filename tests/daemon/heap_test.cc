@@ -3,26 +3,22 @@
 #include "server/daemon/heap.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstring>
-#include <fstream>
 #include <vector>
 
 namespace haven {
 namespace {
 
-size_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  size_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-}
-
+// The allocator's own count of freed pages it still holds, not the
+// process's RSS: RSS also moves with what the kernel does under load (lazy
+// frees, huge pages), which made an RSS bound fail on a busy machine.
 TEST(HeapTest, FreedPagesGoBackToTheSystemWhenAsked) {
   TuneHeap();
-  ReturnFreeHeapPages();
-  const size_t before = ResidentBytes();
+  if (!HeapFreeResidentBytes().has_value()) {
+    GTEST_SKIP() << HeapAllocatorName() << " keeps no count of free resident pages; "
+                 << "the idle-memory benchmark (docs/performance.md) covers it";
+  }
   constexpr size_t kBlock = 64 << 10, kBlocks = 1024;  // 64 MiB, as a big call might hold
   std::vector<char*> blocks;
   for (size_t i = 0; i < kBlocks; ++i) {
@@ -30,10 +26,13 @@ TEST(HeapTest, FreedPagesGoBackToTheSystemWhenAsked) {
     ASSERT_NE(blocks.back(), nullptr);
     std::memset(blocks.back(), 0x5a, kBlock);
   }
-  ASSERT_GT(ResidentBytes(), before + 48 * (1 << 20));
   for (char* b : blocks) free(b);
+  // jemalloc's background thread may already be returning some; what is
+  // certain is that the allocator held most of them a moment ago or holds
+  // them now, and holds (almost) none once asked.
   ReturnFreeHeapPages();
-  EXPECT_LT(ResidentBytes(), before + 8 * (1 << 20));
+  const size_t after = *HeapFreeResidentBytes();
+  EXPECT_LT(after, kBlock * kBlocks / 64) << "free pages still resident after the purge";
 }
 
 TEST(HeapTest, NamesTheAllocator) {
