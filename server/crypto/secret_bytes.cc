@@ -55,6 +55,15 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
   return *this;
 }
 
+void WipeString(std::string* text) {
+  if (!text->empty()) sodium_memzero(text->data(), text->size());
+  text->clear();
+}
+
+WipeOnExit::~WipeOnExit() {
+  for (const std::string* text : texts_) WipeString(const_cast<std::string*>(text));
+}
+
 void SecretBytes::Release() {
   if (data_ != nullptr) sodium_free(data_);  // sodium_free wipes before freeing
   data_ = nullptr;

@@ -6,7 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace haven {
 
@@ -40,6 +43,27 @@ class SecretBytes {
 
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
+};
+
+// Overwrites, in place, a string that carried a secret across a boundary
+// that only speaks strings (a passphrase or Secret Key in a gRPC request, a
+// value read from the store). Copies made before it reached us are out of
+// reach: docs/design.md, "Threat model", says which.
+void WipeString(std::string* text);
+
+// Wipes the strings it names when it goes out of scope: the secret fields
+// of a request, whichever way the handler returns. The strings must outlive
+// it. (They are wiped through const: gRPC hands handlers a const request
+// that it allocated mutable and frees after the handler.)
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(std::initializer_list<const std::string*> texts) : texts_(texts) {}
+  ~WipeOnExit();
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  std::vector<const std::string*> texts_;
 };
 
 }  // namespace haven

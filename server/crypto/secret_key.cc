@@ -1,6 +1,9 @@
 #include "server/crypto/secret_key.h"
 
+#include <sodium.h>
+
 #include <cctype>
+#include <string>
 
 #include "absl/status/status.h"
 
@@ -44,28 +47,34 @@ std::string FormatSecretKey(const SecretBytes& key) {
 }
 
 absl::StatusOr<SecretBytes> ParseSecretKey(std::string_view text) {
-  std::string chars;
+  // The characters are the key itself: they are gathered in guarded memory
+  // (wiped when it goes), and no error message repeats any of them.
+  SecretBytes chars(text.size());
+  size_t count = 0;
   for (char c : text) {
     if (c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    chars.push_back(c);
+    chars.data()[count++] = static_cast<uint8_t>(c);
   }
-  if (chars.size() == kChars + kPrefix.size() &&
-      std::toupper(static_cast<unsigned char>(chars[0])) == 'H' && DecodeChar(chars[1]) == 1) {
-    chars.erase(0, kPrefix.size());
+  size_t start = 0;
+  if (count == kChars + kPrefix.size() && std::toupper(chars.data()[0]) == 'H' &&
+      DecodeChar(static_cast<char>(chars.data()[1])) == 1) {
+    start = kPrefix.size();
   }
-  if (chars.size() != kChars) {
+  if (count - start != kChars) {
     return absl::InvalidArgumentError(
         "secret key: expected H1- followed by 32 characters in groups of four");
   }
   SecretBytes out(kSecretKeyBytes);
-  uint32_t buffer = 0;
+  uint64_t buffer = 0;
   int bits = 0;
   size_t written = 0;
-  for (char c : chars) {
-    int v = DecodeChar(c);
+  for (size_t i = start; i < count; ++i) {
+    int v = DecodeChar(static_cast<char>(chars.data()[i]));
     if (v < 0) {
-      return absl::InvalidArgumentError(std::string("secret key: invalid character '") + c +
-                                        "'");
+      sodium_memzero(&buffer, sizeof(buffer));
+      return absl::InvalidArgumentError("secret key: character " +
+                                        std::to_string(i - start + 1) +
+                                        " is not one of 0-9 and A-Z without U");
     }
     buffer = (buffer << 5) | static_cast<uint32_t>(v);
     bits += 5;
@@ -74,7 +83,7 @@ absl::StatusOr<SecretBytes> ParseSecretKey(std::string_view text) {
       bits -= 8;
     }
   }
-  buffer = 0;
+  sodium_memzero(&buffer, sizeof(buffer));
   return out;
 }
 

@@ -1,4 +1,5 @@
 // The sync half of haven.v1.Vault: remotes, sync and join.
+#include "server/crypto/secret_bytes.h"
 #include "server/service/status_map.h"
 #include "server/service/vault_service.h"
 #include "server/sync/sync_engine.h"
@@ -38,6 +39,7 @@ grpc::Status VaultService::Sync(grpc::ServerContext*, const v1::SyncRequest* req
 
 grpc::Status VaultService::Join(grpc::ServerContext*, const v1::JoinRequest* req,
                                 v1::JoinReply* reply) {
+  WipeOnExit wipe({&req->passphrase(), &req->secret_key()});
   auto joined = sync_->Join(*req);
   if (!joined.ok()) return ToGrpc(joined.status());
   reply->set_vault_id(vault_->vault_id_hex());

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/crypto/key_wrap.h"
+#include "server/crypto/secret_bytes.h"
 #include "server/journal/journal.h"
 #include "server/plugins/type_registry.h"
 #include "server/store/record_log.h"
@@ -24,9 +25,10 @@ namespace haven {
 
 // What a device needs to talk to a hub about its vault, available while
 // the vault is locked: the hub only ever sees ciphertext.
+// Move-only: the secret key lives in guarded memory and is wiped with it.
 struct HubCredential {
   std::string vault_id;          // raw
-  std::string auth_secret_key;   // Ed25519, 64 bytes
+  SecretBytes auth_secret_key;   // Ed25519, 64 bytes
   std::string auth_public_key;   // 32 bytes
   std::string wrapped_key;       // for registration (join needs passphrase + Secret Key)
 };
@@ -100,8 +102,11 @@ class Vault {
   std::string vault_id_;   // raw
   std::string device_id_;  // raw
   std::string wrapped_key_;
-  std::string secret_key_;  // raw; see docs/design.md on why it lives on the device
-  std::string auth_key_;    // Ed25519 secret key for hubs; see docs/design.md
+  // Both kept in guarded memory for the daemon's life (docs/design.md,
+  // "Keys", says why the device holds them); copied out only into other
+  // SecretBytes.
+  SecretBytes secret_key_;  // raw Secret Key
+  SecretBytes auth_key_;    // Ed25519 secret key for hubs
   std::shared_ptr<Journal> journal_;
   int64_t lock_after_us_ = 0;
   int64_t locks_at_us_ = 0;
