@@ -157,7 +157,7 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
 
   // Before becoming a member: prove the key opens what the hub holds.
   VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));
-  HubCredential credential{*vault_id, std::string(keys.auth_secret_key().view()),
+  HubCredential credential{*vault_id, SecretBytes::CopyOf(keys.auth_secret_key().view()),
                            keys.auth_public_key(), wrapped};
   RETURN_IF_ERROR(client->Login(credential));
   remote.set_hub_id(client->hub_id());  // pinned from the first login on

@@ -51,8 +51,10 @@ absl::Status Vault::LoadIdentity() {
   vault_id_ = *vault_id;
   device_id_ = *device_id;
   wrapped_key_ = *wrapped;
-  secret_key_ = *secret;
-  auth_key_ = *auth;
+  secret_key_ = SecretBytes::CopyOf(*secret);
+  auth_key_ = SecretBytes::CopyOf(*auth);
+  WipeString(&*secret);  // the store's copies are its own (docs/design.md, "Keys")
+  WipeString(&*auth);
   return absl::OkStatus();
 }
 
@@ -65,8 +67,8 @@ absl::Status Vault::StoreIdentity(std::string_view vault_id, std::string_view de
   batch.Put(meta, kVaultIdKey, std::string(vault_id));
   batch.Put(meta, kDeviceIdKey, std::string(device_id));
   batch.Put(meta, kWrappedKey, std::string(wrapped));
-  batch.Put(meta, kSecretKey, std::string(secret_key.view()));
-  batch.Put(meta, kAuthKey, std::string(keys.auth_secret_key().view()));
+  batch.Put(meta, kSecretKey, secret_key.view());
+  batch.Put(meta, kAuthKey, keys.auth_secret_key().view());
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   return LoadIdentity();
 }
@@ -76,8 +78,8 @@ absl::StatusOr<HubCredential> Vault::hub_credential() const {
   if (vault_id_.empty()) return absl::NotFoundError("no vault in this home yet");
   HubCredential c;
   c.vault_id = vault_id_;
-  c.auth_secret_key = auth_key_;
-  c.auth_public_key = auth_key_.substr(32);  // libsodium keeps the public key in the tail
+  c.auth_secret_key = SecretBytes::CopyOf(auth_key_.view());
+  c.auth_public_key = std::string(auth_key_.view().substr(32));  // libsodium keeps it in the tail
   c.wrapped_key = wrapped_key_;
   return c;
 }
@@ -147,7 +149,7 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
     }
     vault_id = vault_id_;
     wrapped = wrapped_key_;
-    secret = SecretBytes::CopyOf(secret_key_);
+    secret = SecretBytes::CopyOf(secret_key_.view());
     failures = failed_unlocks_;
   }
   auto key = UnwrapVaultKey(wrapped, passphrase, secret, vault_id);
