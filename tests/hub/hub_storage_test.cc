@@ -1,0 +1,151 @@
+// The hub's storage (server/hub/hub_storage.h): a different record in a
+// taken slot, the per-vault byte quota and its durable counter, and the
+// hub's vault count.
+#include "server/hub/hub_storage.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "server/crypto/ids.h"
+#include "tests/store/temp_dir.h"
+
+namespace haven {
+namespace {
+
+const std::string kVault(16, 'v');
+const std::string kDevice(16, 'd');
+
+// A record as a hub sees one: the header, then `size` opaque bytes.
+IncomingRecord Record(uint64_t seq, char fill = 'x', size_t size = 200,
+                      const std::string& vault = kVault) {
+  RecordHeader header{kRecordFormatVersion, vault, kDevice, seq};
+  std::string sealed(1, static_cast<char>(kRecordFormatVersion));
+  sealed += vault + kDevice + EncodeU64(seq);
+  sealed += std::string(size, fill);
+  return {header, sealed};
+}
+
+std::vector<IncomingRecord> Records(uint64_t from, uint64_t to, char fill = 'x') {
+  std::vector<IncomingRecord> out;
+  for (uint64_t seq = from; seq <= to; ++seq) out.push_back(Record(seq, fill));
+  return out;
+}
+
+class HubStorageTest : public ::testing::Test {
+ protected:
+  void Open(HubStorageLimits limits = {}) {
+    storage_.reset();
+    store_.reset();
+    auto store = Store::Open(dir_.Join("hub"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto storage = NewRocksHubStorage(store_.get(), limits);
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    storage_ = std::move(*storage);
+  }
+  uint64_t Head(const std::string& vault = kVault) {
+    auto heads = storage_->Heads(vault);
+    EXPECT_TRUE(heads.ok()) << heads.status();
+    return heads.ok() && heads->contains(kDevice) ? heads->at(kDevice) : 0;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<HubStorage> storage_;
+};
+
+TEST_F(HubStorageTest, TheSameBytesAgainAreADuplicateOtherBytesAreRefused) {
+  ASSERT_NO_FATAL_FAILURE(Open());
+  ASSERT_EQ(*storage_->Append(kVault, Records(1, 3)), 3u);
+  EXPECT_EQ(*storage_->Append(kVault, Records(1, 3)), 0u) << "a duplicate is harmless";
+
+  std::vector<IncomingRecord> batch = Records(4, 5);
+  batch.push_back(Record(2, 'y'));  // slot 2 is taken by other bytes
+  auto refused = storage_->Append(kVault, batch);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(refused.status().message().find("sequence 2"), std::string_view::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find(HexEncode(kDevice)), std::string_view::npos)
+      << refused.status();
+  EXPECT_EQ(Head(), 3u) << "records 4 and 5 of the refused batch were stored";
+  auto kept = storage_->Read(kVault, kDevice, 2, 1, 1 << 20);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->at(0), Record(2).sealed);
+}
+
+TEST_F(HubStorageTest, TwoDifferentRecordsForOneFreeSlotInOneBatchAreRefused) {
+  ASSERT_NO_FATAL_FAILURE(Open());
+  auto refused = storage_->Append(kVault, {Record(1, 'a'), Record(1, 'b')});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Head(), 0u);
+  EXPECT_EQ(*storage_->Append(kVault, {Record(1, 'a'), Record(1, 'a')}), 1u);
+}
+
+TEST_F(HubStorageTest, QuotaRefusesTheBatchThatWouldPassItAndSurvivesARestart) {
+  const uint64_t record_bytes = Record(1).sealed.size();
+  HubStorageLimits limits;
+  limits.max_vault_bytes = 10 * record_bytes;
+  ASSERT_NO_FATAL_FAILURE(Open(limits));
+  ASSERT_EQ(*storage_->Append(kVault, Records(1, 8)), 8u);
+  ASSERT_NO_FATAL_FAILURE(Open(limits));  // the count comes back without a scan
+  auto over = storage_->Append(kVault, Records(9, 11));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(over.status().message().find("(--max-vault-bytes)"), std::string_view::npos)
+      << over.status();
+  EXPECT_EQ(Head(), 8u) << "what fit before stays; nothing of the refused batch is stored";
+  EXPECT_EQ(*storage_->Append(kVault, Records(9, 10)), 2u) << "exactly the quota fits";
+  EXPECT_FALSE(storage_->Append(kVault, Records(11, 11)).ok());
+  EXPECT_EQ(*storage_->Append(kVault, Records(1, 10)), 0u) << "duplicates cost nothing";
+  // Another vault has a quota of its own.
+  std::vector<IncomingRecord> other;
+  for (uint64_t seq = 1; seq <= 10; ++seq)
+    other.push_back(Record(seq, 'x', 200, "other-vault-0001"));
+  EXPECT_EQ(*storage_->Append("other-vault-0001", other), 10u);
+}
+
+TEST_F(HubStorageTest, AVaultStoredBeforeTheCounterIsCountedOnce) {
+  const uint64_t record_bytes = Record(1).sealed.size();
+  {
+    // Records written the way a hub without the counter wrote them.
+    auto store = Store::Open(dir_.Join("hub"));
+    ASSERT_TRUE(store.ok());
+    auto log = RecordLog::Open(store->get(), kVault);
+    ASSERT_TRUE(log.ok());
+    std::vector<IncomingRecord> records = Records(1, 9);
+    rocksdb::WriteBatch batch;
+    (*log)->Stage(&batch, records);
+    ASSERT_TRUE((*store)->Write(&batch, true).ok());
+  }
+  HubStorageLimits limits;
+  limits.max_vault_bytes = 10 * record_bytes;
+  ASSERT_NO_FATAL_FAILURE(Open(limits));
+  EXPECT_EQ(Head(), 9u);
+  EXPECT_FALSE(storage_->Append(kVault, Records(10, 11)).ok());
+  EXPECT_EQ(*storage_->Append(kVault, Records(10, 10)), 1u);
+}
+
+TEST_F(HubStorageTest, MaxVaultsRefusesANewVaultButNotAKnownOneAcrossRestarts) {
+  HubStorageLimits limits;
+  limits.max_vaults = 2;
+  ASSERT_NO_FATAL_FAILURE(Open(limits));
+  VaultRegistration reg{std::string(32, 'k'), "wrapped"};
+  ASSERT_TRUE(storage_->Register("vault-number-001", reg).ok());
+  ASSERT_TRUE(storage_->Register("vault-number-002", reg).ok());
+  absl::Status third = storage_->Register("vault-number-003", reg);
+  EXPECT_EQ(third.code(), absl::StatusCode::kResourceExhausted) << third;
+  EXPECT_NE(third.message().find("maximum of 2 vaults (--max-vaults)"), std::string_view::npos)
+      << third;
+  EXPECT_TRUE(storage_->Register("vault-number-001", reg).ok()) << "a device registering again";
+  ASSERT_NO_FATAL_FAILURE(Open(limits));
+  EXPECT_EQ(storage_->Register("vault-number-003", reg).code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_FALSE(*storage_->Lookup("vault-number-003"));
+}
+
+}  // namespace
+}  // namespace haven
