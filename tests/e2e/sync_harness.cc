@@ -49,6 +49,14 @@ std::string TamperToolBinary() {
 #endif
 }
 
+std::string ForgePushToolBinary() {
+#ifdef FORGE_PUSH_TOOL
+  return FORGE_PUSH_TOOL;
+#else
+  return "";
+#endif
+}
+
 // --- Hub ---------------------------------------------------------------------
 
 Hub::Hub() {
@@ -66,7 +74,7 @@ Hub::~Hub() {
   if (!root_.empty()) fs::remove_all(root_, ec);
 }
 
-bool Hub::Start() {
+bool Hub::Start(const EnvOverrides& env) {
   if (Running()) return true;
   std::vector<std::string> args{"--home",       home(),          "--hub",    "--listen",
                                 address(),      "--token-file",  root_ + "/token",
@@ -74,7 +82,8 @@ bool Hub::Start() {
   if (!tls_cert_.empty()) {
     args.insert(args.end(), {"--tls-cert", tls_cert_, "--tls-key", tls_key_});
   }
-  process_ = DaemonProcess::Start(args, {}, root_ + "/hub.log");
+  args.insert(args.end(), flags_.begin(), flags_.end());
+  process_ = DaemonProcess::Start(args, env, root_ + "/hub.log");
   if (!process_) return false;
   bool up = WaitForTcpPort(port_, Duration(20000));
   if (!up || !process_->Running()) {
@@ -95,6 +104,11 @@ void Hub::Kill() {
   kill(pid, SIGKILL);
   process_->WaitExit(Duration(10000));
   process_->Kill();  // reaps; a no-op when already reaped
+}
+
+std::optional<int> Hub::WaitExit(Duration timeout) {
+  if (!process_) return std::nullopt;
+  return process_->WaitExit(timeout);
 }
 
 // --- devices -----------------------------------------------------------------

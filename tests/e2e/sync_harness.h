@@ -32,6 +32,9 @@ namespace haven::e2e {
 
 // Where the test-only tamper tool lives (TAMPER_TOOL at compile time).
 std::string TamperToolBinary();
+// Where the test-only forge tool lives (FORGE_PUSH_TOOL at compile time):
+// pushes a different record into a taken slot; see forge_push_tool.cc.
+std::string ForgePushToolBinary();
 
 // A hub: `havend --home ROOT/home --hub --listen 127.0.0.1:PORT --token-file
 // ROOT/token [--tls-cert C --tls-key K]`, its output appended to ROOT/hub.log
@@ -45,12 +48,20 @@ class Hub {
 
   // Starts (or restarts, on the same home and port) and waits until the port
   // accepts connections. False (with a test failure) when it does not.
-  bool Start();
+  // `env` adds to the hub's environment for this run only, e.g. the
+  // test-only fault injection of server/hub/hub_faults.h.
+  bool Start(const EnvOverrides& env = {});
   // SIGTERM and wait; returns the exit code.
   std::optional<int> Stop();
   // kill -9, and wait until it is gone.
   void Kill();
+  // Waits for the hub to exit by itself (a fault injected with Start(env));
+  // its exit code, nullopt on timeout.
+  std::optional<int> WaitExit(Duration timeout = Duration(60000));
   bool Running() const { return process_ != nullptr && process_->Running(); }
+
+  // Extra havend flags from the next Start(), e.g. {"--max-vault-bytes", "64K"}.
+  void UseFlags(std::vector<std::string> flags) { flags_ = std::move(flags); }
 
   // Serve TLS from the next Start().
   void UseTls(const std::string& cert, const std::string& key) {
@@ -69,6 +80,7 @@ class Hub {
 
  private:
   std::string root_, token_, tls_cert_, tls_key_;
+  std::vector<std::string> flags_;
   int port_ = 0;
   std::unique_ptr<DaemonProcess> process_;
 };
