@@ -180,8 +180,11 @@ absl::Status Doctor(Context& ctx) {
 
 void RegisterVaultCommands(CLI::App& app, Context& ctx) {
   auto* init = app.add_subcommand("init", "Create a vault on this device");
-  static std::string kdf = "interactive";
-  init->add_option("--kdf", kdf, "key derivation strength: interactive, moderate or sensitive");
+  // moderate (256 MiB): with the Secret Key on a stolen laptop's disk, the
+  // passphrase and this are all a thief has to get through.
+  static std::string kdf = "moderate";
+  init->add_option("--kdf", kdf,
+                   "key derivation strength: interactive, moderate (default) or sensitive");
   init->callback([&ctx] { ctx.action = [&ctx] { return Init(ctx, kdf); }; });
 
   auto* unlock = app.add_subcommand("unlock", "Keep the vault key in the daemon for a while");

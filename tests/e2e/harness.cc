@@ -662,7 +662,9 @@ nlohmann::json TestHome::Json(const std::vector<std::string>& args) const {
 }
 
 nlohmann::json TestHome::Init() {
-  RunResult r = Run({"--format", "json", "init"});
+  // The interactive profile keeps the suite fast; `haven init` alone uses
+  // moderate (checked by its own test).
+  RunResult r = Run({"--format", "json", "init", "--kdf", "interactive"});
   if (r.exit_code != 0) {
     ADD_FAILURE() << "haven init failed" << r;
     return nullptr;
