@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -47,6 +49,21 @@ absl::Status Stats(Context& ctx, const DataFlags& flags) {
   return absl::OkStatus();
 }
 
+// Creates FILE.partial for an export to FILE: here and now (O_EXCL), never
+// through a symlink (O_NOFOLLOW), readable by this user only. A leftover or
+// planted FILE.partial (a file, or a symlink to one) is refused and left as
+// it is, so an export never writes through someone else's link.
+absl::StatusOr<int> CreatePartial(const std::string& output, const std::string& partial) {
+  int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  if (errno == EEXIST) {
+    return absl::InvalidArgumentError("-o: " + partial +
+                                      " already exists (left by an interrupted export, or put "
+                                      "there by someone else); remove it and export again");
+  }
+  return absl::InvalidArgumentError("-o: cannot write " + output + ": " + std::strerror(errno));
+}
+
 absl::Status Export(Context& ctx, const DataFlags& flags) {
   std::string format = ctx.format_flag.empty() ? "json" : ctx.format_flag;
   if (format != "json" && format != "jsonl" && format != "csv" && format != "md" &&
@@ -74,12 +91,13 @@ absl::Status Export(Context& ctx, const DataFlags& flags) {
   std::string partial;
   if (!to_stdout) {
     partial = flags.output + ".partial";
-    fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return absl::InvalidArgumentError("-o: cannot write " + flags.output);
+    absl::StatusOr<int> created = CreatePartial(flags.output, partial);
+    if (!created.ok()) return created.status();
+    fd = *created;
   }
   auto client = ctx.Connect();
-  if (!client.ok()) return client.status();
-  absl::Status s = (*client)->WithUnlock([&] {
+  absl::Status s = client.status();
+  if (s.ok()) s = (*client)->WithUnlock([&] {
     grpc::ClientContext call;
     auto reader = (*client)->journal().Export(&call, req);
     v1::ExportChunk chunk;
