@@ -91,9 +91,11 @@ void Journal::AdoptVaultType(const v1::EntryState& state) {
   absl::Status s = types_->AddVaultManifest(manifest.get<std::string>(),
                                             "vault:" + HexEncode(it->second.device()));
   if (!s.ok()) {
+    // The type's name and the parser's reason (which quotes names) are
+    // vault content: the log, plaintext on disk, says only whose it was.
     haven::Log(LogLevel::kWarn, "vault type skipped",
-               {{"type", state.entry_id().substr(kTypeEntryPrefix.size())},
-                {"reason", std::string(s.message())}});
+               {{"device", HexEncode(it->second.device()).substr(0, 8)},
+                {"reason", "its manifest does not parse on this device (from a newer haven?)"}});
   }
 }
 
