@@ -64,6 +64,28 @@ absl::StatusOr<int> CreatePartial(const std::string& output, const std::string& 
   return absl::InvalidArgumentError("-o: cannot write " + output + ": " + std::strerror(errno));
 }
 
+// Streams the daemon's export of `req` into `fd` (unlocking first when
+// needed); a failed write cancels the stream.
+absl::Status StreamExport(DaemonClient& client, const v1::ExportRequest& req, int fd) {
+  return client.WithUnlock([&] {
+    grpc::ClientContext call;
+    auto reader = client.journal().Export(&call, req);
+    v1::ExportChunk chunk;
+    while (reader->Read(&chunk)) {
+      const std::string& data = chunk.data();
+      for (size_t done = 0; done < data.size();) {
+        ssize_t n = write(fd, data.data() + done, data.size() - done);
+        if (n <= 0) {
+          call.TryCancel();
+          break;
+        }
+        done += static_cast<size_t>(n);
+      }
+    }
+    return reader->Finish();
+  });
+}
+
 absl::Status Export(Context& ctx, const DataFlags& flags) {
   std::string format = ctx.format_flag.empty() ? "json" : ctx.format_flag;
   if (format != "json" && format != "jsonl" && format != "csv" && format != "md" &&
@@ -96,24 +118,7 @@ absl::Status Export(Context& ctx, const DataFlags& flags) {
     fd = *created;
   }
   auto client = ctx.Connect();
-  absl::Status s = client.status();
-  if (s.ok()) s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    auto reader = (*client)->journal().Export(&call, req);
-    v1::ExportChunk chunk;
-    while (reader->Read(&chunk)) {
-      const std::string& data = chunk.data();
-      for (size_t done = 0; done < data.size();) {
-        ssize_t n = write(fd, data.data() + done, data.size() - done);
-        if (n <= 0) {
-          call.TryCancel();
-          break;
-        }
-        done += static_cast<size_t>(n);
-      }
-    }
-    return reader->Finish();
-  });
+  absl::Status s = client.ok() ? StreamExport(**client, req, fd) : client.status();
   if (fd != STDOUT_FILENO) {
     if (s.ok() && fsync(fd) != 0) s = absl::InternalError("-o: cannot flush " + flags.output);
     close(fd);

@@ -13,11 +13,11 @@ namespace haven {
 namespace {
 
 // Guessed first by anyone who knows the passphrase guards a haven journal.
-const char* kContextWords[] = {
-    "haven",           "havend",      "journal",  "vault",      "passphrase",
-    "password",        "secret",      "diary",    "compassion", "selfcompassion",
-    "self-compassion", "mindfulness", "practice", "kindness",   "secure",
-    "private",         nullptr};
+const char* kContextWords[] = {"haven",      "havend",         "journal",         "vault",
+                               "passphrase", "password",       "secret",          "diary",
+                               "compassion", "selfcompassion", "self-compassion", "mindfulness",
+                               "practice",   "kindness",       "secure",          "private",
+                               nullptr};
 
 // Powers of ten are easier to read than bits: 2^b is about 10^(b log10 2).
 int PowerOfTen(double bits) { return static_cast<int>(std::lround(bits * std::log10(2.0))); }
