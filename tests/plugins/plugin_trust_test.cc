@@ -72,7 +72,22 @@ TEST_F(PluginTrustTest, WorldWritableDirectoryIsRefusedBeforeAnyCodeRuns) {
 }
 
 TEST_F(PluginTrustTest, GroupWritableDirectoryIsRefused) {
-  ExpectRefused(Install("group", 0775, 0755), "is group- or world-writable (mode 0775)");
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to give a directory to a shared group";
+  std::string file = Install("group", 0775, 0755);
+  ASSERT_EQ(chown(fs::path(file).parent_path().c_str(), 0, 65534), 0);  // nogroup
+  ExpectRefused(file, "is group- or world-writable (mode 0775)");
+}
+
+// Under the user-private-group convention (umask 002), group write on the
+// owner's own group, which nobody else belongs to, is no way in.
+TEST_F(PluginTrustTest, GroupWritableInTheOwnersPrivateGroupLoads) {
+  std::string file = Install("private-group", 0775, 0775);
+  struct stat st {};
+  ASSERT_EQ(stat(file.c_str(), &st), 0);
+  if (st.st_gid != getegid()) GTEST_SKIP() << "new files do not get this user's primary group";
+  absl::StatusOr<std::string> trusted = TrustedPluginPath(file);
+  if (!trusted.ok() && geteuid() != 0) GTEST_SKIP() << "this user's group is not private";
+  EXPECT_TRUE(trusted.ok()) << trusted.status();
 }
 
 TEST_F(PluginTrustTest, WritableFileIsRefused) {
