@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/reply_json.h"
 #include "cli/status.h"
 #include "server/insights/stats_render.h"
 #include "server/util/time.h"
@@ -36,7 +37,9 @@ absl::Status Stats(Context& ctx, const DataFlags& flags) {
     return (*client)->journal().Stats(&call, req, &reply);
   });
   if (!s.ok()) return s;
-  auto stats = nlohmann::json::parse(reply.stats_json());
+  auto parsed = ParseReply(reply.stats_json());
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& stats = *parsed;
   if (*format == Format::kTable) {
     RenderOptions options;
     const char* no_color = std::getenv("NO_COLOR");

@@ -5,6 +5,7 @@
 
 #include "cli/context.h"
 #include "cli/prompt.h"
+#include "cli/reply_json.h"
 #include "cli/status.h"
 #include "server/util/time.h"
 
@@ -38,19 +39,29 @@ absl::StatusOr<std::map<std::string, std::string>> ParseFieldFlags(
   return out;
 }
 
+// `--json OBJ` or `--json -` (standard input, read up to one byte past
+// the daemon's limit so that a huge input is refused without holding it).
 absl::StatusOr<std::string> ReadJsonFlag(const std::string& flag) {
   if (flag != "-") return flag;
-  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  std::string text(kFieldsInputLimits.max_bytes + 1, '\0');
+  std::cin.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(std::cin.gcount()));
+  if (text.size() > kFieldsInputLimits.max_bytes) {
+    return absl::InvalidArgumentError("--json: larger than " +
+                                      std::to_string(kFieldsInputLimits.max_bytes) + " bytes");
+  }
+  return text;
 }
 
 absl::Status PrintOneEntry(Context& ctx, const std::string& entry_json, bool id_only) {
   auto format = ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
   if (!format.ok()) return format.status();
-  auto entry = nlohmann::json::parse(entry_json);
+  auto entry = ParseReply(entry_json);
+  if (!entry.ok()) return entry.status();
   if (id_only && ctx.format_flag.empty()) {
-    std::cout << entry.value("id", "") << "\n";
+    std::cout << entry->value("id", "") << "\n";
   } else {
-    PrintEntry(entry, {}, *format);
+    PrintEntry(*entry, {}, *format);
   }
   return absl::OkStatus();
 }
@@ -73,7 +84,8 @@ absl::StatusOr<nlohmann::json> FetchType(DaemonClient& client, const std::string
     return absl::InvalidArgumentError(s.error_message());
   }
   if (!s.ok()) return FromGrpc(s);
-  return nlohmann::json::parse(reply.type_json(0));
+  if (reply.type_json_size() == 0) return absl::InternalError("the daemon sent no type");
+  return ParseReply(reply.type_json(0));
 }
 
 absl::Status Log(Context& ctx, const EntryFlags& flags) {
@@ -104,8 +116,10 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
   if (InteractiveTerminal()) {
     auto type = FetchType(**client, flags.type);
     if (!type.ok()) return type.status();
-    nlohmann::json given = nlohmann::json::parse(req.fields_json().empty() ? "{}" : req.fields_json(),
-                                                 nullptr, false);
+    // Too deep or not JSON: the daemon refuses it with the reason.
+    auto parsed = ParseJsonBounded(req.fields_json().empty() ? "{}" : req.fields_json(),
+                                   kFieldsInputLimits, "--json");
+    const nlohmann::json given = parsed.ok() ? std::move(*parsed) : nlohmann::json();
     for (const auto& field : (*type)["fields"]) {
       std::string name = field.value("name", "");
       bool missing = !req.field_text().contains(name) &&
@@ -153,9 +167,9 @@ absl::Status List(Context& ctx, const EntryFlags& flags) {
     return (*client)->journal().List(&call, req, &reply);
   });
   if (!s.ok()) return s;
-  std::vector<nlohmann::json> entries;
-  for (const auto& e : reply.entry_json()) entries.push_back(nlohmann::json::parse(e));
-  PrintEntries(entries, *format);
+  auto entries = ParseReplies(reply.entry_json());
+  if (!entries.ok()) return entries.status();
+  PrintEntries(*entries, *format);
   return absl::OkStatus();
 }
 
@@ -173,9 +187,11 @@ absl::Status Show(Context& ctx, const EntryFlags& flags) {
     return (*client)->journal().Show(&call, req, &reply);
   });
   if (!s.ok()) return s;
-  std::vector<nlohmann::json> history;
-  for (const auto& h : reply.history_json()) history.push_back(nlohmann::json::parse(h));
-  PrintEntry(nlohmann::json::parse(reply.entry_json()), history, *format);
+  auto history = ParseReplies(reply.history_json());
+  if (!history.ok()) return history.status();
+  auto entry = ParseReply(reply.entry_json());
+  if (!entry.ok()) return entry.status();
+  PrintEntry(*entry, *history, *format);
   return absl::OkStatus();
 }
 
@@ -228,9 +244,10 @@ absl::Status RemoveOrRestore(Context& ctx, const std::string& id, bool restore) 
                    : (*client)->journal().Remove(&call, req, &reply);
   });
   if (!s.ok()) return s;
-  auto entry = nlohmann::json::parse(reply.entry_json());
+  auto entry = ParseReply(reply.entry_json());
+  if (!entry.ok()) return entry.status();
   if (!ctx.format_flag.empty()) return PrintOneEntry(ctx, reply.entry_json(), false);
-  std::cerr << (restore ? "Restored " : "Deleted ") << entry.value("id", "").substr(0, 8)
+  std::cerr << (restore ? "Restored " : "Deleted ") << entry->value("id", "").substr(0, 8)
             << (restore ? "" : " (bring it back with `haven restore`)") << ".\n";
   return absl::OkStatus();
 }

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/reply_json.h"
 #include "cli/status.h"
 
 namespace haven::cli {
@@ -10,8 +11,9 @@ namespace {
 absl::Status PrintTypes(Context& ctx, const v1::TypesReply& reply) {
   auto format = ctx.format();
   if (!format.ok()) return format.status();
-  std::vector<nlohmann::json> types;
-  for (const auto& t : reply.type_json()) types.push_back(nlohmann::json::parse(t));
+  auto parsed = ParseReplies(reply.type_json());
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<nlohmann::json>& types = *parsed;
   if (*format == Format::kTable) {
     std::vector<nlohmann::json> rows;
     for (const auto& t : types) {
@@ -50,7 +52,10 @@ absl::Status Show(Context& ctx, const std::string& type) {
   v1::TypesReply reply;
   grpc::ClientContext call;
   if (auto s = (*client)->journal().Types(&call, req, &reply); !s.ok()) return FromGrpc(s);
-  auto t = nlohmann::json::parse(reply.type_json(0));
+  if (reply.type_json_size() == 0) return absl::InternalError("the daemon sent no type");
+  auto parsed = ParseReply(reply.type_json(0));
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& t = *parsed;
   if (*format != Format::kTable) {
     std::cout << t.dump(*format == Format::kJson ? 2 : -1) << "\n";
     return absl::OkStatus();

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "server/util/json_bounded.h"
 
 namespace haven {
 namespace {
@@ -11,13 +12,6 @@ namespace {
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 constexpr char kBom[] = "\xEF\xBB\xBF";
-
-// nlohmann's message without its "[json.exception...] parse error at line
-// 1, column 5: " prefix, which counts from the object, not the file.
-std::string ParseErrorDetail(const std::string& what) {
-  const size_t colon = what.find(": ", what.find("column"));
-  return colon == std::string::npos ? what : what.substr(colon + 2);
-}
 
 }  // namespace
 
@@ -178,22 +172,25 @@ absl::Status ImportReader::EndObject() {
 }
 
 absl::Status ParseImportItem(ImportItem* item) {
-  auto fail = [&](int64_t line, const std::string& detail) {
+  const std::string entry = absl::StrCat("entry ", item->index);
+  JsonFault fault = JsonFault::kNone;
+  size_t byte = 0;
+  auto parsed = ParseJsonBounded(item->text, kImportEntryLimits, entry, &fault, &byte);
+  if (!parsed.ok() && fault != JsonFault::kSyntax) {
     return absl::InvalidArgumentError(
-        absl::StrCat("line ", line, ": entry ", item->index, " is not valid JSON: ", detail));
-  };
-  try {
-    item->value = nlohmann::json::parse(item->text);
-  } catch (const nlohmann::json::parse_error& e) {
-    const std::string& text = item->text;
-    const size_t upto = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    return fail(item->line + std::count(text.begin(), text.begin() + upto, '\n'),
-                ParseErrorDetail(e.what()));
-  } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
-    const std::string what = e.what();
-    const size_t bracket = what.find("] ");
-    return fail(item->line, bracket == std::string::npos ? what : what.substr(bracket + 2));
+        absl::StrCat("line ", item->line, ": ", std::string(parsed.status().message())));
   }
+  if (!parsed.ok()) {
+    // "entry K: not valid JSON: ..." -> "line N: entry K is not valid JSON: ...",
+    // N being the line where the parser stopped.
+    const std::string& text = item->text;
+    const size_t upto = std::min<size_t>(byte > 0 ? byte - 1 : 0, text.size());
+    const std::string message(parsed.status().message());
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", item->line + std::count(text.begin(), text.begin() + upto, '\n'),
+                     ": ", entry, " is ", message.substr(entry.size() + 2)));
+  }
+  item->value = std::move(*parsed);
   item->text.clear();
   item->text.shrink_to_fit();
   return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include "server/crypto/ids.h"
 #include "server/insights/export.h"
 #include "server/journal/hlc.h"
+#include "server/util/json_bounded.h"
 #include "server/util/time.h"
 
 namespace haven {
@@ -27,7 +28,9 @@ nlohmann::json HistoryItemToJson(const v1::RecordBody& body, std::string_view de
   if (body.has_at()) changes["at"] = FormatRfc3339(body.at_us());
   if (body.has_tags()) changes["tags"] = body.tags();
   for (const auto& [name, value] : body.set_fields()) {
-    changes[name] = nlohmann::json::parse(value, nullptr, false);
+    // A record stored before its JSON was checked shows null here.
+    auto parsed = ParseJsonBounded(value, kRecordJsonLimits, name);
+    changes[name] = parsed.ok() ? std::move(*parsed) : nlohmann::json();
   }
   for (const auto& name : body.unset_fields()) changes[name] = nullptr;
   j["changes"] = changes;

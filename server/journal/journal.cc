@@ -7,6 +7,7 @@
 #include "server/crypto/ids.h"
 #include "server/journal/entry_json.h"
 #include "server/journal/merge.h"
+#include "server/util/json_bounded.h"
 #include "server/util/log.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
@@ -86,9 +87,9 @@ void Journal::AdoptVaultType(const v1::EntryState& state) {
   if (state.entry_id().rfind(kTypeEntryPrefix, 0) != 0) return;
   auto it = state.fields().find("manifest");
   if (it == state.fields().end() || it->second.value_json().empty()) return;
-  auto manifest = nlohmann::json::parse(it->second.value_json(), nullptr, false);
-  if (!manifest.is_string()) return;
-  absl::Status s = types_->AddVaultManifest(manifest.get<std::string>(),
+  auto manifest = ParseJsonBounded(it->second.value_json(), kRecordJsonLimits, "manifest");
+  if (!manifest.ok() || !manifest->is_string()) return;
+  absl::Status s = types_->AddVaultManifest(manifest->get<std::string>(),
                                             "vault:" + HexEncode(it->second.device()));
   if (!s.ok()) {
     // The type's name and the parser's reason (which quotes names) are

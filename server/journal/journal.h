@@ -133,8 +133,9 @@ class Journal {
   // Records pulled from a hub, in two halves so that a pull opens one
   // batch while the one before is stored. OpenPulled opens and parses (no
   // lock taken; safe beside any other call). A record that does not open
-  // with this vault's key, names another vault or carries no entry is
-  // counted in `rejected` and never stored.
+  // with this vault's key, names another vault, carries no entry or holds
+  // JSON beyond kRecordJsonLimits (CheckRecordJson) is counted in
+  // `rejected` and never stored.
   struct OpenedBatch {
     std::vector<std::string> sealed;
     std::vector<RecordHeader> headers;

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
+#include "server/util/json_bounded.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 
@@ -40,7 +41,8 @@ bool Journal::MatchesState(const ListFilter& filter, const v1::EntryState& state
     if (filter.until_us && at >= *filter.until_us) return false;
   }
   if (!filter.tags.empty()) {
-    auto tags = nlohmann::json::parse(state.tags().value_json(), nullptr, false);
+    auto parsed = ParseJsonBounded(state.tags().value_json(), kRecordJsonLimits, "tags");
+    const nlohmann::json tags = parsed.ok() ? std::move(*parsed) : nlohmann::json();
     if (!tags.is_array()) return false;
     for (const auto& wanted : filter.tags) {
       if (std::find(tags.begin(), tags.end(), wanted) == tags.end()) return false;

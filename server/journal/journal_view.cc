@@ -152,10 +152,12 @@ absl::Status Journal::CatchUpLocked() {
       std::vector<FoldItem> items;
       for (size_t i = 0; i < sealed.size(); ++i) {
         auto plain = OpenRecord(keys_->record_key(), sealed[i], &headers[i]);
-        if (!plain.ok() || !bodies[i].ParseFromString(*plain) || bodies[i].entry_id().empty()) {
-          // A forged record stored while the vault was locked: skip it, keep
-          // every good record; `haven doctor` names it.
-          haven::Log(LogLevel::kError, "record does not open; skipped",
+        if (!plain.ok() || !bodies[i].ParseFromString(*plain) || bodies[i].entry_id().empty() ||
+            !CheckRecordJson(bodies[i]).ok()) {
+          // A forged record stored while the vault was locked, or one whose
+          // JSON is too deep or large to show: skip it, keep every good
+          // record; `haven doctor` names it.
+          haven::Log(LogLevel::kError, "record does not open or cannot be shown; skipped",
                      {{"device", HexEncode(device).substr(0, 8)},
                       {"seq", std::to_string(from + i)}});
           continue;
@@ -189,8 +191,12 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
       const RecordHeader& header = opened.headers[i];
       const v1::RecordBody& body = opened.bodies[i];
       auto plain = OpenRecord(keys_->record_key(), sealed[i], &opened.headers[i]);
+      // A record whose JSON is too deep or too large (a compromised device
+      // can seal anything) is refused like one that does not open: every
+      // list, export and stats would have to parse it.
       good[i] = plain.ok() && header.vault_id == identity_.vault_id &&
-                opened.bodies[i].ParseFromString(*plain) && !body.entry_id().empty();
+                opened.bodies[i].ParseFromString(*plain) && !body.entry_id().empty() &&
+                CheckRecordJson(body).ok();
       if (good[i] && body.kind() == v1::RecordBody::CREATE) {
         CreatedEntry& created = opened.created[i];
         ApplyRecord(&created.state, body, header.device_id, header.seq);

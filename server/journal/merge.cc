@@ -6,6 +6,7 @@
 
 #include "server/crypto/ids.h"
 #include "server/journal/hlc.h"
+#include "server/util/json_bounded.h"
 
 namespace haven {
 namespace {
@@ -28,6 +29,14 @@ void Assign(FieldRegister* reg, std::string value_json, uint64_t hlc, std::strin
   reg->set_device(std::string(device));
 }
 
+// A JSON text of a view row as a value; null when it is not one within
+// kRecordJsonLimits. Pulled records are checked before they are stored
+// (CheckRecordJson), so only a row written before that check can hold one.
+nlohmann::json StoredJson(std::string_view text) {
+  auto value = ParseJsonBounded(text, kRecordJsonLimits, "a stored value");
+  return value.ok() ? std::move(*value) : nlohmann::json();
+}
+
 // A field's stored JSON as a value. Whole numbers, most of what a scan for
 // stats reads, skip the JSON parser; they come out typed as it would type
 // them (unsigned when not negative).
@@ -43,7 +52,7 @@ nlohmann::json FieldValue(const std::string& text) {
       return negative ? nlohmann::json(whole) : nlohmann::json(static_cast<uint64_t>(whole));
     }
   }
-  return nlohmann::json::parse(text, nullptr, false);
+  return StoredJson(text);
 }
 
 std::string TagsJson(const RecordBody& body) {
@@ -124,6 +133,15 @@ bool ApplyRecord(EntryState* state, const RecordBody& body, std::string_view dev
   return true;
 }
 
+absl::Status CheckRecordJson(const RecordBody& body) {
+  for (const auto& [name, value] : body.set_fields()) {
+    absl::Status s = CheckJsonBounded(value, kRecordJsonLimits, "field \"" + name + "\"");
+    if (!s.ok()) return s;
+  }
+  if (body.derived_json().empty()) return absl::OkStatus();
+  return CheckJsonBounded(body.derived_json(), kRecordJsonLimits, "derived values");
+}
+
 bool IsDeleted(const EntryState& state) {
   if (!state.has_last_tombstone_op() ||
       state.last_tombstone_op().kind() != RecordBody::DELETE) {
@@ -160,8 +178,8 @@ Entry StateToEntry(const EntryState& state, FieldValues values) {
   }
   e.updated_us = updated;
   if (values == FieldValues::kAll && !state.tags().value_json().empty()) {
-    for (const auto& t : nlohmann::json::parse(state.tags().value_json())) {
-      e.tags.push_back(t.get<std::string>());
+    for (const auto& t : StoredJson(state.tags().value_json())) {
+      if (t.is_string()) e.tags.push_back(t.get<std::string>());
     }
   }
   for (const auto& [name, reg] : state.fields()) {
@@ -170,7 +188,7 @@ Entry StateToEntry(const EntryState& state, FieldValues values) {
     e.fields[name] = FieldValue(reg.value_json());
   }
   if (!state.derived_json().empty()) {
-    e.derived = nlohmann::json::parse(state.derived_json(), nullptr, false);
+    e.derived = StoredJson(state.derived_json());
     if (!e.derived.is_object()) e.derived = nlohmann::json::object();
   }
   e.deleted = IsDeleted(state);

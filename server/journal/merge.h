@@ -11,6 +11,7 @@
 
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "haven/v1/record.pb.h"
 #include "server/journal/entry.h"
 
@@ -20,6 +21,13 @@ namespace haven {
 // when the record was already applied.
 bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_view device,
                  uint64_t seq);
+
+// Whether every JSON text a record carries (field values, derived values)
+// parses within kRecordJsonLimits (server/util/json_bounded.h); a record
+// from another device that does not is refused like one that does not
+// open. InvalidArgument naming the field, e.g. `field "mood": nested deeper
+// than 16 levels`.
+absl::Status CheckRecordJson(const v1::RecordBody& body);
 
 bool IsDeleted(const v1::EntryState& state);
 

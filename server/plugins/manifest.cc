@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/plugins/field_check.h"
+#include "server/util/json_bounded.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -272,8 +273,13 @@ absl::StatusOr<std::vector<ExerciseType>> ParseManifestText(std::string_view jso
   if (json_text.size() > kMaxManifestBytes) {
     return Bad("", absl::StrCat("larger than ", kMaxManifestBytes, " bytes"));
   }
-  json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Bad("", "not valid JSON");
+  JsonFault fault = JsonFault::kNone;
+  auto parsed = ParseJsonBounded(json_text, kManifestJsonLimits, "manifest", &fault);
+  if (fault == JsonFault::kTooDeep) {
+    return Bad("", absl::StrCat("nested deeper than ", kManifestJsonLimits.max_depth, " levels"));
+  }
+  if (!parsed.ok()) return Bad("", "not valid JSON");
+  const json& doc = *parsed;
   try {
     return ParseManifestJson(doc, source);
   } catch (const std::exception& e) {  // nlohmann seam: should not happen, never crash

@@ -12,6 +12,7 @@
 #include "server/plugins/field_check.h"
 #include "server/plugins/native_internal.h"
 #include "server/plugins/native_plugin.h"
+#include "server/util/json_bounded.h"
 
 namespace haven {
 namespace {
@@ -177,11 +178,13 @@ void SetJson(const haven_call* call, haven_str json_object) {
   CallContext* ctx = Context(call);
   if (ctx == nullptr) return;
   try {
-    json parsed = json::parse(View(json_object), nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
+    auto parsed =
+        ParseJsonBounded(View(json_object), kPluginJsonLimits, "the plugin's derived values");
+    if (!parsed.ok()) return Fail(ctx, std::string(parsed.status().message()));
+    if (!parsed->is_object()) {
       return Fail(ctx, "the plugin's derived values are not a JSON object");
     }
-    ctx->derived.update(parsed);
+    ctx->derived.update(*parsed);
   } catch (...) {
     Fail(ctx, "the plugin's derived values could not be stored");
   }

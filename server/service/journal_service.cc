@@ -2,6 +2,7 @@
 
 #include "server/journal/entry_json.h"
 #include "server/service/status_map.h"
+#include "server/util/json_bounded.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -9,8 +10,8 @@ namespace {
 
 absl::StatusOr<nlohmann::json> ParseFieldsJson(const std::string& text) {
   if (text.empty()) return nlohmann::json();
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonBounded(text, kFieldsInputLimits, "--json"));
+  if (!j.is_object()) {
     return absl::InvalidArgumentError("--json: expected a JSON object of field values");
   }
   return j;

@@ -378,7 +378,9 @@ TEST(MergeConvergenceTest, RandomOrdersOfElevenRecordsIncludingAFinalDelete) {
 }
 
 // Whole numbers skip the JSON parser when an entry is built from its state;
-// every value must come out exactly as the parser would give it.
+// every value must come out exactly as the parser would give it, and a text
+// that is not JSON as null (never nlohmann's "discarded", which dumps as
+// text that is not JSON either).
 TEST(StateToEntryTest, FieldValuesReadAsTheJsonParserReadsThem) {
   const std::vector<std::string> texts = {
       "0",  "7",   "10",  "-3",  "-0",    "007",  "-",        "+5",  "2.5", "-1e3",
@@ -390,10 +392,27 @@ TEST(StateToEntryTest, FieldValuesReadAsTheJsonParserReadsThem) {
     state.set_type("checkin");
     (*state.mutable_fields())["v"].set_value_json(text);
     nlohmann::json want = nlohmann::json::parse(text, nullptr, false);
+    if (want.is_discarded()) want = nullptr;
     nlohmann::json got = StateToEntry(state).fields["v"];
     EXPECT_EQ(got.type(), want.type()) << text;
     EXPECT_EQ(got.dump(), want.dump()) << text;
   }
+}
+
+// A stored value nested deeper than kRecordJsonLimits (only a row written
+// before pulled records were checked can hold one) reads as null.
+TEST(StateToEntryTest, AValueNestedTooDeepReadsAsNull) {
+  EntryState state;
+  state.set_has_create(true);
+  state.set_type("checkin");
+  (*state.mutable_fields())["deep"].set_value_json(std::string(100000, '[') +
+                                                   std::string(100000, ']'));
+  (*state.mutable_fields())["ok"].set_value_json(std::string(16, '[') + std::string(16, ']'));
+  state.set_derived_json("{\"d\":" + std::string(17, '[') + std::string(17, ']') + "}");
+  Entry entry = StateToEntry(state);
+  EXPECT_TRUE(entry.fields["deep"].is_null());
+  EXPECT_EQ(entry.fields["ok"].dump(), std::string(16, '[') + std::string(16, ']'));
+  EXPECT_EQ(entry.derived, nlohmann::json::object());
 }
 
 }  // namespace
