@@ -42,9 +42,72 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* 
                                                        std::unique_ptr<VaultKeys> keys) {
   std::unique_ptr<Journal> journal(
       new Journal(store, log, types, std::move(identity), std::move(keys)));
+  RETURN_IF_ERROR(journal->UpgradeView());
   RETURN_IF_ERROR(journal->LoadIndex());
   RETURN_IF_ERROR(journal->CatchUp());
   return journal;
+}
+
+std::string ViewRowAd(std::string_view row_key) {
+  std::string ad(kViewAdPrefix);
+  ad.append(row_key);
+  return ad;
+}
+
+absl::Status Journal::UpgradeView() {
+  ASSIGN_OR_RETURN(auto format, store_->Get(Family::kMeta, kViewFormatKey));
+  if (format && *format == kViewFormat) return absl::OkStatus();
+  // The view is a function of the records: dropping it loses nothing, and
+  // the one write below leaves either the old view or an empty one at
+  // kViewFormat that CatchUp fills from the records (resuming after a crash
+  // from the applied markers it writes as it goes).
+  rocksdb::WriteBatch batch;
+  size_t rows = 0;
+  auto view = store_->NewIterator(Family::kView);
+  for (view->SeekToFirst(); view->Valid(); view->Next(), ++rows) {
+    batch.Delete(store_->handle(Family::kView), view->key());
+  }
+  RETURN_IF_ERROR(FromRocks(view->status()));
+  auto meta = store_->NewIterator(Family::kMeta);
+  for (meta->Seek(std::string(kAppliedPrefix)); meta->Valid(); meta->Next()) {
+    if (!meta->key().starts_with(rocksdb::Slice(kAppliedPrefix.data(), kAppliedPrefix.size()))) {
+      break;
+    }
+    batch.Delete(store_->handle(Family::kMeta), meta->key());
+  }
+  RETURN_IF_ERROR(FromRocks(meta->status()));
+  batch.Put(store_->handle(Family::kMeta), std::string(kViewFormatKey), std::string(kViewFormat));
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  if (rows > 0) {
+    haven::Log(LogLevel::kInfo, "rebuilding the view from the records",
+               {{"rows", std::to_string(rows)}, {"from_format", format ? *format : "1"}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Journal::OpenViewRow(std::string_view row_key, std::string_view sealed,
+                                  std::string* plain, v1::EntryState* state) const {
+  // The associated data on the stack: a scan at unlock opens every row.
+  char ad_buffer[64];
+  std::string heap_ad;
+  std::string_view ad;
+  if (kViewAdPrefix.size() + row_key.size() <= sizeof ad_buffer) {
+    std::copy(kViewAdPrefix.begin(), kViewAdPrefix.end(), ad_buffer);
+    std::copy(row_key.begin(), row_key.end(), ad_buffer + kViewAdPrefix.size());
+    ad = std::string_view(ad_buffer, kViewAdPrefix.size() + row_key.size());
+  } else {
+    heap_ad = ViewRowAd(row_key);
+    ad = heap_ad;
+  }
+  if (!OpenBlobInto(keys_->view_key(), sealed, ad, plain).ok()) {
+    return absl::DataLossError("a view row does not open under its key (moved or damaged)");
+  }
+  if (!state->ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
+  if (keys_->ViewKeyFor(state->entry_id()) != row_key) {
+    return absl::DataLossError("the view row of entry " + state->entry_id() +
+                               " is under another entry's key");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Journal::LoadIndex() {
@@ -59,11 +122,12 @@ absl::Status Journal::LoadIndex() {
   // each thread gathering its own rows, and build the index from them in
   // sorted order at the end.
   const int workers = PassThreads();
+  size_t skipped = 0;
   std::vector<EntryIndex::Batch> batches(workers);
   std::vector<uint64_t> newest(workers, 0);
   std::mutex mu;  // for the rare rows that are not entries
   std::vector<v1::EntryState> type_rows;
-  RETURN_IF_ERROR(ForEachViewRow(workers, [&](int worker, const v1::EntryState& state) {
+  auto visit = [&](int worker, const v1::EntryState& state) {
     newest[worker] = std::max(newest[worker], state.updated_hlc());
     const bool type_row = state.entry_id().rfind(kTypeEntryPrefix, 0) == 0;
     if (type_row || !state.has_create()) {
@@ -76,7 +140,14 @@ absl::Status Journal::LoadIndex() {
     }
     if (!IsEntry(state)) return;
     batches[worker].Add(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
-  }));
+  };
+  RETURN_IF_ERROR(ForEachViewRow(workers, visit, &skipped));
+  if (skipped > 0) {
+    // Never used: their entries stay out of the index until `haven doctor`
+    // has the view rebuilt from the records.
+    haven::Log(LogLevel::kError, "view rows that do not open under their key were skipped",
+               {{"rows", std::to_string(skipped)}, {"fix", "run `haven doctor`"}});
+  }
   for (uint64_t stamp : newest) clock_.Observe(stamp);
   index_.AddAll(std::move(batches));
   for (const auto& state : type_rows) AdoptVaultType(state);
@@ -106,17 +177,23 @@ void Journal::IndexState(const v1::EntryState& state) {
 }
 
 absl::StatusOr<v1::EntryState> Journal::LoadState(std::string_view entry_id) const {
-  ASSIGN_OR_RETURN(auto sealed, store_->Get(Family::kView, keys_->ViewKeyFor(entry_id)));
+  const std::string key = keys_->ViewKeyFor(entry_id);
+  ASSIGN_OR_RETURN(auto sealed, store_->Get(Family::kView, key));
   v1::EntryState state;
   if (!sealed) return state;
-  ASSIGN_OR_RETURN(std::string plain, OpenBlob(keys_->view_key(), *sealed, kViewAd));
-  if (!state.ParseFromString(plain)) return absl::DataLossError("a view row is corrupt");
+  std::string plain;
+  absl::Status opened = OpenViewRow(key, *sealed, &plain, &state);
+  if (!opened.ok()) {
+    return absl::DataLossError("the view row of entry " + std::string(entry_id) +
+                               " is damaged: run `haven doctor`");
+  }
   return state;
 }
 
 std::pair<std::string, std::string> Journal::SealView(const v1::EntryState& state) const {
-  return {keys_->ViewKeyFor(state.entry_id()),
-          SealBlob(keys_->view_key(), state.SerializeAsString(), kViewAd)};
+  std::string key = keys_->ViewKeyFor(state.entry_id());
+  std::string sealed = SealBlob(keys_->view_key(), state.SerializeAsString(), ViewRowAd(key));
+  return {std::move(key), std::move(sealed)};
 }
 
 absl::StatusOr<Entry> Journal::EntryFromState(const v1::EntryState& state) const {

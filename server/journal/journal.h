@@ -34,8 +34,16 @@ namespace haven {
 
 // View rows of synced manifest types are named "type:<id>"; they are not entries.
 inline constexpr std::string_view kTypeEntryPrefix = "type:";
-// Associated data of every sealed view row.
-inline constexpr std::string_view kViewAd = "haven-view-v1";
+// Associated data of a sealed view row: this prefix followed by the row's
+// key (the keyed hash of its entry id), so that a row moved under another
+// key does not open. Rows of view format 1 were sealed with the constant
+// "haven-view-v1" alone; a home whose view is not at kViewFormat is rebuilt
+// from its records when it is opened (docs/design.md, "Storage").
+inline constexpr std::string_view kViewAdPrefix = "haven-view-v2";
+std::string ViewRowAd(std::string_view row_key);
+// Meta key holding the view's format; its absence means format 1.
+inline constexpr std::string_view kViewFormatKey = "view/format";
+inline constexpr std::string_view kViewFormat = "2";
 // Meta keys "applied/<device id>": the highest sequence of each device that
 // the view has folded in.
 inline constexpr std::string_view kAppliedPrefix = "applied/";
@@ -159,7 +167,14 @@ class Journal {
   // whose definition the vault does not hold yet.
   absl::Status PublishLocalTypes(const std::string& home_plugins);
 
-  // Opens every stored record and view row; problems as readable lines.
+  // `haven doctor`: opens every stored record and view row, and recomputes
+  // from the records which records each entry is made of. Problems as
+  // readable lines, one each: a record missing, not opening or holding JSON
+  // beyond its limits; a view row that does not open or is not under its
+  // entry's key (swapped), one that misses records of its entry (stale,
+  // e.g. rolled back to an older version), an entry with no view row.
+  // When the view has a problem it is marked for a rebuild from the
+  // records at the next Open, and a line says so.
   std::vector<std::string> Verify(size_t* records, size_t* entries) const;
 
   size_t live_entries() const;
@@ -171,11 +186,23 @@ class Journal {
   Journal(Store* store, RecordLog* log, TypeRegistry* types, VaultIdentity identity,
           std::unique_ptr<VaultKeys> keys);
 
+  // Rebuilds the view from the records when it is not at kViewFormat (an
+  // older home, or one that Verify marked): drops every row and applied
+  // marker in one write, and CatchUp refolds everything.
+  absl::Status UpgradeView();
   absl::Status LoadIndex();
   // Opens every view row in one sequential pass split over `workers`
-  // threads; `visit(worker, state)` as for ScanParallel.
+  // threads; `visit(worker, state)` as for ScanParallel. A row that does not
+  // open under its key or whose entry id does not hash to its key is never
+  // visited; `skipped` (optional) receives how many there were.
   absl::Status ForEachViewRow(int workers,
-                              const std::function<void(int, const v1::EntryState&)>& visit) const;
+                              const std::function<void(int, const v1::EntryState&)>& visit,
+                              size_t* skipped = nullptr) const;
+  // Opens one view row and checks it belongs under `row_key`: DataLoss when
+  // it does not open with ViewRowAd(row_key) or its entry id does not hash
+  // to `row_key`.
+  absl::Status OpenViewRow(std::string_view row_key, std::string_view sealed, std::string* plain,
+                           v1::EntryState* state) const;
   // Whether a view row is an entry that `filter` selects.
   static bool MatchesState(const ListFilter& filter, const v1::EntryState& state);
   absl::StatusOr<v1::EntryState> LoadState(std::string_view entry_id) const;

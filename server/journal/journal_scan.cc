@@ -7,6 +7,7 @@
 // are even and the pass reads each block once. When few match, the index
 // names them and each is read on its own.
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 
@@ -88,8 +89,10 @@ absl::Status Journal::ScanParallel(const ListFilter& filter, int workers,
   return ForEachViewRow(workers, emit);
 }
 
-absl::Status Journal::ForEachViewRow(
-    int workers, const std::function<void(int, const v1::EntryState&)>& visit) const {
+absl::Status Journal::ForEachViewRow(int workers,
+                                     const std::function<void(int, const v1::EntryState&)>& visit,
+                                     size_t* skipped) const {
+  std::atomic<size_t> bad_rows = 0;
   rocksdb::DB* db = store_->db();
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   absl::Status status = RunOnThreads(workers, [&](int worker) -> absl::Status {
@@ -118,23 +121,24 @@ absl::Status Journal::ForEachViewRow(
     std::string plain;
     size_t since_reset = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      if (!OpenBlobInto(keys_->view_key(),
-                        std::string_view(it->value().data(), it->value().size()), kViewAd,
-                        &plain)
-               .ok()) {
-        return absl::DataLossError("the local view does not open with this vault's key");
-      }
       if (++since_reset == kRowsPerArena) {
         arena.Reset();
         since_reset = 0;
       }
       auto* state = google::protobuf::Arena::CreateMessage<v1::EntryState>(&arena);
-      if (!state->ParseFromString(plain)) return absl::DataLossError("a view row is corrupt");
+      // A row moved under another key, or damaged, is never used.
+      if (!OpenViewRow(std::string_view(it->key().data(), it->key().size()),
+                       std::string_view(it->value().data(), it->value().size()), &plain, state)
+               .ok()) {
+        ++bad_rows;
+        continue;
+      }
       visit(worker, *state);
     }
     return FromRocks(it->status());
   });
   db->ReleaseSnapshot(snapshot);
+  if (skipped != nullptr) *skipped = bad_rows;
   return status;
 }
 

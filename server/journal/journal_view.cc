@@ -1,5 +1,4 @@
-// Folding records into the sealed view, catching up after sync, and the
-// consistency check behind `haven doctor`.
+// Folding records into the sealed view and catching up after sync.
 #include <algorithm>
 #include <future>
 #include <memory>
@@ -319,57 +318,6 @@ absl::StatusOr<std::pair<size_t, size_t>> Journal::Import(const std::vector<LogI
   }
   ASSIGN_OR_RETURN(size_t imported, WriteImported(std::move(bodies)));
   return std::make_pair(imported, inputs.size() - imported);
-}
-
-std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {
-  std::vector<std::string> problems;
-  *records = 0;
-  *entries = 0;
-  for (const auto& [device, head] : log_->Heads()) {
-    std::string who = HexEncode(device).substr(0, 8);
-    for (uint64_t seq = 1; seq <= head; ++seq) {
-      auto sealed = log_->Get(device, seq);
-      if (!sealed.ok() || !sealed->has_value()) {
-        problems.push_back("device " + who + ": record " + std::to_string(seq) +
-                           " is missing (gap in the sequence)");
-        continue;
-      }
-      RecordHeader header;
-      auto plain = OpenRecord(keys_->record_key(), **sealed, &header);
-      if (!plain.ok()) {
-        problems.push_back("device " + who + ": record " + std::to_string(seq) +
-                           " does not open: " + std::string(plain.status().message()));
-      } else if (header.seq != seq || header.device_id != device ||
-                 header.vault_id != identity_.vault_id) {
-        problems.push_back("device " + who + ": record " + std::to_string(seq) +
-                           " carries the wrong header");
-      }
-      ++*records;
-    }
-    auto applied = applied_.find(device);
-    if (applied == applied_.end() || applied->second != head) {
-      problems.push_back("device " + who + ": view has not applied every record");
-    }
-  }
-  auto it = store_->NewIterator(Family::kView);
-  size_t indexed_live = 0;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto plain =
-        OpenBlob(keys_->view_key(), std::string_view(it->value().data(), it->value().size()),
-                 kViewAd);
-    v1::EntryState state;
-    if (!plain.ok() || !state.ParseFromString(*plain)) {
-      problems.push_back("a view row does not open");
-      continue;
-    }
-    if (state.has_create() && !IsDeleted(state)) ++indexed_live;
-    ++*entries;
-  }
-  if (indexed_live != live_entries()) {
-    problems.push_back("the view holds " + std::to_string(indexed_live) +
-                       " entries but the index " + std::to_string(live_entries()));
-  }
-  return problems;
 }
 
 }  // namespace haven

@@ -1,0 +1,154 @@
+// `haven doctor`: the consistency check of the record log and the sealed
+// view. The view is a function of the records (docs/design.md, "Merge"), so
+// the check recomputes from the log which records each entry is made of and
+// compares every view row with that. A row's seal binds it to its key, which
+// catches a row moved under another entry; a row rolled back to an older
+// version of itself opens fine, and only this comparison finds it.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "server/crypto/ids.h"
+#include "server/journal/journal.h"
+#include "server/journal/merge.h"
+
+namespace haven {
+namespace {
+
+// The records an entry is made of, order-free: how many and the sum of
+// their hashes. Records are only ever added to an entry, so an older
+// version of its row lists fewer.
+struct RecordSet {
+  uint64_t count = 0;
+  uint64_t sum = 0;
+  bool operator==(const RecordSet&) const = default;
+};
+
+std::string RefKey(std::string_view device, uint64_t seq) {
+  std::string key(device);
+  key.append(EncodeU64(seq));
+  return key;
+}
+
+void AddRef(RecordSet* set, const std::string& ref_key) {
+  ++set->count;
+  set->sum += std::hash<std::string>{}(ref_key);
+}
+
+struct LogFacts {
+  absl::flat_hash_map<std::string, RecordSet> entries;  // by entry id
+  absl::flat_hash_set<std::string> bad_refs;            // RefKey of records not folded
+};
+
+// Checks one stored record; returns its body when it is one the view folds.
+std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const SecretBytes& record_key,
+                                          const VaultIdentity& identity, std::string_view device,
+                                          uint64_t seq, std::vector<std::string>* problems) {
+  const std::string where =
+      "device " + HexEncode(device).substr(0, 8) + ": record " + std::to_string(seq);
+  auto sealed = log.Get(device, seq);
+  if (!sealed.ok() || !sealed->has_value()) {
+    problems->push_back(where + " is missing (gap in the sequence)");
+    return std::nullopt;
+  }
+  RecordHeader header;
+  auto plain = OpenRecord(record_key, **sealed, &header);
+  if (!plain.ok()) {
+    problems->push_back(where + " does not open: " + std::string(plain.status().message()));
+    return std::nullopt;
+  }
+  if (header.seq != seq || header.device_id != device || header.vault_id != identity.vault_id) {
+    problems->push_back(where + " carries the wrong header");
+    return std::nullopt;
+  }
+  v1::RecordBody body;
+  if (!body.ParseFromString(*plain) || body.entry_id().empty()) {
+    problems->push_back(where + " holds no entry");
+    return std::nullopt;
+  }
+  if (absl::Status json = CheckRecordJson(body); !json.ok()) {
+    problems->push_back(where + " was not applied: " + std::string(json.message()));
+    return std::nullopt;
+  }
+  return body;
+}
+
+}  // namespace
+
+std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {
+  std::vector<std::string> problems;
+  *records = 0;
+  *entries = 0;
+  LogFacts facts;
+  for (const auto& [device, head] : log_->Heads()) {
+    for (uint64_t seq = 1; seq <= head; ++seq) {
+      ++*records;
+      auto body = CheckRecord(*log_, keys_->record_key(), identity_, device, seq, &problems);
+      if (!body) {
+        facts.bad_refs.insert(RefKey(device, seq));
+        continue;
+      }
+      AddRef(&facts.entries[body->entry_id()], RefKey(device, seq));
+    }
+    auto applied = applied_.find(device);
+    if (applied == applied_.end() || applied->second != head) {
+      problems.push_back("device " + HexEncode(device).substr(0, 8) +
+                         ": view has not applied every record");
+    }
+  }
+
+  bool view_damaged = false;
+  auto view_problem = [&](std::string line) {
+    problems.push_back("view: " + std::move(line));
+    view_damaged = true;
+  };
+  absl::flat_hash_set<std::string> rows_seen;
+  size_t indexed_live = 0;
+  std::string plain;
+  auto it = store_->NewIterator(Family::kView);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::EntryState state;
+    absl::Status opened =
+        OpenViewRow(std::string_view(it->key().data(), it->key().size()),
+                    std::string_view(it->value().data(), it->value().size()), &plain, &state);
+    if (!opened.ok()) {
+      view_problem(std::string(opened.message()));
+      continue;
+    }
+    ++*entries;
+    rows_seen.insert(state.entry_id());
+    RecordSet row;
+    for (const v1::RecordRef& ref : state.records()) {
+      std::string key = RefKey(ref.device(), ref.seq());
+      if (!facts.bad_refs.contains(key)) AddRef(&row, key);  // reported above
+    }
+    auto found = facts.entries.find(state.entry_id());
+    const RecordSet want = found == facts.entries.end() ? RecordSet{} : found->second;
+    if (row.count < want.count) {
+      view_problem("the row of entry " + state.entry_id() + " is stale: it holds " +
+                   std::to_string(row.count) + " of the entry's " + std::to_string(want.count) +
+                   " records");
+    } else if (!(row == want)) {
+      view_problem("the row of entry " + state.entry_id() +
+                   " lists records the log does not hold for it");
+    }
+    if (state.has_create() && !IsDeleted(state)) ++indexed_live;
+  }
+  for (const auto& [id, set] : facts.entries) {
+    if (!rows_seen.contains(id)) view_problem("entry " + id + " has no readable view row");
+  }
+  if (indexed_live != live_entries()) {
+    problems.push_back("the view holds " + std::to_string(indexed_live) +
+                       " entries but the index " + std::to_string(live_entries()));
+  }
+  if (view_damaged && store_->Put(Family::kMeta, kViewFormatKey, "rebuild", /*sync=*/true).ok()) {
+    problems.push_back(
+        "view: it does not match the records; it is rebuilt from them at the next unlock");
+  }
+  return problems;
+}
+
+}  // namespace haven
