@@ -4,6 +4,9 @@
 //   tamper_tool STORE_DIR DEVICE_HEX [SEQ]
 //   tamper_tool --count STORE_DIR DEVICE_HEX   (prints how many records of
 //                                               DEVICE_HEX the store holds)
+//   tamper_tool --swap-view|--save-view|--restore-view|--seal-deep ...
+//                                              (a device's store: see
+//                                               tests/e2e/tamper_store.cc)
 //
 // Hub record keys in the "records" column family are
 // vault_id(16) || device_id(16) || seq(8, big-endian). Picks the record of
@@ -30,7 +33,11 @@ std::string Hex(std::string_view bytes) {
 
 }  // namespace
 
+// Modes on a device's store (tests/e2e/tamper_store.cc).
+int RunStoreTamper(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  if (int rc = RunStoreTamper(argc, argv); rc >= 0) return rc;
   bool count_only = argc > 1 && std::string(argv[1]) == "--count";
   if (count_only) {
     ++argv;
