@@ -33,8 +33,7 @@ int main(int argc, char** argv) {
   std::string max_vault_bytes = "1G";
   app.add_option("--max-vault-bytes", max_vault_bytes,
                  "hub: most bytes of sealed records per vault, e.g. 512M, 2G (default 1G)");
-  app.add_option("--max-vaults", options.max_vaults, "hub: most vaults it registers (default 1000)")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--max-vaults", options.max_vaults, "hub: most vaults it registers (default 1000)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +53,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.max_vault_bytes = *vault_bytes;
+  if (options.max_vaults == 0) {
+    std::fprintf(stderr, "havend: --max-vaults: expected a whole number of vaults from 1\n");
+    return 2;
+  }
   options.sync_interval_us = *sync_us;
   absl::Status status = haven::RunDaemon(options);
   if (!status.ok()) {

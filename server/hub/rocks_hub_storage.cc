@@ -70,8 +70,8 @@ class RocksHubStorage final : public HubStorage {
     }
     if (vaults_ >= limits_.max_vaults) {
       return absl::ResourceExhaustedError(
-          absl::StrCat("registration: this hub holds its maximum of ", limits_.max_vaults,
-                       " vaults (--max-vaults)"));
+          absl::StrCat("registration: this hub holds as many vaults as it may (--max-vaults ",
+                       limits_.max_vaults, ")"));
     }
     v1::RegisterVaultRequest stored;
     stored.set_auth_public_key(reg.auth_public_key);

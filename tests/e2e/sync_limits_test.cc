@@ -159,7 +159,7 @@ TEST_F(SyncLimitsTest, MaxVaultsRefusesTheNextRegistrationAndKeepsServingTheOthe
   RunResult refused = Sync(b1);
   EXPECT_EQ(refused.exit_code, 5) << refused;
   EXPECT_EQ(refused.ErrLines(), 1) << refused;
-  EXPECT_THAT(refused.err, HasSubstr("maximum of 1 vaults (--max-vaults)")) << refused;
+  EXPECT_THAT(refused.err, HasSubstr("as many vaults as it may (--max-vaults 1)")) << refused;
 
   // The count is the hub's, not the process's: a restart does not reset it.
   ASSERT_TRUE(hub_.Stop().has_value());
@@ -170,6 +170,27 @@ TEST_F(SyncLimitsTest, MaxVaultsRefusesTheNextRegistrationAndKeepsServingTheOthe
   // The vault it holds is served as before.
   d1_.Log({"checkin", "-f", "mood=9"});
   EXPECT_TRUE(SyncOk(d1_).is_object());
+}
+
+TEST(HubFlagsTest, ABadQuotaOrVaultCountIsAUsageErrorInOneLine) {
+  Hub hub;  // only for its directory and token file
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"--max-vault-bytes", "1.5G"},
+        {"--max-vault-bytes", "0"},
+        {"--max-vault-bytes", "12Q"},
+        {"--max-vaults", "0"},
+        {"--max-vaults", "many"}}) {
+    std::vector<std::string> args{
+        "--home",       hub.home(),           "--hub", "--listen", hub.address(),
+        "--token-file", hub.root() + "/token"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    auto havend = DaemonProcess::Start(args);
+    ASSERT_NE(havend, nullptr);
+    std::optional<int> code = havend->WaitExit();
+    ASSERT_TRUE(code.has_value()) << flags[0] << " " << flags[1] << " was accepted";
+    EXPECT_EQ(*code, 2) << havend->Output();
+    EXPECT_THAT(havend->Output(), HasSubstr(flags[0])) << havend->Output();
+  }
 }
 
 }  // namespace
