@@ -86,7 +86,8 @@ absl::Status Journal::UpgradeView() {
 }
 
 absl::Status Journal::OpenViewRow(std::string_view row_key, std::string_view sealed,
-                                  std::string* plain, v1::EntryState* state) const {
+                                  std::string* plain, v1::EntryState* state,
+                                  RowCheck check) const {
   // The associated data on the stack: a scan at unlock opens every row.
   char ad_buffer[64];
   std::string heap_ad;
@@ -103,7 +104,7 @@ absl::Status Journal::OpenViewRow(std::string_view row_key, std::string_view sea
     return absl::DataLossError("a view row does not open under its key (moved or damaged)");
   }
   if (!state->ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
-  if (keys_->ViewKeyFor(state->entry_id()) != row_key) {
+  if (check == RowCheck::kEntryIdHashesToKey && keys_->ViewKeyFor(state->entry_id()) != row_key) {
     return absl::DataLossError("the view row of entry " + state->entry_id() +
                                " is under another entry's key");
   }
@@ -182,8 +183,9 @@ absl::StatusOr<v1::EntryState> Journal::LoadState(std::string_view entry_id) con
   v1::EntryState state;
   if (!sealed) return state;
   std::string plain;
-  absl::Status opened = OpenViewRow(key, *sealed, &plain, &state);
-  if (!opened.ok()) {
+  absl::Status opened = OpenViewRow(key, *sealed, &plain, &state, RowCheck::kSeal);
+  // The key was hashed from `entry_id`: comparing the ids checks the same.
+  if (!opened.ok() || state.entry_id() != entry_id) {
     return absl::DataLossError("the view row of entry " + std::string(entry_id) +
                                " is damaged: run `haven doctor`");
   }

@@ -198,11 +198,18 @@ class Journal {
   absl::Status ForEachViewRow(int workers,
                               const std::function<void(int, const v1::EntryState&)>& visit,
                               size_t* skipped = nullptr) const;
-  // Opens one view row and checks it belongs under `row_key`: DataLoss when
-  // it does not open with ViewRowAd(row_key) or its entry id does not hash
-  // to `row_key`.
+  // How OpenViewRow checks that a row belongs under its key. The seal
+  // alone suffices: only SealView seals rows, always under the key of the
+  // state's own entry id, so a row that opens with ViewRowAd(key) holds an
+  // entry whose id hashes to that key. The bulk scans (unlock, stats) rely
+  // on it; point reads compare the entry id, and `haven doctor` hashes it
+  // as well, which would catch a row sealed under the wrong key by a bug.
+  enum class RowCheck { kSeal, kEntryIdHashesToKey };
+  // Opens one view row into `state` (`plain` is scratch): DataLoss when it
+  // does not open with ViewRowAd(row_key), does not parse, or (when asked)
+  // its entry id does not hash to `row_key`.
   absl::Status OpenViewRow(std::string_view row_key, std::string_view sealed, std::string* plain,
-                           v1::EntryState* state) const;
+                           v1::EntryState* state, RowCheck check) const;
   // Whether a view row is an entry that `filter` selects.
   static bool MatchesState(const ListFilter& filter, const v1::EntryState& state);
   absl::StatusOr<v1::EntryState> LoadState(std::string_view entry_id) const;

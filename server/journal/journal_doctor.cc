@@ -111,9 +111,9 @@ std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const
   auto it = store_->NewIterator(Family::kView);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     v1::EntryState state;
-    absl::Status opened =
-        OpenViewRow(std::string_view(it->key().data(), it->key().size()),
-                    std::string_view(it->value().data(), it->value().size()), &plain, &state);
+    absl::Status opened = OpenViewRow(std::string_view(it->key().data(), it->key().size()),
+                                      std::string_view(it->value().data(), it->value().size()),
+                                      &plain, &state, RowCheck::kEntryIdHashesToKey);
     if (!opened.ok()) {
       view_problem(std::string(opened.message()));
       continue;

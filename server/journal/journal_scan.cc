@@ -128,7 +128,8 @@ absl::Status Journal::ForEachViewRow(int workers,
       auto* state = google::protobuf::Arena::CreateMessage<v1::EntryState>(&arena);
       // A row moved under another key, or damaged, is never used.
       if (!OpenViewRow(std::string_view(it->key().data(), it->key().size()),
-                       std::string_view(it->value().data(), it->value().size()), &plain, state)
+                       std::string_view(it->value().data(), it->value().size()), &plain, state,
+                       RowCheck::kSeal)
                .ok()) {
         ++bad_rows;
         continue;

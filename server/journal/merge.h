@@ -23,10 +23,10 @@ bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_
                  uint64_t seq);
 
 // Whether every JSON text a record carries (field values, derived values)
-// parses within kRecordJsonLimits (server/util/json_bounded.h); a record
-// from another device that does not is refused like one that does not
-// open. InvalidArgument naming the field, e.g. `field "mood": nested deeper
-// than 16 levels`.
+// that has brackets parses within kRecordJsonLimits
+// (server/util/json_bounded.h); a record from another device that does not
+// is refused like one that does not open. InvalidArgument naming the field,
+// e.g. `field "mood": nested deeper than 16 levels`.
 absl::Status CheckRecordJson(const v1::RecordBody& body);
 
 bool IsDeleted(const v1::EntryState& state);
