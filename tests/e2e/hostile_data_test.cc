@@ -112,6 +112,7 @@ TEST(HostileJsonTest, ADeeplyNestedRecordFromACompromisedDeviceCrashesNoOtherDev
   EXPECT_TRUE(ProcessAlive(*d2_pid)) << "device 2's daemon died";
   EXPECT_EQ(d2.DaemonPid(), d2_pid);
   EXPECT_TRUE(hub.Running()) << hub.Output();
+  DoctorClean(d2);  // the record was never stored
 }
 
 TEST(ViewRowTamperTest, SwappedRowsAreNeverShownAsAnotherEntrysAndDoctorReportsThem) {
