@@ -80,7 +80,8 @@ absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_l
   // A wrapped key may come from a hub (`haven join`): parameters above the
   // strongest profile haven makes could exhaust this device's memory or
   // time, so they are refused before any derivation runs.
-  if (ops_limit > crypto_pwhash_OPSLIMIT_SENSITIVE || mem_limit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
+  if (ops_limit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+      mem_limit > crypto_pwhash_MEMLIMIT_SENSITIVE) {
     return absl::InvalidArgumentError(absl::StrCat(
         "wrapped key: key derivation parameters (", ops_limit, " passes, ", mem_limit >> 20,
         " MiB) are above haven's maximum, the \"sensitive\" profile (",

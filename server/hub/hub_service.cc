@@ -92,8 +92,8 @@ grpc::Status HubService::RegisterVault(grpc::ServerContext* ctx,
       req->wrapped_key().size() > 1024) {
     return Invalid("registration: malformed vault id or wrapped key");
   }
-  if (auto s = auth_->CheckRegistration(req->vault_id(), req->auth_public_key(),
-                                        req->wrapped_key(), req->nonce(), req->signature());
+  if (auto s = auth_->CheckRegistration(req->vault_id(), req->auth_public_key(), req->wrapped_key(),
+                                        req->nonce(), req->signature());
       !s.ok()) {
     return ToGrpc(s);
   }
@@ -126,8 +126,7 @@ grpc::Status HubService::Challenge(grpc::ServerContext* ctx, const v1::Challenge
   return grpc::Status::OK;
 }
 
-grpc::Status HubService::Authenticate(grpc::ServerContext* ctx,
-                                      const v1::AuthenticateRequest* req,
+grpc::Status HubService::Authenticate(grpc::ServerContext* ctx, const v1::AuthenticateRequest* req,
                                       v1::AuthenticateReply* reply) {
   if (grpc::Status s = BeforeLogin(auth_, ctx, "Authenticate", *req); !s.ok()) return s;
   if (!ValidVaultId(req->vault_id())) return Invalid("authenticate: malformed vault id");

@@ -74,7 +74,7 @@ std::vector<v1::RemoteConfig> SyncEngine::Remotes() const {
 }
 
 absl::Status SyncEngine::CheckHubIdUnusedLocked(const std::string& name,
-                                               const std::string& hub_id) const {
+                                                const std::string& hub_id) const {
   for (const v1::RemoteConfig& other : Remotes()) {
     if (other.info().name() != name && other.hub_id() == hub_id) {
       return absl::UnavailableError(
@@ -90,7 +90,9 @@ absl::Status SyncEngine::PinHubId(const std::string& name, const std::string& hu
   ASSIGN_OR_RETURN(auto raw, store_->Get(Family::kMeta, RemoteKey(name)));
   if (!raw) return absl::AbortedError("remote \"" + name + "\" was removed during the sync");
   v1::RemoteConfig config;
-  if (!config.ParseFromString(*raw)) return absl::DataLossError("remote \"" + name + "\" is corrupt");
+  if (!config.ParseFromString(*raw)) {
+    return absl::DataLossError("remote \"" + name + "\" is corrupt");
+  }
   if (config.hub_id() == hub_id) return absl::OkStatus();
   if (!config.hub_id().empty()) {
     return absl::UnavailableError(

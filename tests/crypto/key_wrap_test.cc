@@ -138,11 +138,11 @@ TEST_F(KeyWrapTest, KdfParametersAboveSensitiveAreRefusedBeforeDerivation) {
   }
   auto key = UnwrapVaultKey(more_ops, kPassphrase, shared_->secret_key, shared_->vault_id);
   EXPECT_EQ(key.status().code(), StatusCode::kInvalidArgument) << key.status();
-  EXPECT_EQ(CheckKdfParameters(crypto_pwhash_OPSLIMIT_SENSITIVE + 1,
-                               crypto_pwhash_MEMLIMIT_INTERACTIVE)
-                .status()
-                .code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      CheckKdfParameters(crypto_pwhash_OPSLIMIT_SENSITIVE + 1, crypto_pwhash_MEMLIMIT_INTERACTIVE)
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
   EXPECT_EQ(CheckKdfParameters(crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                uint64_t{crypto_pwhash_MEMLIMIT_SENSITIVE} + 1)
                 .status()
