@@ -26,9 +26,14 @@ namespace haven {
 // Anything else -> "unknown" (all such callers share one budget).
 std::string PeerKey(std::string_view grpc_peer);
 
+// Each device login is two calls (Challenge, Authenticate) and a device
+// logs in for every sync and every watch stream, so one address (a
+// household behind NAT, a test machine) may log in many times a second;
+// each call costs the hub at most a lookup and a signature check. The
+// memory a caller can hold is bounded apart (ChallengeTable).
 struct RateLimit {
-  double burst = 60;        // calls a quiet caller may make at once
-  double per_second = 20;   // sustained calls per second
+  double burst = 600;       // calls a quiet caller may make at once
+  double per_second = 100;  // sustained calls per second
   size_t max_peers = 4096;  // callers remembered; the least recently seen go first
 };
 

@@ -19,9 +19,8 @@ import grpc
 from hubfixture import (Device, Hub, hub_pb2, ipv6_loopback_available, status_of, unary,
                         wait_for_port)
 
-# Pending challenges allowed per caller (server/hub/challenge_table.h), and
-# calls in a burst before the rate limit (server/hub/peer_limits.h): a flood
-# must be cut off well within this many calls.
+# Pending challenges allowed per caller (32, server/hub/challenge_table.h):
+# a flood must be cut off well within this many calls.
 CUT_OFF_WITHIN = 100
 
 
