@@ -40,6 +40,16 @@ class AdminOverTcpTest(unittest.TestCase):
         self.assertTrue(self.hub.healthy(), self.hub.output())
         self.assertTrue(self.hub.running(), self.hub.output())
 
+    def test_device_services_are_not_served_over_tcp(self):
+        for method, request, reply_type in (
+                ("/haven.v1.Vault/Info", daemon_pb2.InfoRequest(), daemon_pb2.InfoReply),
+                ("/haven.v1.Journal/List", daemon_pb2.ListRequest(), daemon_pb2.ListReply)):
+            with self.subTest(method=method):
+                code, details = status_of(lambda: unary(self.hub.channel(), method, request,
+                                                        reply_type))
+                self.assertIn(code, REFUSED, details)
+        self.assertTrue(self.hub.healthy(), self.hub.output())
+
 
 if __name__ == "__main__":
     unittest.main()
