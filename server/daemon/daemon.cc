@@ -2,6 +2,8 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -19,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/crypto/ids.h"
 #include "server/daemon/heap.h"
 #include "server/daemon/home_dir.h"
 #include "server/daemon/memory.h"
@@ -112,6 +115,19 @@ absl::StatusOr<std::string> ReadToken(const DaemonOptions& options) {
   return token;
 }
 
+// Leaves server reflection out of one server: every builder gets the
+// plugin once the reflection library is linked, and the hub's TCP port has
+// no reason to describe its services to whoever asks.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const auto& plugin) {
+      return plugin->name() == "proto_server_reflection";
+    });
+  }
+};
+
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
 MemoryInterceptors(MemoryReleaser* releaser) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> list;
@@ -136,7 +152,8 @@ std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
   return builder.BuildAndStart();
 }
 
-// The hub's TCP port: the Hub service (and gRPC health) only, never Admin.
+// The hub's TCP port: the Hub service and gRPC health only; never Admin,
+// never reflection.
 // Its buffers, threads and streams per connection are bounded so that no
 // caller can make the hub take more than it can give.
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartHubServer(
@@ -151,6 +168,7 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartHubServer(
   builder.RegisterService(hub);
   builder.SetMaxReceiveMessageSize(kHubMaxReceiveBytes);
   builder.SetResourceQuota(quota);
+  builder.SetOption(std::make_unique<WithoutReflection>());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kHubMaxStreamsPerConnection);
   builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -222,6 +240,11 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   }
 
   grpc::EnableDefaultHealthCheckService(true);
+  std::unique_ptr<grpc::Server> hub_server;
+  if (options.hub) {
+    ASSIGN_OR_RETURN(hub_server,
+                     StartHubServer(options, tcp_credentials, hub_service.get(), &releaser));
+  }
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<grpc::Server> local_server =
       StartLocalServer(options, &journal_service, &vault_service, &admin_service, &releaser);
@@ -229,16 +252,12 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   const std::string socket_path = SocketPath(options.home);
   ASSIGN_OR_RETURN(std::unique_ptr<UnixListener> listener,
                    UnixListener::Listen(socket_path, local_server.get()));
-  std::unique_ptr<grpc::Server> hub_server;
-  if (options.hub) {
-    ASSIGN_OR_RETURN(hub_server,
-                     StartHubServer(options, tcp_credentials, hub_service.get(), &releaser));
-  }
   listener->Start();
   Log(LogLevel::kInfo, options.hub ? "hub ready" : "havend ready",
       {{"home", options.home},
        {"socket", socket_path},
        {"listen", options.hub ? options.listen : ""},
+       {"hub_id", hub_auth ? HexEncode(hub_auth->hub_id()) : ""},
        {"pid", std::to_string(getpid())},
        {"heap", HeapAllocatorName()}});
   ReturnFreeHeapPages();  // what start-up freed (recovery, plugin loading)

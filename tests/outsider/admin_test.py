@@ -50,6 +50,19 @@ class AdminOverTcpTest(unittest.TestCase):
                 self.assertIn(code, REFUSED, details)
         self.assertTrue(self.hub.healthy(), self.hub.output())
 
+    def test_reflection_is_not_served_over_tcp(self):
+        # Reflection would list and describe every service of the port; it
+        # answers only on the owner's Unix socket.
+        for method in ("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                       "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"):
+            with self.subTest(method=method):
+                call = self.hub.channel().stream_stream(
+                    method, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+                # list_services: field 7 (string) of ServerReflectionRequest.
+                code, details = status_of(lambda: list(call(iter([b"\x3a\x00"]), timeout=30)))
+                self.assertEqual(code, grpc.StatusCode.UNIMPLEMENTED, details)
+        self.assertTrue(self.hub.healthy(), self.hub.output())
+
 
 if __name__ == "__main__":
     unittest.main()
