@@ -105,8 +105,9 @@ absl::Status Journal::OpenViewRow(std::string_view row_key, std::string_view sea
   }
   if (!state->ParseFromString(*plain)) return absl::DataLossError("a view row is corrupt");
   if (check == RowCheck::kEntryIdHashesToKey && keys_->ViewKeyFor(state->entry_id()) != row_key) {
-    return absl::DataLossError("the view row of entry " + state->entry_id() +
-                               " is under another entry's key");
+    // No id in the message: errors can reach havend.log, and entry ids
+    // (custom types' among them) stay inside ciphertext.
+    return absl::DataLossError("a view row is under another entry's key");
   }
   return absl::OkStatus();
 }
@@ -186,8 +187,7 @@ absl::StatusOr<v1::EntryState> Journal::LoadState(std::string_view entry_id) con
   absl::Status opened = OpenViewRow(key, *sealed, &plain, &state, RowCheck::kSeal);
   // The key was hashed from `entry_id`: comparing the ids checks the same.
   if (!opened.ok() || state.entry_id() != entry_id) {
-    return absl::DataLossError("the view row of entry " + std::string(entry_id) +
-                               " is damaged: run `haven doctor`");
+    return absl::DataLossError("an entry's view row is damaged: run `haven doctor`");
   }
   return state;
 }
