@@ -13,7 +13,6 @@
 namespace haven {
 namespace {
 
-constexpr int64_t kSessionLifetimeUs = 10LL * 60 * 1000000;
 constexpr size_t kMaxSessions = 100000;
 // Per vault: a burst of 400 requests, refilled at 200 per second.
 constexpr double kBucketSize = 400;
@@ -62,7 +61,8 @@ HubAuth::HubAuth(std::string token, std::string hub_id, HubAuthLimits limits)
     : token_hash_(token.empty() ? "" : Hash(token)),
       hub_id_(std::move(hub_id)),
       challenges_(limits.challenges),
-      before_login_(limits.before_login) {
+      before_login_(limits.before_login),
+      session_lifetime_us_(limits.session_lifetime_us) {
   EnsureSodium();
 }
 
@@ -113,8 +113,8 @@ absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
   std::string session = HexEncode(RandomBytes(32));
   std::lock_guard<std::mutex> lock(session_mu_);
   if (sessions_.size() > kMaxSessions) ExpireSessionsLocked(now);
-  sessions_[session] = {vault_id, now + kSessionLifetimeUs};
-  *expires_us = now + kSessionLifetimeUs;
+  sessions_[session] = {vault_id, now + session_lifetime_us_};
+  *expires_us = now + session_lifetime_us_;
   return session;
 }
 
