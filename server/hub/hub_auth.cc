@@ -118,6 +118,10 @@ absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
   return session;
 }
 
+void HubAuth::DropChallenge(const std::string& vault_id, const std::string& nonce) {
+  (void)challenges_.Consume(nonce, vault_id, NowMicros());  // gone either way
+}
+
 absl::Status HubAuth::CheckRegistration(const std::string& vault_id,
                                         const std::string& auth_public_key,
                                         const std::string& wrapped_key, const std::string& nonce,

@@ -78,6 +78,11 @@ class HubAuth {
                                            const std::string& signature,
                                            const std::string& public_key, int64_t* expires_us);
 
+  // Forgets a pending challenge without a verdict: a login to a vault the
+  // hub does not hold answers its challenge too, so that the registration
+  // that follows leaves nothing pending behind it.
+  void DropChallenge(const std::string& vault_id, const std::string& nonce);
+
   // Checks a registration's proof (the token is checked apart):
   // InvalidArgument for fields of the wrong length, PermissionDenied when
   // `vault_id` is not derived from `auth_public_key`, Unauthenticated for an

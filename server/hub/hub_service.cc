@@ -132,7 +132,10 @@ grpc::Status HubService::Authenticate(grpc::ServerContext* ctx, const v1::Authen
   if (!ValidVaultId(req->vault_id())) return Invalid("authenticate: malformed vault id");
   auto reg = storage_->Lookup(req->vault_id());
   if (!reg.ok()) return ToGrpc(reg.status());
-  if (!*reg) return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
+  if (!*reg) {
+    auth_->DropChallenge(req->vault_id(), req->nonce());
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
+  }
   int64_t expires = 0;
   auto session = auth_->Authenticate(req->vault_id(), req->nonce(), req->signature(),
                                      (*reg)->auth_public_key, &expires);
