@@ -125,5 +125,35 @@ TEST(SecretKeyTest, ParseRejectsBadCharacters) {
             StatusCode::kInvalidArgument);
 }
 
+// An error names the position, never a character: the text is the key, and
+// errors travel to the CLI and, from background work, to havend.log.
+TEST(SecretKeyTest, ParseErrorsRepeatNoPartOfTheKey) {
+  std::string text = FormatSecretKey(GenerateSecretKey());
+  text[5] = '*';  // "H1-" and two characters come first
+  absl::Status status = ParseSecretKey(text).status();
+  ASSERT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("character 3"), std::string::npos) << status;
+  std::string groups = text.substr(3);  // the key's characters, past "H1-"
+  for (size_t i = 0; i + 4 <= groups.size(); i += 5) {
+    EXPECT_EQ(status.message().find(groups.substr(i, 4)), std::string::npos) << status;
+  }
+  EXPECT_EQ(status.message().find('*'), std::string::npos) << status;
+}
+
+TEST(WipeOnExitTest, ZeroesTheStringsItNamesWhicheverWayTheScopeEnds) {
+  std::string passphrase = "correct-horse-battery-staple";
+  std::string secret_key = "H1-ABCD-EFGH";
+  const char* passphrase_bytes = passphrase.data();
+  const size_t passphrase_size = passphrase.size();
+  {
+    WipeOnExit wipe({&passphrase, &secret_key});
+  }
+  EXPECT_TRUE(passphrase.empty());
+  EXPECT_TRUE(secret_key.empty());
+  // Cleared in place: the buffer that held it holds zeros, not the text.
+  EXPECT_EQ(std::count(passphrase_bytes, passphrase_bytes + passphrase_size, '\0'),
+            static_cast<long>(passphrase_size));
+}
+
 }  // namespace
 }  // namespace haven

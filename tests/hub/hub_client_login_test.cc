@@ -16,6 +16,7 @@
 #include "server/crypto/vault_keys.h"
 #include "server/hub/hub_auth.h"
 #include "server/sync/hub_client.h"
+#include "tests/hub/loopback_hub.h"
 
 namespace haven {
 namespace {
@@ -76,18 +77,14 @@ class HubClientLoginTest : public ::testing::Test {
   // remote's pinned hub id.
   absl::Status LoginTo(ScriptedHub* hub, const std::string& pinned,
                        std::string* seen_hub_id = nullptr) {
-    int port = 0;
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(hub);
-    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-    EXPECT_NE(server, nullptr);
-    HubEndpoint endpoint{"hub", "127.0.0.1:" + std::to_string(port), "token", "", false, pinned};
+    haven::testing::LoopbackHub server = haven::testing::StartLoopbackHub(hub);
+    EXPECT_NE(server.server, nullptr);
+    HubEndpoint endpoint{"hub", server.address, "token", "", false, pinned};
     auto client = HubClient::Connect(endpoint);
     EXPECT_TRUE(client.ok()) << client.status();
     absl::Status login = (*client)->Login(credential_);
     if (seen_hub_id != nullptr) *seen_hub_id = (*client)->hub_id();
-    server->Shutdown();
+    server.server->Shutdown();
     return login;
   }
 

@@ -11,6 +11,7 @@
 #include "server/hub/hub_service.h"
 #include "server/sync/hub_client.h"
 #include "tests/store/temp_dir.h"
+#include "tests/hub/loopback_hub.h"
 
 namespace haven {
 namespace {
@@ -68,20 +69,15 @@ TEST(PushSplitTest, APushPastOneStreamsRecordCapGoesOutAsSeveralStreams) {
   }
 
   CountingHub hub;
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&hub);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  ASSERT_GT(port, 0);
+  testing::LoopbackHub server = testing::StartLoopbackHub(&hub);
+  ASSERT_NE(server.server, nullptr);
 
-  auto client = HubClient::Connect({"test", "127.0.0.1:" + std::to_string(port), "", "", false});
+  auto client = HubClient::Connect({"test", server.address, "", "", false});
   ASSERT_TRUE(client.ok()) << client.status();
   auto pushed = (*client)->Push(**log, {});
   ASSERT_TRUE(pushed.ok()) << pushed.status();
   EXPECT_EQ(*pushed, total);
-  server->Shutdown();
+  server.server->Shutdown();
 
   ASSERT_EQ(hub.streams_.size(), 2u);
   EXPECT_EQ(hub.streams_[0], kHubMaxPushRecords);

@@ -16,6 +16,7 @@
 #include "server/hub/hub_service.h"
 #include "server/sync/hub_client.h"
 #include "tests/store/temp_dir.h"
+#include "tests/hub/loopback_hub.h"
 
 namespace haven {
 namespace {
@@ -30,18 +31,14 @@ TEST(WatchExpiryTest, AWatchEndsWhenItsSessionExpiresAndALoginWatchesAgain) {
   limits.session_lifetime_us = 1000 * 1000;
   HubAuth auth("hub-token", RandomBytes(kHubIdBytes), limits);
   HubService service(storage->get(), &auth);
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
+  testing::LoopbackHub server = testing::StartLoopbackHub(&service);
+  ASSERT_NE(server.server, nullptr);
 
   VaultKeys keys(GenerateVaultKey());
   HubCredential credential{VaultIdFromAuthKey(keys.auth_public_key()),
                            SecretBytes::CopyOf(keys.auth_secret_key().view()),
                            keys.auth_public_key(), "a wrapped key"};
-  HubEndpoint endpoint{"test", "127.0.0.1:" + std::to_string(port), "hub-token", "", false};
+  HubEndpoint endpoint{"test", server.address, "hub-token", "", false};
   // Two watches that ended with their sessions. (A round whose session
   // expired before its watch began, on a machine slower than the session,
   // proves nothing and is tried again.)
@@ -63,7 +60,7 @@ TEST(WatchExpiryTest, AWatchEndsWhenItsSessionExpiresAndALoginWatchesAgain) {
   }
   EXPECT_EQ(watched, 2);
   service.Stop();
-  server->Shutdown();
+  server.server->Shutdown();
 }
 
 }  // namespace
