@@ -9,31 +9,20 @@
 #include <string>
 
 #include "haven/v1/hub.grpc.pb.h"
-#include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/vault_keys.h"
-#include "server/hub/hub_id.h"
-#include "server/hub/hub_service.h"
-#include "tests/hub/loopback_hub.h"
-#include "tests/store/temp_dir.h"
+#include "tests/hub/in_process_hub.h"
 
 namespace haven {
 namespace {
 
 TEST(UnknownVaultLoginTest, ItsChallengeIsAnsweredAndLeavesNothingPending) {
-  testing::TempDir dir;
-  auto store = Store::Open(dir.Join("hub"));
-  ASSERT_TRUE(store.ok()) << store.status();
-  auto storage = NewRocksHubStorage(store->get());
-  ASSERT_TRUE(storage.ok()) << storage.status();
   HubAuthLimits limits;
   limits.challenges.per_peer = 1;  // one pending challenge per address
-  HubAuth auth("hub-token", RandomBytes(kHubIdBytes), limits);
-  HubService service(storage->get(), &auth);
-  testing::LoopbackHub server = testing::StartLoopbackHub(&service);
-  ASSERT_NE(server.server, nullptr);
-  auto stub = v1::Hub::NewStub(
-      grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials()));
+  testing::InProcessHub hub(limits);
+  ASSERT_TRUE(hub.Start());
+  auto stub =
+      v1::Hub::NewStub(grpc::CreateChannel(hub.address(), grpc::InsecureChannelCredentials()));
 
   const std::string vault_id = VaultIdFromAuthKey(VaultKeys(GenerateVaultKey()).auth_public_key());
   for (int login = 0; login < 3; ++login) {
@@ -50,10 +39,8 @@ TEST(UnknownVaultLoginTest, ItsChallengeIsAnsweredAndLeavesNothingPending) {
     areq.set_signature(std::string(64, 's'));
     v1::AuthenticateReply ignored;
     grpc::ClientContext actx;
-    EXPECT_EQ(stub->Authenticate(&actx, areq, &ignored).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(stub->Authenticate(&actx, areq, &ignored).error_code(), grpc::StatusCode::NOT_FOUND);
   }
-  server.server->Shutdown();
 }
 
 }  // namespace

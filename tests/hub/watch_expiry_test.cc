@@ -12,33 +12,23 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/vault_keys.h"
-#include "server/hub/hub_id.h"
-#include "server/hub/hub_service.h"
 #include "server/sync/hub_client.h"
-#include "tests/store/temp_dir.h"
-#include "tests/hub/loopback_hub.h"
+#include "tests/hub/in_process_hub.h"
 
 namespace haven {
 namespace {
 
 TEST(WatchExpiryTest, AWatchEndsWhenItsSessionExpiresAndALoginWatchesAgain) {
-  testing::TempDir dir;
-  auto store = Store::Open(dir.Join("hub"));
-  ASSERT_TRUE(store.ok()) << store.status();
-  auto storage = NewRocksHubStorage(store->get());
-  ASSERT_TRUE(storage.ok()) << storage.status();
   HubAuthLimits limits;
   limits.session_lifetime_us = 1000 * 1000;
-  HubAuth auth("hub-token", RandomBytes(kHubIdBytes), limits);
-  HubService service(storage->get(), &auth);
-  testing::LoopbackHub server = testing::StartLoopbackHub(&service);
-  ASSERT_NE(server.server, nullptr);
+  testing::InProcessHub hub(limits);
+  ASSERT_TRUE(hub.Start());
 
   VaultKeys keys(GenerateVaultKey());
   HubCredential credential{VaultIdFromAuthKey(keys.auth_public_key()),
                            SecretBytes::CopyOf(keys.auth_secret_key().view()),
                            keys.auth_public_key(), "a wrapped key"};
-  HubEndpoint endpoint{"test", server.address, "hub-token", "", false};
+  HubEndpoint endpoint{"test", hub.address(), testing::InProcessHub::kToken, "", false};
   // Two watches that ended with their sessions. (A round whose session
   // expired before its watch began, on a machine slower than the session,
   // proves nothing and is tried again.)
@@ -59,8 +49,6 @@ TEST(WatchExpiryTest, AWatchEndsWhenItsSessionExpiresAndALoginWatchesAgain) {
     ++watched;
   }
   EXPECT_EQ(watched, 2);
-  service.Stop();
-  server.server->Shutdown();
 }
 
 }  // namespace
