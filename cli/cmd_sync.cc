@@ -46,9 +46,10 @@ absl::Status RemoteList(Context& ctx) {
                     {"address", r.address()},
                     {"tls", r.insecure() ? "off" : (r.ca_file().empty() ? "auto" : "ca")},
                     {"last_sync", r.last_sync_us() ? FormatRfc3339(r.last_sync_us()) : "never"},
-                    {"last_error", r.last_error()}});
+                    {"last_error", r.last_error()},
+                    {"hub_id", r.hub_id()}});
   }
-  PrintRows(rows, {"name", "address", "last_sync", "last_error"}, *format);
+  PrintRows(rows, {"name", "address", "hub_id", "last_sync", "last_error"}, *format);
   return absl::OkStatus();
 }
 

@@ -1,4 +1,5 @@
 // The sync half of haven.v1.Vault: remotes, sync and join.
+#include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/service/status_map.h"
 #include "server/service/vault_service.h"
@@ -24,7 +25,11 @@ grpc::Status VaultService::RemoveRemote(grpc::ServerContext*, const v1::RemoteRe
 
 grpc::Status VaultService::ListRemotes(grpc::ServerContext*, const v1::RemoteListRequest*,
                                        v1::RemoteListReply* reply) {
-  for (const auto& r : sync_->Remotes()) *reply->add_remotes() = r.info();
+  for (const auto& r : sync_->Remotes()) {
+    v1::RemoteInfo* info = reply->add_remotes();
+    *info = r.info();
+    info->set_hub_id(HexEncode(r.hub_id()));
+  }
   return grpc::Status::OK;
 }
 

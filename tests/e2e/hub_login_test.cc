@@ -136,6 +136,22 @@ TEST_F(HubLoginTest, ADifferentHubOnAPinnedAddressIsRefusedAndNothingMoves) {
   EXPECT_THAT(Ids(SortedList(d2_)), Not(::testing::Contains(not_sent)));
 }
 
+// `remote list` shows the id pinned at the first login, the same one the
+// hub prints when it starts: how a person checks that the first login
+// reached the hub they meant.
+TEST_F(HubLoginTest, RemoteListShowsThePinnedIdTheHubPrints) {
+  ASSERT_TRUE(d1_.Init().is_object());
+  AddRemote(d1_, hub_);
+  // (The daemon's own watch may log in first: either way the id is pinned
+  // once a sync has finished.)
+  ASSERT_TRUE(SyncOk(d1_).is_object());
+  nlohmann::json after = d1_.Json({"remote", "list"});
+  ASSERT_TRUE(after.is_array() && after.size() == 1) << after.dump();
+  const std::string pinned = after[0].value("hub_id", "");
+  ASSERT_EQ(pinned.size(), 32u) << after.dump();
+  EXPECT_THAT(hub_.Output(), HasSubstr("hub_id=" + pinned));
+}
+
 // The same hub under two remotes (as a hub relaying another would look)
 // is refused for the second.
 TEST_F(HubLoginTest, TheSameHubUnderASecondRemoteIsRefused) {
