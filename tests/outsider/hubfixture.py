@@ -79,22 +79,37 @@ def ipv6_loopback_available():
         return False
 
 
-def wait_for_port(host, port, timeout_s=START_TIMEOUT_S, alive=lambda: True):
-    """True once something accepts TCP connections on host:port."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+def wait_until(condition, timeout_s):
+    """True as soon as condition() is; False once timeout_s has passed.
+
+    A wait on a condition, checked every 20 ms, as WaitUntil in
+    tests/e2e/harness.h: the deadline only ends a hang, it is no
+    assumption about how fast anything is.
+    """
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not alive():
+    while not condition():
+        if time.monotonic() >= deadline:
             return False
-        with socket.socket(family, socket.SOCK_STREAM) as s:
-            s.settimeout(1)
-            try:
-                s.connect((host, port))
-                return True
-            except OSError:
-                pass
         time.sleep(0.02)
-    return False
+    return True
+
+
+def accepts(host, port):
+    """True when something accepts a TCP connection on host:port now."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(1)
+        try:
+            s.connect((host, port))
+            return True
+        except OSError:
+            return False
+
+
+def wait_for_port(host, port, timeout_s=START_TIMEOUT_S, alive=lambda: True):
+    """True once something accepts TCP connections on host:port; False when
+    alive() turns false first or the time runs out."""
+    return wait_until(lambda: not alive() or accepts(host, port), timeout_s) and alive()
 
 
 def method_path(method):
@@ -315,10 +330,7 @@ class Device:
                 self.run("daemon", "stop", timeout_s=15)
             except FixtureError:
                 pass
-            deadline = time.monotonic() + 5
-            while self.daemon_pid() is not None and time.monotonic() < deadline:
-                time.sleep(0.02)
-            if self.daemon_pid() is not None:
+            if not wait_until(lambda: self.daemon_pid() is None, 5):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:

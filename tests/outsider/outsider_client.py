@@ -6,7 +6,7 @@ Every function returns what the hub answered; nothing here asserts.
 import hashlib
 import os
 
-import ed25519
+import sodium
 from hubfixture import hub_pb2, status_of, unary
 
 LOGIN_CONTEXT = b"haven-hub-auth-v2"
@@ -22,12 +22,11 @@ class Key:
     """An Ed25519 vault auth key of our own, and the vault id derived from it."""
 
     def __init__(self):
-        self.seed = os.urandom(32)
-        self.public = ed25519.public_key(self.seed)
+        self.public, self._secret = sodium.keypair(os.urandom(32))
         self.vault_id = blake2b_256(VAULT_ID_CONTEXT + self.public)[:16]
 
     def sign(self, message):
-        return ed25519.sign(self.seed, message)
+        return sodium.sign(self._secret, message)
 
 
 def challenge(channel, vault_id):
