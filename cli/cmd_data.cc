@@ -188,9 +188,9 @@ absl::Status Import(Context& ctx, const DataFlags& flags) {
   });
   if (!s.ok()) return s;
   if (!ctx.format_flag.empty() && ctx.format_flag != "table") {
-    std::cout << nlohmann::json({{"imported", reply.imported()}, {"skipped", reply.skipped()}})
-                     .dump()
-              << "\n";
+    std::cout
+        << nlohmann::json({{"imported", reply.imported()}, {"skipped", reply.skipped()}}).dump()
+        << "\n";
   } else {
     std::cerr << "Imported " << reply.imported() << " entries";
     if (reply.skipped() > 0) std::cerr << " (" << reply.skipped() << " already here, skipped)";

@@ -122,8 +122,8 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
     const nlohmann::json given = parsed.ok() ? std::move(*parsed) : nlohmann::json();
     for (const auto& field : (*type)["fields"]) {
       std::string name = field.value("name", "");
-      bool missing = !req.field_text().contains(name) &&
-                     !(given.is_object() && given.contains(name));
+      bool missing =
+          !req.field_text().contains(name) && !(given.is_object() && given.contains(name));
       if (!missing || !field.value("required", false)) continue;
       auto answer = AskField(field);
       if (!answer.ok()) return answer.status();
@@ -285,7 +285,8 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx) {
   edit->add_option("--json", flags->json, "new field values as a JSON object, or -");
   edit->add_option("--unset", flags->unset, "clear an optional field (repeatable)");
   edit->add_option("--at", flags->at, "a new time");
-  auto* tag_opt = edit->add_option("--tag", flags->tags, "replace the tags (repeat; --tag '' clears)");
+  auto* tag_opt =
+      edit->add_option("--tag", flags->tags, "replace the tags (repeat; --tag '' clears)");
   edit->callback([&ctx, flags, tag_opt] {
     bool tags_given = tag_opt->count() > 0;
     ctx.action = [&ctx, flags, tags_given] { return Edit(ctx, *flags, tags_given); };

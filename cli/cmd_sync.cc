@@ -28,7 +28,8 @@ absl::Status RemoteAdd(Context& ctx, const SyncFlags& f) {
   v1::RemoteReply reply;
   grpc::ClientContext call;
   if (auto s = (*client)->vault().AddRemote(&call, req, &reply); !s.ok()) return FromGrpc(s);
-  std::cerr << "Added remote \"" << f.name << "\" (" << f.address << "). Run `haven sync` to sync now.\n";
+  std::cerr << "Added remote \"" << f.name << "\" (" << f.address
+            << "). Run `haven sync` to sync now.\n";
   return absl::OkStatus();
 }
 

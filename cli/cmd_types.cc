@@ -70,7 +70,8 @@ absl::Status Show(Context& ctx, const std::string& type) {
     if (f.contains("choices")) {
       for (const auto& c : f["choices"]) rule += (rule.empty() ? "" : "|") + c.get<std::string>();
     } else if (f.contains("min") || f.contains("max")) {
-      rule = (f.contains("min") ? f["min"].dump() : "") + ".." + (f.contains("max") ? f["max"].dump() : "");
+      rule = (f.contains("min") ? f["min"].dump() : "") + ".." +
+             (f.contains("max") ? f["max"].dump() : "");
     }
     rows.push_back({{"field", f.value("name", "")},
                     {"type", f.value("type", "")},

@@ -165,8 +165,8 @@ absl::Status Doctor(Context& ctx) {
                           {"problems", reply.problems()}};
     std::cout << out.dump(*format == Format::kJson ? 2 : -1) << "\n";
   } else {
-    std::cout << "checked " << reply.records_checked() << " records and "
-              << reply.entries_checked() << " entries\n";
+    std::cout << "checked " << reply.records_checked() << " records and " << reply.entries_checked()
+              << " entries\n";
     for (const auto& p : reply.problems()) std::cout << "problem: " << p << "\n";
     if (reply.ok()) std::cout << "everything opens and every sequence is complete\n";
   }

@@ -29,8 +29,8 @@ uint64_t GetU64(const char* p) {
 }
 
 absl::StatusOr<SecretBytes> DeriveWrapKey(std::string_view passphrase,
-                                          const SecretBytes& secret_key,
-                                          std::string_view salt, const KdfProfile& profile) {
+                                          const SecretBytes& secret_key, std::string_view salt,
+                                          const KdfProfile& profile) {
   SecretBytes stretched(32);
   if (crypto_pwhash(stretched.data(), stretched.size(), passphrase.data(), passphrase.size(),
                     reinterpret_cast<const uint8_t*>(salt.data()), profile.ops_limit,
@@ -60,8 +60,7 @@ absl::StatusOr<KdfProfile> KdfProfileByName(std::string_view name) {
                       crypto_pwhash_MEMLIMIT_INTERACTIVE};
   }
   if (name == "moderate") {
-    return KdfProfile{"moderate", crypto_pwhash_OPSLIMIT_MODERATE,
-                      crypto_pwhash_MEMLIMIT_MODERATE};
+    return KdfProfile{"moderate", crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE};
   }
   if (name == "sensitive") {
     return KdfProfile{"sensitive", crypto_pwhash_OPSLIMIT_SENSITIVE,
@@ -98,10 +97,9 @@ absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_l
 
 SecretBytes GenerateVaultKey() { return SecretBytes::Random(kVaultKeyBytes); }
 
-absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key,
-                                         std::string_view passphrase,
-                                         const SecretBytes& secret_key,
-                                         std::string_view vault_id, const KdfProfile& profile) {
+absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::string_view passphrase,
+                                         const SecretBytes& secret_key, std::string_view vault_id,
+                                         const KdfProfile& profile) {
   RETURN_IF_ERROR(CheckKdfParameters(profile.ops_limit, profile.mem_limit).status());
   if (vault_key.size() != kVaultKeyBytes) return absl::InternalError("vault key has wrong size");
   std::string out(kMagic);
@@ -132,8 +130,7 @@ absl::StatusOr<KdfProfile> WrappedKeyProfile(std::string_view wrapped) {
   return CheckKdfParameters(GetU64(wrapped.data() + 4), GetU64(wrapped.data() + 12));
 }
 
-absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped,
-                                           std::string_view passphrase,
+absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped, std::string_view passphrase,
                                            const SecretBytes& secret_key,
                                            std::string_view vault_id) {
   ASSIGN_OR_RETURN(KdfProfile profile, WrappedKeyProfile(wrapped));

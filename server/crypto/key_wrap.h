@@ -36,16 +36,13 @@ absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_l
 
 SecretBytes GenerateVaultKey();
 
-absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key,
-                                         std::string_view passphrase,
-                                         const SecretBytes& secret_key,
-                                         std::string_view vault_id,
+absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::string_view passphrase,
+                                         const SecretBytes& secret_key, std::string_view vault_id,
                                          const KdfProfile& profile);
 
 // PermissionDenied when the passphrase or Secret Key is wrong;
 // InvalidArgument when `wrapped` is malformed or its KDF is too weak.
-absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped,
-                                           std::string_view passphrase,
+absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped, std::string_view passphrase,
                                            const SecretBytes& secret_key,
                                            std::string_view vault_id);
 

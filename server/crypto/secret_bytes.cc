@@ -38,8 +38,7 @@ SecretBytes SecretBytes::CopyOf(std::string_view bytes) {
 
 SecretBytes::~SecretBytes() { Release(); }
 
-SecretBytes::SecretBytes(SecretBytes&& other) noexcept
-    : data_(other.data_), size_(other.size_) {
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept : data_(other.data_), size_(other.size_) {
   other.data_ = nullptr;
   other.size_ = 0;
 }

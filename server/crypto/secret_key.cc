@@ -72,8 +72,7 @@ absl::StatusOr<SecretBytes> ParseSecretKey(std::string_view text) {
     int v = DecodeChar(static_cast<char>(chars.data()[i]));
     if (v < 0) {
       sodium_memzero(&buffer, sizeof(buffer));
-      return absl::InvalidArgumentError("secret key: character " +
-                                        std::to_string(i - start + 1) +
+      return absl::InvalidArgumentError("secret key: character " + std::to_string(i - start + 1) +
                                         " is not one of 0-9 and A-Z without U");
     }
     buffer = (buffer << 5) | static_cast<uint32_t>(v);

@@ -8,7 +8,6 @@
 #include "server/util/harden.h"
 #include "server/util/time.h"
 
-
 int main(int argc, char** argv) {
   // Before anything else: no core file or same-user ptrace of a process
   // that will hold the vault key and decrypted entries.
@@ -27,13 +26,15 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", options.tls_key, "TLS private key (PEM)");
   app.add_flag("--insecure", options.insecure, "allow plaintext TCP beyond loopback");
   app.add_option("--plugin-dir", options.plugin_dirs, "extra plugin directory (repeatable)");
-  app.add_option("--lock-after", lock_after, "forget the vault key after this idle time (0: never)");
+  app.add_option("--lock-after", lock_after,
+                 "forget the vault key after this idle time (0: never)");
   app.add_option("--sync-interval", sync_interval, "background sync period");
   app.add_option("--log-level", options.log_level, "debug, info, warn or error");
   std::string max_vault_bytes = "1G";
   app.add_option("--max-vault-bytes", max_vault_bytes,
                  "hub: most bytes of sealed records per vault, e.g. 512M, 2G (default 1G)");
-  app.add_option("--max-vaults", options.max_vaults, "hub: most vaults it registers (default 1000)");
+  app.add_option("--max-vaults", options.max_vaults,
+                 "hub: most vaults it registers (default 1000)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,8 +28,7 @@ absl::Status Errno(const std::string& what, const std::string& path) {
 uid_t PeerUid(int connection) {
   ucred cred{};
   socklen_t size = sizeof(cred);
-  if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &cred, &size) != 0 ||
-      size != sizeof(cred)) {
+  if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &cred, &size) != 0 || size != sizeof(cred)) {
     return static_cast<uid_t>(-1);
   }
   return cred.uid;
@@ -66,8 +65,8 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Listen(const std::st
       new UnixListener(path, server, fd, wake, st.st_ino, st.st_dev));
 }
 
-UnixListener::UnixListener(std::string path, grpc::Server* server, int fd, int wake_fd,
-                           ino_t inode, dev_t device)
+UnixListener::UnixListener(std::string path, grpc::Server* server, int fd, int wake_fd, ino_t inode,
+                           dev_t device)
     : path_(std::move(path)),
       server_(server),
       fd_(fd),

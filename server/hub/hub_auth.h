@@ -47,7 +47,7 @@ std::string RegistrationMessage(std::string_view hub_id, std::string_view vault_
 
 struct HubAuthLimits {
   ChallengeLimits challenges;
-  RateLimit before_login;  // per caller, for every call before a login
+  RateLimit before_login;                             // per caller, for every call before a login
   int64_t session_lifetime_us = 10LL * 60 * 1000000;  // a login's session
 };
 
@@ -115,7 +115,7 @@ class HubAuth {
   ChallengeTable challenges_;     // its own lock
   PeerRateLimiter before_login_;  // its own lock
   const int64_t session_lifetime_us_;
-  std::mutex session_mu_;         // guards sessions_ and buckets_
+  std::mutex session_mu_;  // guards sessions_ and buckets_
   std::map<std::string, Session> sessions_;
   std::map<std::string, Bucket> buckets_;  // per vault
 };

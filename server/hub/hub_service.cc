@@ -155,8 +155,7 @@ grpc::Status HubService::Heads(grpc::ServerContext* ctx, const v1::HeadsRequest*
   return grpc::Status::OK;
 }
 
-grpc::Status HubService::Push(grpc::ServerContext* ctx,
-                              grpc::ServerReader<v1::RecordBatch>* reader,
+grpc::Status HubService::Push(grpc::ServerContext* ctx, grpc::ServerReader<v1::RecordBatch>* reader,
                               v1::PushReply* reply) {
   auto session = SessionOf(ctx);
   if (!session.ok()) return ToGrpc(session.status());
@@ -238,8 +237,7 @@ grpc::Status HubService::Pull(grpc::ServerContext* ctx, const v1::PullRequest* r
     uint64_t next = (had == have.end() ? 0 : had->second) + 1;
     while (next <= head) {
       if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
-      auto records =
-          storage_->Read(*vault, device, next, kHubPullBatchRecords, kHubPullBatchBytes);
+      auto records = storage_->Read(*vault, device, next, kHubPullBatchRecords, kHubPullBatchBytes);
       if (!records.ok()) return ToGrpc(records.status());
       if (records->empty()) break;
       v1::RecordBatch batch;

@@ -47,8 +47,7 @@ class HubService final : public v1::Hub::Service {
                          v1::ChallengeReply*) override;
   grpc::Status Authenticate(grpc::ServerContext*, const v1::AuthenticateRequest*,
                             v1::AuthenticateReply*) override;
-  grpc::Status Heads(grpc::ServerContext*, const v1::HeadsRequest*,
-                     v1::VersionVectorMsg*) override;
+  grpc::Status Heads(grpc::ServerContext*, const v1::HeadsRequest*, v1::VersionVectorMsg*) override;
   grpc::Status Push(grpc::ServerContext*, grpc::ServerReader<v1::RecordBatch>*,
                     v1::PushReply*) override;
   grpc::Status Pull(grpc::ServerContext*, const v1::PullRequest*,

@@ -16,8 +16,7 @@ nlohmann::json EntryToJson(const Entry& entry) {
 
 nlohmann::json HistoryItemToJson(const v1::RecordBody& body, std::string_view device,
                                  uint64_t seq) {
-  static const char* const kKinds[] = {"unknown", "create", "edit",   "delete",
-                                       "restore", "types"};
+  static const char* const kKinds[] = {"unknown", "create", "edit", "delete", "restore", "types"};
   nlohmann::json j = nlohmann::json::object();
   int kind = body.kind();
   j["kind"] = kKinds[kind >= 0 && kind <= 5 ? kind : 0];

@@ -28,8 +28,8 @@ bool HasTags(const Entry& e, const std::vector<std::string>& tags) {
 
 }  // namespace
 
-Journal::Journal(Store* store, RecordLog* log, TypeRegistry* types,
-                 VaultIdentity identity, std::unique_ptr<VaultKeys> keys)
+Journal::Journal(Store* store, RecordLog* log, TypeRegistry* types, VaultIdentity identity,
+                 std::unique_ptr<VaultKeys> keys)
     : store_(store),
       log_(log),
       types_(types),
@@ -37,8 +37,7 @@ Journal::Journal(Store* store, RecordLog* log, TypeRegistry* types,
       keys_(std::move(keys)) {}
 
 absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* log,
-                                                       TypeRegistry* types,
-                                                       VaultIdentity identity,
+                                                       TypeRegistry* types, VaultIdentity identity,
                                                        std::unique_ptr<VaultKeys> keys) {
   std::unique_ptr<Journal> journal(
       new Journal(store, log, types, std::move(identity), std::move(keys)));
@@ -86,8 +85,7 @@ absl::Status Journal::UpgradeView() {
 }
 
 absl::Status Journal::OpenViewRow(std::string_view row_key, std::string_view sealed,
-                                  std::string* plain, v1::EntryState* state,
-                                  RowCheck check) const {
+                                  std::string* plain, v1::EntryState* state, RowCheck check) const {
   // The associated data on the stack: a scan at unlock opens every row.
   char ad_buffer[64];
   std::string heap_ad;
@@ -213,8 +211,7 @@ absl::StatusOr<Entry> Journal::Get(std::string_view id_or_prefix) const {
   return EntryFromState(state);
 }
 
-absl::StatusOr<std::vector<nlohmann::json>> Journal::History(
-    std::string_view id_or_prefix) const {
+absl::StatusOr<std::vector<nlohmann::json>> Journal::History(std::string_view id_or_prefix) const {
   std::string id;
   {
     std::shared_lock lock(index_mu_);

@@ -11,13 +11,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -91,8 +90,7 @@ class Journal {
   // Builds the index from the view and applies records that arrived while
   // the vault was locked. `store`, `log` and `types` must outlive the journal.
   static absl::StatusOr<std::unique_ptr<Journal>> Open(Store* store, RecordLog* log,
-                                                       TypeRegistry* types,
-                                                       VaultIdentity identity,
+                                                       TypeRegistry* types, VaultIdentity identity,
                                                        std::unique_ptr<VaultKeys> keys);
 
   absl::StatusOr<Entry> Log(const LogInput& input);
@@ -107,8 +105,7 @@ class Journal {
   absl::StatusOr<std::vector<Entry>> List(const ListFilter& filter, size_t* total) const;
   // Streams matching entries (newest first unless filter.oldest_first)
   // until `visit` returns false.
-  absl::Status Scan(const ListFilter& filter,
-                    const std::function<bool(const Entry&)>& visit) const;
+  absl::Status Scan(const ListFilter& filter, const std::function<bool(const Entry&)>& visit) const;
   // The state of every entry matching `filter` (its limit and order aside),
   // in no particular order, opened on `workers` threads at once: for stats
   // over a whole history (StateToEntry turns a state into an Entry).
@@ -260,8 +257,7 @@ class Journal {
                             PendingStates* pending);
   // After the batch holding `items` is durable: index their entries and
   // advance the applied markers in memory.
-  void Publish(const std::vector<FoldItem>& items,
-               const PendingStates& pending);
+  void Publish(const std::vector<FoldItem>& items, const PendingStates& pending);
   void StageApplied(rocksdb::WriteBatch* batch, std::string_view device, uint64_t seq) const;
   // Whether the view may hold a row for `entry_id` (indexed, or an orphan).
   // Takes the index lock: an import publishes one batch while it folds the next.

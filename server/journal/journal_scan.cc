@@ -6,12 +6,12 @@
 // than a random read per entry: view keys are keyed hashes, so the ranges
 // are even and the pass reads each block once. When few match, the index
 // names them and each is read on its own.
+#include <google/protobuf/arena.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
-
-#include <google/protobuf/arena.h>
 
 #include "absl/status/status.h"
 #include "server/journal/journal.h"
@@ -52,8 +52,9 @@ bool Journal::MatchesState(const ListFilter& filter, const v1::EntryState& state
   return true;
 }
 
-absl::Status Journal::ScanParallel(const ListFilter& filter, int workers,
-                                   const std::function<void(int, const v1::EntryState&)>& visit) const {
+absl::Status Journal::ScanParallel(
+    const ListFilter& filter, int workers,
+    const std::function<void(int, const v1::EntryState&)>& visit) const {
   workers = std::max(workers, 1);
   size_t matches, all;
   std::vector<std::string> ids;

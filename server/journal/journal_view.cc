@@ -34,8 +34,7 @@ void Journal::RefreshDerived(v1::EntryState* state) const {
   state->set_derived_json(derived->dump());
 }
 
-absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items,
-                                   rocksdb::WriteBatch* batch,
+absl::Status Journal::FoldIntoView(const std::vector<FoldItem>& items, rocksdb::WriteBatch* batch,
                                    PendingStates* pending) {
   std::vector<std::string> touched;  // in first-seen order
   absl::flat_hash_set<std::string> refresh;
@@ -118,8 +117,7 @@ void Journal::StageApplied(rocksdb::WriteBatch* batch, std::string_view device,
   batch->Put(store_->handle(Family::kMeta), key, EncodeU64(seq));
 }
 
-void Journal::Publish(const std::vector<FoldItem>& items,
-                      const PendingStates& pending) {
+void Journal::Publish(const std::vector<FoldItem>& items, const PendingStates& pending) {
   for (const FoldItem& item : items) {
     uint64_t& done = applied_[item.header->device_id];
     done = std::max(done, item.header->seq);
@@ -156,9 +154,9 @@ absl::Status Journal::CatchUpLocked() {
           // A forged record stored while the vault was locked, or one whose
           // JSON is too deep or large to show: skip it, keep every good
           // record; `haven doctor` names it.
-          haven::Log(LogLevel::kError, "record does not open or cannot be shown; skipped",
-                     {{"device", HexEncode(device).substr(0, 8)},
-                      {"seq", std::to_string(from + i)}});
+          haven::Log(
+              LogLevel::kError, "record does not open or cannot be shown; skipped",
+              {{"device", HexEncode(device).substr(0, 8)}, {"seq", std::to_string(from + i)}});
           continue;
         }
         items.push_back({&headers[i], &bodies[i]});
@@ -244,8 +242,8 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
     }
     const size_t i = order[next++];
     const bool created = opened.bodies[i].kind() == v1::RecordBody::CREATE;
-    items.push_back({&r.header, &opened.bodies[i], /*local=*/false,
-                     created ? &opened.created[i] : nullptr});
+    items.push_back(
+        {&r.header, &opened.bodies[i], /*local=*/false, created ? &opened.created[i] : nullptr});
   }
   rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
   log_->Stage(&batch, accepted);
@@ -257,8 +255,7 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
   return accepted.size();
 }
 
-absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(
-    const LogInput& input) const {
+absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(const LogInput& input) const {
   if (!input.id.empty()) {
     std::shared_lock lock(index_mu_);
     if (index_.Contains(input.id)) return std::optional<v1::RecordBody>();
@@ -294,7 +291,8 @@ absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies
   if (!bodies.empty()) next = std::async(std::launch::async, stage, 0);
   for (size_t start = 0; start < bodies.size(); start += kBatch) {
     std::unique_ptr<StagedAppend> staged = next.get();
-    if (start + kBatch < bodies.size()) next = std::async(std::launch::async, stage, start + kBatch);
+    if (start + kBatch < bodies.size())
+      next = std::async(std::launch::async, stage, start + kBatch);
     absl::Status s = staged->status;
     if (s.ok()) s = CommitLocal(staged.get());
     if (!s.ok()) {

@@ -105,8 +105,7 @@ void ApplyTombstone(EntryState* state, const RecordBody& body, std::string_view 
 
 }  // namespace
 
-bool ApplyRecord(EntryState* state, const RecordBody& body, std::string_view device,
-                 uint64_t seq) {
+bool ApplyRecord(EntryState* state, const RecordBody& body, std::string_view device, uint64_t seq) {
   for (const RecordRef& ref : state->records()) {
     if (ref.seq() == seq && ref.device() == device) return false;
   }
@@ -153,8 +152,7 @@ absl::Status CheckRecordJson(const RecordBody& body) {
 }
 
 bool IsDeleted(const EntryState& state) {
-  if (!state.has_last_tombstone_op() ||
-      state.last_tombstone_op().kind() != RecordBody::DELETE) {
+  if (!state.has_last_tombstone_op() || state.last_tombstone_op().kind() != RecordBody::DELETE) {
     return false;
   }
   const auto& seen = state.last_tombstone_seen();

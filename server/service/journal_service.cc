@@ -134,8 +134,8 @@ grpc::Status JournalService::Types(grpc::ServerContext*, const v1::TypesRequest*
   return grpc::Status::OK;
 }
 
-grpc::Status JournalService::ReloadTypes(grpc::ServerContext* ctx,
-                                         const v1::ReloadTypesRequest*, v1::TypesReply* reply) {
+grpc::Status JournalService::ReloadTypes(grpc::ServerContext* ctx, const v1::ReloadTypesRequest*,
+                                         v1::TypesReply* reply) {
   types_->Reload();
   if (auto journal = vault_->PeekJournal(); journal != nullptr) {
     absl::Status published = journal->PublishLocalTypes(home_plugins_);

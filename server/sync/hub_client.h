@@ -4,11 +4,11 @@
 #ifndef HAVEN_SERVER_SYNC_HUB_CLIENT_H_
 #define HAVEN_SERVER_SYNC_HUB_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "haven/v1/daemon.pb.h"

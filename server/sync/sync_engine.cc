@@ -107,7 +107,8 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
 
 absl::StatusOr<SyncCounts> SyncEngine::Sync(const std::string& name) {
   if (!vault_->exists()) {
-    return absl::FailedPreconditionError("no vault in this home yet: run `haven init` or `haven join`");
+    return absl::FailedPreconditionError(
+        "no vault in this home yet: run `haven init` or `haven join`");
   }
   std::vector<v1::RemoteConfig> remotes = Remotes();
   if (!name.empty()) {
@@ -196,8 +197,9 @@ void SyncEngine::Loop() {
           Log(LogLevel::kWarn, "background sync failed",
               {{"error", std::string(counts.status().message())}});
         } else if (counts->pushed + counts->pulled > 0) {
-          Log(LogLevel::kInfo, "synced", {{"pushed", std::to_string(counts->pushed)},
-                                          {"pulled", std::to_string(counts->pulled)}});
+          Log(LogLevel::kInfo, "synced",
+              {{"pushed", std::to_string(counts->pushed)},
+               {"pulled", std::to_string(counts->pulled)}});
         }
       }
       lock.lock();

@@ -21,8 +21,7 @@ constexpr char kAuthKey[] = "vault/auth_key";
 
 }  // namespace
 
-Vault::Vault(Store* store, RecordLog* log, TypeRegistry* types,
-             int64_t default_lock_after_us)
+Vault::Vault(Store* store, RecordLog* log, TypeRegistry* types, int64_t default_lock_after_us)
     : store_(store), log_(log), types_(types), default_lock_after_us_(default_lock_after_us) {
   (void)LoadIdentity();
   idle_thread_ = std::thread([this] { IdleLockLoop(); });
@@ -85,8 +84,7 @@ absl::StatusOr<HubCredential> Vault::hub_credential() const {
 }
 
 absl::StatusOr<std::string> Vault::Join(std::string_view vault_id, SecretBytes vault_key,
-                                        const SecretBytes& secret_key,
-                                        std::string wrapped_key) {
+                                        const SecretBytes& secret_key, std::string wrapped_key) {
   if (exists()) {
     return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() +
                                     "); join from a fresh --home");
@@ -184,7 +182,8 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
   if (!home_plugins_.empty()) {
     absl::Status published = journal->PublishLocalTypes(home_plugins_);
     if (!published.ok()) {
-      Log(LogLevel::kWarn, "could not share custom types", {{"error", std::string(published.message())}});
+      Log(LogLevel::kWarn, "could not share custom types",
+          {{"error", std::string(published.message())}});
     }
   }
   // In-flight requests may hold the journal past a lock; whoever lets go

@@ -27,10 +27,10 @@ namespace haven {
 // the vault is locked: the hub only ever sees ciphertext.
 // Move-only: the secret key lives in guarded memory and is wiped with it.
 struct HubCredential {
-  std::string vault_id;          // raw
-  SecretBytes auth_secret_key;   // Ed25519, 64 bytes
-  std::string auth_public_key;   // 32 bytes
-  std::string wrapped_key;       // for registration (join needs passphrase + Secret Key)
+  std::string vault_id;         // raw
+  SecretBytes auth_secret_key;  // Ed25519, 64 bytes
+  std::string auth_public_key;  // 32 bytes
+  std::string wrapped_key;      // for registration (join needs passphrase + Secret Key)
 };
 
 struct InitResult {

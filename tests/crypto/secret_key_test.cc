@@ -145,9 +145,7 @@ TEST(WipeOnExitTest, ZeroesTheStringsItNamesWhicheverWayTheScopeEnds) {
   std::string secret_key = "H1-ABCD-EFGH";
   const char* passphrase_bytes = passphrase.data();
   const size_t passphrase_size = passphrase.size();
-  {
-    WipeOnExit wipe({&passphrase, &secret_key});
-  }
+  { WipeOnExit wipe({&passphrase, &secret_key}); }
   EXPECT_TRUE(passphrase.empty());
   EXPECT_TRUE(secret_key.empty());
   // Cleared in place: the buffer that held it holds zeros, not the text.

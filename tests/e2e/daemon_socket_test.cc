@@ -1,6 +1,7 @@
 // The home's Unix socket serves only the user who owns the daemon: a
 // connection from any other uid is closed before gRPC reads a byte, even
 // when the file modes would let it in (server/daemon/unix_listener.h).
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -8,8 +9,6 @@
 #include <unistd.h>
 
 #include <cstring>
-
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 

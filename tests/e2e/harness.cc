@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pty.h>
@@ -14,18 +15,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
-#include <cstdlib>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 extern char** environ;
 
@@ -242,8 +241,8 @@ RunResult RunProgram(const std::string& program, const std::vector<std::string>&
     if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
     poll(fds, n, 20);
     if (in_fd >= 0) {
-      ssize_t w = write(in_fd, options.stdin_text.data() + written,
-                        options.stdin_text.size() - written);
+      ssize_t w =
+          write(in_fd, options.stdin_text.data() + written, options.stdin_text.size() - written);
       if (w > 0) written += static_cast<size_t>(w);
       if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == options.stdin_text.size()) {
         close(in_fd);
@@ -519,8 +518,7 @@ void WriteFile(const std::string& path, const std::string& content, int mode) {
 // --- DaemonProcess ----------------------------------------------------------
 
 std::unique_ptr<DaemonProcess> DaemonProcess::Start(const std::vector<std::string>& args,
-                                                    const EnvOverrides& env,
-                                                    std::string log_path) {
+                                                    const EnvOverrides& env, std::string log_path) {
   bool own_log = log_path.empty();
   if (own_log) {
     char pattern[] = "/tmp/hv-daemon-XXXXXX.log";
@@ -698,8 +696,7 @@ std::optional<pid_t> TestHome::DaemonPid() const {
   if (pid <= 0 || !ProcessAlive(pid)) return std::nullopt;
   std::string cmdline = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
   std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-  if (cmdline.find("havend") == std::string::npos ||
-      cmdline.find(path_) == std::string::npos) {
+  if (cmdline.find("havend") == std::string::npos || cmdline.find(path_) == std::string::npos) {
     return std::nullopt;  // the pid was reused by something else
   }
   return pid;

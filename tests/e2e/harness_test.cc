@@ -1,13 +1,12 @@
 // The harness itself: deadlines, capture, environment, ports.
+#include "tests/e2e/harness.h"
+
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
-
-#include "tests/e2e/harness.h"
 
 namespace haven::e2e {
 namespace {
@@ -15,8 +14,7 @@ namespace {
 TEST(HarnessTest, CapturesStdoutStderrExitCodeAndFeedsStdin) {
   RunOptions options;
   options.stdin_text = "from stdin\n";
-  RunResult r =
-      RunProgram("/bin/sh", {"-c", "cat; echo to-err >&2; exit 7"}, options);
+  RunResult r = RunProgram("/bin/sh", {"-c", "cat; echo to-err >&2; exit 7"}, options);
   EXPECT_EQ(r.exit_code, 7);
   EXPECT_EQ(r.out, "from stdin\n");
   EXPECT_EQ(r.err, "to-err\n");

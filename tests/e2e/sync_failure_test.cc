@@ -2,12 +2,12 @@
 // passphrase on join, missing or wrong hub token, one vault reaching for
 // another's records, a hub that serves a tampered record, a hub killed in
 // the middle of a sync, and TLS with and without the hub's CA.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <iostream>
 #include <set>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/e2e/sync_harness.h"
 
@@ -98,7 +98,8 @@ TEST_F(SyncFailureTest, FirstSyncWithMissingOrWrongTokenExits5) {
   EXPECT_NE(join.exit_code, 0) << "the hub registered a vault without the token" << join;
   ExpectNoVault(d2_);
   // The right token works.
-  for (const char* name : {"nohub", "badhub"}) ASSERT_EQ(d1_.Run({"remote", "rm", name}).exit_code, 0);
+  for (const char* name : {"nohub", "badhub"})
+    ASSERT_EQ(d1_.Run({"remote", "rm", name}).exit_code, 0);
   AddRemote(d1_, hub_);
   ASSERT_TRUE(SyncOk(d1_, "hub").is_object());
   ASSERT_EQ(Join(d2_, hub_, init_["vault_id"], init_["secret_key"]).exit_code, 0);
@@ -151,7 +152,8 @@ TEST_F(SyncFailureTest, OneVaultCannotReadAnothersRecords) {
   nlohmann::json info_b = VaultInfo(b2), info_a = VaultInfo(d1_);
   EXPECT_EQ(info_b.value("records", -1), VaultInfo(b1).value("records", -2)) << info_b.dump();
   for (const auto& [device, seq] : info_b["heads"].items()) {
-    EXPECT_FALSE(info_a["heads"].contains(device)) << "vault B holds a head of vault A's " << device;
+    EXPECT_FALSE(info_a["heads"].contains(device))
+        << "vault B holds a head of vault A's " << device;
   }
   DoctorClean(b2);
   DoctorClean(d1_);
@@ -227,8 +229,9 @@ TEST_F(SyncFailureTest, TamperedRecordPulledWhileLockedIsNotKept) {
   std::vector<std::string> ids = Ids(SortedList(d2_));
   EXPECT_THAT(ids, ::testing::Contains(good));
   EXPECT_THAT(ids, ::testing::Not(::testing::Contains(bad)));
-  bool reported = (locked.exit_code != 0 && Lower(locked.err).find("reject") != std::string::npos) ||
-                  (r.exit_code != 0 && Lower(r.err).find("reject") != std::string::npos);
+  bool reported =
+      (locked.exit_code != 0 && Lower(locked.err).find("reject") != std::string::npos) ||
+      (r.exit_code != 0 && Lower(r.err).find("reject") != std::string::npos);
   EXPECT_TRUE(reported) << "the tampered record was never reported" << locked << r;
   EXPECT_EQ(VaultInfo(d2_)["heads"].value(dev1_, int64_t{-1}), head1_ - 1)
       << "the tampered record was stored (and now stands in for the true one for good)";
@@ -271,10 +274,11 @@ TEST_F(SyncFailureTest, HubKilledMidStreamLosesAndDuplicatesNothing) {
   std::string jsonl;
   const std::string padding(1000, 'x');
   for (int i = 0; i < kEntries; ++i) {
-    nlohmann::json e = {{"type", "checkin"},
-                        {"at", "2025-06-01T08:00:00Z"},
-                        {"tags", {"bulk"}},
-                        {"fields", {{"mood", i % 11}, {"note", "bulk " + std::to_string(i) + padding}}}};
+    nlohmann::json e = {
+        {"type", "checkin"},
+        {"at", "2025-06-01T08:00:00Z"},
+        {"tags", {"bulk"}},
+        {"fields", {{"mood", i % 11}, {"note", "bulk " + std::to_string(i) + padding}}}};
     jsonl += e.dump() + "\n";
   }
   WriteFile(d1_.Scratch("bulk.jsonl"), jsonl);
@@ -389,7 +393,8 @@ TEST_F(SyncTlsTest, SyncWithTheHubsCaWorksWithoutItExits5) {
   RunResult no_ca = Join(d2_, hub_, init["vault_id"], init["secret_key"]);
   EXPECT_EQ(no_ca.exit_code, 5) << "join over TLS without the CA" << no_ca;
   ExpectNoVault(d2_);
-  RunResult join = Join(d2_, hub_, init["vault_id"], init["secret_key"], {"--ca", dir_ + "/ca.pem"});
+  RunResult join =
+      Join(d2_, hub_, init["vault_id"], init["secret_key"], {"--ca", dir_ + "/ca.pem"});
   ASSERT_EQ(join.exit_code, 0) << join;
   EXPECT_EQ(Show(d2_, id)["fields"]["note"], "over tls");
   // And back, through the trusted remote.

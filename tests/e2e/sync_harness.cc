@@ -1,6 +1,7 @@
 #include "tests/e2e/sync_harness.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,8 +15,6 @@
 #include <cstring>
 #include <filesystem>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 extern char** environ;
 
@@ -76,9 +75,9 @@ Hub::~Hub() {
 
 bool Hub::Start(const EnvOverrides& env) {
   if (Running()) return true;
-  std::vector<std::string> args{"--home",       home(),          "--hub",    "--listen",
-                                address(),      "--token-file",  root_ + "/token",
-                                "--log-level",  "info"};
+  std::vector<std::string> args{"--home",         home(),        "--hub",
+                                "--listen",       address(),     "--token-file",
+                                root_ + "/token", "--log-level", "info"};
   if (!tls_cert_.empty()) {
     args.insert(args.end(), {"--tls-cert", tls_cert_, "--tls-key", tls_key_});
   }
@@ -157,8 +156,8 @@ nlohmann::json SyncOk(const TestHome& device, const std::string& name) {
 RunResult Join(const TestHome& device, const Hub& hub, const std::string& vault_id,
                const std::string& secret_key, const std::vector<std::string>& extra,
                const EnvOverrides& env, bool with_token) {
-  std::vector<std::string> args{"--format", "json",       "join",    hub.address(),
-                                "--vault",  vault_id,     "--secret-key", secret_key};
+  std::vector<std::string> args{"--format", "json",   "join",         hub.address(),
+                                "--vault",  vault_id, "--secret-key", secret_key};
   if (with_token) args.insert(args.end(), {"--token", hub.token()});
   args.insert(args.end(), extra.begin(), extra.end());
   RunOptions options;
@@ -176,9 +175,8 @@ nlohmann::json SortedList(const TestHome& device) {
     return nlohmann::json::array();
   }
   std::vector<nlohmann::json> entries(list.begin(), list.end());
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a.value("id", "") < b.value("id", "");
-  });
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.value("id", "") < b.value("id", ""); });
   return nlohmann::json(entries);
 }
 

@@ -10,8 +10,8 @@
 
 #include "server/hub/hub_service.h"
 #include "server/sync/hub_client.h"
-#include "tests/store/temp_dir.h"
 #include "tests/hub/loopback_hub.h"
+#include "tests/store/temp_dir.h"
 
 namespace haven {
 namespace {

@@ -382,10 +382,28 @@ TEST(MergeConvergenceTest, RandomOrdersOfElevenRecordsIncludingAFinalDelete) {
 // that is not JSON as null (never nlohmann's "discarded", which dumps as
 // text that is not JSON either).
 TEST(StateToEntryTest, FieldValuesReadAsTheJsonParserReadsThem) {
-  const std::vector<std::string> texts = {
-      "0",  "7",   "10",  "-3",  "-0",    "007",  "-",        "+5",  "2.5", "-1e3",
-      "1e2", "\"a note\"", "true", "null", "[1,2]", "{\"a\":1}", "999999999999999999",
-      "9223372036854775807", "18446744073709551615", "123456789012345678901", " 5", "5 "};
+  const std::vector<std::string> texts = {"0",
+                                          "7",
+                                          "10",
+                                          "-3",
+                                          "-0",
+                                          "007",
+                                          "-",
+                                          "+5",
+                                          "2.5",
+                                          "-1e3",
+                                          "1e2",
+                                          "\"a note\"",
+                                          "true",
+                                          "null",
+                                          "[1,2]",
+                                          "{\"a\":1}",
+                                          "999999999999999999",
+                                          "9223372036854775807",
+                                          "18446744073709551615",
+                                          "123456789012345678901",
+                                          " 5",
+                                          "5 "};
   for (const std::string& text : texts) {
     EntryState state;
     state.set_has_create(true);

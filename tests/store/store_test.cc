@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <thread>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include "tests/store/temp_dir.h"
@@ -131,8 +131,8 @@ TEST(StoreTest, ReadsThatSkipTheCacheLeaveItAsItWas) {
 
 uint64_t ViewTablesInLevel0(Store* store) {
   std::string files;
-  EXPECT_TRUE(
-      store->db()->GetProperty(store->handle(Family::kView), "rocksdb.num-files-at-level0", &files));
+  EXPECT_TRUE(store->db()->GetProperty(store->handle(Family::kView), "rocksdb.num-files-at-level0",
+                                       &files));
   return std::stoull(files);
 }
 
