@@ -13,11 +13,11 @@
 
 #include <cctype>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -26,11 +26,9 @@
 #include "server/daemon/home_dir.h"
 #include "server/daemon/memory.h"
 #include "server/daemon/unix_listener.h"
-#include "server/util/home_socket.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_service.h"
 #include "server/hub/hub_storage.h"
-#include "server/sync/sync_engine.h"
 #include "server/plugins/plugin_dirs.h"
 #include "server/plugins/type_registry.h"
 #include "server/service/admin_service.h"
@@ -38,6 +36,8 @@
 #include "server/service/vault_service.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
+#include "server/sync/sync_engine.h"
+#include "server/util/home_socket.h"
 #include "server/util/log.h"
 #include "server/util/net_address.h"
 #include "server/util/status_macros.h"
@@ -78,8 +78,6 @@ constexpr size_t kHubMemoryQuotaBytes = size_t{512} << 20;
 constexpr int kHubMaxThreads = 512;
 constexpr int kHubMaxStreamsPerConnection = 32;
 
-bool IsLoopbackListen(const std::string& address) { return IsLoopbackAddress(address); }
-
 absl::StatusOr<std::string> ReadFileText(const std::string& flag, const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::InvalidArgumentError(flag + ": cannot read " + path);
@@ -99,7 +97,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TcpCredentials(
     ssl.pem_key_cert_pairs.push_back({key, cert});
     return grpc::SslServerCredentials(ssl);
   }
-  if (!options.insecure && !IsLoopbackListen(options.listen)) {
+  if (!options.insecure && !IsLoopbackAddress(options.listen)) {
     return absl::InvalidArgumentError(
         "--listen " + options.listen +
         ": plaintext TCP is allowed only on loopback; give --tls-cert/--tls-key or --insecure");
@@ -122,9 +120,8 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
  public:
   void UpdateArguments(grpc::ChannelArguments*) override {}
   void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    std::erase_if(*plugins, [](const auto& plugin) {
-      return plugin->name() == "proto_server_reflection";
-    });
+    std::erase_if(*plugins,
+                  [](const auto& plugin) { return plugin->name() == "proto_server_reflection"; });
   }
 };
 
@@ -194,8 +191,9 @@ absl::Status RunDaemon(const DaemonOptions& options) {
     return absl::InvalidArgumentError("--log-level: expected debug, info, warn or error");
   }
   if (!options.listen.empty() && !options.hub) {
-    return absl::InvalidArgumentError("--listen serves a hub: add --hub (devices talk over the "
-                                      "home's Unix socket only)");
+    return absl::InvalidArgumentError(
+        "--listen serves a hub: add --hub (devices talk over the "
+        "home's Unix socket only)");
   }
   if (options.hub && options.listen.empty()) {
     return absl::InvalidArgumentError("--hub needs --listen HOST:PORT");
@@ -232,8 +230,8 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   std::unique_ptr<HubAuth> hub_auth;
   std::unique_ptr<HubService> hub_service;
   if (options.hub) {
-    ASSIGN_OR_RETURN(hub_storage, NewRocksHubStorage(store.get(), {options.max_vault_bytes,
-                                                                   options.max_vaults}));
+    ASSIGN_OR_RETURN(hub_storage, NewRocksHubStorage(
+                                      store.get(), {options.max_vault_bytes, options.max_vaults}));
     ASSIGN_OR_RETURN(std::string hub_id, LoadOrCreateHubId(store.get()));
     hub_auth = std::make_unique<HubAuth>(hub_token, hub_id);
     hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
