@@ -45,7 +45,7 @@ class Context {
   std::unique_ptr<DaemonClient> client_;
 };
 
-// Parses a time flag ("" -> nullopt) with the rules of SPEC section 3.
+// Parses a time flag ("" -> nullopt) with the rules of docs/commands.md, "Times".
 absl::StatusOr<std::optional<int64_t>> ParseTimeFlag(const std::string& flag,
                                                      const std::string& text);
 

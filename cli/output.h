@@ -19,7 +19,7 @@ absl::StatusOr<Format> ParseFormat(const std::string& text);
 int TerminalWidth();
 bool StdoutIsTerminal();
 
-// Entry objects (entry JSON of SPEC section 3), newest first.
+// Entry objects (docs/formats.md, "The entry object"), newest first.
 void PrintEntries(const std::vector<nlohmann::json>& entries, Format format);
 // One entry with all its fields; `history` may be empty.
 void PrintEntry(const nlohmann::json& entry, const std::vector<nlohmann::json>& history,

@@ -1,4 +1,4 @@
-// Where the passphrase comes from (SPEC section 3): a prompt without echo
+// Where the passphrase comes from (docs/commands.md, "The passphrase"): a prompt without echo
 // when stdin is a terminal, else the file named by HAVEN_PASSPHRASE_FILE,
 // else HAVEN_PASSPHRASE.
 #ifndef HAVEN_CLI_PASSPHRASE_H_

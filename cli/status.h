@@ -1,5 +1,5 @@
 // How the CLI reports failure: one line on stderr and the exit code of
-// SPEC section 3, decided here and nowhere else.
+// docs/commands.md, "Exit codes", decided here and nowhere else.
 #ifndef HAVEN_CLI_STATUS_H_
 #define HAVEN_CLI_STATUS_H_
 

@@ -28,8 +28,9 @@ std::string EncodeHeader(const RecordHeader& h) {
   return out;
 }
 
-// Encrypts `plaintext` padded to kPadBlock after `prefix` (which is also the
-// associated data when `ad` is empty).
+// Returns `prefix` ‖ nonce ‖ XChaCha20-Poly1305(`plaintext` padded to
+// kPadBlock) with `ad` as the associated data, exactly as given: `prefix` is
+// authenticated only when the caller passes it in `ad` too (SealRecord does).
 std::string SealPadded(const SecretBytes& key, std::string prefix, std::string_view plaintext,
                        std::string_view ad) {
   size_t padded_max = plaintext.size() + kPadBlock;

@@ -1,4 +1,4 @@
-// havend's command line (SPEC section 4).
+// havend's command line (docs/commands.md, "havend").
 #ifndef HAVEN_SERVER_DAEMON_OPTIONS_H_
 #define HAVEN_SERVER_DAEMON_OPTIONS_H_
 

@@ -1,5 +1,5 @@
 // `haven stats`: counts, streaks, trends and before/after changes over a set
-// of entries, as the JSON object SPEC section 7 names. Pure logic: no store,
+// of entries, as the JSON object of docs/formats.md, "Stats". Pure logic: no store,
 // no plugins; the daemon passes what it knows in StatsOptions.
 //
 // Day and week rules (all in the process's local time zone, TZ):

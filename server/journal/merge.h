@@ -1,4 +1,4 @@
-// The merge rules of SPEC section 6, as pure functions over one entry's
+// The merge rules of docs/design.md, "Merge", as pure functions over one entry's
 // state. The view is a function of the set of records alone, so every
 // device that holds the same records shows the same entry, whatever order
 // they arrived in.

@@ -1,4 +1,4 @@
-// The manifest format of SPEC section 7: parsing and checking a
+// The manifest format (docs/plugins.md, "The format"): parsing and checking a
 // `{"haven_plugin":1,"types":[...]}` document, and writing a type back in the
 // same shape. Pure functions, thread-safe, no exceptions escape.
 //

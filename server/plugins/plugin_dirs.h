@@ -1,4 +1,4 @@
-// Where a daemon looks for plugins (SPEC section 7): the built-in
+// Where a daemon looks for plugins (docs/plugins.md, "Where haven looks"): the built-in
 // directories next to its own binary, every --plugin-dir, then
 // $HAVEN_HOME/plugins. Earlier directories win a type id.
 #ifndef HAVEN_SERVER_PLUGINS_PLUGIN_DIRS_H_

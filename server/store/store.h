@@ -1,5 +1,5 @@
 // RocksDB, opened with haven's column families. Holds only sealed bytes and
-// metadata that may be seen on a locked disk (SPEC section 5).
+// metadata that may be seen on a locked disk (docs/design.md, "What a hub or a locked disk sees").
 //
 // Thread safety: all methods may be called concurrently (RocksDB's own
 // guarantees); callers serialise read-modify-write sequences themselves.

@@ -1,4 +1,4 @@
-# End-to-end tests of exercise plugins (SPEC section 7): the real haven and
+# End-to-end tests of exercise plugins (docs/plugins.md): the real haven and
 # havend binaries with built-in, manifest, synced and out-of-tree native types.
 # Included from tests/e2e/CMakeLists.txt.
 add_library(haven_e2e_plugin_harness STATIC plugin_harness.cc)

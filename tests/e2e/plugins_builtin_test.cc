@@ -1,4 +1,4 @@
-// The nine built-in exercise types of SPEC section 7 through the real CLI:
+// The nine built-in exercise types of docs/plugins.md, "Built-in types", through the real CLI:
 // `haven types`, `haven types show`, logging each type with exactly its spec
 // fields, and the derived values of break, self-talk and scs-sf.
 #include <map>
@@ -38,7 +38,7 @@ SpecField Enum(std::string name, std::vector<std::string> choices) {
   return {std::move(name), "enum", false, std::nullopt, std::nullopt, std::move(choices)};
 }
 
-// SPEC section 7, "Built-in types (field names are part of the contract)".
+// docs/plugins.md, "Built-in types" (field names are part of the contract).
 const std::map<std::string, std::vector<SpecField>>& SpecTypes() {
   static const auto* types = new std::map<std::string, std::vector<SpecField>>{
       {"mindfulness",

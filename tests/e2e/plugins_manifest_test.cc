@@ -16,7 +16,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A type using every field kind of SPEC section 7 with every check.
+// A type using every field kind of docs/plugins.md, "The format", with every check.
 nlohmann::json KitchenSinkManifest() {
   return nlohmann::json::parse(R"json({
     "haven_plugin": 1,

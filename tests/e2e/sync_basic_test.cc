@@ -1,4 +1,4 @@
-// Sync between devices through a real hub (SPEC sections 4-6): first sync,
+// Sync between devices through a real hub (docs/design.md, "Sync"): first sync,
 // join, edits and deletes both ways, concurrent edits, delete vs edit,
 // restore, idempotent re-sync, and a hub that never sees plaintext.
 //

@@ -1,4 +1,4 @@
-// Randomised convergence (SPEC section 6): three devices make random
+// Randomised convergence (docs/design.md, "Merge"): three devices make random
 // changes (log, edits of random fields of random entries, rm, restore)
 // interleaved with random pairwise syncs through a hub. Devices are offline
 // (no remote, so no background sync) except while they take part in a

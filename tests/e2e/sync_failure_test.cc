@@ -1,4 +1,4 @@
-// Sync when something is wrong (SPEC sections 4-6): wrong Secret Key or
+// Sync when something is wrong (docs/design.md, "Sync"): wrong Secret Key or
 // passphrase on join, missing or wrong hub token, one vault reaching for
 // another's records, a hub that serves a tampered record, a hub killed in
 // the middle of a sync, and TLS with and without the hub's CA.
@@ -211,7 +211,7 @@ TEST_F(SyncFailureTest, TamperedRecordFromHubIsRejectedAndGoodEntriesStay) {
   DoctorClean(d1_);
 }
 
-// Sync moves ciphertext while the vault is locked (SPEC 4), but a record
+// Sync moves ciphertext while the vault is locked (docs/design.md, "Sync"), but a record
 // that does not open must still be rejected and reported, never kept.
 TEST_F(SyncFailureTest, TamperedRecordPulledWhileLockedIsNotKept) {
   ASSERT_FALSE(TamperToolBinary().empty());

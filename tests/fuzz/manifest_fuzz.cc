@@ -1,4 +1,4 @@
-// Fuzz target for manifest parsing (SPEC section 8: every decoder of outside
+// Fuzz target for manifest parsing (docs/performance.md, "Reliability": every decoder of outside
 // bytes has one). Manifests arrive from disk and, for custom types, from other
 // devices through the vault. Beyond "never crash", it checks that every
 // accepted manifest round-trips through ToManifestJson unchanged and that

@@ -1,4 +1,4 @@
-// The merge rules of SPEC section 6 as pure functions: per-field
+// The merge rules of docs/design.md, "Merge", as pure functions: per-field
 // last-writer-wins by (hlc, device), deletes that cover only what they saw,
 // restores, idempotence, and convergence under every arrival order.
 #include "server/journal/merge.h"

@@ -38,7 +38,8 @@ class BuiltinTypesTest : public ::testing::Test {
 };
 TypeRegistry* BuiltinTypesTest::registry_ = nullptr;
 
-// "name kind [required] [min..max] [choices]" per field, as SPEC section 7 lists them.
+// "name kind [required] [min..max] [choices]" per field, as docs/plugins.md,
+// "Built-in types", lists them.
 std::vector<std::string> Shape(const ExerciseType& t) {
   static const char* kKinds[] = {"integer", "number", "scale", "boolean",
                                  "string",  "text",   "enum",  "datetime"};
