@@ -46,7 +46,7 @@ class SecretBytes {
 // Overwrites, in place, a string that carried a secret across a boundary
 // that only speaks strings (a passphrase or Secret Key in a gRPC request, a
 // value read from the store). Copies made before it reached us are out of
-// reach: docs/design.md, "Threat model", says which.
+// reach: docs/threat-model.md says which.
 void WipeString(std::string* text);
 
 // Wipes the strings it names when it goes out of scope: the secret fields

@@ -1,4 +1,4 @@
-// Running one job on every core: whole-history passes (stats, import) split
+// Running one job on several cores: whole-history passes (stats, import) split
 // their work over a few threads and join them before returning.
 #ifndef HAVEN_SERVER_UTIL_PARALLEL_H_
 #define HAVEN_SERVER_UTIL_PARALLEL_H_
