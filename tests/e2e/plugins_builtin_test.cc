@@ -19,7 +19,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// One field of the spec: kind, required, bounds, choices.
+// One field as docs/plugins.md, "Built-in types", lists it: kind, required, bounds, choices.
 struct SpecField {
   std::string name;
   std::string type;
@@ -261,7 +261,7 @@ TEST_F(PluginsE2eBuiltinTypes, EachBuiltinLogsWithItsSpecFields) {
   EXPECT_EQ(e["fields"]["touch"], "hand-on-heart");
   EXPECT_EQ(e["fields"]["common_humanity"], "everyone struggles");
 
-  // Every field in the entry is one the spec names.
+  // Every field in the entry is one docs/plugins.md names.
   for (const auto& entry : ListEntries(home_)) {
     const auto& spec = SpecTypes().at(entry["type"].get<std::string>());
     for (const auto& [name, value] : entry["fields"].items()) {

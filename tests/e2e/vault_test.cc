@@ -125,7 +125,8 @@ TEST(LockTest, PassphraseFileUnlocksAndTakesPrecedenceOverVariable) {
   std::string file = home.Scratch("passphrase.txt");
   WriteFile(file, std::string(kPassphrase) + "\n");
 
-  // The spec's order: a TTY prompt, else the file, else the variable.
+  // The order of docs/commands.md, "The passphrase": a TTY prompt, else the
+  // file, else the variable.
   RunResult show = home.Run({"--format", "json", "show", id},
                             {{"HAVEN_PASSPHRASE_FILE", file},
                              {"HAVEN_PASSPHRASE", "wrong-horse-battery"}});

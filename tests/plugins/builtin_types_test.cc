@@ -1,4 +1,4 @@
-// The built-in exercise types: exactly the spec's fields, and the derived
+// The built-in exercise types: exactly the fields of docs/plugins.md, and the derived
 // values and summaries of the native ones.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
