@@ -108,7 +108,7 @@ absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::s
   // A channel straight over the connected socket: one daemon, one
   // connection, for one command, so no resolver, load balancing or
   // reconnection to set up, and the first call goes out without waiting
-  // for the daemon's HTTP/2 settings (docs/performance.md).
+  // for the daemon's HTTP/2 settings (docs/performance-notes.md, "`haven log`").
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, "localhost");

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     // The command is done and its output written: leave gRPC's threads and
     // the daemon connection to the kernel. Closing the transport and
     // joining six threads took 1.4-2.4 ms of every command and frees nothing
-    // the exit does not (docs/performance.md).
+    // the exit does not (docs/performance-notes.md, "`haven log`").
     std::cout.flush();
     std::fflush(nullptr);
     std::_Exit(code);
