@@ -15,7 +15,8 @@
 #include "absl/status/status.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
-#include "server/util/home_socket.h"
+#include "common/status.h"
+#include "common/home_socket.h"
 
 namespace haven::cli {
 namespace {

@@ -11,8 +11,8 @@
 #include "cli/context.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
-#include "server/insights/stats_render.h"
-#include "server/util/time.h"
+#include "common/stats_render.h"
+#include "common/time.h"
 
 namespace haven::cli {
 namespace {

@@ -7,7 +7,8 @@
 #include "cli/prompt.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
-#include "server/util/time.h"
+#include "common/status.h"
+#include "common/time.h"
 
 namespace haven::cli {
 namespace {

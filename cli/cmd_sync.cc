@@ -5,7 +5,8 @@
 #include "cli/context.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
-#include "server/util/time.h"
+#include "common/status.h"
+#include "common/time.h"
 
 namespace haven::cli {
 namespace {

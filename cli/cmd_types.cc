@@ -4,6 +4,7 @@
 #include "cli/context.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
+#include "common/status.h"
 
 namespace haven::cli {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "cli/context.h"
 #include "cli/status.h"
-#include "server/util/harden.h"
+#include "common/harden.h"
 
 int main(int argc, char** argv) {
   // First: the CLI may hold a passphrase or an entry's text.

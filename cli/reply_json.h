@@ -1,5 +1,5 @@
 // The daemon's JSON replies (entries, history, types, stats) as the CLI
-// reads them: parsed within kDaemonReplyLimits (server/util/json_bounded.h),
+// reads them: parsed within kDaemonReplyLimits (common/json_bounded.h),
 // so a value the daemon should never send is a one-line error, not a crash.
 #ifndef HAVEN_CLI_REPLY_JSON_H_
 #define HAVEN_CLI_REPLY_JSON_H_
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 
 namespace haven::cli {
 

@@ -3,8 +3,6 @@
 #ifndef HAVEN_CLI_STATUS_H_
 #define HAVEN_CLI_STATUS_H_
 
-#include <grpcpp/support/status.h>
-
 #include "absl/status/status.h"
 
 namespace haven::cli {
@@ -19,11 +17,6 @@ enum ExitCode {
 };
 
 int ExitCodeFor(const absl::Status& status);
-
-inline absl::Status FromGrpc(const grpc::Status& s) {
-  if (s.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-}
 
 }  // namespace haven::cli
 

@@ -37,7 +37,7 @@
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 #include "server/sync/sync_engine.h"
-#include "server/util/home_socket.h"
+#include "common/home_socket.h"
 #include "server/util/log.h"
 #include "server/util/net_address.h"
 #include "server/util/status_macros.h"

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
-#include "server/util/home_socket.h"
+#include "common/home_socket.h"
 
 namespace haven {
 

@@ -5,8 +5,8 @@
 
 #include "server/daemon/daemon.h"
 #include "server/util/byte_size.h"
-#include "server/util/harden.h"
-#include "server/util/time.h"
+#include "common/harden.h"
+#include "common/time.h"
 
 int main(int argc, char** argv) {
   // Before anything else: no core file or same-user ptrace of a process

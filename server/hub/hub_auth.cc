@@ -8,7 +8,7 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/crypto/vault_keys.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -4,9 +4,9 @@
 #include <chrono>
 
 #include "server/crypto/ids.h"
-#include "server/service/status_map.h"
+#include "common/status.h"
 #include "server/util/log.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

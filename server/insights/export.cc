@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {
@@ -32,22 +32,6 @@ std::string Cell(const json& obj, const std::string& key) {
 }
 
 }  // namespace
-
-std::string FormatExactTime(int64_t us) {
-  return us % 1'000'000 == 0 ? FormatRfc3339(us) : FormatRfc3339Utc(us);
-}
-
-json EntryToExportJson(const Entry& e) {
-  return {{"id", e.id},
-          {"type", e.type},
-          {"type_version", e.type_version},
-          {"at", FormatExactTime(e.at_us)},
-          {"created", FormatExactTime(e.created_us)},
-          {"updated", FormatExactTime(e.updated_us)},
-          {"tags", e.tags},
-          {"fields", e.fields},
-          {"derived", e.derived}};
-}
 
 std::vector<std::string> UnionFieldNames(const std::vector<std::vector<std::string>>& per_type) {
   std::vector<std::string> out;

@@ -14,16 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
+#include "server/model/entry_json.h"  // EntryToExportJson, the JSON export writes
 
 namespace haven {
-
-// The spec's entry object: {"id","type","type_version","at","created",
-// "updated","tags","fields","derived"}. Times are local RFC 3339 when they
-// are whole seconds, else UTC with microseconds, so export -> import is
-// lossless. EntryFromExportJson (import.h) is its inverse.
-nlohmann::json EntryToExportJson(const Entry& e);
-std::string FormatExactTime(int64_t us);
 
 // Field names of several types in order, each name once (first wins): the
 // CSV columns for entries of those types.

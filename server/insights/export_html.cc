@@ -5,7 +5,7 @@
 #include "server/insights/html_escape.h"
 #include "server/insights/html_stats.h"
 #include "server/insights/journal_text.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "server/insights/export.h"
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
 
 namespace haven {
 

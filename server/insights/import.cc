@@ -4,7 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 
 namespace haven {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/insights/import.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -10,7 +10,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "server/insights/scs_sf.h"
 #include "server/insights/weekly_series.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

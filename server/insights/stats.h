@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
 
 namespace haven {
 

@@ -12,15 +12,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/iso_week.h"  // the weeks a series buckets by
 
 namespace haven {
-
-// Monday-based week index of a local day number (day 0 is 1970-01-01, a
-// Thursday); consecutive ISO weeks have consecutive indexes.
-int64_t WeekIndexOfDay(int64_t day_number);
-// "2026-W47" for a week index, and back (nullopt for anything else).
-std::string WeekLabelOfIndex(int64_t week_index);
-std::optional<int64_t> WeekIndexOfLabel(std::string_view label);
 
 // Least-squares slope of y on x; nullopt with fewer than two distinct x.
 std::optional<double> LeastSquaresSlope(const std::vector<std::pair<double, double>>& points);

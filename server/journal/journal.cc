@@ -5,9 +5,9 @@
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
-#include "server/journal/entry_json.h"
+#include "server/model/entry_json.h"
 #include "server/journal/merge.h"
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 #include "server/util/log.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
@@ -225,7 +225,8 @@ absl::StatusOr<std::vector<nlohmann::json>> Journal::History(std::string_view id
     ASSIGN_OR_RETURN(std::string plain, OpenRecord(keys_->record_key(), *sealed, nullptr));
     v1::RecordBody body;
     if (!body.ParseFromString(plain)) return absl::DataLossError("a record is corrupt");
-    items.emplace_back(body.hlc(), HistoryItemToJson(body, ref.device(), ref.seq()));
+    items.emplace_back(body.hlc(), HistoryItemToJson(body, ref.device(), ref.seq(),
+                                                       HybridClock::ToMicros(body.hlc())));
   }
   std::stable_sort(items.begin(), items.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -22,7 +22,7 @@
 #include "absl/status/statusor.h"
 #include "haven/v1/record.pb.h"
 #include "server/crypto/vault_keys.h"
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
 #include "server/journal/entry_index.h"
 #include "server/journal/hlc.h"
 #include "server/plugins/type_registry.h"

@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 

@@ -7,7 +7,7 @@
 #include "server/journal/merge.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

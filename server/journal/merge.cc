@@ -6,7 +6,7 @@
 
 #include "server/crypto/ids.h"
 #include "server/journal/hlc.h"
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 
 namespace haven {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "haven/v1/record.pb.h"
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
 
 namespace haven {
 
@@ -24,7 +24,7 @@ bool ApplyRecord(v1::EntryState* state, const v1::RecordBody& body, std::string_
 
 // Whether every JSON text a record carries (field values, derived values)
 // that has brackets parses within kRecordJsonLimits
-// (server/util/json_bounded.h); a record from another device that does not
+// (common/json_bounded.h); a record from another device that does not
 // is refused like one that does not open. InvalidArgument naming the field,
 // e.g. `field "mood": nested deeper than 16 levels`.
 absl::Status CheckRecordJson(const v1::RecordBody& body);

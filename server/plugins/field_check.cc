@@ -8,7 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -12,7 +12,7 @@
 #include "server/plugins/field_check.h"
 #include "server/plugins/native_internal.h"
 #include "server/plugins/native_plugin.h"
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 
 namespace haven {
 namespace {

@@ -18,7 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "haven/plugin.h"
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
 #include "server/plugins/type_registry.h"
 
 namespace haven {

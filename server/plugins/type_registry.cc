@@ -13,7 +13,7 @@
 #include "server/plugins/native_plugin.h"
 #include "server/plugins/plugin_files.h"
 #include "server/util/status_macros.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

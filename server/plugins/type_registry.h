@@ -18,7 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "server/journal/entry.h"
+#include "server/model/entry.h"
 
 namespace haven {
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 

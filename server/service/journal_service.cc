@@ -1,8 +1,8 @@
 #include "server/service/journal_service.h"
 
-#include "server/journal/entry_json.h"
-#include "server/service/status_map.h"
-#include "server/util/json_bounded.h"
+#include "server/model/entry_json.h"
+#include "common/status.h"
+#include "common/json_bounded.h"
 #include "server/util/status_macros.h"
 
 namespace haven {

@@ -6,13 +6,13 @@
 #include "server/insights/import.h"
 #include "server/service/import_session.h"
 #include "server/insights/stats.h"
-#include "server/journal/entry_json.h"
+#include "server/model/entry_json.h"
 #include "server/journal/merge.h"
 #include "server/service/journal_service.h"
-#include "server/service/status_map.h"
+#include "common/status.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

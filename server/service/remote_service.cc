@@ -1,7 +1,7 @@
 // The sync half of haven.v1.Vault: remotes, sync and join.
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
-#include "server/service/status_map.h"
+#include "common/status.h"
 #include "server/service/vault_service.h"
 #include "server/sync/sync_engine.h"
 

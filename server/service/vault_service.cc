@@ -2,7 +2,7 @@
 
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
-#include "server/service/status_map.h"
+#include "common/status.h"
 #include "server/sync/sync_engine.h"
 #include "server/vault/passphrase_strength.h"
 

@@ -6,7 +6,7 @@
 #include "server/sync/sync_engine.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -10,7 +10,7 @@
 #include "server/crypto/vault_keys.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

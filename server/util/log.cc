@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

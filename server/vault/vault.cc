@@ -8,7 +8,7 @@
 #include "server/crypto/secret_key.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

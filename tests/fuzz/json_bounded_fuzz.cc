@@ -1,4 +1,4 @@
-// Fuzz target for the bounded JSON parser (server/util/json_bounded.h) that
+// Fuzz target for the bounded JSON parser (common/json_bounded.h) that
 // every JSON entry point goes through. The first byte picks the depth limit
 // (0-31) so that both sides of every limit get explored; the rest is the
 // text. Beyond "never crash", it checks that an accepted value is no deeper
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 
 namespace {
 

@@ -24,8 +24,9 @@
 
 #include "haven/v1/record.pb.h"
 #include "server/crypto/sealed_record.h"
-#include "server/journal/entry_json.h"
+#include "server/journal/hlc.h"
 #include "server/journal/merge.h"
+#include "server/model/entry_json.h"
 
 namespace {
 
@@ -79,7 +80,8 @@ void Render(const EntryState& state) {
 
 // Folds `body` alone and on top of a known create; checks idempotence.
 void Merge(const RecordBody& body, const std::string& device, uint64_t seq) {
-  (void)haven::HistoryItemToJson(body, device, seq).dump();
+  (void)haven::HistoryItemToJson(body, device, seq, haven::HybridClock::ToMicros(body.hlc()))
+      .dump();
   EntryState alone;
   haven::ApplyRecord(&alone, body, device, seq);
   const EntryState once = alone;

@@ -2,7 +2,7 @@
 #include <sstream>
 
 #include "server/insights/stats.h"
-#include "server/insights/stats_render.h"
+#include "common/stats_render.h"
 #include "tests/insights/test_support.h"
 
 namespace haven {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "server/journal/entry.h"
-#include "server/util/time.h"
+#include "server/model/entry.h"
+#include "common/time.h"
 
 namespace haven::testing {
 

@@ -11,7 +11,7 @@
 
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
-#include "server/journal/entry_json.h"
+#include "server/model/entry_json.h"
 #include "server/journal/journal.h"
 #include "server/plugins/type_registry.h"
 #include "tests/store/temp_dir.h"

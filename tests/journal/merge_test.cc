@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "server/crypto/ids.h"
-#include "server/journal/entry_json.h"
+#include "server/model/entry_json.h"
 
 namespace haven {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_test_util.h"
-#include "server/util/time.h"
+#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -1,7 +1,7 @@
 // Time as people type it and read it. All instants are unix microseconds;
 // "local" means the process's time zone (TZ), which is the person's.
-#ifndef HAVEN_SERVER_UTIL_TIME_H_
-#define HAVEN_SERVER_UTIL_TIME_H_
+#ifndef HAVEN_COMMON_TIME_H_
+#define HAVEN_COMMON_TIME_H_
 
 #include <cstdint>
 #include <climits>
@@ -69,4 +69,4 @@ absl::StatusOr<int64_t> ParseDuration(std::string_view text);
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_UTIL_TIME_H_
+#endif  // HAVEN_COMMON_TIME_H_

@@ -1,7 +1,7 @@
 // An entry as people see it: the merged, current state of one practice log
 // item. Built by the journal's materialised view from immutable records.
-#ifndef HAVEN_SERVER_JOURNAL_ENTRY_H_
-#define HAVEN_SERVER_JOURNAL_ENTRY_H_
+#ifndef HAVEN_SERVER_MODEL_ENTRY_H_
+#define HAVEN_SERVER_MODEL_ENTRY_H_
 
 #include <cstdint>
 #include <string>
@@ -26,4 +26,4 @@ struct Entry {
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_JOURNAL_ENTRY_H_
+#endif  // HAVEN_SERVER_MODEL_ENTRY_H_

@@ -11,8 +11,8 @@
 // and in docs/design.md ("Limits on JSON").
 //
 // Depth counts open brackets: `5` is 0 levels, `{"a":5}` is 1, `{"a":[5]}` 2.
-#ifndef HAVEN_SERVER_UTIL_JSON_BOUNDED_H_
-#define HAVEN_SERVER_UTIL_JSON_BOUNDED_H_
+#ifndef HAVEN_COMMON_JSON_BOUNDED_H_
+#define HAVEN_COMMON_JSON_BOUNDED_H_
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -66,4 +66,4 @@ absl::Status CheckJsonBounded(std::string_view text, const JsonLimits& limits,
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_UTIL_JSON_BOUNDED_H_
+#endif  // HAVEN_COMMON_JSON_BOUNDED_H_

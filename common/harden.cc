@@ -1,4 +1,4 @@
-#include "server/util/harden.h"
+#include "common/harden.h"
 
 #include <sys/prctl.h>
 #include <sys/resource.h>

@@ -1,6 +1,6 @@
 // The terminal table of `haven stats`, drawn from ComputeStats' JSON.
-#ifndef HAVEN_SERVER_INSIGHTS_STATS_RENDER_H_
-#define HAVEN_SERVER_INSIGHTS_STATS_RENDER_H_
+#ifndef HAVEN_COMMON_STATS_RENDER_H_
+#define HAVEN_COMMON_STATS_RENDER_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,4 +24,4 @@ std::string Sparkline(const std::vector<double>& values, double lo, double hi);
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_INSIGHTS_STATS_RENDER_H_
+#endif  // HAVEN_COMMON_STATS_RENDER_H_

@@ -1,4 +1,4 @@
-#include "server/util/home_socket.h"
+#include "common/home_socket.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "server/util/time.h"
+#include "common/time.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "server/util/json_bounded.h"
+#include "common/json_bounded.h"
 
 #include <gtest/gtest.h>
 

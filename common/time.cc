@@ -1,6 +1,6 @@
 // Local-time rules come from libc (localtime_r / mktime and the TZ database);
 // UTC calendar arithmetic is done here so it needs no time zone at all.
-#include "server/util/time.h"
+#include "common/time.h"
 
 #include <time.h>
 

@@ -1,7 +1,7 @@
 // Keeping a process's memory out of core files and away from other
 // processes of the same user.
-#ifndef HAVEN_SERVER_UTIL_HARDEN_H_
-#define HAVEN_SERVER_UTIL_HARDEN_H_
+#ifndef HAVEN_COMMON_HARDEN_H_
+#define HAVEN_COMMON_HARDEN_H_
 
 #include "absl/status/status.h"
 
@@ -19,4 +19,4 @@ absl::Status HardenProcess();
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_UTIL_HARDEN_H_
+#endif  // HAVEN_COMMON_HARDEN_H_

@@ -1,8 +1,8 @@
 // The Unix socket where a home's havend serves the CLI: shared by the
 // daemon (which listens there) and the CLI (which connects, and starts a
 // daemon when nothing answers).
-#ifndef HAVEN_SERVER_UTIL_HOME_SOCKET_H_
-#define HAVEN_SERVER_UTIL_HOME_SOCKET_H_
+#ifndef HAVEN_COMMON_HOME_SOCKET_H_
+#define HAVEN_COMMON_HOME_SOCKET_H_
 
 #include <string>
 
@@ -22,4 +22,4 @@ bool SocketAnswers(const std::string& path);
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_UTIL_HOME_SOCKET_H_
+#endif  // HAVEN_COMMON_HOME_SOCKET_H_

@@ -1,11 +1,11 @@
-#include "server/insights/stats_render.h"
+#include "common/stats_render.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 
-#include "server/insights/weekly_series.h"
+#include "common/iso_week.h"
 
 namespace haven {
 namespace {

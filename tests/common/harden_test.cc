@@ -1,5 +1,5 @@
 // HardenProcess: no core file and no same-user access to the process.
-#include "server/util/harden.h"
+#include "common/harden.h"
 
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
