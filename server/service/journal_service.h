@@ -2,10 +2,7 @@
 #ifndef HAVEN_SERVER_SERVICE_JOURNAL_SERVICE_H_
 #define HAVEN_SERVER_SERVICE_JOURNAL_SERVICE_H_
 
-#include <cstdint>
 #include <functional>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
 #include "haven/v1/daemon.grpc.pb.h"
@@ -21,8 +18,8 @@ class JournalService final : public v1::Journal::Service {
   // `home_plugins` is the home's own plugin directory, whose manifest types
   // are shared through the vault. `spool_dir` (the home) holds an import's
   // sealed scratch file while its entries are checked.
-  JournalService(Vault* vault, TypeRegistry* types, std::string home_plugins,
-                 std::string spool_dir, std::function<void()> on_write);
+  JournalService(Vault* vault, TypeRegistry* types, std::string home_plugins, std::string spool_dir,
+                 std::function<void()> on_write);
 
   grpc::Status Log(grpc::ServerContext*, const v1::LogRequest*, v1::EntryReply*) override;
   grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListReply*) override;
@@ -40,13 +37,6 @@ class JournalService final : public v1::Journal::Service {
                       v1::ImportReply*) override;
 
  private:
-  // The object `haven stats --format json` prints, over the entries of
-  // `only_type` (all when empty) with since_us <= at < until_us; `now_us` fixes
-  // "today". Export's html report uses it too, so both show the same figures.
-  absl::StatusOr<nlohmann::json> StatsJson(const Journal& journal, const std::string& only_type,
-                                           std::optional<int64_t> since_us,
-                                           std::optional<int64_t> until_us, int64_t now_us);
-
   Vault* vault_;
   TypeRegistry* types_;
   std::string home_plugins_;

@@ -1,4 +1,4 @@
-#include "server/service/import_session.h"
+#include "server/insights/import_session.h"
 
 #include <future>
 #include <optional>
@@ -11,7 +11,7 @@
 namespace haven {
 namespace {
 
-// Entries checked together: large enough to keep every core busy, small
+// Entries checked together: large enough to keep every thread busy, small
 // enough that two batches in memory stay a few megabytes.
 constexpr size_t kBatchEntries = 2048;
 // Checked entries handed to the journal at once: it overlaps the batches
@@ -48,7 +48,7 @@ absl::StatusOr<Prepared> Prepare(const Journal& journal, ImportItem& item, bool 
   prepared.id_from_input = !in.id.empty();
   if (body) {
     prepared.entry_id = body->entry_id();
-    // Serialised here, on every core, rather than in the input-order loop.
+    // Serialised here, on the checking threads, rather than in the input-order loop.
     if (serialize) prepared.body = body->SerializeAsString();
   }
   return prepared;
@@ -90,17 +90,19 @@ absl::Status ImportSession::TakeReady(bool all) {
 absl::Status ImportSession::CheckBatch() {
   std::vector<absl::StatusOr<Prepared>> prepared(batch_.size());
   const int threads = std::min<int>(threads_, static_cast<int>(batch_.size()));
-  (void)RunOnThreads(threads, [&](int worker) {
+  // The workers always succeed: each entry's error waits in `prepared`, to
+  // be reported in input order below.
+  RETURN_IF_ERROR(RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < batch_.size(); i += threads) {
       prepared[i] = Prepare(*journal_, batch_[i], /*serialize=*/!validate_only_);
     }
     return absl::OkStatus();
-  });
+  }));
   batch_.clear();
   for (auto& result : prepared) {
     RETURN_IF_ERROR(result.status());  // the first bad entry in input order
-    if (result->in_journal || (result->id_from_input &&
-                               !ids_seen_.insert(*HexDecode(result->entry_id)).second)) {
+    if (result->in_journal ||
+        (result->id_from_input && !ids_seen_.insert(*HexDecode(result->entry_id)).second)) {
       ++skipped_;  // already in the journal, or earlier in this input
       continue;
     }
@@ -143,9 +145,10 @@ absl::Status ImportSession::WriteSpooled() {
     // One group is written while the next is read.
     RETURN_IF_ERROR(await_write());
     if (bodies.empty()) break;
-    writing = std::async(std::launch::async, [journal = journal_, bodies = std::move(bodies)]() mutable {
-      return journal->WriteImported(std::move(bodies));
-    });
+    writing =
+        std::async(std::launch::async, [journal = journal_, bodies = std::move(bodies)]() mutable {
+          return journal->WriteImported(std::move(bodies));
+        });
   }
   RETURN_IF_ERROR(await_write());
   skipped_ += checked - imported_;  // arrived through sync meanwhile

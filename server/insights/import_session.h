@@ -1,11 +1,12 @@
 // One `haven import` stream on the daemon side: splits the input into entry
-// objects and checks them on every core in batches. Unless only validating,
+// objects and checks them in batches, each spread over PassThreads() threads
+// (one per core, at most four: server/util/parallel.h). Unless only validating,
 // the checked entries wait in a sealed scratch spool until the whole input
 // has passed, and are written from there: one bad entry fails the import
 // before anything is written, the input is read once, and memory stays
 // bounded by a couple of batches whatever the input's size.
-#ifndef HAVEN_SERVER_SERVICE_IMPORT_SESSION_H_
-#define HAVEN_SERVER_SERVICE_IMPORT_SESSION_H_
+#ifndef HAVEN_SERVER_INSIGHTS_IMPORT_SESSION_H_
+#define HAVEN_SERVER_INSIGHTS_IMPORT_SESSION_H_
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,8 @@
 
 namespace haven {
 
+// Thread safety: one thread feeds a session; it runs its own threads inside
+// Feed and Finish and joins them before returning.
 class ImportSession {
  public:
   // `spool_dir` holds the scratch spool of a writing import (it is never
@@ -62,4 +65,4 @@ class ImportSession {
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_SERVICE_IMPORT_SESSION_H_
+#endif  // HAVEN_SERVER_INSIGHTS_IMPORT_SESSION_H_
