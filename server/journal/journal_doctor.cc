@@ -76,49 +76,60 @@ std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const SecretByte
   return body;
 }
 
-}  // namespace
-
-std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {
-  std::vector<std::string> problems;
-  *records = 0;
-  *entries = 0;
+// The records pass: opens every record of every device, notes which
+// records each entry is made of, and reports a device whose records the
+// view has not all applied.
+LogFacts CheckLog(const RecordLog& log, const SecretBytes& record_key,
+                  const VaultIdentity& identity, const VersionVector& applied, DriftTally* ahead,
+                  size_t* records, std::vector<std::string>* problems) {
   LogFacts facts;
-  for (const auto& [device, head] : log_->Heads()) {
+  for (const auto& [device, head] : log.Heads()) {
     for (uint64_t seq = 1; seq <= head; ++seq) {
       ++*records;
-      auto body = CheckRecord(*log_, keys_->record_key(), identity_, device, seq, &problems);
+      auto body = CheckRecord(log, record_key, identity, device, seq, problems);
       if (!body) {
         facts.bad_refs.insert(RefKey(device, seq));
         continue;
       }
       AddRef(&facts.entries[body->entry_id()], RefKey(device, seq));
+      ahead->Add(device, body->hlc());
     }
-    auto applied = applied_.find(device);
-    if (applied == applied_.end() || applied->second != head) {
-      problems.push_back("device " + HexEncode(device).substr(0, 8) +
-                         ": view has not applied every record");
+    auto done = applied.find(device);
+    if (done == applied.end() || done->second != head) {
+      problems->push_back("device " + HexEncode(device).substr(0, 8) +
+                          ": view has not applied every record");
     }
   }
+  return facts;
+}
 
-  bool view_damaged = false;
+struct ViewFacts {
+  size_t rows = 0;  // that open
+  size_t live = 0;  // rows of entries not deleted
+  bool damaged = false;
+};
+
+// The view pass: opens every row and compares the records it lists with
+// the ones the log holds for its entry.
+ViewFacts CheckView(const Store& store, const View& view, const LogFacts& facts,
+                    std::vector<std::string>* problems) {
+  ViewFacts out;
   auto view_problem = [&](std::string line) {
-    problems.push_back("view: " + std::move(line));
-    view_damaged = true;
+    problems->push_back("view: " + std::move(line));
+    out.damaged = true;
   };
   absl::flat_hash_set<std::string> rows_seen;
-  size_t indexed_live = 0;
   std::string plain;
-  auto it = store_->NewIterator(Family::kView);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  Cursor it = store.NewCursor(Family::kView);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
     v1::EntryState state;
-    absl::Status opened = OpenViewRow(std::string_view(it->key().data(), it->key().size()),
-                                      std::string_view(it->value().data(), it->value().size()),
-                                      &plain, &state, RowCheck::kEntryIdHashesToKey);
+    absl::Status opened =
+        view.OpenRow(it.key(), it.value(), &plain, &state, View::RowCheck::kEntryIdHashesToKey);
     if (!opened.ok()) {
       view_problem(std::string(opened.message()));
       continue;
     }
-    ++*entries;
+    ++out.rows;
     rows_seen.insert(state.entry_id());
     RecordSet row;
     for (const v1::RecordRef& ref : state.records()) {
@@ -135,16 +146,30 @@ std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const
       view_problem("the row of entry " + state.entry_id() +
                    " lists records the log does not hold for it");
     }
-    if (state.has_create() && !IsDeleted(state)) ++indexed_live;
+    if (state.has_create() && !IsDeleted(state)) ++out.live;
   }
   for (const auto& [id, set] : facts.entries) {
     if (!rows_seen.contains(id)) view_problem("entry " + id + " has no readable view row");
   }
-  if (indexed_live != live_entries()) {
-    problems.push_back("the view holds " + std::to_string(indexed_live) +
-                       " entries but the index " + std::to_string(live_entries()));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {
+  std::vector<std::string> problems;
+  *records = 0;
+  DriftTally ahead(clock_.PhysicalStamp());  // docs/design.md, "Clock drift"
+  LogFacts facts =
+      CheckLog(*log_, keys_->record_key(), identity_, view_.applied(), &ahead, records, &problems);
+  for (std::string& line : ahead.Lines()) problems.push_back(std::move(line));
+  ViewFacts view = CheckView(*store_, view_, facts, &problems);
+  *entries = view.rows;
+  if (view.live != live_entries()) {
+    problems.push_back("the view holds " + std::to_string(view.live) + " entries but the index " +
+                       std::to_string(live_entries()));
   }
-  if (view_damaged && store_->Put(Family::kMeta, kViewFormatKey, "rebuild", /*sync=*/true).ok()) {
+  if (view.damaged && view_.MarkForRebuild().ok()) {
     problems.push_back(
         "view: it does not match the records; it is rebuilt from them at the next unlock");
   }

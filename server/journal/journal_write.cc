@@ -1,13 +1,13 @@
 // Local changes: each becomes one sealed record of this device.
-#include <mutex>
 
 #include "absl/status/status.h"
+#include "common/field_error.h"
+#include "common/time.h"
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {
@@ -28,6 +28,12 @@ absl::Status CheckSealedSize(size_t sealed_bytes) {
                                     std::to_string(kMaxRecordBytes / 1024) + " KiB)");
 }
 
+// An EDIT that changes nothing: the entry already reads this way.
+bool IsEmptyChange(const v1::RecordBody& body) {
+  return body.set_fields().empty() && body.unset_fields().empty() && !body.has_at() &&
+         !body.has_tags();
+}
+
 absl::Status CheckJsonObject(const nlohmann::json& j) {
   if (!j.is_null() && !j.is_object()) {
     return absl::InvalidArgumentError("--json: expected a JSON object of field values");
@@ -37,9 +43,9 @@ absl::Status CheckJsonObject(const nlohmann::json& j) {
 
 }  // namespace
 
-absl::StatusOr<nlohmann::json> Journal::BuildFields(
-    const ExerciseType& type, nlohmann::json base, const std::map<std::string, std::string>& text,
-    const nlohmann::json& json_fields) const {
+absl::StatusOr<nlohmann::json> Journal::BuildFields(const ExerciseType& type, nlohmann::json base,
+                                                    const std::map<std::string, std::string>& text,
+                                                    const nlohmann::json& json_fields) const {
   RETURN_IF_ERROR(CheckJsonObject(json_fields));
   if (json_fields.is_object()) {
     for (const auto& [name, value] : json_fields.items()) base[name] = value;
@@ -58,8 +64,8 @@ std::map<std::string, uint64_t> Journal::SeenVector() const {
 
 absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
                                   std::vector<v1::EntryState>* states) {
-  StagedAppend staged;
-  RETURN_IF_ERROR(StageLocal(std::move(bodies), log_->Head(identity_.device_id) + 1, &staged));
+  StagedAppend staged = StageLocal(std::move(bodies), log_->Head(identity_.device_id) + 1);
+  RETURN_IF_ERROR(staged.status);
   RETURN_IF_ERROR(CommitLocal(&staged));
   if (states != nullptr) {
     for (const auto& body : staged.bodies) states->push_back(staged.pending.at(body.entry_id()));
@@ -67,39 +73,47 @@ absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
   return absl::OkStatus();
 }
 
-absl::Status Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq,
-                                 StagedAppend* staged) {
-  staged->bodies = std::move(bodies);
-  std::vector<IncomingRecord>& records = staged->records;
-  records.resize(staged->bodies.size());
+absl::StatusOr<Entry> Journal::AppendOne(v1::RecordBody body) {
+  std::vector<v1::EntryState> states;
+  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
+  return StateToEntry(states.front());
+}
+
+Journal::StagedAppend Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq) {
+  std::vector<IncomingRecord> records(bodies.size());
   for (size_t i = 0; i < records.size(); ++i) {
     records[i].header.vault_id = identity_.vault_id;
     records[i].header.device_id = identity_.device_id;
     records[i].header.seq = first_seq + i;
   }
-  // Each record seals on its own: an import's batch seals on every core.
+  // Each record seals on its own: an import's batch seals on up to
+  // PassThreads() threads (at most four).
   const int threads = records.size() >= kParallelRecords ? PassThreads() : 1;
+  // Sealing cannot fail: the status is always ok.
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < records.size(); i += threads) {
-      records[i].sealed = SealRecord(keys_->record_key(), records[i].header,
-                                     staged->bodies[i].SerializeAsString());
+      records[i].sealed =
+          SealRecord(keys_->record_key(), records[i].header, bodies[i].SerializeAsString());
     }
     return absl::OkStatus();
   });
-  for (const auto& r : records) RETURN_IF_ERROR(CheckSealedSize(r.sealed.size()));
-  staged->items.reserve(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {
-    staged->items.push_back({&records[i].header, &staged->bodies[i], /*local=*/true});
+  StagedAppend staged{std::move(bodies), log_->Stage(std::move(records))};
+  const std::vector<IncomingRecord>& staged_records = staged.append.records;
+  for (const auto& r : staged_records) {
+    staged.status = CheckSealedSize(r.sealed.size());
+    if (!staged.status.ok()) return staged;
   }
-  staged->batch = RecordLog::BatchFor(records);
-  log_->Stage(&staged->batch, records);
-  return FoldIntoView(staged->items, &staged->batch, &staged->pending);
+  staged.items.reserve(staged_records.size());
+  for (size_t i = 0; i < staged_records.size(); ++i) {
+    staged.items.push_back({&staged_records[i].header, &staged.bodies[i], /*local=*/true});
+  }
+  staged.status = view_.Fold(staged.items, &staged.append.batch, &staged.pending);
+  return staged;
 }
 
 absl::Status Journal::CommitLocal(StagedAppend* staged) {
-  RETURN_IF_ERROR(store_->Write(&staged->batch, /*sync=*/true));
-  log_->Commit(staged->records);
-  Publish(staged->items, staged->pending);
+  RETURN_IF_ERROR(log_->Commit(&staged->append, /*sync=*/true));
+  view_.Publish(staged->items, staged->pending);
   return absl::OkStatus();
 }
 
@@ -109,9 +123,8 @@ absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const
     return absl::InvalidArgumentError("unknown exercise type \"" + input.type +
                                       "\" (see `haven types`)");
   }
-  ASSIGN_OR_RETURN(nlohmann::json fields,
-                   BuildFields(*type, nlohmann::json::object(), input.field_text,
-                               input.fields_json));
+  ASSIGN_OR_RETURN(nlohmann::json fields, BuildFields(*type, nlohmann::json::object(),
+                                                      input.field_text, input.fields_json));
   ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, fields));
   ASSIGN_OR_RETURN(std::vector<std::string> tags, NormalizeTags(input.tags));
 
@@ -124,7 +137,8 @@ absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const
   body.set_at_us(WholeSeconds(input.at_us.value_or(NowMicros())));
   body.set_has_tags(true);
   for (const auto& t : tags) body.add_tags(t);
-  for (const auto& [name, value] : fields.items()) (*body.mutable_set_fields())[name] = value.dump();
+  for (const auto& [name, value] : fields.items())
+    (*body.mutable_set_fields())[name] = value.dump();
   if (!derived.empty()) body.set_derived_json(derived.dump());
   body.set_created_us(input.created_us);
   body.set_updated_us(input.updated_us);
@@ -136,11 +150,9 @@ absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const
 
 absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
   ASSIGN_OR_RETURN(v1::RecordBody body, BuildCreate(input));
-  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  absl::MutexLock lock(&write_mu_);
   body.set_hlc(clock_.Now());
-  std::vector<v1::EntryState> states;
-  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
-  return StateToEntry(states.front());
+  return AppendOne(std::move(body));
 }
 
 absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
@@ -149,12 +161,22 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
     return absl::InvalidArgumentError(
         "nothing to change: give -f name=value, --unset, --at or --tag");
   }
-  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(Entry current, Get(input.id));
   if (current.deleted) {
     return absl::FailedPreconditionError("entry " + current.id.substr(0, 8) +
                                          " is deleted; `haven restore` it first");
   }
+  ASSIGN_OR_RETURN(v1::RecordBody body, BuildEdit(input, current));
+  if (IsEmptyChange(body)) return current;  // the entry already reads this way
+  // After the entry's newest change (docs/design.md, "Clock drift").
+  ASSIGN_OR_RETURN(v1::EntryState held, view_.LoadState(current.id));
+  body.set_hlc(clock_.NowAfter(held.updated_hlc()));
+  return AppendOne(std::move(body));
+}
+
+absl::StatusOr<v1::RecordBody> Journal::BuildEdit(const EditInput& input,
+                                                  const Entry& current) const {
   auto type = types_->Find(current.type);
   if (!type) {
     return absl::InvalidArgumentError("exercise type \"" + current.type +
@@ -163,7 +185,8 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
   nlohmann::json base = current.fields;
   for (const auto& name : input.unset_fields) {
     if (!type->FindField(name)) {
-      return absl::InvalidArgumentError("field \"" + name + "\": not a field of " + type->id);
+      return FieldError(absl::StatusCode::kInvalidArgument, name,
+                        "field \"" + name + "\": not a field of " + type->id);
     }
     base.erase(name);
   }
@@ -193,22 +216,16 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
       for (const auto& t : tags) body.add_tags(t);
     }
   }
-  if (body.set_fields().empty() && body.unset_fields().empty() && !body.has_at() &&
-      !body.has_tags()) {
-    return current;  // the entry already reads this way
-  }
+  if (IsEmptyChange(body)) return body;
   ASSIGN_OR_RETURN(nlohmann::json derived, types_->Derive(*type, fields));
   body.set_derived_json(derived.dump());
-  body.set_hlc(clock_.Now());
-  std::vector<v1::EntryState> states;
-  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
-  return StateToEntry(states.front());
+  return body;
 }
 
 absl::Status Journal::PublishLocalTypes(const std::string& home_plugins) {
   std::string prefix = home_plugins + "/";
   std::vector<v1::RecordBody> bodies;
-  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  absl::MutexLock lock(&write_mu_);
   for (const auto& type : types_->List()) {
     if (type->native || type->source.rfind(prefix, 0) != 0) continue;
     nlohmann::json definition = types_->ToJson(*type);
@@ -216,48 +233,47 @@ absl::Status Journal::PublishLocalTypes(const std::string& home_plugins) {
     nlohmann::json manifest = {{"haven_plugin", 1}, {"types", {definition}}};
     std::string value = nlohmann::json(manifest.dump()).dump();  // a JSON string
     std::string entry_id = std::string(kTypeEntryPrefix) + type->id;
-    ASSIGN_OR_RETURN(v1::EntryState state, LoadState(entry_id));
+    ASSIGN_OR_RETURN(v1::EntryState state, view_.LoadState(entry_id));
     auto held = state.fields().find("manifest");
     if (held != state.fields().end() && held->second.value_json() == value) continue;
     v1::RecordBody body;
     body.set_kind(v1::RecordBody::DEFINE_TYPES);
     body.set_entry_id(entry_id);
     (*body.mutable_set_fields())["manifest"] = value;
-    body.set_hlc(clock_.Now());
+    body.set_hlc(clock_.NowAfter(state.updated_hlc()));
     bodies.push_back(std::move(body));
   }
   if (bodies.empty()) return absl::OkStatus();
   return AppendLocal(std::move(bodies));
 }
 
-absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
-  std::lock_guard<std::mutex> lock(log_->write_mutex());
-  ASSIGN_OR_RETURN(Entry current, Get(id));
-  if (current.deleted) return current;
+v1::RecordBody Journal::BuildTombstone(v1::RecordBody::Kind kind, const Entry& current) const {
   v1::RecordBody body;
-  body.set_kind(v1::RecordBody::DELETE);
+  body.set_kind(kind);
   body.set_entry_id(current.id);
   auto seen = SeenVector();
   body.mutable_seen()->insert(seen.begin(), seen.end());
-  body.set_hlc(clock_.Now());
-  std::vector<v1::EntryState> states;
-  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
-  return StateToEntry(states.front());
+  return body;
+}
+
+absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(Entry current, Get(id));
+  if (current.deleted) return current;
+  v1::RecordBody body = BuildTombstone(v1::RecordBody::DELETE, current);
+  ASSIGN_OR_RETURN(v1::EntryState held, view_.LoadState(current.id));
+  body.set_hlc(clock_.NowAfter(held.updated_hlc()));
+  return AppendOne(std::move(body));
 }
 
 absl::StatusOr<Entry> Journal::Restore(std::string_view id) {
-  std::lock_guard<std::mutex> lock(log_->write_mutex());
+  absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(Entry current, Get(id));
   if (!current.deleted) return current;
-  v1::RecordBody body;
-  body.set_kind(v1::RecordBody::RESTORE);
-  body.set_entry_id(current.id);
-  auto seen = SeenVector();
-  body.mutable_seen()->insert(seen.begin(), seen.end());
-  body.set_hlc(clock_.Now());
-  std::vector<v1::EntryState> states;
-  RETURN_IF_ERROR(AppendLocal({std::move(body)}, &states));
-  return StateToEntry(states.front());
+  v1::RecordBody body = BuildTombstone(v1::RecordBody::RESTORE, current);
+  ASSIGN_OR_RETURN(v1::EntryState held, view_.LoadState(current.id));
+  body.set_hlc(clock_.NowAfter(held.updated_hlc()));
+  return AppendOne(std::move(body));
 }
 
 }  // namespace haven

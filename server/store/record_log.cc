@@ -7,6 +7,11 @@ namespace {
 constexpr std::string_view kHeadPrefix = "head/";
 }
 
+bool LogOrder(const RecordHeader& a, const RecordHeader& b) {
+  if (a.device_id != b.device_id) return a.device_id < b.device_id;
+  return a.seq < b.seq;
+}
+
 std::string RecordLog::RecordKey(std::string_view device, uint64_t seq) const {
   std::string key = prefix_;
   key.append(device);
@@ -21,45 +26,42 @@ std::string RecordLog::HeadKey(std::string_view device) const {
   return key;
 }
 
-absl::StatusOr<std::unique_ptr<RecordLog>> RecordLog::Open(Store* store,
-                                                           std::string key_prefix) {
+absl::StatusOr<std::unique_ptr<RecordLog>> RecordLog::Open(Store* store, std::string key_prefix) {
   std::unique_ptr<RecordLog> log(new RecordLog(store, std::move(key_prefix)));
   std::string start = std::string(kHeadPrefix) + log->prefix_;
-  auto it = store->NewIterator(Family::kMeta);
-  for (it->Seek(start); it->Valid(); it->Next()) {
-    std::string_view key(it->key().data(), it->key().size());
+  Cursor it = store->NewCursor(Family::kMeta);
+  absl::MutexLock lock(&log->heads_mu_);
+  for (it.Seek(start); it.Valid(); it.Next()) {
+    std::string_view key = it.key();
     if (key.substr(0, start.size()) != start) break;
     if (log->prefix_.empty() && key.size() != start.size() + 16) continue;
-    log->heads_[std::string(key.substr(start.size()))] =
-        DecodeU64(std::string_view(it->value().data(), it->value().size()));
+    log->heads_[std::string(key.substr(start.size()))] = DecodeU64(it.value());
   }
-  if (!it->status().ok()) return FromRocks(it->status());
+  if (!it.status().ok()) return it.status();
   return log;
 }
 
 uint64_t RecordLog::Head(std::string_view device) const {
-  std::lock_guard<std::mutex> lock(heads_mu_);
+  absl::MutexLock lock(&heads_mu_);
   auto it = heads_.find(std::string(device));
   return it == heads_.end() ? 0 : it->second;
 }
 
 VersionVector RecordLog::Heads() const {
-  std::lock_guard<std::mutex> lock(heads_mu_);
+  absl::MutexLock lock(&heads_mu_);
   return heads_;
 }
 
 uint64_t RecordLog::TotalRecords() const {
-  std::lock_guard<std::mutex> lock(heads_mu_);
+  absl::MutexLock lock(&heads_mu_);
   uint64_t total = 0;
   for (const auto& [device, head] : heads_) total += head;
   return total;
 }
 
 std::vector<IncomingRecord> RecordLog::Accept(std::vector<IncomingRecord> records) const {
-  std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-    if (a.header.device_id != b.header.device_id) return a.header.device_id < b.header.device_id;
-    return a.header.seq < b.header.seq;
-  });
+  std::stable_sort(records.begin(), records.end(),
+                   [](const auto& a, const auto& b) { return LogOrder(a.header, b.header); });
   VersionVector next = Heads();
   std::vector<IncomingRecord> accepted;
   for (auto& r : records) {
@@ -71,55 +73,54 @@ std::vector<IncomingRecord> RecordLog::Accept(std::vector<IncomingRecord> record
   return accepted;
 }
 
-rocksdb::WriteBatch RecordLog::BatchFor(const std::vector<IncomingRecord>& records) {
+RecordLog::Append RecordLog::Stage(std::vector<IncomingRecord> records) const {
   size_t bytes = 0;
   for (const auto& r : records) bytes += r.sealed.size();
-  return rocksdb::WriteBatch(2 * bytes + 128 * records.size());
-}
-
-void RecordLog::Stage(rocksdb::WriteBatch* batch,
-                      const std::vector<IncomingRecord>& records) const {
+  WriteBatch batch = store_->NewBatch(2 * bytes + 128 * records.size());
+  Append append{std::move(records), std::move(batch)};
   VersionVector heads;
-  for (const auto& r : records) {
-    batch->Put(store_->handle(Family::kRecords), RecordKey(r.header.device_id, r.header.seq),
-               r.sealed);
+  for (const auto& r : append.records) {
+    append.batch.Put(Family::kRecords, RecordKey(r.header.device_id, r.header.seq), r.sealed);
     uint64_t& head = heads[r.header.device_id];
     head = std::max(head, r.header.seq);
   }
   for (const auto& [device, head] : heads) {
-    batch->Put(store_->handle(Family::kMeta), HeadKey(device), EncodeU64(head));
+    append.batch.Put(Family::kMeta, HeadKey(device), EncodeU64(head));
   }
+  return append;
 }
 
-void RecordLog::Commit(const std::vector<IncomingRecord>& records) {
-  std::lock_guard<std::mutex> lock(heads_mu_);
-  for (const auto& r : records) {
+absl::Status RecordLog::Commit(Append* append, bool sync) {
+  absl::Status written = store_->Write(&append->batch, sync);
+  if (!written.ok()) return written;
+  absl::MutexLock lock(&heads_mu_);
+  for (const auto& r : append->records) {
     uint64_t& head = heads_[r.header.device_id];
     head = std::max(head, r.header.seq);
   }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> RecordLog::Read(std::string_view device,
-                                                         uint64_t from_seq, size_t max_records,
+absl::StatusOr<std::vector<std::string>> RecordLog::Read(std::string_view device, uint64_t from_seq,
+                                                         size_t max_records,
                                                          size_t max_bytes) const {
   std::vector<std::string> out;
   uint64_t head = Head(device);
   if (from_seq == 0) from_seq = 1;
-  auto it = store_->NewIterator(Family::kRecords);
+  Cursor it = store_->NewCursor(Family::kRecords);
   size_t bytes = 0;
   uint64_t expected = from_seq;
   std::string owner = prefix_ + std::string(device);
-  for (it->Seek(RecordKey(device, from_seq));
-       it->Valid() && out.size() < max_records && bytes < max_bytes && expected <= head;
-       it->Next()) {
-    std::string_view key(it->key().data(), it->key().size());
+  for (it.Seek(RecordKey(device, from_seq));
+       it.Valid() && out.size() < max_records && bytes < max_bytes && expected <= head; it.Next()) {
+    std::string_view key = it.key();
     if (key.size() != owner.size() + 8 || key.substr(0, owner.size()) != owner) break;
     if (DecodeU64(key.substr(owner.size())) != expected) break;  // a gap: stop short
-    out.emplace_back(it->value().data(), it->value().size());
+    out.emplace_back(it.value());
     bytes += out.back().size();
     ++expected;
   }
-  if (!it->status().ok()) return FromRocks(it->status());
+  if (!it.status().ok()) return it.status();
   return out;
 }
 

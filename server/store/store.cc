@@ -1,11 +1,14 @@
 #include "server/store/store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
 
 #include "server/util/log.h"
+#include "server/util/parallel.h"
 
 namespace haven {
 namespace {
@@ -40,7 +43,12 @@ rocksdb::ReadOptions Reading(CacheUse cache) {
   return options;
 }
 
-}  // namespace
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+std::string_view FromSlice(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// Read ahead this much in a whole-family pass.
+constexpr size_t kScanReadahead = 2 << 20;
 
 absl::Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return absl::OkStatus();
@@ -50,6 +58,38 @@ absl::Status FromRocks(const rocksdb::Status& s) {
   }
   return absl::InternalError("store: " + s.ToString());
 }
+
+}  // namespace
+
+WriteBatch::WriteBatch(const Store* store, size_t reserved_bytes)
+    : store_(store), rep_(std::make_unique<rocksdb::WriteBatch>(reserved_bytes)) {}
+WriteBatch::WriteBatch(WriteBatch&& other) noexcept = default;
+WriteBatch& WriteBatch::operator=(WriteBatch&& other) noexcept = default;
+WriteBatch::~WriteBatch() = default;
+
+void WriteBatch::Put(Family family, std::string_view key, std::string_view value) {
+  rep_->Put(store_->handle(family), ToSlice(key), ToSlice(value));
+}
+
+void WriteBatch::Delete(Family family, std::string_view key) {
+  rep_->Delete(store_->handle(family), ToSlice(key));
+}
+
+size_t WriteBatch::ByteSize() const { return rep_->GetDataSize(); }
+
+size_t WriteBatch::Count() const { return rep_->Count(); }
+
+Cursor::Cursor(std::unique_ptr<rocksdb::Iterator> it) : it_(std::move(it)) {}
+Cursor::Cursor(Cursor&& other) noexcept = default;
+Cursor::~Cursor() = default;
+
+void Cursor::Seek(std::string_view key) { it_->Seek(ToSlice(key)); }
+void Cursor::SeekToFirst() { it_->SeekToFirst(); }
+bool Cursor::Valid() const { return it_->Valid(); }
+void Cursor::Next() { it_->Next(); }
+std::string_view Cursor::key() const { return FromSlice(it_->key()); }
+std::string_view Cursor::value() const { return FromSlice(it_->value()); }
+absl::Status Cursor::status() const { return FromRocks(it_->status()); }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   auto cache = rocksdb::NewLRUCache(16 << 20);
@@ -90,31 +130,59 @@ rocksdb::ColumnFamilyHandle* Store::handle(Family family) const {
   return handles_[1 + static_cast<size_t>(family)];
 }
 
-absl::Status Store::Write(rocksdb::WriteBatch* batch, bool sync) {
+WriteBatch Store::NewBatch(size_t reserved_bytes) const { return WriteBatch(this, reserved_bytes); }
+
+absl::Status Store::Write(WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return FromRocks(db_->Write(wo, batch));
+  return FromRocks(db_->Write(wo, batch->rep_.get()));
 }
+
+absl::Status Store::Sync() { return FromRocks(db_->SyncWAL()); }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key,
                                                       CacheUse cache) const {
   std::string value;
-  rocksdb::Status s =
-      db_->Get(Reading(cache), handle(family), rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s = db_->Get(Reading(cache), handle(family), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s);
   return std::optional<std::string>(std::move(value));
 }
 
 absl::Status Store::Put(Family family, std::string_view key, std::string_view value, bool sync) {
-  rocksdb::WriteBatch batch;
-  batch.Put(handle(family), rocksdb::Slice(key.data(), key.size()),
-            rocksdb::Slice(value.data(), value.size()));
+  WriteBatch batch = NewBatch();
+  batch.Put(family, key, value);
   return Write(&batch, sync);
 }
 
-std::unique_ptr<rocksdb::Iterator> Store::NewIterator(Family family, CacheUse cache) const {
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(Reading(cache), handle(family)));
+Cursor Store::NewCursor(Family family, CacheUse cache) const {
+  return Cursor(
+      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(Reading(cache), handle(family))));
+}
+
+absl::Status Store::ScanSplit(Family family, int workers,
+                              const std::function<absl::Status(int, Cursor&)>& scan) const {
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  absl::Status status = RunOnThreads(workers, [&](int worker) -> absl::Status {
+    std::string lower(1, static_cast<char>(256 * worker / workers));
+    std::string upper(1, static_cast<char>(256 * (worker + 1) / workers));
+    rocksdb::Slice lower_slice(lower), upper_slice(upper);
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot;
+    options.fill_cache = false;  // a one-off pass should not evict what list uses
+    options.readahead_size = kScanReadahead;
+    // The caller authenticates every value; hashing each block for its
+    // checksum as well only repeats that work.
+    options.verify_checksums = false;
+    if (worker > 0) options.iterate_lower_bound = &lower_slice;
+    if (worker + 1 < workers) options.iterate_upper_bound = &upper_slice;
+    Cursor cursor(std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, handle(family))));
+    absl::Status scanned = scan(worker, cursor);
+    if (!scanned.ok()) return scanned;
+    return cursor.status();
+  });
+  db_->ReleaseSnapshot(snapshot);
+  return status;
 }
 
 uint64_t Store::ReleaseMemory() {
@@ -136,7 +204,7 @@ absl::Status Store::SetAutoCompaction(bool on) {
 }
 
 Store::BulkLoad Store::StartBulkLoad() {
-  std::lock_guard<std::mutex> lock(bulk_mu_);
+  absl::MutexLock lock(&bulk_mu_);
   if (bulk_loads_ == 0) {
     absl::Status paused = SetAutoCompaction(false);
     if (!paused.ok()) {
@@ -152,7 +220,7 @@ Store::BulkLoad Store::StartBulkLoad() {
 }
 
 void Store::EndBulkLoad() {
-  std::lock_guard<std::mutex> lock(bulk_mu_);
+  absl::MutexLock lock(&bulk_mu_);
   if (--bulk_loads_ > 0) return;
   absl::Status resumed = SetAutoCompaction(true);
   if (!resumed.ok()) {
@@ -170,6 +238,16 @@ uint64_t Store::MemoryHeld() const {
   uint64_t memtables = 0;
   db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
   return memtables + block_cache_->GetUsage();
+}
+
+uint64_t Store::TablesInLevel0(Family family) const {
+  std::string files;
+  if (!db_->GetProperty(handle(family), "rocksdb.num-files-at-level0", &files)) return 0;
+  return std::stoull(files);
+}
+
+bool Store::AutoCompactionOff(Family family) const {
+  return db_->GetOptions(handle(family)).disable_auto_compactions;
 }
 
 std::string EncodeU64(uint64_t v) {

@@ -50,8 +50,8 @@ absl::Status SyncEngine::RemoveRemote(const std::string& name) {
   std::unique_lock<std::mutex> remotes_lock(remotes_mu_);
   ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
   if (!existing) return absl::NotFoundError("no remote named \"" + name + "\"");
-  rocksdb::WriteBatch batch;
-  batch.Delete(store_->handle(Family::kMeta), RemoteKey(name));
+  WriteBatch batch = store_->NewBatch();
+  batch.Delete(Family::kMeta, RemoteKey(name));
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   remotes_lock.unlock();
   std::lock_guard<std::mutex> lock(mu_);
@@ -61,12 +61,12 @@ absl::Status SyncEngine::RemoveRemote(const std::string& name) {
 
 std::vector<v1::RemoteConfig> SyncEngine::Remotes() const {
   std::vector<v1::RemoteConfig> out;
-  auto it = store_->NewIterator(Family::kMeta);
-  for (it->Seek(std::string(kRemotePrefix)); it->Valid(); it->Next()) {
-    std::string_view key(it->key().data(), it->key().size());
+  Cursor it = store_->NewCursor(Family::kMeta);
+  for (it.Seek(kRemotePrefix); it.Valid(); it.Next()) {
+    std::string_view key = it.key();
     if (key.substr(0, kRemotePrefix.size()) != kRemotePrefix) break;
     v1::RemoteConfig config;
-    if (config.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (config.ParseFromArray(it.value().data(), static_cast<int>(it.value().size()))) {
       out.push_back(std::move(config));
     }
   }

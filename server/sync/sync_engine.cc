@@ -91,7 +91,7 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
   // The last batch that arrived whole is stored, even when the stream was
   // cut after it.
   (void)store_opened(std::move(opening));
-  if (counts.pulled > 0) RETURN_IF_ERROR(FromRocks(store_->db()->SyncWAL()));
+  if (counts.pulled > 0) RETURN_IF_ERROR(store_->Sync());
   RETURN_IF_ERROR(stored_so_far);
   RETURN_IF_ERROR(pulled);
   if (counts.rejected > 0) {

@@ -61,13 +61,12 @@ absl::Status Vault::StoreIdentity(std::string_view vault_id, std::string_view de
                                   std::string_view wrapped, const SecretBytes& secret_key,
                                   const SecretBytes& vault_key) {
   VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));
-  rocksdb::WriteBatch batch;
-  auto* meta = store_->handle(Family::kMeta);
-  batch.Put(meta, kVaultIdKey, std::string(vault_id));
-  batch.Put(meta, kDeviceIdKey, std::string(device_id));
-  batch.Put(meta, kWrappedKey, std::string(wrapped));
-  batch.Put(meta, kSecretKey, secret_key.view());
-  batch.Put(meta, kAuthKey, keys.auth_secret_key().view());
+  WriteBatch batch = store_->NewBatch();
+  batch.Put(Family::kMeta, kVaultIdKey, vault_id);
+  batch.Put(Family::kMeta, kDeviceIdKey, device_id);
+  batch.Put(Family::kMeta, kWrappedKey, wrapped);
+  batch.Put(Family::kMeta, kSecretKey, secret_key.view());
+  batch.Put(Family::kMeta, kAuthKey, keys.auth_secret_key().view());
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   return LoadIdentity();
 }

@@ -46,12 +46,8 @@ absl::StatusOr<std::unique_ptr<RecordLog>> ForgedLog(Store* store, const VaultKe
     RecordHeader header{kRecordFormatVersion, vault_id, device, i};
     records.push_back({header, SealRecord(keys.record_key(), header, "forged by a test")});
   }
-  std::lock_guard<std::mutex> lock(log->write_mutex());
-  std::vector<IncomingRecord> accepted = log->Accept(std::move(records));
-  rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
-  log->Stage(&batch, accepted);
-  RETURN_IF_ERROR(store->Write(&batch, /*sync=*/false));
-  log->Commit(accepted);
+  RecordLog::Append append = log->Stage(log->Accept(std::move(records)));
+  RETURN_IF_ERROR(log->Commit(&append, /*sync=*/false));
   return log;
 }
 

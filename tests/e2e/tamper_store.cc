@@ -46,19 +46,17 @@ int Fail(const std::string& what) {
 
 std::vector<std::pair<std::string, std::string>> ViewRows(Store& store) {
   std::vector<std::pair<std::string, std::string>> rows;
-  auto it = store.NewIterator(Family::kView);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    rows.emplace_back(it->key().ToString(), it->value().ToString());
-  }
+  haven::Cursor it = store.NewCursor(Family::kView);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) rows.emplace_back(it.key(), it.value());
   return rows;
 }
 
 int SwapView(Store& store) {
   auto rows = ViewRows(store);
   if (rows.size() < 2) return Fail("fewer than two view rows");
-  rocksdb::WriteBatch batch;
-  batch.Put(store.handle(Family::kView), rows[0].first, rows[1].second);
-  batch.Put(store.handle(Family::kView), rows[1].first, rows[0].second);
+  haven::WriteBatch batch = store.NewBatch();
+  batch.Put(Family::kView, rows[0].first, rows[1].second);
+  batch.Put(Family::kView, rows[1].first, rows[0].second);
   if (!store.Write(&batch, /*sync=*/true).ok()) return Fail("write failed");
   std::printf("swapped\n");
   return 0;
@@ -147,9 +145,8 @@ int SealDeep(Store& store, const std::string& passphrase, int depth) {
   header.seq = (*log)->Head(*device_id) + 1;
   std::vector<haven::IncomingRecord> records{
       {header, haven::SealRecord(keys.record_key(), header, body.SerializeAsString())}};
-  rocksdb::WriteBatch batch = haven::RecordLog::BatchFor(records);
-  (*log)->Stage(&batch, records);
-  if (!store.Write(&batch, /*sync=*/true).ok()) return Fail("write failed");
+  haven::RecordLog::Append append = (*log)->Stage(std::move(records));
+  if (!(*log)->Commit(&append, /*sync=*/true).ok()) return Fail("write failed");
   std::printf("sealed %s %llu\n", body.entry_id().c_str(),
               static_cast<unsigned long long>(header.seq));
   return 0;

@@ -56,9 +56,9 @@ int main(int argc, char** argv) {
   }
   std::string best_key;
   uint64_t best_seq = 0, count = 0;
-  auto it = (*store)->NewIterator(haven::Family::kRecords);
+  auto it = std::make_unique<haven::Cursor>((*store)->NewCursor(haven::Family::kRecords));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view key(it->key().data(), it->key().size());
+    std::string_view key = it->key();
     if (key.size() != 40) continue;
     if (Hex(key.substr(16, 16)) != device_hex) continue;
     uint64_t seq = haven::DecodeU64(key.substr(32, 8));

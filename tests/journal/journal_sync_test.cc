@@ -34,13 +34,9 @@ class JournalSyncTest : public testing::JournalTestBase {
     r.header.device_id = laptop_;
     r.header.seq = log_->Head(laptop_) + 1;
     r.sealed = SealRecord(Keys()->record_key(), r.header, body.SerializeAsString());
-    std::lock_guard<std::mutex> lock(log_->write_mutex());
-    auto accepted = log_->Accept({r});
-    ASSERT_EQ(accepted.size(), 1u);
-    rocksdb::WriteBatch batch;
-    log_->Stage(&batch, accepted);
-    ASSERT_TRUE(store_->Write(&batch, true).ok());
-    log_->Commit(accepted);
+    RecordLog::Append append = log_->Stage(log_->Accept({r}));
+    ASSERT_EQ(append.records.size(), 1u);
+    ASSERT_TRUE(log_->Commit(&append, true).ok());
   }
 
   std::map<std::string, uint64_t> SeenAll() const {
@@ -209,10 +205,10 @@ class JournalPullTest : public JournalSyncTest {
 TEST_F(JournalPullTest, ACreateAndItsEditInOneBatchShowTheEdit) {
   const std::string edited = "0123456789abcdef01234567";
   const std::string plain = "89abcdef0123456789abcdef";
-  ASSERT_EQ(Pull(Sealed(laptop_, {CheckinCreate(edited, 4, NowHlc()),
-                                  CheckinCreate(plain, 6, NowHlc()),
-                                  NoteEdit(edited, "breathed first", NowHlc())})),
-            3u);
+  ASSERT_EQ(
+      Pull(Sealed(laptop_, {CheckinCreate(edited, 4, NowHlc()), CheckinCreate(plain, 6, NowHlc()),
+                            NoteEdit(edited, "breathed first", NowHlc())})),
+      3u);
   EXPECT_EQ(journal_->Get(edited)->fields, (json{{"mood", 4}, {"note", "breathed first"}}));
   EXPECT_EQ(journal_->Get(plain)->fields, (json{{"mood", 6}}));
   EXPECT_EQ(journal_->live_entries(), 2u);

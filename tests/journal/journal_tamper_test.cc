@@ -168,10 +168,7 @@ TEST_F(JournalTamperTest, AViewOfTheFirstFormatIsRebuiltFromTheRecords) {
     ASSERT_TRUE(plain.ok());
     PutRow(e.id, SealBlob(Keys()->view_key(), *plain, "haven-view-v1"));
   }
-  ASSERT_TRUE(store_->db()
-                  ->Delete(rocksdb::WriteOptions(), store_->handle(Family::kMeta),
-                           std::string(kViewFormatKey))
-                  .ok());
+  DeleteKey(Family::kMeta, kViewFormatKey);
   CloseAll();
   OpenAll();
   EXPECT_EQ(journal_->Get(a.id)->fields["note"], "alpha");

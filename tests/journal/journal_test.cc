@@ -1,5 +1,6 @@
-// The Journal over a real store: writes, reads, edits, deletes, history,
-// reopening, import, verification and catching up with synced records.
+// The Journal over a real store: writes, reads, edits, deletes, history
+// and reopening. Import is in journal_import_test.cc, verification in
+// journal_doctor_test.cc, synced records in journal_sync_test.cc.
 #include "server/journal/journal.h"
 
 #include <gtest/gtest.h>
@@ -103,11 +104,10 @@ TEST_F(JournalTest, OversizedEntryIsRefusedAndWritesNothing) {
 TEST_F(JournalTest, ParallelScanFindsExactlyWhatListFinds) {
   std::vector<Entry> logged;
   for (int i = 0; i < 40; ++i) {
-    logged.push_back(MustLog(i % 10 == 0 ? "mindfulness" : "checkin",
-                             i % 10 == 0 ? nlohmann::json{{"minutes", 5 + i}}
-                                         : nlohmann::json{{"mood", i % 11}},
-                             At(i + 1), i % 3 == 0 ? std::vector<std::string>{"morning"}
-                                                   : std::vector<std::string>{}));
+    logged.push_back(MustLog(
+        i % 10 == 0 ? "mindfulness" : "checkin",
+        i % 10 == 0 ? nlohmann::json{{"minutes", 5 + i}} : nlohmann::json{{"mood", i % 11}},
+        At(i + 1), i % 3 == 0 ? std::vector<std::string>{"morning"} : std::vector<std::string>{}));
   }
   ASSERT_TRUE(journal_->Remove(logged[7].id).ok());
   ASSERT_TRUE(journal_->Remove(logged[20].id).ok());
@@ -209,8 +209,7 @@ TEST_F(JournalTest, PrefixResolution) {
   EXPECT_EQ(journal_->Get("abcdef000000000000000003").status().code(), StatusCode::kNotFound);
   // Something that cannot be an id is simply not found (exit 4), like git.
   EXPECT_EQ(journal_->Get("zzzzzz").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(journal_->Get("abcdef0000000000000000010").status().code(),
-            StatusCode::kNotFound)
+  EXPECT_EQ(journal_->Get("abcdef0000000000000000010").status().code(), StatusCode::kNotFound)
       << "too long";
   EXPECT_EQ(journal_->Get("abcdef000000000000000002")->fields["mood"], 2);
   EXPECT_EQ(journal_->Get("ABCDEF000000000000000001")->id, a.id);
@@ -391,107 +390,6 @@ TEST_F(JournalTest, ReopeningRebuildsTheSameEntries) {
   size_t records = 0, entries = 0;
   EXPECT_TRUE(journal_->Verify(&records, &entries).empty());
   EXPECT_EQ(records, 6u);
-}
-
-TEST_F(JournalTest, ImportValidatesEverythingBeforeWriting) {
-  auto input = [](std::string type, json fields, std::string id = "") {
-    LogInput in;
-    in.type = std::move(type);
-    in.fields_json = std::move(fields);
-    in.at_us = At(1);
-    in.id = std::move(id);
-    return in;
-  };
-  std::vector<LogInput> bad_last = {input("checkin", {{"mood", 1}}),
-                                    input("checkin", {{"mood", 2}}),
-                                    input("checkin", {{"mood", 11}})};
-  EXPECT_EQ(journal_->Import(bad_last).status().code(), StatusCode::kInvalidArgument);
-  std::vector<LogInput> unknown_type = {input("checkin", {{"mood", 1}}),
-                                        input("gratitude", {{"x", 1}})};
-  EXPECT_EQ(journal_->Import(unknown_type).status().code(), StatusCode::kInvalidArgument);
-  std::vector<LogInput> bad_tag = {input("checkin", {{"mood", 1}})};
-  bad_tag[0].tags = {"has space"};
-  EXPECT_EQ(journal_->Import(bad_tag).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(LocalHead(), 0u);
-  EXPECT_TRUE(Dump().empty());
-}
-
-TEST_F(JournalTest, ImportKeepsIdsAndTimesAndSkipsKnownIds) {
-  LogInput with_id;
-  with_id.type = "checkin";
-  with_id.fields_json = {{"mood", 4}};
-  with_id.at_us = At(1) + 250000;  // imports keep exact times
-  with_id.id = "0123456789abcdef01234567";
-  with_id.created_us = At(-5);
-  with_id.updated_us = At(-4);
-  with_id.tags = {"imported"};
-  LogInput without_id;
-  without_id.type = "mindfulness";
-  without_id.fields_json = {{"minutes", 3}};
-  without_id.at_us = At(2);
-
-  auto counts = journal_->Import({with_id, without_id});
-  ASSERT_TRUE(counts.ok()) << counts.status();
-  EXPECT_EQ(*counts, std::make_pair(size_t{2}, size_t{0}));
-  auto kept = journal_->Get(with_id.id);
-  ASSERT_TRUE(kept.ok()) << kept.status();
-  EXPECT_EQ(kept->at_us, At(1));  // entry times are kept to the second
-  EXPECT_EQ(kept->created_us, At(-5));
-  EXPECT_EQ(kept->updated_us, At(-4));
-  EXPECT_EQ(kept->tags, std::vector<std::string>{"imported"});
-  EXPECT_EQ(Dump().size(), 2u);
-
-  counts = journal_->Import({with_id, without_id});
-  ASSERT_TRUE(counts.ok()) << counts.status();
-  EXPECT_EQ(*counts, std::make_pair(size_t{1}, size_t{1}));
-  EXPECT_EQ(Dump().size(), 3u);
-}
-
-TEST_F(JournalTest, ImportOfTheSameIdTwiceInOneBatchImportsItOnce) {
-  LogInput first;
-  first.type = "checkin";
-  first.fields_json = {{"mood", 4}};
-  first.at_us = At(1);
-  first.id = "0123456789abcdef01234567";
-  LogInput second = first;
-  second.fields_json = {{"mood", 9}};
-  auto counts = journal_->Import({first, second});
-  ASSERT_TRUE(counts.ok()) << counts.status();
-  EXPECT_EQ(*counts, std::make_pair(size_t{1}, size_t{1}));
-  EXPECT_EQ(LocalHead(), 1u);
-  EXPECT_EQ(journal_->Get(first.id)->fields["mood"], 4);
-}
-
-TEST_F(JournalTest, VerifyFindsNoProblemsOnAHealthyStore) {
-  Entry a = MustLog("checkin", {{"mood", 1}}, At(1));
-  MustLog("checkin", {{"mood", 2}}, At(2));
-  ASSERT_TRUE(journal_->Remove(a.id).ok());
-  size_t records = 0, entries = 0;
-  std::vector<std::string> problems = journal_->Verify(&records, &entries);
-  EXPECT_TRUE(problems.empty()) << problems.front();
-  EXPECT_EQ(records, 3u);
-  EXPECT_EQ(entries, 2u);
-}
-
-TEST_F(JournalTest, VerifyReportsDamagedAndMissingRecords) {
-  MustLog("checkin", {{"mood", 1}}, At(1));
-  MustLog("checkin", {{"mood", 2}}, At(2));
-  MustLog("checkin", {{"mood", 3}}, At(3));
-  std::string key1 = log_->RecordKey(identity_.device_id, 1);
-  auto sealed = store_->Get(Family::kRecords, key1);
-  ASSERT_TRUE(sealed.ok() && sealed->has_value());
-  std::string damaged = **sealed;
-  damaged.back() = static_cast<char>(damaged.back() ^ 1);
-  ASSERT_TRUE(store_->Put(Family::kRecords, key1, damaged, false).ok());
-  ASSERT_TRUE(store_->db()
-                  ->Delete(rocksdb::WriteOptions(), store_->handle(Family::kRecords),
-                           log_->RecordKey(identity_.device_id, 2))
-                  .ok());
-  size_t records = 0, entries = 0;
-  std::vector<std::string> problems = journal_->Verify(&records, &entries);
-  ASSERT_EQ(problems.size(), 2u);
-  EXPECT_NE(problems[0].find("does not open"), std::string::npos) << problems[0];
-  EXPECT_NE(problems[1].find("missing"), std::string::npos) << problems[1];
 }
 
 }  // namespace

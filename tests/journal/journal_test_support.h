@@ -1,4 +1,4 @@
-// A journal over a real RocksDB store in a temporary directory, with the
+// A journal over a real store in a temporary directory, with the
 // build tree's built-in plugins, that tests can close and reopen.
 #ifndef HAVEN_TESTS_JOURNAL_JOURNAL_TEST_SUPPORT_H_
 #define HAVEN_TESTS_JOURNAL_JOURNAL_TEST_SUPPORT_H_
@@ -11,8 +11,8 @@
 
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
-#include "server/model/entry_json.h"
 #include "server/journal/journal.h"
+#include "server/model/entry_json.h"
 #include "server/plugins/type_registry.h"
 #include "tests/store/temp_dir.h"
 
@@ -76,6 +76,13 @@ class JournalTestBase : public ::testing::Test {
     auto entry = journal_->Log(in);
     EXPECT_TRUE(entry.ok()) << entry.status();
     return entry.ok() ? *entry : Entry();
+  }
+
+  // Drops one key underneath the journal (a damaged disk).
+  void DeleteKey(Family family, std::string_view key) {
+    WriteBatch batch = store_->NewBatch();
+    batch.Delete(family, key);
+    ASSERT_TRUE(store_->Write(&batch, /*sync=*/true).ok());
   }
 
   uint64_t LocalHead() const { return log_->Head(identity_.device_id); }

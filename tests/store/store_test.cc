@@ -75,17 +75,17 @@ TEST(StoreTest, SecondOpenOfTheSameDatabaseFailsCleanly) {
 
 // Many view rows of sealed-record size, so reads load several blocks.
 void FillView(Store* store, int rows) {
-  rocksdb::WriteBatch batch;
+  WriteBatch batch = store->NewBatch();
   for (int i = 0; i < rows; ++i) {
-    batch.Put(store->handle(Family::kView), EncodeU64(i), std::string(600, 'a' + i % 26));
+    batch.Put(Family::kView, EncodeU64(i), std::string(600, 'a' + i % 26));
   }
   ASSERT_TRUE(store->Write(&batch, /*sync=*/true).ok());
 }
 
 size_t ReadAll(Store* store, CacheUse cache) {
   size_t n = 0;
-  auto it = store->NewIterator(Family::kView, cache);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  Cursor it = store->NewCursor(Family::kView, cache);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) ++n;
   return n;
 }
 
@@ -129,16 +129,9 @@ TEST(StoreTest, ReadsThatSkipTheCacheLeaveItAsItWas) {
   EXPECT_GT((*store)->MemoryHeld(), before + 2000u * 600 / 2);
 }
 
-uint64_t ViewTablesInLevel0(Store* store) {
-  std::string files;
-  EXPECT_TRUE(store->db()->GetProperty(store->handle(Family::kView), "rocksdb.num-files-at-level0",
-                                       &files));
-  return std::stoull(files);
-}
+uint64_t ViewTablesInLevel0(Store* store) { return store->TablesInLevel0(Family::kView); }
 
-bool AutoCompactionOff(Store* store) {
-  return store->db()->GetOptions(store->handle(Family::kView)).disable_auto_compactions;
-}
+bool AutoCompactionOff(Store* store) { return store->AutoCompactionOff(Family::kView); }
 
 // Six flushed tables of overlapping keys: compaction would merge them
 // (its level-0 trigger is four).
@@ -147,7 +140,7 @@ void WriteSixTables(Store* store) {
     for (uint64_t i = 0; i < 50; ++i) {
       ASSERT_TRUE(store->Put(Family::kView, EncodeU64(i * 7 + table), "v", false).ok());
     }
-    ASSERT_TRUE(store->db()->Flush(rocksdb::FlushOptions(), store->handle(Family::kView)).ok());
+    store->ReleaseMemory();  // flushes the memtables to a table
   }
 }
 
@@ -185,6 +178,65 @@ TEST(StoreTest, WithoutABulkLoadCompactionMergesTheSameTables) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_LT(ViewTablesInLevel0(store->get()), 4u);
+}
+
+TEST(StoreTest, ABatchAppliesItsPutsAndDeletesAcrossFamiliesAtOnce) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->Put(Family::kMeta, "gone", "x", false).ok());
+  WriteBatch batch = (*store)->NewBatch(1 << 10);
+  EXPECT_EQ(batch.Count(), 0u);
+  const size_t empty_bytes = batch.ByteSize();
+  batch.Put(Family::kRecords, "r", "record");
+  batch.Put(Family::kView, "v", "row");
+  batch.Delete(Family::kMeta, "gone");
+  EXPECT_EQ(batch.Count(), 3u);
+  EXPECT_GT(batch.ByteSize(), empty_bytes + 12);
+  EXPECT_FALSE((*store)->Get(Family::kRecords, "r")->has_value()) << "not before Write";
+  ASSERT_TRUE((*store)->Write(&batch, /*sync=*/false).ok());
+  ASSERT_TRUE((*store)->Sync().ok());
+  EXPECT_EQ((*store)->Get(Family::kRecords, "r")->value_or(""), "record");
+  EXPECT_EQ((*store)->Get(Family::kView, "v")->value_or(""), "row");
+  EXPECT_FALSE((*store)->Get(Family::kMeta, "gone")->has_value());
+  EXPECT_FALSE((*store)->Get(Family::kView, "r")->has_value()) << "families are apart";
+}
+
+TEST(StoreTest, ACursorSeeksAndWalksInByteOrder) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  for (const char* key : {"b/2", "a/1", "b/1", "c"}) {
+    ASSERT_TRUE((*store)->Put(Family::kMeta, key, std::string("v") + key, false).ok());
+  }
+  std::vector<std::string> seen;
+  Cursor it = (*store)->NewCursor(Family::kMeta);
+  for (it.Seek("b/"); it.Valid() && it.key().starts_with("b/"); it.Next()) {
+    seen.push_back(std::string(it.key()) + "=" + std::string(it.value()));
+  }
+  EXPECT_TRUE(it.status().ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"b/1=vb/1", "b/2=vb/2"}));
+}
+
+TEST(StoreTest, ASplitScanVisitsEveryKeyOnceAsOfItsStart) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.Join("db"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  WriteBatch batch = (*store)->NewBatch();
+  for (int i = 0; i < 256; ++i) batch.Put(Family::kView, std::string(1, char(i)) + "k", "v");
+  ASSERT_TRUE((*store)->Write(&batch, false).ok());
+  for (int workers : {1, 3, 4}) {
+    std::vector<std::vector<std::string>> keys(workers);
+    auto scanned = (*store)->ScanSplit(Family::kView, workers, [&](int worker, Cursor& it) {
+      for (it.SeekToFirst(); it.Valid(); it.Next()) keys[worker].emplace_back(it.key());
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(scanned.ok()) << scanned;
+    std::vector<std::string> all;
+    for (const auto& part : keys) all.insert(all.end(), part.begin(), part.end());
+    EXPECT_EQ(all.size(), 256u) << workers << " workers";
+    EXPECT_TRUE(std::is_sorted(all.begin(), all.end())) << "ranges in worker order";
+  }
 }
 
 }  // namespace

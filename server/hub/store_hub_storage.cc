@@ -1,8 +1,12 @@
+// HubStorage over haven's Store: one store for every vault, each vault's
+// log under its id as the key prefix (the key layout is in hub_storage.h).
 #include <map>
-#include <mutex>
+#include <memory>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "haven/v1/hub.pb.h"
 #include "server/crypto/ids.h"
 #include "server/hub/hub_storage.h"
@@ -18,18 +22,21 @@ constexpr std::string_view kVaultPrefix = "hubvault/";
 // for it (big-endian u64).
 constexpr std::string_view kBytesPrefix = "hubbytes/";
 
-// One vault's log and the bytes its records take; `bytes` is guarded by
-// the log's write_mutex().
+// One vault's log and the bytes its records take. Appends to one vault
+// hold `mu` from the check of taken slots to the commit, so that heads
+// never move under them.
 struct VaultLog {
   std::unique_ptr<RecordLog> log;
-  uint64_t bytes = 0;
+  absl::Mutex mu;
+  uint64_t bytes ABSL_GUARDED_BY(mu) = 0;
 };
 
 // A slot (device, seq) that `records` fills with other bytes than the hub
 // holds, or fills twice with different bytes; AlreadyExists naming it.
-// Caller holds the log's write_mutex().
-absl::Status CheckTakenSlots(const std::string& vault_id, const RecordLog& log,
-                             const std::vector<IncomingRecord>& records) {
+absl::Status CheckTakenSlots(const std::string& vault_id, VaultLog& vault,
+                             const std::vector<IncomingRecord>& records)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(vault.mu) {
+  const RecordLog& log = *vault.log;
   std::map<std::pair<std::string, uint64_t>, const std::string*> seen;
   for (const auto& r : records) {
     const std::string& device = r.header.device_id;
@@ -54,13 +61,14 @@ absl::Status CheckTakenSlots(const std::string& vault_id, const RecordLog& log,
   return absl::OkStatus();
 }
 
-class RocksHubStorage final : public HubStorage {
+class StoreHubStorage final : public HubStorage {
  public:
-  RocksHubStorage(Store* store, HubStorageLimits limits, uint64_t vaults)
+  StoreHubStorage(Store* store, HubStorageLimits limits, uint64_t vaults)
       : store_(store), limits_(limits), vaults_(vaults) {}
 
-  absl::Status Register(const std::string& vault_id, const VaultRegistration& reg) override {
-    std::lock_guard<std::mutex> lock(register_mu_);
+  absl::Status Register(const std::string& vault_id, const VaultRegistration& reg) override
+      ABSL_LOCKS_EXCLUDED(register_mu_) {
+    absl::MutexLock lock(&register_mu_);
     ASSIGN_OR_RETURN(auto existing, Lookup(vault_id));
     if (existing) {
       if (existing->auth_public_key != reg.auth_public_key) {
@@ -101,28 +109,25 @@ class RocksHubStorage final : public HubStorage {
                                 std::vector<IncomingRecord> records) override {
     ASSIGN_OR_RETURN(VaultLog * vault, LogFor(vault_id));
     RecordLog* log = vault->log.get();
-    std::lock_guard<std::mutex> lock(log->write_mutex());
-    RETURN_IF_ERROR(CheckTakenSlots(vault_id, *log, records));
-    std::vector<IncomingRecord> accepted = log->Accept(std::move(records));
-    if (accepted.empty()) return 0;
+    absl::MutexLock lock(&vault->mu);
+    RETURN_IF_ERROR(CheckTakenSlots(vault_id, *vault, records));
+    RecordLog::Append append = log->Stage(log->Accept(std::move(records)));
+    if (append.records.empty()) return 0;
     uint64_t added = 0;
-    for (const auto& r : accepted) added += r.sealed.size();
+    for (const auto& r : append.records) added += r.sealed.size();
     if (vault->bytes + added > limits_.max_vault_bytes) {
       return absl::ResourceExhaustedError(
           absl::StrCat("push: this vault has reached the hub's quota of ",
                        FormatByteSize(limits_.max_vault_bytes),
                        " (--max-vault-bytes); what was pushed before is kept"));
     }
-    rocksdb::WriteBatch batch = RecordLog::BatchFor(accepted);
-    log->Stage(&batch, accepted);
-    batch.Put(store_->handle(Family::kMeta), BytesKey(vault_id), EncodeU64(vault->bytes + added));
-    RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/false));
-    log->Commit(accepted);
+    append.batch.Put(Family::kMeta, BytesKey(vault_id), EncodeU64(vault->bytes + added));
+    RETURN_IF_ERROR(log->Commit(&append, /*sync=*/false));
     vault->bytes += added;
-    return accepted.size();
+    return append.records.size();
   }
 
-  absl::Status Persist() override { return FromRocks(store_->db()->SyncWAL()); }
+  absl::Status Persist() override { return store_->Sync(); }
 
   absl::StatusOr<std::vector<std::string>> Read(const std::string& vault_id,
                                                 const std::string& device, uint64_t from_seq,
@@ -136,14 +141,18 @@ class RocksHubStorage final : public HubStorage {
     return std::string(kBytesPrefix) + vault_id;
   }
 
-  absl::StatusOr<VaultLog*> LogFor(const std::string& vault_id) {
-    std::lock_guard<std::mutex> lock(logs_mu_);
+  absl::StatusOr<VaultLog*> LogFor(const std::string& vault_id) ABSL_LOCKS_EXCLUDED(logs_mu_) {
+    absl::MutexLock lock(&logs_mu_);
     auto it = logs_.find(vault_id);
-    if (it != logs_.end()) return &it->second;
-    VaultLog vault;
-    ASSIGN_OR_RETURN(vault.log, RecordLog::Open(store_, vault_id));
-    ASSIGN_OR_RETURN(vault.bytes, StoredBytes(vault_id, *vault.log));
-    return &logs_.emplace(vault_id, std::move(vault)).first->second;
+    if (it != logs_.end()) return it->second.get();
+    auto vault = std::make_unique<VaultLog>();
+    ASSIGN_OR_RETURN(vault->log, RecordLog::Open(store_, vault_id));
+    ASSIGN_OR_RETURN(uint64_t bytes, StoredBytes(vault_id, *vault->log));
+    {
+      absl::MutexLock vault_lock(&vault->mu);
+      vault->bytes = bytes;
+    }
+    return logs_.emplace(vault_id, std::move(vault)).first->second.get();
   }
 
   // The vault's counter; a vault stored before the counter existed is
@@ -153,31 +162,31 @@ class RocksHubStorage final : public HubStorage {
     if (raw) return DecodeU64(*raw);
     if (log.TotalRecords() == 0) return 0;
     uint64_t bytes = 0;
-    auto it = store_->NewIterator(Family::kRecords);
-    for (it->Seek(vault_id); it->Valid() && it->key().starts_with(vault_id); it->Next()) {
-      bytes += it->value().size();
+    Cursor it = store_->NewCursor(Family::kRecords);
+    for (it.Seek(vault_id); it.Valid() && it.key().starts_with(vault_id); it.Next()) {
+      bytes += it.value().size();
     }
-    if (!it->status().ok()) return FromRocks(it->status());
+    RETURN_IF_ERROR(it.status());
     RETURN_IF_ERROR(store_->Put(Family::kMeta, BytesKey(vault_id), EncodeU64(bytes), true));
     return bytes;
   }
 
   Store* store_;
   const HubStorageLimits limits_;
-  std::mutex register_mu_;
-  uint64_t vaults_;  // guarded by register_mu_
-  std::mutex logs_mu_;
-  std::map<std::string, VaultLog> logs_;
+  absl::Mutex register_mu_;
+  uint64_t vaults_ ABSL_GUARDED_BY(register_mu_);
+  absl::Mutex logs_mu_;
+  std::map<std::string, std::unique_ptr<VaultLog>> logs_ ABSL_GUARDED_BY(logs_mu_);
 };
 
 // How many vaults the hub has registered (keys only; at most max_vaults).
 absl::StatusOr<uint64_t> CountVaults(Store* store) {
   uint64_t count = 0;
-  auto it = store->NewIterator(Family::kMeta);
-  for (it->Seek(kVaultPrefix); it->Valid() && it->key().starts_with(kVaultPrefix); it->Next()) {
+  Cursor it = store->NewCursor(Family::kMeta);
+  for (it.Seek(kVaultPrefix); it.Valid() && it.key().starts_with(kVaultPrefix); it.Next()) {
     ++count;
   }
-  if (!it->status().ok()) return FromRocks(it->status());
+  RETURN_IF_ERROR(it.status());
   return count;
 }
 
@@ -186,7 +195,7 @@ absl::StatusOr<uint64_t> CountVaults(Store* store) {
 absl::StatusOr<std::unique_ptr<HubStorage>> NewRocksHubStorage(Store* store,
                                                                HubStorageLimits limits) {
   ASSIGN_OR_RETURN(uint64_t vaults, CountVaults(store));
-  return std::unique_ptr<HubStorage>(new RocksHubStorage(store, limits, vaults));
+  return std::unique_ptr<HubStorage>(new StoreHubStorage(store, limits, vaults));
 }
 
 }  // namespace haven
