@@ -116,10 +116,8 @@ TEST_F(HubStorageTest, AVaultStoredBeforeTheCounterIsCountedOnce) {
     ASSERT_TRUE(store.ok());
     auto log = RecordLog::Open(store->get(), kVault);
     ASSERT_TRUE(log.ok());
-    std::vector<IncomingRecord> records = Records(1, 9);
-    rocksdb::WriteBatch batch;
-    (*log)->Stage(&batch, records);
-    ASSERT_TRUE((*store)->Write(&batch, true).ok());
+    RecordLog::Append append = (*log)->Stage(Records(1, 9));
+    ASSERT_TRUE((*log)->Commit(&append, /*sync=*/true).ok());
   }
   HubStorageLimits limits;
   limits.max_vault_bytes = 10 * record_bytes;

@@ -62,10 +62,8 @@ TEST(PushSplitTest, APushPastOneStreamsRecordCapGoesOutAsSeveralStreams) {
       sealed += vault + device + EncodeU64(seq) + std::string(168, 'x');
       records.push_back({header, std::move(sealed)});
     }
-    rocksdb::WriteBatch batch;
-    (*log)->Stage(&batch, records);
-    ASSERT_TRUE((*store)->Write(&batch, false).ok());
-    (*log)->Commit(records);
+    RecordLog::Append append = (*log)->Stage(std::move(records));
+    ASSERT_TRUE((*log)->Commit(&append, /*sync=*/false).ok());
   }
 
   CountingHub hub;
