@@ -1,7 +1,8 @@
 // Sync when something is wrong (docs/design.md, "Sync"): wrong Secret Key or
 // passphrase on join, missing or wrong hub token, one vault reaching for
 // another's records, a hub that serves a tampered record, a hub killed in
-// the middle of a sync, and TLS with and without the hub's CA.
+// the middle of a sync. TLS with and without the hub's CA is in
+// sync_tls_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,12 +22,6 @@ std::string AlterSecretKey(std::string key) {
   char& c = key.back();
   c = c == '7' ? '8' : '7';
   return key;
-}
-
-// The home holds no vault: vault info fails and a correct join still works.
-void ExpectNoVault(const TestHome& d) {
-  RunResult info = d.Run({"--format", "json", "vault", "info"});
-  EXPECT_NE(info.exit_code, 0) << "a failed join left a vault behind" << info;
 }
 
 std::string Lower(std::string s) {
@@ -260,6 +255,66 @@ void ExpectCutByTheFault(Hub& hub, const RunResult& sync) {
   EXPECT_EQ(sync.ErrLines(), 1) << sync;
 }
 
+// Device 1 pushes; the hub dies right after storing the second pushed
+// batch, before it fsyncs or answers. Device 1 resumes and pushes the rest.
+void PushThroughAHubThatDies(Hub& hub, const TestHome& d1, const std::string& dev1, int64_t head1,
+                             int64_t total) {
+  ASSERT_NO_FATAL_FAILURE(RestartHubWithFault(hub, kExitAfterPushBatches, 2));
+  Reconnect(d1, hub);
+  {
+    RunResult push = Sync(d1);
+    ASSERT_NO_FATAL_FAILURE(ExpectCutByTheFault(hub, push));
+    std::string out;
+    ASSERT_EQ(Shell(TamperToolBinary() + " --count " + hub.store() + " " + dev1, &out), 0) << out;
+    int64_t stored = std::atoll(out.c_str());
+    std::cout << "[ info ] hub held " << stored << " of " << head1
+              << " records of device 1 when it died\n";
+    EXPECT_LT(stored, head1) << "two batches of 512 cannot hold them all";
+    EXPECT_GE(stored, 1) << "the hub lost what it held before the push";
+  }
+  ASSERT_TRUE(hub.Start());
+  ASSERT_TRUE(SyncOk(d1).is_object());
+  nlohmann::json again1 = SyncOk(d1);
+  ASSERT_TRUE(again1.is_object());
+  EXPECT_EQ(again1["pushed"], 0) << again1.dump();
+  EXPECT_EQ(VaultInfo(d1).value("records", int64_t{-1}), total) << "device 1 lost records";
+}
+
+// Device 2 pulls; the hub dies right after writing the second pulled batch
+// to it. Device 2 resumes and pulls the rest.
+void PullThroughAHubThatDies(Hub& hub, const TestHome& d2, int64_t total) {
+  ASSERT_NO_FATAL_FAILURE(RestartHubWithFault(hub, kExitAfterPullBatches, 2));
+  Reconnect(d2, hub);
+  {
+    RunResult pull = Sync(d2);
+    ASSERT_NO_FATAL_FAILURE(ExpectCutByTheFault(hub, pull));
+    int64_t after_kill = d2.Records();
+    std::cout << "[ info ] device 2 held " << after_kill << " of " << total
+              << " records when the hub died\n";
+    EXPECT_LT(after_kill, total) << "two batches of 512 cannot hold them all";
+  }
+  ASSERT_TRUE(hub.Start());
+  ASSERT_TRUE(SyncOk(d2).is_object());
+  nlohmann::json last = SyncOk(d2);
+  ASSERT_TRUE(last.is_object());
+  EXPECT_EQ(last["pulled"], 0) << last.dump();
+}
+
+// `entries` check-ins of about 1 KB each, as JSON Lines for `haven import`.
+std::string BulkCheckins(int entries) {
+  std::string jsonl;
+  const std::string padding(1000, 'x');
+  for (int i = 0; i < entries; ++i) {
+    nlohmann::json e = {
+        {"type", "checkin"},
+        {"at", "2025-06-01T08:00:00Z"},
+        {"tags", {"bulk"}},
+        {"fields", {{"mood", i % 11}, {"note", "bulk " + std::to_string(i) + padding}}}};
+    jsonl += e.dump() + "\n";
+  }
+  return jsonl;
+}
+
 // Device 1 pushes a few thousand entries and device 2 pulls them; the hub
 // dies (fault injection, so for certain) in the middle of each stream, two
 // batches in of six. Both resume; nothing is lost or duplicated.
@@ -271,17 +326,7 @@ TEST_F(SyncFailureTest, HubKilledMidStreamLosesAndDuplicatesNothing) {
   Disconnect(d1_);
   Disconnect(d2_);
   constexpr int kEntries = 3000;  // about six batches of 512 each way
-  std::string jsonl;
-  const std::string padding(1000, 'x');
-  for (int i = 0; i < kEntries; ++i) {
-    nlohmann::json e = {
-        {"type", "checkin"},
-        {"at", "2025-06-01T08:00:00Z"},
-        {"tags", {"bulk"}},
-        {"fields", {{"mood", i % 11}, {"note", "bulk " + std::to_string(i) + padding}}}};
-    jsonl += e.dump() + "\n";
-  }
-  WriteFile(d1_.Scratch("bulk.jsonl"), jsonl);
+  WriteFile(d1_.Scratch("bulk.jsonl"), BulkCheckins(kEntries));
   RunOptions long_run;
   long_run.timeout = Duration(90000);
   RunResult imported = d1_.RunWith({"import", d1_.Scratch("bulk.jsonl")}, long_run);
@@ -295,46 +340,9 @@ TEST_F(SyncFailureTest, HubKilledMidStreamLosesAndDuplicatesNothing) {
   EXPECT_EQ(info1.value("entries", int64_t{-1}), kEntries + 1)
       << "import of " << kEntries << " lines made a different number of entries";
 
-  // 1. Device 1 pushes; the hub dies right after storing the second pushed
-  // batch, before it fsyncs or answers.
-  ASSERT_NO_FATAL_FAILURE(RestartHubWithFault(hub_, kExitAfterPushBatches, 2));
-  Reconnect(d1_, hub_);
-  {
-    RunResult push = Sync(d1_);
-    ASSERT_NO_FATAL_FAILURE(ExpectCutByTheFault(hub_, push));
-    std::string out;
-    ASSERT_EQ(Shell(TamperToolBinary() + " --count " + hub_.store() + " " + dev1, &out), 0) << out;
-    int64_t stored = std::atoll(out.c_str());
-    std::cout << "[ info ] hub held " << stored << " of " << head1
-              << " records of device 1 when it died\n";
-    EXPECT_LT(stored, head1) << "two batches of 512 cannot hold them all";
-    EXPECT_GE(stored, 1) << "the hub lost what it held before the push";
-  }
-  ASSERT_TRUE(hub_.Start());
-  ASSERT_TRUE(SyncOk(d1_).is_object());
-  nlohmann::json again1 = SyncOk(d1_);
-  ASSERT_TRUE(again1.is_object());
-  EXPECT_EQ(again1["pushed"], 0) << again1.dump();
-  EXPECT_EQ(VaultInfo(d1_).value("records", int64_t{-1}), total) << "device 1 lost records";
-
-  // 2. Device 2 pulls; the hub dies right after writing the second pulled
-  // batch to it.
+  ASSERT_NO_FATAL_FAILURE(PushThroughAHubThatDies(hub_, d1_, dev1, head1, total));
   Disconnect(d1_);
-  ASSERT_NO_FATAL_FAILURE(RestartHubWithFault(hub_, kExitAfterPullBatches, 2));
-  Reconnect(d2_, hub_);
-  {
-    RunResult pull = Sync(d2_);
-    ASSERT_NO_FATAL_FAILURE(ExpectCutByTheFault(hub_, pull));
-    int64_t after_kill = d2_.Records();
-    std::cout << "[ info ] device 2 held " << after_kill << " of " << total
-              << " records when the hub died\n";
-    EXPECT_LT(after_kill, total) << "two batches of 512 cannot hold them all";
-  }
-  ASSERT_TRUE(hub_.Start());
-  ASSERT_TRUE(SyncOk(d2_).is_object());
-  nlohmann::json last = SyncOk(d2_);
-  ASSERT_TRUE(last.is_object());
-  EXPECT_EQ(last["pulled"], 0) << last.dump();
+  ASSERT_NO_FATAL_FAILURE(PullThroughAHubThatDies(hub_, d2_, total));
   nlohmann::json info2 = VaultInfo(d2_);
   EXPECT_EQ(info2.value("records", int64_t{-1}), total) << info2.dump();
   EXPECT_EQ(info2["heads"], VaultInfo(d1_)["heads"]);
@@ -349,59 +357,6 @@ TEST_F(SyncFailureTest, HubKilledMidStreamLosesAndDuplicatesNothing) {
   EXPECT_TRUE(list1 == list) << "device 2's entries differ from device 1's";
   DoctorClean(d2_);
   DoctorClean(d1_);
-}
-
-// A CA and a hub certificate for 127.0.0.1 (IP SAN), made with openssl.
-class SyncTlsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = hub_.root() + "/pki";
-    std::string out;
-    std::string cmd =
-        "set -e; mkdir -p " + dir_ + "; cd " + dir_ +
-        "; printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf"
-        "; openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
-        " -subj /CN=haven-test-ca -keyout ca.key -out ca.pem"
-        "; openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-        " -subj /CN=127.0.0.1 -keyout hub.key -out hub.csr"
-        "; openssl x509 -req -in hub.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
-        " -extfile ext.cnf -out hub.pem";
-    ASSERT_EQ(Shell(cmd, &out), 0) << out;
-    hub_.UseTls(dir_ + "/hub.pem", dir_ + "/hub.key");
-    ASSERT_TRUE(hub_.Start());
-  }
-
-  Hub hub_;
-  std::string dir_;
-  TestHome d1_, d2_;
-};
-
-TEST_F(SyncTlsTest, SyncWithTheHubsCaWorksWithoutItExits5) {
-  nlohmann::json init = d1_.Init();
-  ASSERT_TRUE(init.is_object());
-  std::string id = d1_.Log({"checkin", "-f", "mood=8", "-f", "note=over tls"});
-
-  // Without --ca (and not --insecure): the self-signed chain is not trusted.
-  AddRemote(d1_, hub_, "untrusted");
-  RunResult refused = Sync(d1_, "untrusted");
-  EXPECT_EQ(refused.exit_code, 5) << refused;
-  EXPECT_EQ(refused.ErrLines(), 1) << refused;
-
-  AddRemote(d1_, hub_, "hub", {"--ca", dir_ + "/ca.pem"});
-  ASSERT_TRUE(SyncOk(d1_, "hub").is_object());
-
-  RunResult no_ca = Join(d2_, hub_, init["vault_id"], init["secret_key"]);
-  EXPECT_EQ(no_ca.exit_code, 5) << "join over TLS without the CA" << no_ca;
-  ExpectNoVault(d2_);
-  RunResult join =
-      Join(d2_, hub_, init["vault_id"], init["secret_key"], {"--ca", dir_ + "/ca.pem"});
-  ASSERT_EQ(join.exit_code, 0) << join;
-  EXPECT_EQ(Show(d2_, id)["fields"]["note"], "over tls");
-  // And back, through the trusted remote.
-  d2_.Log({"checkin", "-f", "mood=1"});
-  ASSERT_TRUE(SyncOk(d2_).is_object());
-  ASSERT_TRUE(SyncOk(d1_, "hub").is_object());
-  EXPECT_EQ(SortedList(d1_), SortedList(d2_));
 }
 
 }  // namespace

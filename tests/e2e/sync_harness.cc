@@ -204,6 +204,11 @@ void DoctorClean(const TestHome& device) {
   EXPECT_EQ(r.exit_code, 0) << "doctor is not clean" << r;
 }
 
+void ExpectNoVault(const TestHome& device) {
+  RunResult info = device.Run({"--format", "json", "vault", "info"});
+  EXPECT_NE(info.exit_code, 0) << "a failed join left a vault behind" << info;
+}
+
 // --- BackgroundCommand -------------------------------------------------------
 
 BackgroundCommand::BackgroundCommand(const TestHome& device, const std::vector<std::string>& args) {

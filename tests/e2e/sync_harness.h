@@ -116,6 +116,9 @@ nlohmann::json FullView(const TestHome& device);
 
 // `doctor`; fails the test unless it exits 0.
 void DoctorClean(const TestHome& device);
+// The home holds no vault (a failed join left none behind): `vault info`
+// fails.
+void ExpectNoVault(const TestHome& device);
 
 // A `haven ARGS...` for `device` running in the background; output to files.
 class BackgroundCommand {

@@ -1,4 +1,4 @@
-# Sync end-to-end tests (issue 4): a real hub and device daemons on loopback.
+# Sync end-to-end tests: a real hub and device daemons on loopback.
 # Included from tests/e2e/CMakeLists.txt; owned by the sync tests.
 add_executable(haven_tamper_tool tamper_tool.cc)
 target_link_libraries(haven_tamper_tool PRIVATE haven_store)
@@ -18,6 +18,7 @@ haven_add_test(e2e_sync_test
     sync_failure_test.cc
     sync_convergence_test.cc
     sync_limits_test.cc
+    sync_tls_test.cc
   LIBS haven_sync_e2e_harness)
 add_dependencies(e2e_sync_test haven havend haven_builtin_plugins haven_tamper_tool
   haven_forge_push_tool)
