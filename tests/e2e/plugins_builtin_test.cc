@@ -1,14 +1,14 @@
 // The nine built-in exercise types of docs/plugins.md, "Built-in types", through the real CLI:
 // `haven types`, `haven types show`, logging each type with exactly its spec
 // fields, and the derived values of break, self-talk and scs-sf.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/plugin_harness.h"
@@ -43,9 +43,11 @@ const std::map<std::string, std::vector<SpecField>>& SpecTypes() {
   static const auto* types = new std::map<std::string, std::vector<SpecField>>{
       {"mindfulness",
        {{"minutes", "number", true, 0, 1440, {}},
-        Enum("practice", {"breathing", "body-scan", "loving-kindness", "movement",
-                          "open-awareness", "other"}),
-        Plain("noticed", "text"), Scale("judgment_before", 0, 10), Scale("judgment_after", 0, 10)}},
+        Enum("practice",
+             {"breathing", "body-scan", "loving-kindness", "movement", "open-awareness", "other"}),
+        Plain("noticed", "text"),
+        Scale("judgment_before", 0, 10),
+        Scale("judgment_after", 0, 10)}},
       {"break",
        {Plain("situation", "text", true), Plain("felt_in_body", "string"),
         Plain("mindfulness", "string"), Plain("common_humanity", "string"),
@@ -208,10 +210,23 @@ TEST_F(PluginsE2eBuiltinTypes, EveryBuiltinDeclaresExactlyTheSpecFields) {
   }
 }
 
+// Every field of every entry in `home` is one docs/plugins.md names for its
+// type.
+void ExpectOnlyDocumentedFields(const TestHome& home) {
+  for (const auto& entry : ListEntries(home)) {
+    const auto& spec = SpecTypes().at(entry["type"].get<std::string>());
+    for (const auto& [name, value] : entry["fields"].items()) {
+      bool known = false;
+      for (const auto& f : spec) known = known || f.name == name;
+      EXPECT_TRUE(known) << entry["type"] << " entry has a field " << name << " not in the spec";
+    }
+  }
+}
+
 TEST_F(PluginsE2eBuiltinTypes, EachBuiltinLogsWithItsSpecFields) {
-  nlohmann::json e = LogAndShow(
-      "mindfulness", {"minutes=12.5", "practice=body-scan", "noticed=tight shoulders",
-                      "judgment_before=6", "judgment_after=3"});
+  nlohmann::json e =
+      LogAndShow("mindfulness", {"minutes=12.5", "practice=body-scan", "noticed=tight shoulders",
+                                 "judgment_before=6", "judgment_after=3"});
   ASSERT_TRUE(e.is_object());
   EXPECT_EQ(e["type"], "mindfulness");
   EXPECT_DOUBLE_EQ(e["fields"]["minutes"].get<double>(), 12.5);
@@ -247,8 +262,8 @@ TEST_F(PluginsE2eBuiltinTypes, EachBuiltinLogsWithItsSpecFields) {
   EXPECT_EQ(e["fields"]["helpfulness"], 5);
   EXPECT_EQ(e["fields"]["channel"], "in-person");
 
-  e = LogAndShow("checkin", {"mood=7", "resilience=6", "connection=8", "satisfaction=5",
-                             "note=ok day"});
+  e = LogAndShow("checkin",
+                 {"mood=7", "resilience=6", "connection=8", "satisfaction=5", "note=ok day"});
   ASSERT_TRUE(e.is_object());
   EXPECT_EQ(e["fields"]["mood"], 7);
   EXPECT_EQ(e["fields"]["satisfaction"], 5);
@@ -261,15 +276,7 @@ TEST_F(PluginsE2eBuiltinTypes, EachBuiltinLogsWithItsSpecFields) {
   EXPECT_EQ(e["fields"]["touch"], "hand-on-heart");
   EXPECT_EQ(e["fields"]["common_humanity"], "everyone struggles");
 
-  // Every field in the entry is one docs/plugins.md names.
-  for (const auto& entry : ListEntries(home_)) {
-    const auto& spec = SpecTypes().at(entry["type"].get<std::string>());
-    for (const auto& [name, value] : entry["fields"].items()) {
-      bool known = false;
-      for (const auto& f : spec) known = known || f.name == name;
-      EXPECT_TRUE(known) << entry["type"] << " entry has a field " << name << " not in the spec";
-    }
-  }
+  ExpectOnlyDocumentedFields(home_);
 }
 
 TEST_F(PluginsE2eBuiltinTypes, BuiltinRulesAreEnforced) {
@@ -298,8 +305,8 @@ TEST_F(PluginsE2eBuiltinTypes, BuiltinRulesAreEnforced) {
 }
 
 TEST_F(PluginsE2eBuiltinTypes, BreakDerivesDistressChange) {
-  nlohmann::json e = LogAndShow("break", {"situation=missed a deadline", "distress_before=8",
-                                          "distress_after=3"});
+  nlohmann::json e =
+      LogAndShow("break", {"situation=missed a deadline", "distress_before=8", "distress_after=3"});
   ASSERT_TRUE(e.is_object());
   ASSERT_TRUE(e.contains("derived")) << e.dump();
   EXPECT_EQ(e["derived"]["distress_change"], -5) << e.dump();
@@ -310,20 +317,20 @@ TEST_F(PluginsE2eBuiltinTypes, BreakDerivesDistressChange) {
 }
 
 TEST_F(PluginsE2eBuiltinTypes, SelfTalkDerivesBeliefShift) {
-  nlohmann::json e = LogAndShow("self-talk", {"situation=presentation", "critical_thought=I am useless",
-                                              "belief_before=80", "reframe=I prepared well",
-                                              "belief_after=35"});
+  nlohmann::json e =
+      LogAndShow("self-talk", {"situation=presentation", "critical_thought=I am useless",
+                               "belief_before=80", "reframe=I prepared well", "belief_after=35"});
   ASSERT_TRUE(e.is_object());
   EXPECT_EQ(e["derived"]["belief_shift"], -45) << e.dump();
-  e = LogAndShow("self-talk", {"critical_thought=a", "belief_before=0", "reframe=b",
-                               "belief_after=100"});
+  e = LogAndShow("self-talk",
+                 {"critical_thought=a", "belief_before=0", "reframe=b", "belief_after=100"});
   EXPECT_EQ(e["derived"]["belief_shift"], 100) << e.dump();
 }
 
 struct ScsCase {
   std::vector<int> answers;  // q1..q12
-  double self_kindness, self_judgment, common_humanity, isolation, mindfulness,
-      over_identification, total;
+  double self_kindness, self_judgment, common_humanity, isolation, mindfulness, over_identification,
+      total;
   std::string band;
 };
 

@@ -1,11 +1,11 @@
 // User manifests in $HAVEN_HOME/plugins: every field kind and rule, picked up
 // by `haven types reload` and by a daemon restart; broken manifests beside
 // good ones are reported and skipped while the daemon runs on.
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/plugin_harness.h"
@@ -73,18 +73,10 @@ class PluginsE2eManifest : public ::testing::Test {
   TestHome home_;
 };
 
-TEST_F(PluginsE2eManifest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
-  EXPECT_TRUE(FindById(TypesJson(home_), "kitchen-sink").is_null());
-  WriteManifest(HomePluginDir(home_), "kitchen-sink.json", KitchenSinkManifest());
-
-  RunResult reload = home_.Run({"types", "reload"});
-  ASSERT_EQ(reload.exit_code, 0) << reload;
-  nlohmann::json t = FindById(TypesJson(home_), "kitchen-sink");
-  ASSERT_TRUE(t.is_object()) << "reload did not pick up the manifest";
-  EXPECT_EQ(t.value("source", ""), HomePluginDir(home_) + "/kitchen-sink.json") << t.dump();
-  EXPECT_EQ(t.value("version", 0), 2);
-
-  nlohmann::json shown = home_.Json({"types", "show", "kitchen-sink"});
+// `types show kitchen-sink`: its title, description and every field kind
+// in order, with prompts, help and rules.
+void ExpectKitchenSinkShown(const TestHome& home) {
+  nlohmann::json shown = home.Json({"types", "show", "kitchen-sink"});
   ASSERT_TRUE(shown.is_object());
   EXPECT_EQ(shown.value("title", ""), "Every field kind");
   EXPECT_EQ(shown.value("description", ""), "One of each field kind, with every rule.");
@@ -96,12 +88,46 @@ TEST_F(PluginsE2eManifest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
   EXPECT_EQ(shown["fields"][0].value("prompt", ""), "How many?");
   EXPECT_EQ(shown["fields"][0].value("help", ""), "Whole numbers from 1 to 10.");
   EXPECT_EQ(shown["fields"][4].value("max_length", 0), 8) << shown.dump();
+}
+
+// Two good manifests in `dir` and, between them, five broken ones (not
+// JSON, a scale without max, an unknown key, a built-in's id, format 2) and
+// two files that are not manifests at all.
+void WriteBrokenAndGoodManifests(const std::string& dir) {
+  WriteManifest(dir, "a-good.json", SimpleManifest("good-one"));
+  WriteManifestText(dir, "b-not-json.json", "{\"haven_plugin\": 1, \"types\": [");
+  nlohmann::json no_max = SimpleManifest("no-max");
+  no_max["types"][0]["fields"] = {{{"name", "calm"}, {"type", "scale"}, {"min", 0}}};
+  WriteManifest(dir, "c-scale-without-max.json", no_max);
+  nlohmann::json typo = SimpleManifest("typo");
+  typo["types"][0]["fields"][0]["max_lenght"] = 5;
+  WriteManifest(dir, "d-typo.json", typo);
+  WriteManifest(dir, "e-takes-checkin.json", SimpleManifest("checkin"));
+  nlohmann::json wrong_version = SimpleManifest("future");
+  wrong_version["haven_plugin"] = 2;
+  WriteManifest(dir, "f-format-2.json", wrong_version);
+  WriteManifest(dir, "g-good.json", SimpleManifest("good-two"));
+  WriteManifestText(dir, ".hidden.json", "not even json");  // ignored
+  WriteManifestText(dir, "notes.txt", "not a plugin");      // ignored
+}
+
+TEST_F(PluginsE2eManifest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
+  EXPECT_TRUE(FindById(TypesJson(home_), "kitchen-sink").is_null());
+  WriteManifest(HomePluginDir(home_), "kitchen-sink.json", KitchenSinkManifest());
+
+  RunResult reload = home_.Run({"types", "reload"});
+  ASSERT_EQ(reload.exit_code, 0) << reload;
+  nlohmann::json t = FindById(TypesJson(home_), "kitchen-sink");
+  ASSERT_TRUE(t.is_object()) << "reload did not pick up the manifest";
+  EXPECT_EQ(t.value("source", ""), HomePluginDir(home_) + "/kitchen-sink.json") << t.dump();
+  EXPECT_EQ(t.value("version", 0), 2);
+
+  ASSERT_NO_FATAL_FAILURE(ExpectKitchenSinkShown(home_));
 
   // A full, valid entry; values normalised to their kinds.
   std::string id = home_.Log({"kitchen-sink", "-f", "count=3", "-f", "ratio=0.75", "-f", "calm=6",
-                              "-f", "done=yes", "-f", "label=abcdefgh", "-f",
-                              "body=two\nlines", "-f", "place=WORK", "-f",
-                              "when=2026-11-20T08:30:00+01:00"});
+                              "-f", "done=yes", "-f", "label=abcdefgh", "-f", "body=two\nlines",
+                              "-f", "place=WORK", "-f", "when=2026-11-20T08:30:00+01:00"});
   ASSERT_FALSE(id.empty());
   nlohmann::json e = ShowEntry(home_, id);
   EXPECT_EQ(e["type"], "kitchen-sink");
@@ -128,8 +154,9 @@ TEST_F(PluginsE2eManifest, ReloadPicksUpAUserManifestWithEveryFieldKind) {
   EXPECT_FALSE(e["fields"].contains("when")) << e.dump();
 
   // Bounds are inclusive; numbers accept exponents.
-  EXPECT_FALSE(home_.Log({"kitchen-sink", "-f", "count=10", "-f", "ratio=1.5e0", "-f", "calm=7",
-                          "-f", "done=off", "-f", "body=" + std::string(40, 'b')})
+  EXPECT_FALSE(home_
+                   .Log({"kitchen-sink", "-f", "count=10", "-f", "ratio=1.5e0", "-f", "calm=7",
+                         "-f", "done=off", "-f", "body=" + std::string(40, 'b')})
                    .empty());
   // --json is checked by the same rules.
   RunResult json = home_.Run({"log", "kitchen-sink", "--json", R"({"count": 2, "done": true})"});
@@ -141,11 +168,11 @@ TEST_F(PluginsE2eManifest, EveryRuleOfEveryFieldKindIsEnforced) {
   ASSERT_EQ(home_.Run({"types", "reload"}).exit_code, 0);
   ASSERT_TRUE(FindById(TypesJson(home_), "kitchen-sink").is_object());
 
-  ExpectRefused({}, "count");                       // required
-  ExpectRefused({"count=0"}, "count");              // below min
-  ExpectRefused({"count=11"}, "count");             // above max
-  ExpectRefused({"count=2.5"}, "count");            // not whole
-  ExpectRefused({"count=three"}, "count");          // not a number
+  ExpectRefused({}, "count");               // required
+  ExpectRefused({"count=0"}, "count");      // below min
+  ExpectRefused({"count=11"}, "count");     // above max
+  ExpectRefused({"count=2.5"}, "count");    // not whole
+  ExpectRefused({"count=three"}, "count");  // not a number
   ExpectRefused({"count=2", "ratio=1.6"}, "ratio");
   ExpectRefused({"count=2", "ratio=-0.1"}, "ratio");
   ExpectRefused({"count=2", "ratio=abc"}, "ratio");
@@ -156,16 +183,17 @@ TEST_F(PluginsE2eManifest, EveryRuleOfEveryFieldKindIsEnforced) {
   ExpectRefused({"count=2", "calm=3.5"}, "calm");
   ExpectRefused({"count=2", "done=maybe"}, "done");
   ExpectRefused({"count=2", "label=abcdefghi"}, "label");  // 9 bytes > max_length 8
-  ExpectRefused({"count=2", "label=\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"}, "label");  // 10 bytes
-  ExpectRefused({"count=2", "label=one\ntwo"}, "label");   // a string is one line
+  ExpectRefused({"count=2", "label=\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"},
+                "label");                                 // 10 bytes
+  ExpectRefused({"count=2", "label=one\ntwo"}, "label");  // a string is one line
   ExpectRefused({"count=2", "body=" + std::string(41, 'b')}, "body");
   ExpectRefused({"count=2", "place=space"}, "place");
   ExpectRefused({"count=2", "when=not a time"}, "when");
   ExpectRefused({"count=2", "bogus=1"}, "bogus");  // unknown field
 
   // Free text is not echoed back in errors.
-  RunResult r = home_.Run({"log", "kitchen-sink", "-f", "count=2", "-f",
-                           "label=secret-diary-words"});
+  RunResult r =
+      home_.Run({"log", "kitchen-sink", "-f", "count=2", "-f", "label=secret-diary-words"});
   EXPECT_EQ(r.exit_code, 2) << r;
   EXPECT_THAT(r.err, Not(HasSubstr("secret-diary-words"))) << r;
 
@@ -203,21 +231,7 @@ TEST_F(PluginsE2eManifest, DaemonRestartPicksUpAManifest) {
 
 TEST_F(PluginsE2eManifest, BrokenManifestsAreReportedAndSkippedWhileGoodOnesLoad) {
   const std::string dir = HomePluginDir(home_);
-  WriteManifest(dir, "a-good.json", SimpleManifest("good-one"));
-  WriteManifestText(dir, "b-not-json.json", "{\"haven_plugin\": 1, \"types\": [");
-  nlohmann::json no_max = SimpleManifest("no-max");
-  no_max["types"][0]["fields"] = {{{"name", "calm"}, {"type", "scale"}, {"min", 0}}};
-  WriteManifest(dir, "c-scale-without-max.json", no_max);
-  nlohmann::json typo = SimpleManifest("typo");
-  typo["types"][0]["fields"][0]["max_lenght"] = 5;
-  WriteManifest(dir, "d-typo.json", typo);
-  WriteManifest(dir, "e-takes-checkin.json", SimpleManifest("checkin"));
-  nlohmann::json wrong_version = SimpleManifest("future");
-  wrong_version["haven_plugin"] = 2;
-  WriteManifest(dir, "f-format-2.json", wrong_version);
-  WriteManifest(dir, "g-good.json", SimpleManifest("good-two"));
-  WriteManifestText(dir, ".hidden.json", "not even json");  // ignored
-  WriteManifestText(dir, "notes.txt", "not a plugin");      // ignored
+  WriteBrokenAndGoodManifests(dir);
 
   RunResult reload = home_.Run({"--format", "table", "types", "reload"});
   ASSERT_EQ(reload.exit_code, 0) << reload;
@@ -236,8 +250,8 @@ TEST_F(PluginsE2eManifest, BrokenManifestsAreReportedAndSkippedWhileGoodOnesLoad
     size_t eol = table.out.find('\n', at);
     EXPECT_GT(eol, at + prefix.size()) << "empty reason for " << file << table;
   }
-  EXPECT_THAT(table.out, HasSubstr("max_lenght")) << "the reason should name the unknown key"
-                                                  << table;
+  EXPECT_THAT(table.out, HasSubstr("max_lenght"))
+      << "the reason should name the unknown key" << table;
   EXPECT_THAT(table.out, HasSubstr("\"max\"")) << table;
   EXPECT_THAT(table.out, Not(HasSubstr(".hidden.json"))) << table;
   EXPECT_THAT(table.out, Not(HasSubstr("notes.txt"))) << table;

@@ -2,14 +2,13 @@
 // 1's $HAVEN_HOME/plugins is sealed into the vault on unlock and reaches a
 // second device joined through a hub. Entries of a type a device does not
 // know still list, show and export with their raw fields.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/plugin_harness.h"
@@ -52,8 +51,8 @@ class Hub {
     fs::create_directories(dir);
     WriteFile(dir + "/token", kToken);
     port_ = PickFreeLoopbackPort();
-    process_ = DaemonProcess::Start({"--home", dir + "/home", "--hub", "--listen", address(),
-                                     "--token-file", dir + "/token"});
+    process_ = DaemonProcess::Start(
+        {"--home", dir + "/home", "--hub", "--listen", address(), "--token-file", dir + "/token"});
   }
   bool Ready() { return process_ && WaitForTcpPort(port_); }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -66,14 +65,9 @@ class Hub {
 
 void ExpectOk(const RunResult& r) { EXPECT_EQ(r.exit_code, 0) << r; }
 
-TEST(PluginsE2eSync, ManifestTypeReachesASecondDeviceThroughTheVault) {
-  TestHome d1, d2;
-  nlohmann::json init = d1.Init();
-  ASSERT_TRUE(init.is_object());
-  const std::string title = std::string("Three good ") + "things " + std::to_string(getpid());
-
-  // The manifest appears on disk while the daemon is down; unlocking
-  // publishes it into the vault as one sealed record.
+// The manifest appears on disk while the daemon is down; unlocking
+// publishes it into the vault as one sealed record.
+void PublishGratitudeType(TestHome& d1, const std::string& title) {
   d1.StopDaemon();
   WriteManifest(HomePluginDir(d1), "gratitude.json", GratitudeManifest(title));
   int64_t records = d1.Records();
@@ -87,6 +81,15 @@ TEST(PluginsE2eSync, ManifestTypeReachesASecondDeviceThroughTheVault) {
   for (const auto& file : FilesContaining(d1.path(), title)) {
     EXPECT_EQ(file, HomePluginDir(d1) + "/gratitude.json") << "plaintext type definition";
   }
+}
+
+TEST(PluginsE2eSync, ManifestTypeReachesASecondDeviceThroughTheVault) {
+  TestHome d1, d2;
+  nlohmann::json init = d1.Init();
+  ASSERT_TRUE(init.is_object());
+  const std::string title = std::string("Three good ") + "things " + std::to_string(getpid());
+
+  ASSERT_NO_FATAL_FAILURE(PublishGratitudeType(d1, title));
   std::string id1 = d1.Log({"gratitude", "-f", "first=sunlight", "-f", "warmth=6"});
   ASSERT_FALSE(id1.empty());
 
@@ -95,9 +98,9 @@ TEST(PluginsE2eSync, ManifestTypeReachesASecondDeviceThroughTheVault) {
   ExpectOk(d1.Run({"remote", "add", "hub", hub.address(), "--token", kToken}));
   ExpectOk(d1.Run({"sync"}));
 
-  RunResult join = d2.Run({"join", hub.address(), "--vault", init["vault_id"].get<std::string>(),
-                           "--secret-key", init["secret_key"].get<std::string>(), "--token",
-                           kToken});
+  RunResult join =
+      d2.Run({"join", hub.address(), "--vault", init["vault_id"].get<std::string>(), "--secret-key",
+              init["secret_key"].get<std::string>(), "--token", kToken});
   ASSERT_EQ(join.exit_code, 0) << join << hub.Output();
   ExpectOk(d2.Run({"sync"}));
 
@@ -185,9 +188,9 @@ TEST(PluginsE2eSync, EntriesOfAnUnknownTypeStillListShowAndExport) {
   ASSERT_TRUE(hub.Ready()) << hub.Output();
   ExpectOk(d1.Run({"remote", "add", "hub", hub.address(), "--token", kToken}));
   ExpectOk(d1.Run({"sync"}));
-  RunResult join = d2.Run({"join", hub.address(), "--vault", init["vault_id"].get<std::string>(),
-                           "--secret-key", init["secret_key"].get<std::string>(), "--token",
-                           kToken});
+  RunResult join =
+      d2.Run({"join", hub.address(), "--vault", init["vault_id"].get<std::string>(), "--secret-key",
+              init["secret_key"].get<std::string>(), "--token", kToken});
   ASSERT_EQ(join.exit_code, 0) << join << hub.Output();
   ExpectOk(d2.Run({"sync"}));
 
