@@ -62,7 +62,7 @@ RecordBody BaseCreate() {
   b.set_type("checkin");
   b.set_type_version(1);
   b.set_has_at(true);
-  b.set_at_us(1'790'000'000'000'000);
+  b.set_at_us(int64_t{1'790'000'000'000} * 1000);
   b.set_has_tags(true);
   b.add_tags("morning");
   (*b.mutable_set_fields())["mood"] = "5";
@@ -175,16 +175,8 @@ void Write(const std::string& dir, const std::string& name, const std::string& b
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
-    return 2;
-  }
-  const std::string dir = argv[1];
-  RecordBody create = BaseCreate();
-
+// An edit from device B after `create`: a tag, a field set and one unset.
+RecordBody SeedEdit(const RecordBody& create) {
   RecordBody edit;
   edit.set_kind(RecordBody::EDIT);
   edit.set_hlc(create.hlc() + (5 << 16));
@@ -195,40 +187,44 @@ int main(int argc, char** argv) {
   (*edit.mutable_set_fields())["mood"] = "7";
   edit.add_unset_fields("note");
   edit.set_derived_json(R"({"d":2})");
+  return edit;
+}
 
+// A delete of `create` that has seen both devices' first records.
+RecordBody SeedDelete(const RecordBody& create) {
   RecordBody del;
   del.set_kind(RecordBody::DELETE);
   del.set_hlc(create.hlc() + (9 << 16));
   del.set_entry_id(create.entry_id());
   (*del.mutable_seen())["a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"] = 1;
   (*del.mutable_seen())["b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0"] = 1;
+  return del;
+}
 
-  RecordBody restore = del;
-  restore.set_kind(RecordBody::RESTORE);
-  restore.set_hlc(create.hlc() + (12 << 16));
-
+RecordBody SeedTypes(const RecordBody& create) {
   RecordBody types;
   types.set_kind(RecordBody::DEFINE_TYPES);
   types.set_hlc(create.hlc() + 1);
   types.set_entry_id("types");
   types.set_manifest_json(R"({"haven_plugin":1,"types":[]})");
+  return types;
+}
 
-  RecordBody odd = edit;  // values a hostile vault member could write
+// `edit` with values a hostile vault member could write.
+RecordBody SeedOdd(const RecordBody& edit) {
+  RecordBody odd = edit;
   odd.set_has_at(true);
   odd.set_at_us(std::numeric_limits<int64_t>::min() + 1);
   odd.set_hlc(std::numeric_limits<uint64_t>::max());
   (*odd.mutable_set_fields())["mood"] = "not json";
   odd.set_derived_json("[1,2");
   odd.set_created_us(-1);
+  return odd;
+}
 
-  Write(dir, "create.rec", Seal(kDeviceA, 1, create));
-  Write(dir, "edit.rec", Seal(kDeviceB, 1, edit));
-  Write(dir, "delete.rec", Seal(kDeviceA, 2, del));
-  Write(dir, "restore.rec", Seal(kDeviceB, 2, restore));
-  Write(dir, "define_types.rec", Seal(kDeviceA, 3, types));
-  Write(dir, "odd_values.rec", Seal(kDeviceB, 3, odd));
-  Write(dir, "empty_body.rec", haven::SealRecord(TestKey(), {1, kVaultId, kDeviceA, 4}, ""));
-  std::string sealed = Seal(kDeviceA, 1, create);
+// A good sealed record cut short, with a flipped bit, with its header's
+// device moved, and with another format version.
+void WriteMangledSeeds(const std::string& dir, const std::string& sealed) {
   Write(dir, "truncated.rec", sealed.substr(0, 100));
   std::string forged = sealed;
   forged[sealed.size() / 2] ^= 0x20;
@@ -239,6 +235,33 @@ int main(int argc, char** argv) {
   std::string version = sealed;
   version[0] = 2;
   Write(dir, "bad_version.rec", version);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
+    return 2;
+  }
+  const std::string dir = argv[1];
+  RecordBody create = BaseCreate();
+  RecordBody edit = SeedEdit(create);
+  RecordBody del = SeedDelete(create);
+  RecordBody restore = del;
+  restore.set_kind(RecordBody::RESTORE);
+  restore.set_hlc(create.hlc() + (12 << 16));
+  RecordBody types = SeedTypes(create);
+  RecordBody odd = SeedOdd(edit);
+
+  Write(dir, "create.rec", Seal(kDeviceA, 1, create));
+  Write(dir, "edit.rec", Seal(kDeviceB, 1, edit));
+  Write(dir, "delete.rec", Seal(kDeviceA, 2, del));
+  Write(dir, "restore.rec", Seal(kDeviceB, 2, restore));
+  Write(dir, "define_types.rec", Seal(kDeviceA, 3, types));
+  Write(dir, "odd_values.rec", Seal(kDeviceB, 3, odd));
+  Write(dir, "empty_body.rec", haven::SealRecord(TestKey(), {1, kVaultId, kDeviceA, 4}, ""));
+  WriteMangledSeeds(dir, Seal(kDeviceA, 1, create));
   Write(dir, "body_create.bin", create.SerializeAsString());
   Write(dir, "body_edit.bin", edit.SerializeAsString());
   Write(dir, "body_delete.bin", del.SerializeAsString());
