@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/home_socket.h"
 #include "server/crypto/ids.h"
 #include "server/daemon/heap.h"
 #include "server/daemon/home_dir.h"
@@ -37,7 +38,6 @@
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 #include "server/sync/sync_engine.h"
-#include "common/home_socket.h"
 #include "server/util/log.h"
 #include "server/util/net_address.h"
 #include "server/util/status_macros.h"
@@ -173,12 +173,11 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartHubServer(
   return server;
 }
 
-}  // namespace
-
-absl::Status RunDaemon(const DaemonOptions& options) {
-  // Before anything starts a thread (gRPC does as soon as credentials are
-  // made): every thread inherits the mask, so SIGTERM reaches only sigwait
-  // below and the daemon drains and exits cleanly instead of dying.
+// Blocks the shutdown signals before anything starts a thread (gRPC does
+// as soon as credentials are made): every thread inherits the mask, so
+// SIGTERM reaches only the sigwait in ServeUntilShutdown and the daemon
+// drains and exits cleanly instead of dying.
+sigset_t BlockShutdownSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -186,7 +185,10 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
 
+absl::Status CheckOptions(const DaemonOptions& options) {
   if (!SetLogLevel(options.log_level)) {
     return absl::InvalidArgumentError("--log-level: expected debug, info, warn or error");
   }
@@ -198,6 +200,88 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   if (options.hub && options.listen.empty()) {
     return absl::InvalidArgumentError("--hub needs --listen HOST:PORT");
   }
+  return absl::OkStatus();
+}
+
+std::unique_ptr<TypeRegistry> LoadTypes(const DaemonOptions& options) {
+  std::unique_ptr<TypeRegistry> types = TypeRegistry::Create(
+      StandardRegistryOptions(ExecutableDir(), options.plugin_dirs, options.home));
+  for (const auto& p : types->Problems()) {
+    Log(LogLevel::kWarn, "plugin skipped", {{"source", p.source}, {"reason", p.reason}});
+  }
+  return types;
+}
+
+// What a hub serves (--hub); empty on a device. Members are destroyed in
+// reverse order: the service before the auth and storage it uses.
+struct HubParts {
+  std::unique_ptr<HubStorage> storage;
+  std::unique_ptr<HubAuth> auth;
+  std::unique_ptr<HubService> service;
+};
+
+absl::StatusOr<HubParts> MakeHubParts(const DaemonOptions& options, Store* store,
+                                      const std::string& token) {
+  HubParts hub;
+  if (!options.hub) return hub;
+  ASSIGN_OR_RETURN(hub.storage,
+                   NewRocksHubStorage(store, {options.max_vault_bytes, options.max_vaults}));
+  ASSIGN_OR_RETURN(std::string hub_id, LoadOrCreateHubId(store));
+  hub.auth = std::make_unique<HubAuth>(token, hub_id);
+  hub.service = std::make_unique<HubService>(hub.storage.get(), hub.auth.get());
+  return hub;
+}
+
+void LogReady(const DaemonOptions& options, const std::string& socket_path, const HubParts& hub) {
+  Log(LogLevel::kInfo, options.hub ? "hub ready" : "havend ready",
+      {{"home", options.home},
+       {"socket", socket_path},
+       {"listen", options.hub ? options.listen : ""},
+       {"hub_id", hub.auth ? HexEncode(hub.auth->hub_id()) : ""},
+       {"pid", std::to_string(getpid())},
+       {"heap", HeapAllocatorName()}});
+}
+
+// What runs until shutdown, in the order it is stopped.
+struct Running {
+  HubService* hub_service;  // null on a device
+  SyncEngine* sync;
+  UnixListener* listener;
+  grpc::Server* hub_server;  // null on a device
+  grpc::Server* local_server;
+  MemoryReleaser* releaser;
+  Vault* vault;
+};
+
+// Waits for a shutdown request (Admin's, or one of `signals`), then stops
+// everything in `r` in order.
+void ServeUntilShutdown(const sigset_t& signals, ShutdownSignal& shutdown, const Running& r) {
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != 0) shutdown.Request();
+  });
+  shutdown.Wait();
+  Log(LogLevel::kInfo, "shutting down");
+  if (r.hub_service) r.hub_service->Stop();
+  r.sync->Stop();
+  r.listener->Stop();
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  if (r.hub_server) r.hub_server->Shutdown(deadline);
+  r.local_server->Shutdown(deadline);
+  if (r.hub_server) r.hub_server->Wait();
+  r.local_server->Wait();
+  r.releaser->Stop();
+  r.vault->Lock();
+  pthread_kill(signal_thread.native_handle(), SIGTERM);  // release sigwait
+  signal_thread.join();
+}
+
+}  // namespace
+
+absl::Status RunDaemon(const DaemonOptions& options) {
+  const sigset_t signals = BlockShutdownSignals();
+  RETURN_IF_ERROR(CheckOptions(options));
   std::shared_ptr<grpc::ServerCredentials> tcp_credentials;
   if (!options.listen.empty()) {
     ASSIGN_OR_RETURN(tcp_credentials, TcpCredentials(options));
@@ -210,11 +294,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options.home + "/store"));
   MemoryReleaser releaser(store.get());
   ASSIGN_OR_RETURN(std::unique_ptr<RecordLog> log, RecordLog::Open(store.get()));
-  std::unique_ptr<TypeRegistry> types = TypeRegistry::Create(
-      StandardRegistryOptions(ExecutableDir(), options.plugin_dirs, options.home));
-  for (const auto& p : types->Problems()) {
-    Log(LogLevel::kWarn, "plugin skipped", {{"source", p.source}, {"reason", p.reason}});
-  }
+  std::unique_ptr<TypeRegistry> types = LoadTypes(options);
   Vault vault(store.get(), log.get(), types.get(), options.lock_after_us);
   vault.set_home_plugins(options.home + "/plugins");
   vault.set_after_close([&releaser] { releaser.AfterLock(); });
@@ -226,22 +306,13 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   VaultService vault_service(&vault, log.get(), &sync, options.home);
   AdminService admin_service(options.hub ? nullptr : &vault, options.home, options.hub,
                              [&] { shutdown.Request(); });
-  std::unique_ptr<HubStorage> hub_storage;
-  std::unique_ptr<HubAuth> hub_auth;
-  std::unique_ptr<HubService> hub_service;
-  if (options.hub) {
-    ASSIGN_OR_RETURN(hub_storage, NewRocksHubStorage(
-                                      store.get(), {options.max_vault_bytes, options.max_vaults}));
-    ASSIGN_OR_RETURN(std::string hub_id, LoadOrCreateHubId(store.get()));
-    hub_auth = std::make_unique<HubAuth>(hub_token, hub_id);
-    hub_service = std::make_unique<HubService>(hub_storage.get(), hub_auth.get());
-  }
+  ASSIGN_OR_RETURN(HubParts hub, MakeHubParts(options, store.get(), hub_token));
 
   grpc::EnableDefaultHealthCheckService(true);
   std::unique_ptr<grpc::Server> hub_server;
   if (options.hub) {
     ASSIGN_OR_RETURN(hub_server,
-                     StartHubServer(options, tcp_credentials, hub_service.get(), &releaser));
+                     StartHubServer(options, tcp_credentials, hub.service.get(), &releaser));
   }
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<grpc::Server> local_server =
@@ -251,35 +322,13 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<UnixListener> listener,
                    UnixListener::Listen(socket_path, local_server.get()));
   listener->Start();
-  Log(LogLevel::kInfo, options.hub ? "hub ready" : "havend ready",
-      {{"home", options.home},
-       {"socket", socket_path},
-       {"listen", options.hub ? options.listen : ""},
-       {"hub_id", hub_auth ? HexEncode(hub_auth->hub_id()) : ""},
-       {"pid", std::to_string(getpid())},
-       {"heap", HeapAllocatorName()}});
+  LogReady(options, socket_path, hub);
   ReturnFreeHeapPages();  // what start-up freed (recovery, plugin loading)
   if (!options.hub) sync.Start();
 
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig != 0) shutdown.Request();
-  });
-  shutdown.Wait();
-  Log(LogLevel::kInfo, "shutting down");
-  if (hub_service) hub_service->Stop();
-  sync.Stop();
-  listener->Stop();
-  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
-  if (hub_server) hub_server->Shutdown(deadline);
-  local_server->Shutdown(deadline);
-  if (hub_server) hub_server->Wait();
-  local_server->Wait();
-  releaser.Stop();
-  vault.Lock();
-  pthread_kill(signal_thread.native_handle(), SIGTERM);  // release sigwait
-  signal_thread.join();
+  ServeUntilShutdown(signals, shutdown,
+                     {hub.service.get(), &sync, listener.get(), hub_server.get(),
+                      local_server.get(), &releaser, &vault});
   Log(LogLevel::kInfo, "stopped");
   return absl::OkStatus();
 }
