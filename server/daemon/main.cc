@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "server/daemon/daemon.h"
+#include "server/journal/hlc.h"
 #include "server/util/byte_size.h"
 #include "common/harden.h"
 #include "common/time.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "havend: %s\n", std::string(hardened.message()).c_str());
     return 1;
   }
+  haven::HybridClock::ReadFaultOffsetFromEnvironment();  // tests only; unset: no effect
   haven::DaemonOptions options;
   std::string lock_after = "15m", sync_interval = "5m";
   CLI::App app{"havend: keeps this device's haven journal, sealed, and syncs it"};

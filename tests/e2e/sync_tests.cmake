@@ -15,6 +15,7 @@ add_dependencies(haven_sync_e2e_harness haven_tamper_tool haven_forge_push_tool)
 haven_add_test(e2e_sync_test
   SOURCES
     sync_basic_test.cc
+    sync_clock_drift_test.cc
     sync_failure_test.cc
     sync_convergence_test.cc
     sync_limits_test.cc
