@@ -1,7 +1,7 @@
 // The Markdown journal of `haven export --format md`.
+#include "common/time.h"
 #include "server/insights/export.h"
 #include "server/insights/journal_text.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {

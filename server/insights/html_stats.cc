@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/time.h"
 #include "server/insights/html_escape.h"
 #include "server/insights/svg_chart.h"
 #include "server/insights/weekly_series.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {

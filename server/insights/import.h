@@ -49,8 +49,7 @@ class ImportReader {
 
   // With `defer_parse`, items carry their text unparsed, so that the caller
   // can parse them on several threads with ParseImportItem.
-  explicit ImportReader(size_t max_object_bytes = kDefaultMaxObjectBytes,
-                        bool defer_parse = false)
+  explicit ImportReader(size_t max_object_bytes = kDefaultMaxObjectBytes, bool defer_parse = false)
       : max_object_bytes_(max_object_bytes), defer_parse_(defer_parse) {}
 
   absl::Status Feed(std::string_view chunk);

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "server/insights/import.h"
 #include "common/time.h"
+#include "server/insights/import.h"
 
 namespace haven {
 namespace {

@@ -8,9 +8,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "common/time.h"
 #include "server/insights/scs_sf.h"
 #include "server/insights/weekly_series.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {
@@ -62,8 +62,7 @@ json StreakJson(const std::set<int64_t>& days, int64_t today) {
 }  // namespace
 
 struct StatsBuilder::State {
-  State(const StatsOptions& opts, int64_t now_us)
-      : opts_(opts), today_(LocalDayNumber(now_us)) {}
+  State(const StatsOptions& opts, int64_t now_us) : opts_(opts), today_(LocalDayNumber(now_us)) {}
 
   void Add(const Entry& e) {
     const int64_t day = local_days_.DayNumber(e.at_us);
@@ -77,8 +76,7 @@ struct StatsBuilder::State {
     AddFields(e, day, slots);
     AddDeltas(e, day);
     if (e.type == "scs-sf") AddScsSf(e);
-    if (opts_.summarize &&
-        (!opts_.summarize_types || opts_.summarize_types->contains(e.type))) {
+    if (opts_.summarize && (!opts_.summarize_types || opts_.summarize_types->contains(e.type))) {
       per_type_[e.type].push_back(e);
     }
   }
@@ -111,8 +109,7 @@ struct StatsBuilder::State {
     out["by_week"] = std::move(weeks);
     const std::set<int64_t> days(days_.begin(), days_.end());
     out["streak"] = StreakJson(days, today_);
-    out["active_days_30"] =
-        std::distance(days.lower_bound(today_ - 29), days.upper_bound(today_));
+    out["active_days_30"] = std::distance(days.lower_bound(today_ - 29), days.upper_bound(today_));
     out["fields"] = FieldsJson();
     json deltas = json::object();
     for (const auto& [name, series] : deltas_) deltas[name] = series.Summary();

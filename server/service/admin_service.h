@@ -16,8 +16,7 @@ class AdminService final : public v1::Admin::Service {
   // from a request thread (it only signals the main thread).
   AdminService(Vault* vault, std::string home, bool hub, std::function<void()> request_shutdown);
 
-  grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*,
-                      v1::StatusReply*) override;
+  grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply*) override;
   grpc::Status Shutdown(grpc::ServerContext*, const v1::ShutdownRequest*,
                         v1::ShutdownReply*) override;
 

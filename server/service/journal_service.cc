@@ -1,8 +1,8 @@
 #include "server/service/journal_service.h"
 
-#include "server/model/entry_json.h"
-#include "common/status.h"
 #include "common/json_bounded.h"
+#include "common/status.h"
+#include "server/model/entry_json.h"
 #include "server/util/status_macros.h"
 
 namespace haven {

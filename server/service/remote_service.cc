@@ -1,7 +1,7 @@
 // The sync half of haven.v1.Vault: remotes, sync and join.
+#include "common/status.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
-#include "common/status.h"
 #include "server/service/vault_service.h"
 #include "server/sync/sync_engine.h"
 

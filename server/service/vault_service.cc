@@ -1,8 +1,8 @@
 #include "server/service/vault_service.h"
 
+#include "common/status.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
-#include "common/status.h"
 #include "server/sync/sync_engine.h"
 #include "server/vault/passphrase_strength.h"
 

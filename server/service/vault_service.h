@@ -19,12 +19,10 @@ class VaultService final : public v1::Vault::Service {
   VaultService(Vault* vault, RecordLog* log, SyncEngine* sync, std::string home);
 
   grpc::Status Init(grpc::ServerContext*, const v1::InitRequest*, v1::InitReply*) override;
-  grpc::Status Unlock(grpc::ServerContext*, const v1::UnlockRequest*,
-                      v1::UnlockReply*) override;
+  grpc::Status Unlock(grpc::ServerContext*, const v1::UnlockRequest*, v1::UnlockReply*) override;
   grpc::Status Lock(grpc::ServerContext*, const v1::LockRequest*, v1::LockReply*) override;
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoReply*) override;
-  grpc::Status Doctor(grpc::ServerContext*, const v1::DoctorRequest*,
-                      v1::DoctorReply*) override;
+  grpc::Status Doctor(grpc::ServerContext*, const v1::DoctorRequest*, v1::DoctorReply*) override;
   grpc::Status AddRemote(grpc::ServerContext*, const v1::RemoteAddRequest*,
                          v1::RemoteReply*) override;
   grpc::Status RemoveRemote(grpc::ServerContext*, const v1::RemoteRemoveRequest*,

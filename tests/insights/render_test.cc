@@ -1,8 +1,8 @@
 #include <regex>
 #include <sstream>
 
-#include "server/insights/stats.h"
 #include "common/stats_render.h"
+#include "server/insights/stats.h"
 #include "tests/insights/test_support.h"
 
 namespace haven {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "server/model/entry.h"
 #include "common/time.h"
+#include "server/model/entry.h"
 
 namespace haven::testing {
 
