@@ -1,6 +1,7 @@
-// The hub's storage (server/hub/hub_storage.h): a different record in a
-// taken slot, the per-vault byte quota and its durable counter, and the
-// hub's vault count.
+// The store-backed hub storage (server/hub/hub_storage.h) across restarts:
+// the per-vault byte count and the vault count come back without a scan,
+// and a vault stored before the byte counter is counted once. What every
+// backend does is in hub_storage_conformance_test.cc.
 #include "server/hub/hub_storage.h"
 
 #include <gtest/gtest.h>
@@ -56,36 +57,7 @@ class HubStorageTest : public ::testing::Test {
   std::unique_ptr<HubStorage> storage_;
 };
 
-TEST_F(HubStorageTest, TheSameBytesAgainAreADuplicateOtherBytesAreRefused) {
-  ASSERT_NO_FATAL_FAILURE(Open());
-  ASSERT_EQ(*storage_->Append(kVault, Records(1, 3)), 3u);
-  EXPECT_EQ(*storage_->Append(kVault, Records(1, 3)), 0u) << "a duplicate is harmless";
-
-  std::vector<IncomingRecord> batch = Records(4, 5);
-  batch.push_back(Record(2, 'y'));  // slot 2 is taken by other bytes
-  auto refused = storage_->Append(kVault, batch);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(refused.status().message().find("sequence 2"), std::string_view::npos)
-      << refused.status();
-  EXPECT_NE(refused.status().message().find(HexEncode(kDevice)), std::string_view::npos)
-      << refused.status();
-  EXPECT_EQ(Head(), 3u) << "records 4 and 5 of the refused batch were stored";
-  auto kept = storage_->Read(kVault, kDevice, 2, 1, 1 << 20);
-  ASSERT_TRUE(kept.ok());
-  EXPECT_EQ(kept->at(0), Record(2).sealed);
-}
-
-TEST_F(HubStorageTest, TwoDifferentRecordsForOneFreeSlotInOneBatchAreRefused) {
-  ASSERT_NO_FATAL_FAILURE(Open());
-  auto refused = storage_->Append(kVault, {Record(1, 'a'), Record(1, 'b')});
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(Head(), 0u);
-  EXPECT_EQ(*storage_->Append(kVault, {Record(1, 'a'), Record(1, 'a')}), 1u);
-}
-
-TEST_F(HubStorageTest, QuotaRefusesTheBatchThatWouldPassItAndSurvivesARestart) {
+TEST_F(HubStorageTest, TheQuotaCountSurvivesARestart) {
   const uint64_t record_bytes = Record(1).sealed.size();
   HubStorageLimits limits;
   limits.max_vault_bytes = 10 * record_bytes;
@@ -97,15 +69,8 @@ TEST_F(HubStorageTest, QuotaRefusesTheBatchThatWouldPassItAndSurvivesARestart) {
   EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(over.status().message().find("(--max-vault-bytes)"), std::string_view::npos)
       << over.status();
-  EXPECT_EQ(Head(), 8u) << "what fit before stays; nothing of the refused batch is stored";
+  EXPECT_EQ(Head(), 8u);
   EXPECT_EQ(*storage_->Append(kVault, Records(9, 10)), 2u) << "exactly the quota fits";
-  EXPECT_FALSE(storage_->Append(kVault, Records(11, 11)).ok());
-  EXPECT_EQ(*storage_->Append(kVault, Records(1, 10)), 0u) << "duplicates cost nothing";
-  // Another vault has a quota of its own.
-  std::vector<IncomingRecord> other;
-  for (uint64_t seq = 1; seq <= 10; ++seq)
-    other.push_back(Record(seq, 'x', 200, "other-vault-0001"));
-  EXPECT_EQ(*storage_->Append("other-vault-0001", other), 10u);
 }
 
 TEST_F(HubStorageTest, AVaultStoredBeforeTheCounterIsCountedOnce) {
@@ -127,7 +92,7 @@ TEST_F(HubStorageTest, AVaultStoredBeforeTheCounterIsCountedOnce) {
   EXPECT_EQ(*storage_->Append(kVault, Records(10, 10)), 1u);
 }
 
-TEST_F(HubStorageTest, MaxVaultsRefusesANewVaultButNotAKnownOneAcrossRestarts) {
+TEST_F(HubStorageTest, TheVaultCountSurvivesARestart) {
   HubStorageLimits limits;
   limits.max_vaults = 2;
   ASSERT_NO_FATAL_FAILURE(Open(limits));
@@ -135,12 +100,11 @@ TEST_F(HubStorageTest, MaxVaultsRefusesANewVaultButNotAKnownOneAcrossRestarts) {
   ASSERT_TRUE(storage_->Register("vault-number-001", reg).ok());
   ASSERT_TRUE(storage_->Register("vault-number-002", reg).ok());
   absl::Status third = storage_->Register("vault-number-003", reg);
-  EXPECT_EQ(third.code(), absl::StatusCode::kResourceExhausted) << third;
   EXPECT_NE(third.message().find("as many vaults as it may (--max-vaults 2)"),
             std::string_view::npos)
       << third;
-  EXPECT_TRUE(storage_->Register("vault-number-001", reg).ok()) << "a device registering again";
   ASSERT_NO_FATAL_FAILURE(Open(limits));
+  EXPECT_TRUE(storage_->Register("vault-number-001", reg).ok()) << "a device registering again";
   EXPECT_EQ(storage_->Register("vault-number-003", reg).code(),
             absl::StatusCode::kResourceExhausted);
   EXPECT_FALSE(*storage_->Lookup("vault-number-003"));
