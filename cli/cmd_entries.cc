@@ -7,6 +7,7 @@
 #include "cli/prompt.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
+#include "common/field_error.h"
 #include "common/status.h"
 #include "common/time.h"
 
@@ -65,14 +66,6 @@ absl::Status PrintOneEntry(Context& ctx, const std::string& entry_json, bool id_
     PrintEntry(*entry, {}, *format);
   }
   return absl::OkStatus();
-}
-
-// The field named at the start of a validation message (`field "x": ...`).
-std::string FieldInError(const absl::Status& s) {
-  std::string m(s.message());
-  if (m.compare(0, 7, "field \"") != 0) return "";
-  size_t end = m.find('"', 7);
-  return end == std::string::npos ? "" : m.substr(7, end - 7);
 }
 
 absl::StatusOr<nlohmann::json> FetchType(DaemonClient& client, const std::string& type) {
@@ -138,7 +131,7 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
       grpc::ClientContext call;
       return (*client)->journal().Log(&call, req, &reply);
     });
-    std::string field = FieldInError(s);
+    const std::string field = ViolatedField(s).value_or("");
     if (s.ok() || attempt >= 5 || !asked.contains(field)) {
       if (!s.ok()) return s;
       break;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "common/field_error.h"
 
 namespace haven::cli {
 namespace {
@@ -92,7 +93,8 @@ absl::StatusOr<std::string> AskField(const nlohmann::json& field) {
   std::cerr << ": " << std::flush;
   std::string line;
   if (!std::getline(std::cin, line)) {
-    return absl::InvalidArgumentError("field \"" + name + "\": no answer given");
+    return FieldError(absl::StatusCode::kInvalidArgument, name,
+                      "field \"" + name + "\": no answer given");
   }
   return line;
 }

@@ -9,8 +9,13 @@
 
 namespace haven {
 
-// The same code and message; OK maps to OK.
+// The same code and message; OK maps to OK. An error's payloads (such as a
+// FieldError's, common/field_error.h) travel as gRPC's binary error details:
+// a serialized google.rpc.Status whose `details` hold one Any per payload.
+// An error without payloads has no details, as before there were any.
 grpc::Status ToGrpc(const absl::Status& s);
+
+// The inverse: details that do not parse are ignored, never an error.
 absl::Status FromGrpc(const grpc::Status& s);
 
 }  // namespace haven

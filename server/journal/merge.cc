@@ -6,6 +6,7 @@
 
 #include "server/crypto/ids.h"
 #include "server/journal/hlc.h"
+#include "common/field_error.h"
 #include "common/json_bounded.h"
 
 namespace haven {
@@ -145,7 +146,7 @@ absl::Status CheckStoredJson(std::string_view text, std::string_view what) {
 absl::Status CheckRecordJson(const RecordBody& body) {
   for (const auto& [name, value] : body.set_fields()) {
     absl::Status s = CheckStoredJson(value, "field \"" + name + "\"");
-    if (!s.ok()) return s;
+    if (!s.ok()) return FieldError(s.code(), name, std::string(s.message()));
   }
   if (body.derived_json().empty()) return absl::OkStatus();
   return CheckStoredJson(body.derived_json(), "derived values");

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/field_error.h"
 #include "common/time.h"
 
 namespace haven {
@@ -81,9 +82,9 @@ std::string BoundsText(const FieldSpec& s) {
 }
 
 absl::Status Fail(const FieldSpec& spec, std::string_view message, std::string_view got = "") {
-  return absl::InvalidArgumentError(absl::StrCat("field \"", spec.name,
-                                                 "\": ", std::string(message),
-                                                 got.empty() ? "" : ", got ", std::string(got)));
+  return FieldError(absl::StatusCode::kInvalidArgument, spec.name,
+                    absl::StrCat("field \"", spec.name, "\": ", std::string(message),
+                                 got.empty() ? "" : ", got ", std::string(got)));
 }
 
 absl::Status FailRule(const FieldSpec& spec, std::string_view got) {

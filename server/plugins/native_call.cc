@@ -12,6 +12,7 @@
 #include "server/plugins/field_check.h"
 #include "server/plugins/native_internal.h"
 #include "server/plugins/native_plugin.h"
+#include "common/field_error.h"
 #include "common/json_bounded.h"
 
 namespace haven {
@@ -210,6 +211,21 @@ void SetError(const haven_call* call, haven_str message) {
   }
 }
 
+// A plugin's error names the field it concerns the way docs/plugins.md
+// shows, `field "NAME": ...`: the C ABI carries only the text, so the host
+// turns that form into a FieldError (common/field_error.h) for the CLI.
+absl::Status PluginError(std::string message) {
+  constexpr std::string_view kPrefix = "field \"";
+  if (message.compare(0, kPrefix.size(), kPrefix) == 0) {
+    const size_t end = message.find('"', kPrefix.size());
+    if (end != std::string::npos) {
+      const std::string field = message.substr(kPrefix.size(), end - kPrefix.size());
+      return FieldError(absl::StatusCode::kInvalidArgument, field, message);
+    }
+  }
+  return absl::InvalidArgumentError(message);
+}
+
 // Calls `fn` with everything caught; the outcome is in ctx.
 absl::Status Invoke(haven_callback fn, CallContext& ctx, const NativeBinding& binding,
                     const ExerciseType& type) {
@@ -228,7 +244,7 @@ absl::Status Invoke(haven_callback fn, CallContext& ctx, const NativeBinding& bi
   if (rc == HAVEN_OK && !ctx.error) return absl::OkStatus();
   std::string message = ctx.error.value_or("");
   if (message.empty()) message = absl::StrCat("the ", type.id, " plugin reported an error");
-  return absl::InvalidArgumentError(message);
+  return PluginError(std::move(message));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "server/plugins/native_plugin.h"
 #include "server/plugins/plugin_files.h"
 #include "server/util/status_macros.h"
+#include "common/field_error.h"
 #include "common/time.h"
 
 namespace haven {
@@ -91,7 +92,8 @@ class TypeRegistryImpl final : public TypeRegistry {
         if (!spec.default_value.is_null()) {
           out[spec.name] = spec.default_value;
         } else if (spec.required) {
-          return absl::InvalidArgumentError(absl::StrCat("field \"", spec.name, "\": is required"));
+          return FieldError(absl::StatusCode::kInvalidArgument, spec.name,
+                            absl::StrCat("field \"", spec.name, "\": is required"));
         }
         continue;
       }
@@ -160,7 +162,8 @@ class TypeRegistryImpl final : public TypeRegistry {
   static absl::Status UnknownField(const ExerciseType& type, std::string_view name) {
     std::vector<std::string> names;
     for (const FieldSpec& f : type.fields) names.push_back(f.name);
-    return absl::InvalidArgumentError(
+    return FieldError(
+        absl::StatusCode::kInvalidArgument, name,
         absl::StrCat("unknown field \"", std::string(name), "\" for type \"", type.id,
                      "\" (its fields: ", absl::StrJoin(names, ", "), ")"));
   }
