@@ -1,6 +1,6 @@
 // The nine built-in exercise types of docs/plugins.md, "Built-in types", through the real CLI:
-// `haven types`, `haven types show`, logging each type with exactly its spec
-// fields, and the derived values of break, self-talk and scs-sf.
+// `haven types`, `haven types show`, logging each type with exactly its
+// documented fields, and the derived values of break, self-talk and scs-sf.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -218,7 +218,8 @@ void ExpectOnlyDocumentedFields(const TestHome& home) {
     for (const auto& [name, value] : entry["fields"].items()) {
       bool known = false;
       for (const auto& f : spec) known = known || f.name == name;
-      EXPECT_TRUE(known) << entry["type"] << " entry has a field " << name << " not in the spec";
+      EXPECT_TRUE(known) << entry["type"] << " entry has a field " << name
+                         << " not in docs/plugins.md";
     }
   }
 }
