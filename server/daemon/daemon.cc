@@ -13,7 +13,6 @@
 
 #include <cctype>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -21,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "common/home_socket.h"
 #include "server/crypto/ids.h"
 #include "server/daemon/heap.h"
@@ -50,20 +51,18 @@ namespace {
 // on an ordinary thread rather than in a handler.
 class ShutdownSignal {
  public:
-  void Request() {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Request() ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     requested_ = true;
-    cv_.notify_all();
   }
-  void Wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return requested_; });
+  void Wait() ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&requested_));
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool requested_ = false;
+  absl::Mutex mu_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // A CLI call carries at most an import chunk or a `--json` entry.

@@ -60,38 +60,37 @@ MemoryReleaser::~MemoryReleaser() { Stop(); }
 
 void MemoryReleaser::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void MemoryReleaser::AfterLock() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     release_store_ = true;
     trim_heap_ = true;
   }
-  wake_.notify_all();
 }
 
 void MemoryReleaser::AfterBigCall() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     trim_heap_ = true;
   }
-  wake_.notify_all();
 }
 
 void MemoryReleaser::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || trim_heap_; });
-    if (stopping_) return;
-    bool release_store = release_store_;
-    release_store_ = trim_heap_ = false;
-    lock.unlock();
+    bool release_store;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &MemoryReleaser::HasWork));
+      if (stopping_) return;
+      release_store = release_store_;
+      release_store_ = trim_heap_ = false;
+    }
     auto start = std::chrono::steady_clock::now();
     uint64_t store_bytes = release_store ? store_->ReleaseMemory() : 0;
     ReturnFreeHeapPages();
@@ -101,7 +100,6 @@ void MemoryReleaser::Run() {
          {"store_bytes", std::to_string(store_bytes)},
          {"us",
           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(took).count())}});
-    lock.lock();
   }
 }
 

@@ -7,11 +7,11 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "server/store/store.h"
 
 namespace haven {
@@ -39,14 +39,15 @@ class MemoryReleaser {
   void Stop();
 
  private:
-  void Run();
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  // What the thread waits for: a release to make, or Stop.
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || trim_heap_; }
 
   Store* store_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool release_store_ = false;
-  bool trim_heap_ = false;
-  bool stopping_ = false;
+  absl::Mutex mu_;
+  bool release_store_ ABSL_GUARDED_BY(mu_) = false;
+  bool trim_heap_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

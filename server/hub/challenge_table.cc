@@ -33,7 +33,7 @@ void ChallengeTable::ExpireLocked(int64_t now_us) {
 absl::StatusOr<std::string> ChallengeTable::Issue(const std::string& vault_id,
                                                   const std::string& peer, int64_t now_us) {
   std::string nonce = RandomBytes(kChallengeNonceBytes);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   ExpireLocked(now_us);
   if (auto it = per_peer_.find(peer); it != per_peer_.end() && it->second >= limits_.per_peer) {
     return absl::ResourceExhaustedError(
@@ -60,7 +60,7 @@ absl::StatusOr<std::string> ChallengeTable::Issue(const std::string& vault_id,
 
 bool ChallengeTable::Consume(const std::string& nonce, const std::string& vault_id,
                              int64_t now_us) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = by_nonce_.find(nonce);
   if (it == by_nonce_.end() || it->second.vault_id != vault_id) return false;
   bool live = it->second.expires_us > now_us;
@@ -69,18 +69,18 @@ bool ChallengeTable::Consume(const std::string& nonce, const std::string& vault_
 }
 
 size_t ChallengeTable::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return by_nonce_.size();
 }
 
 size_t ChallengeTable::pending_for_peer(const std::string& peer) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = per_peer_.find(peer);
   return it == per_peer_.end() ? 0 : it->second;
 }
 
 size_t ChallengeTable::pending_for_vault(const std::string& vault_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = per_vault_.find(vault_id);
   return it == per_vault_.end() ? 0 : it->second.size();
 }

@@ -17,13 +17,14 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 
 namespace haven {
 
@@ -63,15 +64,15 @@ class ChallengeTable {
   };
   using Order = std::set<std::pair<int64_t, std::string>>;  // (expires, nonce), oldest first
 
-  void ExpireLocked(int64_t now_us);
-  void EraseLocked(const std::string& nonce);
+  void ExpireLocked(int64_t now_us) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EraseLocked(const std::string& nonce) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ChallengeLimits limits_;
-  mutable std::mutex mu_;
-  std::map<std::string, Pending> by_nonce_;
-  Order by_expiry_;
-  std::unordered_map<std::string, size_t> per_peer_;
-  std::unordered_map<std::string, Order> per_vault_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, Pending> by_nonce_ ABSL_GUARDED_BY(mu_);
+  Order by_expiry_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, size_t> per_peer_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<std::string, Order> per_vault_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace haven

@@ -111,7 +111,7 @@ absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
     return absl::UnauthenticatedError("the vault's key did not sign this challenge for this hub");
   }
   std::string session = HexEncode(RandomBytes(32));
-  std::lock_guard<std::mutex> lock(session_mu_);
+  absl::MutexLock lock(&session_mu_);
   if (sessions_.size() > kMaxSessions) ExpireSessionsLocked(now);
   sessions_[session] = {vault_id, now + session_lifetime_us_};
   *expires_us = now + session_lifetime_us_;
@@ -151,7 +151,7 @@ absl::Status HubAuth::CheckRegistration(const std::string& vault_id,
 
 absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session) {
   int64_t now = NowMicros();
-  std::lock_guard<std::mutex> lock(session_mu_);
+  absl::MutexLock lock(&session_mu_);
   auto it = sessions_.find(session);
   if (it == sessions_.end() || it->second.expires_us < now) {
     return absl::UnauthenticatedError("no valid hub session; authenticate again");
@@ -170,7 +170,7 @@ absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session)
 
 absl::StatusOr<int64_t> HubAuth::SessionExpiresUs(const std::string& session) {
   int64_t now = NowMicros();
-  std::lock_guard<std::mutex> lock(session_mu_);
+  absl::MutexLock lock(&session_mu_);
   auto it = sessions_.find(session);
   if (it == sessions_.end() || it->second.expires_us < now) {
     return absl::UnauthenticatedError("no valid hub session; authenticate again");

@@ -19,11 +19,12 @@
 #define HAVEN_SERVER_HUB_HUB_AUTH_H_
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "server/hub/challenge_table.h"
 #include "server/hub/hub_id.h"
 #include "server/hub/peer_limits.h"
@@ -108,16 +109,16 @@ class HubAuth {
     double tokens;
     int64_t refilled_us;
   };
-  void ExpireSessionsLocked(int64_t now);
+  void ExpireSessionsLocked(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(session_mu_);
 
   const std::string token_hash_;  // BLAKE2b of the token; empty when none
   const std::string hub_id_;
   ChallengeTable challenges_;     // its own lock
   PeerRateLimiter before_login_;  // its own lock
   const int64_t session_lifetime_us_;
-  std::mutex session_mu_;  // guards sessions_ and buckets_
-  std::map<std::string, Session> sessions_;
-  std::map<std::string, Bucket> buckets_;  // per vault
+  absl::Mutex session_mu_;
+  std::map<std::string, Session> sessions_ ABSL_GUARDED_BY(session_mu_);
+  std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(session_mu_);  // per vault
 };
 
 }  // namespace haven

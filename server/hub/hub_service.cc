@@ -54,9 +54,9 @@ HubService::HubService(HubStorage* storage, HubAuth* auth)
     : storage_(storage), auth_(auth), faults_(HubFaults::FromEnvironment()) {}
 
 void HubService::Stop() {
-  std::lock_guard<std::mutex> lock(watch_mu_);
+  absl::MutexLock lock(&watch_mu_);
   stopping_ = true;
-  watch_cv_.notify_all();
+  watch_cv_.SignalAll();
 }
 
 absl::StatusOr<std::string> HubService::SessionVault(grpc::ServerContext* ctx) {
@@ -78,9 +78,9 @@ absl::StatusOr<std::string> HubService::SessionOf(grpc::ServerContext* ctx) {
 }
 
 void HubService::Notify(const std::string& vault_id) {
-  std::lock_guard<std::mutex> lock(watch_mu_);
+  absl::MutexLock lock(&watch_mu_);
   ++versions_[vault_id];
-  watch_cv_.notify_all();
+  watch_cv_.SignalAll();
 }
 
 grpc::Status HubService::RegisterVault(grpc::ServerContext* ctx,
@@ -251,7 +251,7 @@ grpc::Status HubService::Pull(grpc::ServerContext* ctx, const v1::PullRequest* r
 }
 
 grpc::Status HubService::ClaimWatch(const std::string& session, const std::string& vault) {
-  std::lock_guard<std::mutex> lock(watch_mu_);
+  absl::MutexLock lock(&watch_mu_);
   auto refuse = [](const std::string& message) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message);
   };
@@ -271,7 +271,7 @@ grpc::Status HubService::ClaimWatch(const std::string& session, const std::strin
 }
 
 void HubService::ReleaseWatch(const std::string& session, const std::string& vault) {
-  std::lock_guard<std::mutex> lock(watch_mu_);
+  absl::MutexLock lock(&watch_mu_);
   if (--watches_per_session_[session] == 0) watches_per_session_.erase(session);
   if (--watches_per_vault_[vault] == 0) watches_per_vault_.erase(vault);
   --watches_;
@@ -305,9 +305,11 @@ grpc::Status HubService::WatchUntilExpiry(grpc::ServerContext* ctx, const std::s
     int64_t wait_us = std::clamp<int64_t>(*expires - NowMicros() + 1000, 1000, 1000000);
     uint64_t version;
     {
-      std::unique_lock<std::mutex> lock(watch_mu_);
-      watch_cv_.wait_for(lock, std::chrono::microseconds(wait_us),
-                         [&] { return stopping_ || versions_[vault] != seen; });
+      absl::MutexLock lock(&watch_mu_);
+      const absl::Time deadline = absl::Now() + absl::Microseconds(wait_us);
+      while (!stopping_ && versions_[vault] == seen) {
+        if (watch_cv_.WaitWithDeadline(&watch_mu_, deadline)) break;  // timed out
+      }
       if (stopping_) return grpc::Status::OK;
       version = versions_[vault];
     }

@@ -4,10 +4,10 @@
 #ifndef HAVEN_SERVER_HUB_HUB_SERVICE_H_
 #define HAVEN_SERVER_HUB_HUB_SERVICE_H_
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "haven/v1/hub.grpc.pb.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_faults.h"
@@ -76,14 +76,15 @@ class HubService final : public v1::Hub::Service {
 
   HubStorage* storage_;
   HubAuth* auth_;
-  std::mutex watch_mu_;
-  std::condition_variable watch_cv_;
-  std::map<std::string, uint64_t> versions_;  // per vault, bumped on every append
-  bool stopping_ = false;
-  // Open Watch streams (under watch_mu_).
-  std::map<std::string, int> watches_per_session_;
-  std::map<std::string, int> watches_per_vault_;
-  int watches_ = 0;
+  absl::Mutex watch_mu_;
+  absl::CondVar watch_cv_;  // signalled when versions_ or stopping_ change
+  // Per vault, bumped on every append.
+  std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(watch_mu_);
+  bool stopping_ ABSL_GUARDED_BY(watch_mu_) = false;
+  // Open Watch streams.
+  std::map<std::string, int> watches_per_session_ ABSL_GUARDED_BY(watch_mu_);
+  std::map<std::string, int> watches_per_vault_ ABSL_GUARDED_BY(watch_mu_);
+  int watches_ ABSL_GUARDED_BY(watch_mu_) = 0;
   HubFaults faults_;  // test-only; see hub_faults.h
 };
 

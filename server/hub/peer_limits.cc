@@ -77,7 +77,7 @@ PeerRateLimiter::PeerRateLimiter(RateLimit limit) : limit_(limit) {}
 
 absl::Status PeerRateLimiter::Admit(const std::string& peer, std::string_view method,
                                     int64_t now_us) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = buckets_.find(peer);
   if (it == buckets_.end()) {
     while (buckets_.size() >= std::max<size_t>(limit_.max_peers, 1)) {
@@ -103,7 +103,7 @@ absl::Status PeerRateLimiter::Admit(const std::string& peer, std::string_view me
 }
 
 size_t PeerRateLimiter::peers() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return buckets_.size();
 }
 

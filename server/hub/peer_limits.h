@@ -10,12 +10,13 @@
 
 #include <cstdint>
 #include <list>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 
 namespace haven {
 
@@ -54,9 +55,9 @@ class PeerRateLimiter {
   };
 
   const RateLimit limit_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
-  std::list<std::string> recent_;  // most recently seen first
+  mutable absl::Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  std::list<std::string> recent_ ABSL_GUARDED_BY(mu_);  // most recently seen first
 };
 
 }  // namespace haven

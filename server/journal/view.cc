@@ -203,7 +203,13 @@ std::vector<std::string> View::Ids(const IndexQuery& query,
 
 void View::DropIndexed(std::vector<v1::RecordBody>* bodies) const {
   absl::ReaderMutexLock lock(&mu_);
-  std::erase_if(*bodies, [&](const v1::RecordBody& b) { return index_.Contains(b.entry_id()); });
+  size_t kept = 0;
+  for (size_t i = 0; i < bodies->size(); ++i) {
+    if (index_.Contains((*bodies)[i].entry_id())) continue;
+    if (kept != i) (*bodies)[kept] = std::move((*bodies)[i]);
+    ++kept;
+  }
+  bodies->resize(kept);
 }
 
 size_t View::live_entries() const {

@@ -4,10 +4,11 @@
 
 #include <filesystem>
 #include <map>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "server/plugins/field_check.h"
 #include "server/plugins/manifest.h"
 #include "server/plugins/native_plugin.h"
@@ -49,10 +50,10 @@ class TypeRegistryImpl final : public TypeRegistry {
   explicit TypeRegistryImpl(RegistryOptions options) : options_(std::move(options)) { Reload(); }
 
   void Reload() override {
-    std::lock_guard<std::mutex> reload_lock(reload_mu_);
+    absl::MutexLock reload_lock(&reload_mu_);
     Snapshot local;
     for (const std::string& dir : UniqueDirs(options_)) ScanDir(dir, &local);
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     local_ = std::move(local);
     PublishLocked();
   }
@@ -144,7 +145,7 @@ class TypeRegistryImpl final : public TypeRegistry {
       return absl::InvalidArgumentError(
           absl::StrCat("manifest from ", source, ": ", types.status().message()));
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (ExerciseType& type : *types) {
       // A later definition of the same id (an edit made on another device)
       // replaces the earlier one unless it is an older version.
@@ -169,7 +170,7 @@ class TypeRegistryImpl final : public TypeRegistry {
   }
 
   std::shared_ptr<const Snapshot> Current() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return snapshot_;
   }
 
@@ -177,7 +178,7 @@ class TypeRegistryImpl final : public TypeRegistry {
   // caller holding a type from an older snapshot still reaches its plugin.
   std::shared_ptr<const NativeBinding> BindingFor(const ExerciseType& type) const {
     if (!type.native) return nullptr;
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto it = natives_.find(type.source);
     if (it == natives_.end()) return nullptr;
     for (const auto& binding : it->second.bindings) {
@@ -190,13 +191,13 @@ class TypeRegistryImpl final : public TypeRegistry {
   // a failed load is retried on the next scan.
   absl::StatusOr<std::vector<ExerciseType>> LoadNative(const std::string& path) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       auto it = natives_.find(path);
       if (it != natives_.end()) return it->second.types;
     }
     ASSIGN_OR_RETURN(NativePlugin plugin, LoadNativePlugin(path));
     std::vector<ExerciseType> types = plugin.types;
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     natives_.emplace(path, std::move(plugin));
     return types;
   }
@@ -241,7 +242,7 @@ class TypeRegistryImpl final : public TypeRegistry {
   }
 
   // Local definitions win over vault ones with the same id.
-  void PublishLocked() {
+  void PublishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     auto snap = std::make_shared<Snapshot>(local_);
     for (const auto& [id, type] : vault_types_) {
       if (!snap->types.count(id)) snap->types.emplace(id, std::make_shared<ExerciseType>(type));
@@ -250,12 +251,12 @@ class TypeRegistryImpl final : public TypeRegistry {
   }
 
   const RegistryOptions options_;
-  std::mutex reload_mu_;  // one scan at a time
-  mutable std::mutex mu_;
-  Snapshot local_;                                   // guarded by mu_
-  std::map<std::string, ExerciseType> vault_types_;  // guarded by mu_
-  std::map<std::string, NativePlugin> natives_;      // by path; guarded by mu_
-  std::shared_ptr<const Snapshot> snapshot_;         // guarded by mu_
+  absl::Mutex reload_mu_;  // one scan at a time
+  mutable absl::Mutex mu_ ABSL_ACQUIRED_AFTER(reload_mu_);
+  Snapshot local_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, ExerciseType> vault_types_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, NativePlugin> natives_ ABSL_GUARDED_BY(mu_);  // by path
+  std::shared_ptr<const Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

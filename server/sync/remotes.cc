@@ -30,7 +30,7 @@ absl::Status SyncEngine::AddRemote(v1::RemoteConfig config) {
   }
   RETURN_IF_ERROR(HubClient::Connect(EndpointFrom(config)).status());
   {
-    std::lock_guard<std::mutex> lock(remotes_mu_);
+    absl::MutexLock lock(&remotes_mu_);
     ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
     if (existing) {
       return absl::AlreadyExistsError("remote \"" + name + "\" exists; `haven remote rm` it first");
@@ -40,22 +40,22 @@ absl::Status SyncEngine::AddRemote(v1::RemoteConfig config) {
         store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/true));
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    wake_.notify_all();  // start its watcher
+    absl::MutexLock lock(&mu_);
+    wake_.SignalAll();  // start its watcher
   }
   return absl::OkStatus();
 }
 
 absl::Status SyncEngine::RemoveRemote(const std::string& name) {
-  std::unique_lock<std::mutex> remotes_lock(remotes_mu_);
+  absl::ReleasableMutexLock remotes_lock(&remotes_mu_);
   ASSIGN_OR_RETURN(auto existing, store_->Get(Family::kMeta, RemoteKey(name)));
   if (!existing) return absl::NotFoundError("no remote named \"" + name + "\"");
   WriteBatch batch = store_->NewBatch();
   batch.Delete(Family::kMeta, RemoteKey(name));
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
-  remotes_lock.unlock();
-  std::lock_guard<std::mutex> lock(mu_);
-  wake_.notify_all();  // its watcher ends
+  remotes_lock.Release();
+  absl::MutexLock lock(&mu_);
+  wake_.SignalAll();  // its watcher ends
   return absl::OkStatus();
 }
 
@@ -86,7 +86,7 @@ absl::Status SyncEngine::CheckHubIdUnusedLocked(const std::string& name,
 }
 
 absl::Status SyncEngine::PinHubId(const std::string& name, const std::string& hub_id) {
-  std::lock_guard<std::mutex> lock(remotes_mu_);
+  absl::MutexLock lock(&remotes_mu_);
   ASSIGN_OR_RETURN(auto raw, store_->Get(Family::kMeta, RemoteKey(name)));
   if (!raw) return absl::AbortedError("remote \"" + name + "\" was removed during the sync");
   v1::RemoteConfig config;
@@ -109,7 +109,7 @@ absl::Status SyncEngine::PinHubId(const std::string& name, const std::string& hu
 }
 
 void SyncEngine::RecordOutcome(const std::string& name, const absl::Status& status) {
-  std::lock_guard<std::mutex> lock(remotes_mu_);
+  absl::MutexLock lock(&remotes_mu_);
   auto raw = store_->Get(Family::kMeta, RemoteKey(name));
   if (!raw.ok() || !*raw) return;  // removed meanwhile
   v1::RemoteConfig config;

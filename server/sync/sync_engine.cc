@@ -27,7 +27,7 @@ SyncEngine::SyncEngine(Store* store, RecordLog* log, Vault* vault, int64_t inter
 SyncEngine::~SyncEngine() { Stop(); }
 
 void SyncEngine::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (loop_.joinable()) return;
   if (interval_us_ > 0) due_us_ = NowMicros() + interval_us_;
   loop_ = std::thread([this] { Loop(); });
@@ -36,9 +36,9 @@ void SyncEngine::Start() {
 void SyncEngine::Stop() {
   std::map<std::string, Watcher> watchers;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
-    wake_.notify_all();
+    wake_.SignalAll();
     watchers = std::move(watchers_);
     for (auto& [name, w] : watchers) w.ctx->TryCancel();
   }
@@ -47,10 +47,10 @@ void SyncEngine::Stop() {
 }
 
 void SyncEngine::NotifyLocalWrite() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   int64_t soon = NowMicros() + kAfterWriteDelayUs;
   if (due_us_ == 0 || due_us_ > soon) due_us_ = soon;
-  wake_.notify_all();
+  wake_.SignalAll();
 }
 
 absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config) {
@@ -118,7 +118,7 @@ absl::StatusOr<SyncCounts> SyncEngine::Sync(const std::string& name) {
   if (remotes.empty()) {
     return absl::FailedPreconditionError("no remotes yet: add one with `haven remote add`");
   }
-  std::lock_guard<std::mutex> lock(sync_mu_);
+  absl::MutexLock lock(&sync_mu_);
   SyncCounts total;
   absl::Status first_error;
   for (const auto& remote : remotes) {
@@ -182,15 +182,15 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
 }
 
 void SyncEngine::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   while (!stopping_) {
-    lock.unlock();
+    mu_.Unlock();
     EnsureWatchers();
-    lock.lock();
+    mu_.Lock();
     int64_t now = NowMicros();
     if (due_us_ != 0 && now >= due_us_) {
       due_us_ = interval_us_ > 0 ? now + interval_us_ : 0;
-      lock.unlock();
+      mu_.Unlock();
       if (vault_->exists() && !Remotes().empty()) {
         auto counts = Sync("");
         if (!counts.ok()) {
@@ -202,12 +202,13 @@ void SyncEngine::Loop() {
                {"pulled", std::to_string(counts->pulled)}});
         }
       }
-      lock.lock();
+      mu_.Lock();
       continue;
     }
     int64_t wait_us = due_us_ == 0 ? 1000000 : std::min<int64_t>(due_us_ - now, 1000000);
-    wake_.wait_for(lock, std::chrono::microseconds(std::max<int64_t>(wait_us, 1000)));
+    wake_.WaitWithTimeout(&mu_, absl::Microseconds(std::max<int64_t>(wait_us, 1000)));
   }
+  mu_.Unlock();
 }
 
 void SyncEngine::EnsureWatchers() {
@@ -215,7 +216,7 @@ void SyncEngine::EnsureWatchers() {
   std::vector<v1::RemoteConfig> remotes = Remotes();
   std::vector<Watcher> ended;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_) return;
     for (auto it = watchers_.begin(); it != watchers_.end();) {
       bool still = std::any_of(remotes.begin(), remotes.end(),
@@ -244,7 +245,7 @@ void SyncEngine::WatchLoop(std::string name) {
     int64_t watching_since_us = -1;  // after a login, the watch's start
     std::shared_ptr<grpc::ClientContext> ctx;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       auto it = watchers_.find(name);
       if (stopping_ || it == watchers_.end()) return;
       ctx = it->second.ctx;
@@ -261,12 +262,12 @@ void SyncEngine::WatchLoop(std::string name) {
       backoff = kWatchRetryMinUs;
       watching_since_us = NowMicros();
       return client->Watch(ctx.get(), [this] {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         due_us_ = NowMicros();  // another device pushed: sync now
-        wake_.notify_all();
+        wake_.SignalAll();
       });
     }();
-    std::unique_lock<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_) return;
     Log(LogLevel::kDebug, "watch ended", {{"remote", name}, {"error", std::string(s.message())}});
     // A fresh context for the next attempt; ClientContext is single-use.
@@ -280,7 +281,10 @@ void SyncEngine::WatchLoop(std::string name) {
         NowMicros() - watching_since_us >= kWatchRetryMinUs) {
       continue;
     }
-    wake_.wait_for(lock, std::chrono::microseconds(backoff), [this] { return stopping_; });
+    const absl::Time deadline = absl::Now() + absl::Microseconds(backoff);
+    while (!stopping_) {
+      if (wake_.WaitWithDeadline(&mu_, deadline)) break;  // timed out
+    }
     backoff = std::min(backoff * 2, kWatchRetryMaxUs);
   }
 }

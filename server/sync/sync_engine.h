@@ -9,15 +9,15 @@
 #ifndef HAVEN_SERVER_SYNC_SYNC_ENGINE_H_
 #define HAVEN_SERVER_SYNC_SYNC_ENGINE_H_
 
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "haven/v1/daemon.pb.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
@@ -62,8 +62,9 @@ class SyncEngine {
   absl::Status PinHubId(const std::string& name, const std::string& hub_id);
   // Unavailable when a remote other than `name` pinned `hub_id`. Called
   // with remotes_mu_ held.
-  absl::Status CheckHubIdUnusedLocked(const std::string& name, const std::string& hub_id) const;
-  void Loop();
+  absl::Status CheckHubIdUnusedLocked(const std::string& name, const std::string& hub_id) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(remotes_mu_);
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
   void WatchLoop(std::string name);
   void EnsureWatchers();
 
@@ -72,20 +73,20 @@ class SyncEngine {
   Vault* vault_;
   const int64_t interval_us_;
 
-  std::mutex sync_mu_;  // one sync at a time
+  absl::Mutex sync_mu_;  // one sync at a time
   // Serialises read-modify-writes of remote configs, so a sync that ends
   // while its remote is removed cannot write the remote back.
-  std::mutex remotes_mu_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  int64_t due_us_ = 0;  // next sync; 0 none scheduled
+  absl::Mutex remotes_mu_;
+  mutable absl::Mutex mu_;
+  absl::CondVar wake_;  // signalled when due_us_, stopping_ or the remotes change
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t due_us_ ABSL_GUARDED_BY(mu_) = 0;  // next sync; 0 none scheduled
   std::thread loop_;
   struct Watcher {
     std::thread thread;
     std::shared_ptr<grpc::ClientContext> ctx;
   };
-  std::map<std::string, Watcher> watchers_;
+  std::map<std::string, Watcher> watchers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace haven

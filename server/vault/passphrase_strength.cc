@@ -4,9 +4,9 @@
 
 #include <cmath>
 #include <cstring>
-#include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "server/crypto/secret_bytes.h"
 
 namespace haven {
@@ -29,8 +29,8 @@ double PassphraseBits(std::string_view passphrase) {
   SecretBytes text(passphrase.size() + 1);
   if (!passphrase.empty()) std::memcpy(text.data(), passphrase.data(), passphrase.size());
   // zxcvbn does not promise to be reentrant; passphrases are set rarely.
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
+  static absl::Mutex mu(absl::kConstInit);
+  absl::MutexLock lock(&mu);
   return ZxcvbnMatch(reinterpret_cast<const char*>(text.data()), kContextWords, nullptr);
 }
 

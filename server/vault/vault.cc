@@ -29,10 +29,10 @@ Vault::Vault(Store* store, RecordLog* log, TypeRegistry* types, int64_t default_
 
 Vault::~Vault() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   idle_thread_.join();
 }
 
@@ -46,7 +46,7 @@ absl::Status Vault::LoadIdentity() {
   if (!device_id || !wrapped || !secret || !auth) {
     return absl::DataLossError("the vault's metadata is incomplete");
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   vault_id_ = *vault_id;
   device_id_ = *device_id;
   wrapped_key_ = *wrapped;
@@ -72,7 +72,7 @@ absl::Status Vault::StoreIdentity(std::string_view vault_id, std::string_view de
 }
 
 absl::StatusOr<HubCredential> Vault::hub_credential() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (vault_id_.empty()) return absl::NotFoundError("no vault in this home yet");
   HubCredential c;
   c.vault_id = vault_id_;
@@ -95,22 +95,22 @@ absl::StatusOr<std::string> Vault::Join(std::string_view vault_id, SecretBytes v
 }
 
 bool Vault::exists() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return !vault_id_.empty();
 }
 
 std::string Vault::vault_id_hex() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return HexEncode(vault_id_);
 }
 
 std::string Vault::device_id_hex() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return HexEncode(device_id_);
 }
 
 std::string Vault::kdf_name() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto profile = WrappedKeyProfile(wrapped_key_);
   return profile.ok() ? profile->name : "";
 }
@@ -140,7 +140,7 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
   SecretBytes secret;
   int failures = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (vault_id_.empty()) {
       return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
     }
@@ -153,7 +153,7 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
   if (!key.ok()) {
     if (key.status().code() == absl::StatusCode::kPermissionDenied) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         ++failed_unlocks_;
       }
       // Each failure in a row costs a little more time (at most 5 s) on top
@@ -163,7 +163,7 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
     return key.status();
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     failed_unlocks_ = 0;
   }
   return OpenJournal(std::move(*key), timeout_us);
@@ -172,7 +172,7 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
 absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
   VaultIdentity identity;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     identity = {vault_id_, device_id_};
   }
   auto keys = std::make_unique<VaultKeys>(std::move(vault_key));
@@ -193,19 +193,19 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
                                     if (after_close) after_close();
                                   });
   std::shared_ptr<Journal> replaced;  // destroyed after mu_ is released
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   replaced = std::move(journal_);
   journal_ = std::move(shared);
   lock_after_us_ = timeout_us > 0 ? timeout_us : default_lock_after_us_;
   locks_at_us_ = lock_after_us_ > 0 ? NowMicros() + lock_after_us_ : 0;
-  wake_.notify_all();
+  wake_.SignalAll();
   return absl::OkStatus();
 }
 
 void Vault::Lock() {
   std::shared_ptr<Journal> dropped;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     dropped = std::move(journal_);
     locks_at_us_ = 0;
   }
@@ -213,7 +213,7 @@ void Vault::Lock() {
 }
 
 absl::StatusOr<std::shared_ptr<Journal>> Vault::journal() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (!journal_) {
     if (vault_id_.empty()) {
       return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
@@ -225,32 +225,33 @@ absl::StatusOr<std::shared_ptr<Journal>> Vault::journal() {
 }
 
 std::shared_ptr<Journal> Vault::PeekJournal() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return journal_;
 }
 
 bool Vault::unlocked() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return journal_ != nullptr;
 }
 
 int64_t Vault::locks_at_us() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return locks_at_us_;
 }
 
 void Vault::IdleLockLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::seconds(1));
+    wake_.WaitWithTimeout(&mu_, absl::Seconds(1));
     if (journal_ && locks_at_us_ != 0 && NowMicros() >= locks_at_us_) {
       std::shared_ptr<Journal> dropped = std::move(journal_);
       locks_at_us_ = 0;
-      lock.unlock();
+      mu_.Unlock();
       dropped.reset();
-      lock.lock();
+      mu_.Lock();
     }
   }
+  mu_.Unlock();
 }
 
 }  // namespace haven

@@ -6,14 +6,14 @@
 #define HAVEN_SERVER_VAULT_VAULT_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/journal/journal.h"
@@ -89,7 +89,7 @@ class Vault {
                              std::string_view wrapped, const SecretBytes& secret_key,
                              const SecretBytes& vault_key);
   absl::Status OpenJournal(SecretBytes vault_key, int64_t timeout_us);
-  void IdleLockLoop();
+  void IdleLockLoop() ABSL_LOCKS_EXCLUDED(mu_);
 
   Store* store_;
   RecordLog* log_;
@@ -98,22 +98,22 @@ class Vault {
   std::string home_plugins_;
   std::function<void()> after_close_;
 
-  mutable std::mutex mu_;
-  std::string vault_id_;   // raw
-  std::string device_id_;  // raw
-  std::string wrapped_key_;
+  mutable absl::Mutex mu_;
+  std::string vault_id_ ABSL_GUARDED_BY(mu_);   // raw
+  std::string device_id_ ABSL_GUARDED_BY(mu_);  // raw
+  std::string wrapped_key_ ABSL_GUARDED_BY(mu_);
   // Both kept in guarded memory for the daemon's life (docs/design.md,
   // "Keys", says why the device holds them); copied out only into other
   // SecretBytes.
-  SecretBytes secret_key_;  // raw Secret Key
-  SecretBytes auth_key_;    // Ed25519 secret key for hubs
-  std::shared_ptr<Journal> journal_;
-  int64_t lock_after_us_ = 0;
-  int64_t locks_at_us_ = 0;
-  int failed_unlocks_ = 0;
+  SecretBytes secret_key_ ABSL_GUARDED_BY(mu_);  // raw Secret Key
+  SecretBytes auth_key_ ABSL_GUARDED_BY(mu_);    // Ed25519 secret key for hubs
+  std::shared_ptr<Journal> journal_ ABSL_GUARDED_BY(mu_);
+  int64_t lock_after_us_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t locks_at_us_ ABSL_GUARDED_BY(mu_) = 0;
+  int failed_unlocks_ ABSL_GUARDED_BY(mu_) = 0;
 
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  absl::CondVar wake_;  // signalled when stopping_ or the idle deadline change
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread idle_thread_;
 };
 
