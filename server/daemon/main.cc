@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/harden.h"
+#include "common/time.h"
 #include "server/daemon/daemon.h"
 #include "server/journal/hlc.h"
 #include "server/util/byte_size.h"
-#include "common/harden.h"
-#include "common/time.h"
 
 int main(int argc, char** argv) {
   // Before anything else: no core file or same-user ptrace of a process

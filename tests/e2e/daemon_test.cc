@@ -1,11 +1,10 @@
 // havend as a process: start, status, stop, auto-start, one per home,
 // kill -9 durability and a clean SIGTERM.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 
@@ -133,9 +132,9 @@ TEST(DaemonTest, HubSigtermExitsZero) {
   const std::string token_file = home.path() + "/hub.token";
   WriteFile(token_file, "hub-token-for-sigterm-0123456789\n");
   const int port = PickFreeLoopbackPort();
-  auto hub = DaemonProcess::Start({"--home", home.path() + "/hub", "--hub", "--listen",
-                                   "127.0.0.1:" + std::to_string(port), "--token-file",
-                                   token_file});
+  auto hub =
+      DaemonProcess::Start({"--home", home.path() + "/hub", "--hub", "--listen",
+                            "127.0.0.1:" + std::to_string(port), "--token-file", token_file});
   ASSERT_NE(hub, nullptr);
   ASSERT_TRUE(WaitForTcpPort(port)) << hub->Output();
   std::optional<int> code = hub->Terminate();

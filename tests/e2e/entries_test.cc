@@ -1,11 +1,11 @@
 // haven log, list, show, edit, rm and restore, as a user drives them.
-#include <ctime>
-#include <algorithm>
-#include <regex>
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ctime>
+#include <regex>
+#include <sstream>
 
 #include "tests/e2e/harness.h"
 
@@ -79,8 +79,8 @@ TEST_F(EntriesTest, LogWithJsonObject) {
 }
 
 TEST_F(EntriesTest, LogWithJsonFromStdin) {
-  RunResult r = home_.Run({"log", "checkin", "--json", "-"}, {},
-                          R"({"mood": 8, "note": "from stdin ✓"})");
+  RunResult r =
+      home_.Run({"log", "checkin", "--json", "-"}, {}, R"({"mood": 8, "note": "from stdin ✓"})");
   ASSERT_EQ(r.exit_code, 0) << r;
   nlohmann::json e = ShowJson(r.Trimmed());
   EXPECT_EQ(e["fields"]["mood"], 8);
@@ -150,8 +150,8 @@ TEST_F(EntriesTest, ListWithoutTerminalDefaultsToJsonLines) {
 }
 
 TEST_F(EntriesTest, ListFormatsJsonCsvAndTable) {
-  std::string a = home_.Log({"checkin", "-f", "mood=1", "-f", "note=a, \"quoted\" note",
-                             "--at", "-2h", "--tag", "x"});
+  std::string a = home_.Log(
+      {"checkin", "-f", "mood=1", "-f", "note=a, \"quoted\" note", "--at", "-2h", "--tag", "x"});
   std::string b = home_.Log({"mindfulness", "-f", "minutes=20", "--at", "-1h"});
 
   RunResult json = home_.Run({"--format", "json", "list"});

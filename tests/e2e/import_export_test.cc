@@ -12,12 +12,12 @@ namespace {
 // Logs a varied journal: several types, tags, explicit times, multi-line and
 // non-ASCII text, an edit and a deleted entry.
 void LogVariedJournal(const TestHome& home) {
-  std::string a = home.Log({"mindfulness", "-f", "minutes=12.5", "-f", "practice=body-scan",
-                            "-f", "judgment_before=6", "--tag", "morning", "--at",
-                            "2026-11-20T08:30:00+01:00"});
+  std::string a =
+      home.Log({"mindfulness", "-f", "minutes=12.5", "-f", "practice=body-scan", "-f",
+                "judgment_before=6", "--tag", "morning", "--at", "2026-11-20T08:30:00+01:00"});
   home.Log({"checkin", "--json",
-            R"({"mood": 7, "connection": 4, "note": "zwei Zeilen\nmit Umlauten: äöü — ✓"})",
-            "--at", "2026-11-21 21:15"});
+            R"({"mood": 7, "connection": 4, "note": "zwei Zeilen\nmit Umlauten: äöü — ✓"})", "--at",
+            "2026-11-21 21:15"});
   home.Log({"break", "-f", "situation=a hard meeting", "-f", "distress_before=8", "-f",
             "distress_after=4", "-f", "touch=hand-on-heart", "--tag", "work", "--tag", "hard"});
   home.Log({"self-talk", "-f", "critical_thought=I always fail", "-f", "belief_before=80", "-f",
@@ -96,13 +96,12 @@ TEST(ImportExportTest, ImportWithOneBadEntryFailsNamingTheLineAndWritesNothing) 
   TestHome home;
   home.Init();
   std::string file = home.Scratch("bad.jsonl");
-  WriteFile(file,
-            R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 3}})"
-            "\n"
-            R"({"type": "checkin", "at": "2026-11-20T09:00:00Z", "fields": {"mood": 42}})"
-            "\n"
-            R"({"type": "checkin", "at": "2026-11-20T10:00:00Z", "fields": {"mood": 5}})"
-            "\n");
+  WriteFile(file, R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 3}})"
+                  "\n"
+                  R"({"type": "checkin", "at": "2026-11-20T09:00:00Z", "fields": {"mood": 42}})"
+                  "\n"
+                  R"({"type": "checkin", "at": "2026-11-20T10:00:00Z", "fields": {"mood": 5}})"
+                  "\n");
   int64_t records = home.Records();
   RunResult r = home.Run({"import", file});
   EXPECT_EQ(r.exit_code, 2) << r;
@@ -143,7 +142,8 @@ TEST(ImportExportTest, LargeStdinImportIsCheckedWholeBeforeAnyWriteAndStreamsOnc
   constexpr int kEntries = 5000;
   const std::string good = CheckinLines(kEntries, "import-scratch-marker " + std::string(200, 'n'));
   const std::string bad_last =
-      R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 42}})" "\n";
+      R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 42}})"
+      "\n";
   const int64_t records = home.Records();
   RunResult failed = home.Run({"import", "-"}, {}, good + bad_last);
   EXPECT_EQ(failed.exit_code, 2) << failed;
@@ -197,10 +197,13 @@ TEST(ImportExportTest, OversizedEntryFailsTheImportNamingItsLineBeforeAnyWrite) 
   // written the entries before it.
   std::string lines;
   for (int i = 0; i < 1500; ++i) {
-    lines += R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 4}})" "\n";
+    lines += R"({"type": "checkin", "at": "2026-11-20T08:00:00Z", "fields": {"mood": 4}})"
+             "\n";
   }
   lines += R"({"type": "checkin", "at": "2026-11-20T09:00:00Z", "fields": {"mood": 4, "note": ")" +
-           std::string(300 * 1024, 'x') + R"("}})" "\n";
+           std::string(300 * 1024, 'x') +
+           R"("}})"
+           "\n";
   std::string file = home.Scratch("big.jsonl");
   WriteFile(file, lines);
   const int64_t records = home.Records();

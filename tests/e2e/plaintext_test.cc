@@ -1,11 +1,10 @@
 // No plaintext of any entry on disk: not in the store, the log, temp files
 // or editor buffers left behind.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 
@@ -70,11 +69,11 @@ TEST(PlaintextTest, NoMarkerOnDiskAfterLoggingEditingAndDeleting) {
   TestHome home;
   home.Init();
   const std::string issue = Marker("issue"), letter = Marker("letter"),
-                    emotions = Marker("emotions"), person = Marker("person"),
-                    note = Marker("note"), noticed = Marker("noticed"), tag = Marker("tag"),
-                    edited = Marker("edited"), at_tag = Marker("second");
-  const std::vector<std::string> markers{issue, letter, emotions, person, note,
-                                         noticed, tag,   edited,   at_tag};
+                    emotions = Marker("emotions"), person = Marker("person"), note = Marker("note"),
+                    noticed = Marker("noticed"), tag = Marker("tag"), edited = Marker("edited"),
+                    at_tag = Marker("second");
+  const std::vector<std::string> markers{issue,   letter, emotions, person, note,
+                                         noticed, tag,    edited,   at_tag};
 
   std::string l = home.Log({"letter", "-f", "issue=" + issue, "-f", "letter=Dear me,\n" + letter,
                             "-f", "emotions=" + emotions, "--tag", tag});
@@ -86,8 +85,12 @@ TEST(PlaintextTest, NoMarkerOnDiskAfterLoggingEditingAndDeleting) {
   ASSERT_EQ(home.Run({"rm", s}).exit_code, 0);
   // Reading paths too: none may cache plaintext on disk.
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"list", "--format", "table"}, {"show", l, "--history"},
-        {"stats"}, {"export", "--format", "csv"}, {"doctor"}, {"vault", "info"}}) {
+       {std::vector<std::string>{"list", "--format", "table"},
+        {"show", l, "--history"},
+        {"stats"},
+        {"export", "--format", "csv"},
+        {"doctor"},
+        {"vault", "info"}}) {
     RunResult r = home.Run(args);
     ASSERT_EQ(r.exit_code, 0) << r;
   }
@@ -116,12 +119,15 @@ TEST(PlaintextTest, EditorBufferIsPrivateAndWipedAfterTerminalLog) {
   WriteFile(editor,
             "#!/bin/sh\n"
             "dir=$(dirname \"$1\")\n"
-            "printf '%s\\n%s\\n' \"$dir\" \"$(stat -c %a \"$dir\")\" > '" + seen + "'\n"
-            "printf '%s\\n' \"$HAVEN_TEST_TEXT\" >> \"$1\"\n",
+            "printf '%s\\n%s\\n' \"$dir\" \"$(stat -c %a \"$dir\")\" > '" +
+                seen +
+                "'\n"
+                "printf '%s\\n' \"$HAVEN_TEST_TEXT\" >> \"$1\"\n",
             0700);
 
-  RunResult r = home.RunOnTerminal({"log", "letter", "-f", "issue=a letter to myself"}, {},
-                                   {{"EDITOR", editor}, {"VISUAL", std::nullopt}, {"HAVEN_TEST_TEXT", text}});
+  RunResult r =
+      home.RunOnTerminal({"log", "letter", "-f", "issue=a letter to myself"}, {},
+                         {{"EDITOR", editor}, {"VISUAL", std::nullopt}, {"HAVEN_TEST_TEXT", text}});
   ASSERT_EQ(r.exit_code, 0) << r;
   std::string id = r.Trimmed();
   nlohmann::json e = home.Json({"show", id});

@@ -1,5 +1,6 @@
 #include "tests/e2e/plugin_harness.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -7,16 +8,14 @@
 #include <fstream>
 #include <iterator>
 
-#include <gtest/gtest.h>
-
 namespace haven::e2e {
 
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& BuiltinTypeIds() {
-  static const std::vector<std::string> ids = {"mindfulness", "break",   "letter",
+  static const std::vector<std::string> ids = {"mindfulness", "break",     "letter",
                                                "friend",      "self-talk", "reflection",
-                                               "support",     "checkin", "scs-sf"};
+                                               "support",     "checkin",   "scs-sf"};
   return ids;
 }
 
@@ -27,7 +26,8 @@ void WriteManifestText(const std::string& dir, const std::string& file, const st
   WriteFile(dir + "/" + file, text, 0600);
 }
 
-void WriteManifest(const std::string& dir, const std::string& file, const nlohmann::json& manifest) {
+void WriteManifest(const std::string& dir, const std::string& file,
+                   const nlohmann::json& manifest) {
   WriteManifestText(dir, file, manifest.dump(2));
 }
 

@@ -4,10 +4,9 @@
 #ifndef HAVEN_TESTS_E2E_PLUGIN_HARNESS_H_
 #define HAVEN_TESTS_E2E_PLUGIN_HARNESS_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/e2e/harness.h"
 

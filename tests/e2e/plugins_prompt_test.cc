@@ -2,15 +2,14 @@
 // field with its help and range, re-asking on an invalid answer, $EDITOR for
 // text fields in a private runtime directory that leaves nothing behind; and
 // the non-terminal error naming the missing field.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/plugin_harness.h"
@@ -76,12 +75,11 @@ class PluginsE2ePrompt : public ::testing::Test {
 };
 
 TEST_F(PluginsE2ePrompt, CheckinAsksForMoodAndReasksOnAnInvalidAnswer) {
-  RunResult r = home_.RunOnTerminal(
-      {"log", "checkin"},
-      {{"How is your mood right now?", ""},
-       {"[0 to 10]: ", "11\n"},
-       {"\"mood\"", ""},  // the refusal names the field
-       {"[0 to 10]: ", "7\n"}});
+  RunResult r =
+      home_.RunOnTerminal({"log", "checkin"}, {{"How is your mood right now?", ""},
+                                               {"[0 to 10]: ", "11\n"},
+                                               {"\"mood\"", ""},  // the refusal names the field
+                                               {"[0 to 10]: ", "7\n"}});
   ASSERT_EQ(r.exit_code, 0) << r;
   // The prompt shows the field's help and its allowed range.
   EXPECT_THAT(r.err, HasSubstr("There is no right number; this is just for you.")) << r;
@@ -144,13 +142,12 @@ TEST_F(PluginsE2ePrompt, LetterTextFieldGoesThroughTheEditorAndLeavesNothingBehi
 TEST_F(PluginsE2ePrompt, BreakWalksThroughEveryMissingRequiredField) {
   const std::string marker = Marker();
   WriteFile(editor_text_, marker + "\n");
-  RunResult r = home_.RunOnTerminal(
-      {"log", "break"},
-      {{"[0 to 10]: ", "12\n"},           // distress_before, out of range
-       {"[0 to 10]: ", "3\n"},            // distress_after
-       {"\"distress_before\"", ""},       // refused, naming the field
-       {"[0 to 10]: ", "8\n"}},          // asked again
-      EditorEnv(editor_));
+  RunResult r = home_.RunOnTerminal({"log", "break"},
+                                    {{"[0 to 10]: ", "12\n"},      // distress_before, out of range
+                                     {"[0 to 10]: ", "3\n"},       // distress_after
+                                     {"\"distress_before\"", ""},  // refused, naming the field
+                                     {"[0 to 10]: ", "8\n"}},      // asked again
+                                    EditorEnv(editor_));
   fs::remove(editor_text_);
   ASSERT_EQ(r.exit_code, 0) << r;
   nlohmann::json e = ShowEntry(home_, r.Trimmed());

@@ -6,11 +6,11 @@
 // removed, so no background sync or watch runs), so that neither can have
 // seen the other's edit; they reconnect afterwards. The assertions are on
 // final states after explicit syncs by every device.
-#include <memory>
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
 
 #include "tests/e2e/sync_harness.h"
 
@@ -87,7 +87,8 @@ TEST_F(SyncTest, FirstSyncAndJoinCopyEveryEntryWithIdenticalFields) {
   ASSERT_EQ(join.exit_code, 0) << join;
   nlohmann::json joined = join.JsonOut();
   EXPECT_EQ(joined.value("vault_id", ""), init_["vault_id"]) << join;
-  EXPECT_NE(joined.value("device_id", ""), init_["device_id"]) << "a joined device needs its own id";
+  EXPECT_NE(joined.value("device_id", ""), init_["device_id"])
+      << "a joined device needs its own id";
 
   nlohmann::json l1 = SortedList(d1_), l2 = SortedList(d2_);
   ASSERT_EQ(l1.size(), 3u) << l1.dump(1);
@@ -100,12 +101,15 @@ TEST_F(SyncTest, FirstSyncAndJoinCopyEveryEntryWithIdenticalFields) {
   EXPECT_EQ(info2.value("vault_id", ""), init_["vault_id"]);
   EXPECT_EQ(info2.value("entries", -1), 3) << info2.dump();
   EXPECT_EQ(info2.value("records", -1), info1.value("records", -2))
-      << "device 2 lacks records of device 1\n" << info1.dump() << "\n" << info2.dump();
+      << "device 2 lacks records of device 1\n"
+      << info1.dump() << "\n"
+      << info2.dump();
   std::string dev1 = init_["device_id"];
   ASSERT_TRUE(info2.contains("heads")) << info2.dump();
   EXPECT_EQ(info2["heads"].value(dev1, -1), info1["heads"].value(dev1, -2))
       << "device 2's head for device 1 differs from device 1's own\n"
-      << info1.dump() << "\n" << info2.dump();
+      << info1.dump() << "\n"
+      << info2.dump();
   DoctorClean(d2_);
 }
 
@@ -142,8 +146,8 @@ TEST_F(SyncTest, EditsAndDeletesFlowInBothDirections) {
 
 TEST_F(SyncTest, ConcurrentEditsOfDifferentFieldsBothSurvive) {
   ASSERT_NO_FATAL_FAILURE(Pair());
-  std::string a = d1_.Log({"mindfulness", "-f", "minutes=10", "-f", "practice=breathing", "-f",
-                           "judgment_before=5"});
+  std::string a = d1_.Log(
+      {"mindfulness", "-f", "minutes=10", "-f", "practice=breathing", "-f", "judgment_before=5"});
   ASSERT_NO_FATAL_FAILURE(SyncAll());
   GoOffline();
   Edit(d1_, a, {"-f", "minutes=30"});
@@ -152,7 +156,8 @@ TEST_F(SyncTest, ConcurrentEditsOfDifferentFieldsBothSurvive) {
   ASSERT_NO_FATAL_FAILURE(SyncAll());
   for (const TestHome* d : {&d1_, &d2_}) {
     nlohmann::json e = Show(*d, a);
-    EXPECT_EQ(e["fields"]["minutes"], 30) << "an edit was lost on " << d->path() << ": " << e.dump();
+    EXPECT_EQ(e["fields"]["minutes"], 30)
+        << "an edit was lost on " << d->path() << ": " << e.dump();
     EXPECT_EQ(e["fields"]["practice"], "body-scan") << d->path() << ": " << e.dump();
     EXPECT_EQ(e["fields"]["judgment_before"], 2) << d->path() << ": " << e.dump();
   }
@@ -180,8 +185,8 @@ TEST_F(SyncTest, ConcurrentEditsOfSameFieldPickOneWinnerEverywhereAndKeepHistory
     nlohmann::json h = Show(*d, a, /*history=*/true);
     ASSERT_TRUE(h.contains("history")) << h.dump();
     std::string dump = h["history"].dump();
-    EXPECT_NE(dump.find("31"), std::string::npos) << "losing version gone on " << d->path()
-                                                   << ": " << dump;
+    EXPECT_NE(dump.find("31"), std::string::npos)
+        << "losing version gone on " << d->path() << ": " << dump;
     EXPECT_NE(dump.find("32"), std::string::npos) << d->path() << ": " << dump;
     EXPECT_NE(dump.find("10"), std::string::npos) << d->path() << ": " << dump;
   }
@@ -255,10 +260,10 @@ TEST_F(SyncTest, SecondSyncMovesNothingAndChangesNoCounts) {
 
 TEST_F(SyncTest, HubDataHoldsNoPlaintextOfEntries) {
   ASSERT_NO_FATAL_FAILURE(Pair());
-  const std::vector<std::string> markers{"MARKERnoticedQ7Z", "MARKERtagK3W", "MARKEReditP9X",
+  const std::vector<std::string> markers{"MARKERnoticedQ7Z", "MARKERtagK3W",  "MARKEReditP9X",
                                          "MARKERdevice2J4V", "MARKERtag2R8N", "MARKERgoneH6T"};
-  std::string a = d1_.Log({"mindfulness", "-f", "minutes=12", "-f", "noticed=" + markers[0],
-                           "--tag", markers[1]});
+  std::string a = d1_.Log(
+      {"mindfulness", "-f", "minutes=12", "-f", "noticed=" + markers[0], "--tag", markers[1]});
   Edit(d1_, a, {"-f", "noticed=" + markers[2]});
   d2_.Log({"checkin", "-f", "mood=5", "-f", "note=" + markers[3], "--tag", markers[4]});
   std::string gone = d1_.Log({"checkin", "-f", "mood=1", "-f", "note=" + markers[5]});

@@ -1,8 +1,8 @@
 // haven init, lock/unlock, passphrase sources, vault info and doctor.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <regex>
-
-#include <gtest/gtest.h>
 
 #include "tests/e2e/harness.h"
 
@@ -54,8 +54,8 @@ TEST(InitTest, SecondInitFailsWithExit1AndChangesNothing) {
   std::string id = home.Log({"mindfulness", "-f", "minutes=12"});
   int64_t records = home.Records();
 
-  RunResult again = home.Run({"--format", "json", "init"},
-                             {{"HAVEN_PASSPHRASE", "a-different-passphrase"}});
+  RunResult again =
+      home.Run({"--format", "json", "init"}, {{"HAVEN_PASSPHRASE", "a-different-passphrase"}});
   EXPECT_EQ(again.exit_code, 1) << again;
   EXPECT_EQ(again.ErrLines(), 1) << again;
   EXPECT_EQ(again.out.find("secret_key"), std::string::npos) << "a new key was printed" << again;
@@ -96,12 +96,12 @@ TEST(LockTest, WrongPassphraseExits3AndTouchesNothing) {
   ASSERT_EQ(home.Run({"lock"}).exit_code, 0);
   int64_t records = home.Records();
 
-  RunResult log = home.Run({"log", "checkin", "-f", "mood=7"},
-                           {{"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
+  RunResult log =
+      home.Run({"log", "checkin", "-f", "mood=7"}, {{"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
   EXPECT_EQ(log.exit_code, 3) << log;
   EXPECT_EQ(log.ErrLines(), 1) << log;
-  RunResult edit = home.Run({"edit", id, "-f", "mood=1"},
-                            {{"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
+  RunResult edit =
+      home.Run({"edit", id, "-f", "mood=1"}, {{"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
   EXPECT_EQ(edit.exit_code, 3) << edit;
   RunResult unlock = home.Run({"unlock"}, {{"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
   EXPECT_EQ(unlock.exit_code, 3) << unlock;
@@ -127,9 +127,9 @@ TEST(LockTest, PassphraseFileUnlocksAndTakesPrecedenceOverVariable) {
 
   // The order of docs/commands.md, "The passphrase": a TTY prompt, else the
   // file, else the variable.
-  RunResult show = home.Run({"--format", "json", "show", id},
-                            {{"HAVEN_PASSPHRASE_FILE", file},
-                             {"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
+  RunResult show =
+      home.Run({"--format", "json", "show", id},
+               {{"HAVEN_PASSPHRASE_FILE", file}, {"HAVEN_PASSPHRASE", "wrong-horse-battery"}});
   ASSERT_EQ(show.exit_code, 0) << show;
   EXPECT_EQ(show.JsonOut()["id"], id);
 }
@@ -159,8 +159,7 @@ TEST(LockTest, TerminalPromptReadsPassphraseWithoutEcho) {
   ASSERT_EQ(home.Run({"lock"}).exit_code, 0);
   RunResult r = home.RunOnTerminal(
       {"list", "--format", "jsonl"},
-      {{"Passphrase", std::string(kPassphrase) + "\n", /*wait_for_no_echo=*/true}},
-      NoPassphrase());
+      {{"Passphrase", std::string(kPassphrase) + "\n", /*wait_for_no_echo=*/true}}, NoPassphrase());
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_EQ(r.JsonLines().size(), 1u) << r;
   EXPECT_EQ(r.err.find(kPassphrase), std::string::npos) << "the passphrase was echoed" << r;
