@@ -29,7 +29,7 @@ TEST(MergeTest, CreateGivesTheEntry) {
   EXPECT_EQ(e.type, "checkin");
   EXPECT_EQ(e.fields, (nlohmann::json{{"mood", 5}}));
   EXPECT_EQ(e.tags, std::vector<std::string>{"morning"});
-  EXPECT_EQ(e.at_us, 1'790'000'000'000'000);
+  EXPECT_EQ(e.at_us, 1790000000000000);
   EXPECT_FALSE(e.deleted);
   EXPECT_FALSE(IsDeleted(state));
 }
@@ -62,10 +62,10 @@ TEST(MergeTest, SameFieldEqualHlcHigherDeviceWins) {
 }
 
 TEST(MergeTest, TimeAndTagsAreLastWriterWinsRegisters) {
-  Rec create = Create(kDeviceA, 1, 1, {{"mood", 5}}, {"a"}, 1'000'000);
+  Rec create = Create(kDeviceA, 1, 1, {{"mood", 5}}, {"a"}, 1000000);
   Rec new_time = Edit(kDeviceB, 1, 10, {});
   new_time.body.set_has_at(true);
-  new_time.body.set_at_us(2'000'000);
+  new_time.body.set_at_us(2000000);
   Rec new_tags = Edit(kDeviceC, 1, 10, {});
   new_tags.body.set_has_tags(true);
   new_tags.body.add_tags("b");
@@ -75,7 +75,7 @@ TEST(MergeTest, TimeAndTagsAreLastWriterWinsRegisters) {
   for (const auto& order : {std::vector<Rec>{create, new_time, new_tags, older_tags},
                             {older_tags, new_tags, new_time, create}}) {
     Entry e = StateToEntry(Fold(order));
-    EXPECT_EQ(e.at_us, 2'000'000);
+    EXPECT_EQ(e.at_us, 2000000);
     EXPECT_EQ(e.tags, (std::vector<std::string>{"b", "c"}));
     EXPECT_EQ(e.fields["mood"], 5);
   }
