@@ -3,12 +3,12 @@
 #include <chrono>
 
 #include "absl/status/status.h"
+#include "common/time.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/secret_key.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {
@@ -197,7 +197,7 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
   replaced = std::move(journal_);
   journal_ = std::move(shared);
   lock_after_us_ = timeout_us > 0 ? timeout_us : default_lock_after_us_;
-  locks_at_us_ = lock_after_us_ > 0 ? NowMicros() + lock_after_us_ : 0;
+  locks_at_us_ = lock_after_us_ > 0 ? NowLocked() + lock_after_us_ : 0;
   wake_.SignalAll();
   return absl::OkStatus();
 }
@@ -220,7 +220,7 @@ absl::StatusOr<std::shared_ptr<Journal>> Vault::journal() {
     }
     return absl::UnauthenticatedError("vault is locked");
   }
-  if (lock_after_us_ > 0) locks_at_us_ = NowMicros() + lock_after_us_;
+  if (lock_after_us_ > 0) locks_at_us_ = NowLocked() + lock_after_us_;
   return journal_;
 }
 
@@ -239,17 +239,32 @@ int64_t Vault::locks_at_us() const {
   return locks_at_us_;
 }
 
+void Vault::set_clock(std::function<int64_t()> now) {
+  absl::MutexLock lock(&mu_);
+  now_ = std::move(now);
+}
+
+int64_t Vault::NowLocked() const { return now_ ? now_() : NowMicros(); }
+
+bool Vault::LockIfIdle() {
+  std::shared_ptr<Journal> dropped;  // destroyed after mu_ is released
+  {
+    absl::MutexLock lock(&mu_);
+    if (!journal_ || locks_at_us_ == 0 || NowLocked() < locks_at_us_) return false;
+    dropped = std::move(journal_);
+    locks_at_us_ = 0;
+  }
+  return true;
+}
+
 void Vault::IdleLockLoop() {
   mu_.Lock();
   while (!stopping_) {
     wake_.WaitWithTimeout(&mu_, absl::Seconds(1));
-    if (journal_ && locks_at_us_ != 0 && NowMicros() >= locks_at_us_) {
-      std::shared_ptr<Journal> dropped = std::move(journal_);
-      locks_at_us_ = 0;
-      mu_.Unlock();
-      dropped.reset();
-      mu_.Lock();
-    }
+    if (stopping_) break;
+    mu_.Unlock();
+    LockIfIdle();
+    mu_.Lock();
   }
   mu_.Unlock();
 }

@@ -83,6 +83,15 @@ class Vault {
   // before the first unlock.
   void set_after_close(std::function<void()> after_close) { after_close_ = std::move(after_close); }
 
+  // The idle lock's clock, microseconds since the epoch (default: the
+  // wall clock, NowMicros). A seam for tests, which move time themselves
+  // and then call LockIfIdle; set it before the first Init/Unlock/Join.
+  void set_clock(std::function<int64_t()> now);
+  // Drops the journal when the vault has been idle up to its deadline
+  // (locks_at_us); returns whether it did. The idle thread calls this about
+  // once a second.
+  bool LockIfIdle();
+
  private:
   absl::Status LoadIdentity();
   absl::Status StoreIdentity(std::string_view vault_id, std::string_view device_id,
@@ -90,6 +99,7 @@ class Vault {
                              const SecretBytes& vault_key);
   absl::Status OpenJournal(SecretBytes vault_key, int64_t timeout_us);
   void IdleLockLoop() ABSL_LOCKS_EXCLUDED(mu_);
+  int64_t NowLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Store* store_;
   RecordLog* log_;
@@ -111,6 +121,7 @@ class Vault {
   int64_t lock_after_us_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t locks_at_us_ ABSL_GUARDED_BY(mu_) = 0;
   int failed_unlocks_ ABSL_GUARDED_BY(mu_) = 0;
+  std::function<int64_t()> now_ ABSL_GUARDED_BY(mu_);  // empty: NowMicros
 
   absl::CondVar wake_;  // signalled when stopping_ or the idle deadline change
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
