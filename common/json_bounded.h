@@ -8,7 +8,7 @@
 // (the parser is iterative and stops at the first bracket too deep), so
 // nothing downstream (copies, dump, comparisons, which recurse) ever sees a
 // value deeper than its limit. The limits of each entry point are below
-// and in docs/design.md ("Limits on JSON").
+// and in docs/formats.md ("Limits on JSON").
 //
 // Depth counts open brackets: `5` is 0 levels, `{"a":5}` is 1, `{"a":[5]}` 2.
 #ifndef HAVEN_COMMON_JSON_BOUNDED_H_
