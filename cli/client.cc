@@ -1,6 +1,7 @@
 #include "cli/client.h"
 
 #include <fcntl.h>
+#include <grpcpp/create_channel_posix.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,13 +11,11 @@
 #include <filesystem>
 #include <thread>
 
-#include <grpcpp/create_channel_posix.h>
-
 #include "absl/status/status.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
-#include "common/status.h"
 #include "common/home_socket.h"
+#include "common/status.h"
 
 namespace haven::cli {
 namespace {
@@ -91,7 +90,7 @@ DaemonClient::DaemonClient(std::shared_ptr<grpc::Channel> channel)
       admin_(v1::Admin::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& home,
-                                                                     bool start) {
+                                                                    bool start) {
   const std::string path = SocketPath(home);
   if (path.size() >= sizeof(sockaddr_un::sun_path)) {
     return absl::InvalidArgumentError("--home: path too long for a Unix socket: " + home);

@@ -3,11 +3,11 @@
 #ifndef HAVEN_CLI_CLIENT_H_
 #define HAVEN_CLI_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "haven/v1/daemon.grpc.pb.h"
@@ -22,8 +22,7 @@ class DaemonClient {
  public:
   // Connects to HOME/havend.sock; with `start`, launches havend (from beside
   // this binary) when nothing answers and waits for it.
-  static absl::StatusOr<std::unique_ptr<DaemonClient>> Connect(const std::string& home,
-                                                               bool start);
+  static absl::StatusOr<std::unique_ptr<DaemonClient>> Connect(const std::string& home, bool start);
   // True when a daemon answers on the home's socket right now.
   static bool Running(const std::string& home);
 

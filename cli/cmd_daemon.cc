@@ -57,16 +57,21 @@ absl::Status Status(Context& ctx) {
   v1::StatusReply reply;
   grpc::ClientContext call;
   if (auto s = (*client)->admin().Status(&call, {}, &reply); !s.ok()) return FromGrpc(s);
-  nlohmann::json out = {{"running", true},          {"pid", reply.pid()},
-                        {"version", reply.version()}, {"home", reply.home()},
-                        {"vault", reply.has_vault()}, {"unlocked", reply.unlocked()},
+  nlohmann::json out = {{"running", true},
+                        {"pid", reply.pid()},
+                        {"version", reply.version()},
+                        {"home", reply.home()},
+                        {"vault", reply.has_vault()},
+                        {"unlocked", reply.unlocked()},
                         {"started", FormatRfc3339(reply.started_us())}};
   if (*format != Format::kTable) {
     std::cout << out.dump() << "\n";
   } else {
     std::cout << "havend " << reply.version() << " running (pid " << reply.pid() << ") for "
               << reply.home() << "\nvault: "
-              << (!reply.has_vault() ? "none yet" : reply.unlocked() ? "unlocked" : "locked")
+              << (!reply.has_vault() ? "none yet"
+                  : reply.unlocked() ? "unlocked"
+                                     : "locked")
               << "\nsince " << FormatRfc3339(reply.started_us()) << "\n";
   }
   return absl::OkStatus();

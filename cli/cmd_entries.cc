@@ -55,6 +55,24 @@ absl::StatusOr<std::string> ReadJsonFlag(const std::string& flag) {
   return text;
 }
 
+// Whether an edit request asks for no change at all.
+bool ChangesNothing(const v1::EditRequest& req) {
+  if (!req.field_text().empty() || !req.unset_fields().empty() || req.has_at() || req.has_tags()) {
+    return false;
+  }
+  auto json = ParseFieldsJson(req.fields_json(), "--json");
+  return json.ok() && json->empty();  // null or {}
+}
+
+// The daemon names request inputs; the CLI's messages name its flags.
+absl::Status InFlagTerms(const absl::Status& s, const v1::EditRequest& req) {
+  if (s.code() == absl::StatusCode::kInvalidArgument && ChangesNothing(req)) {
+    return absl::InvalidArgumentError(
+        "nothing to change: give -f name=value, --unset, --at or --tag");
+  }
+  return RelabelInput(s, kFieldsJsonField, "--json");
+}
+
 absl::Status PrintOneEntry(Context& ctx, const std::string& entry_json, bool id_only) {
   auto format = ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
   if (!format.ok()) return format.status();
@@ -131,6 +149,7 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
       grpc::ClientContext call;
       return (*client)->journal().Log(&call, req, &reply);
     });
+    s = RelabelInput(s, kFieldsJsonField, "--json");
     const std::string field = ViolatedField(s).value_or("");
     if (s.ok() || attempt >= 5 || !asked.contains(field)) {
       if (!s.ok()) return s;
@@ -221,7 +240,7 @@ absl::Status Edit(Context& ctx, const EntryFlags& flags, bool tags_given) {
     grpc::ClientContext call;
     return (*client)->journal().Edit(&call, req, &reply);
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) return InFlagTerms(s, req);
   return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
 }
 

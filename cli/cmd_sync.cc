@@ -5,6 +5,7 @@
 #include "cli/context.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
+#include "common/field_error.h"
 #include "common/status.h"
 #include "common/time.h"
 
@@ -17,6 +18,11 @@ struct SyncFlags {
   std::string vault, secret_key;
 };
 
+// The daemon names request inputs; the CLI's messages name its flags.
+absl::Status InFlagTerms(const grpc::Status& s) {
+  return RelabelInput(RelabelInput(FromGrpc(s), "ca_file", "--ca"), "vault_id", "--vault");
+}
+
 absl::Status RemoteAdd(Context& ctx, const SyncFlags& f) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
@@ -28,7 +34,7 @@ absl::Status RemoteAdd(Context& ctx, const SyncFlags& f) {
   req.set_insecure(f.insecure);
   v1::RemoteReply reply;
   grpc::ClientContext call;
-  if (auto s = (*client)->vault().AddRemote(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->vault().AddRemote(&call, req, &reply); !s.ok()) return InFlagTerms(s);
   std::cerr << "Added remote \"" << f.name << "\" (" << f.address
             << "). Run `haven sync` to sync now.\n";
   return absl::OkStatus();
@@ -72,7 +78,7 @@ absl::Status Sync(Context& ctx, const std::string& name) {
   req.set_remote(name);
   v1::SyncReply reply;
   grpc::ClientContext call;
-  if (auto s = (*client)->vault().Sync(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->vault().Sync(&call, req, &reply); !s.ok()) return InFlagTerms(s);
   if (ctx.format_flag == "json" || ctx.format_flag == "jsonl") {
     std::cout << nlohmann::json({{"pushed", reply.pushed()}, {"pulled", reply.pulled()}}).dump()
               << "\n";
@@ -100,7 +106,7 @@ absl::Status Join(Context& ctx, const SyncFlags& f) {
   grpc::ClientContext call;
   grpc::Status s = (*client)->vault().Join(&call, req, &reply);
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
-  if (!s.ok()) return FromGrpc(s);
+  if (!s.ok()) return InFlagTerms(s);
   if (ctx.format_flag == "json" || ctx.format_flag == "jsonl") {
     std::cout << nlohmann::json({{"vault_id", reply.vault_id()},
                                  {"device_id", reply.device_id()},

@@ -4,6 +4,7 @@
 #include "cli/context.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
+#include "common/field_error.h"
 #include "common/status.h"
 #include "common/time.h"
 
@@ -29,7 +30,9 @@ absl::Status Init(Context& ctx, const std::string& kdf) {
   Wipe(*passphrase);
   v1::InitReply reply;
   grpc::ClientContext call;
-  if (auto s = (*client)->vault().Init(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->vault().Init(&call, req, &reply); !s.ok()) {
+    return RelabelInput(FromGrpc(s), "kdf", "--kdf");
+  }
   if (!ctx.format_flag.empty() && *format != Format::kTable) {
     nlohmann::json out = {{"vault_id", reply.vault_id()},
                           {"device_id", reply.device_id()},

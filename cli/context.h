@@ -2,11 +2,10 @@
 #ifndef HAVEN_CLI_CONTEXT_H_
 #define HAVEN_CLI_CONTEXT_H_
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "absl/status/statusor.h"
 #include "cli/client.h"

@@ -23,7 +23,8 @@ std::string Fit(const std::string& text, size_t width) {
     if (cols + 1 > width) {
       if (!out.empty() && width > 0) {
         // replace the last column with an ellipsis
-        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
+          out.pop_back();
         if (!out.empty()) out.pop_back();
         out += "…";
       }
@@ -98,8 +99,8 @@ absl::StatusOr<Format> ParseFormat(const std::string& text) {
   if (text == "json") return Format::kJson;
   if (text == "jsonl") return Format::kJsonl;
   if (text == "csv") return Format::kCsv;
-  return absl::InvalidArgumentError("--format: expected table, json, jsonl or csv, got \"" +
-                                    text + "\"");
+  return absl::InvalidArgumentError("--format: expected table, json, jsonl or csv, got \"" + text +
+                                    "\"");
 }
 
 bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) != 0; }

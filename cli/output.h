@@ -2,10 +2,9 @@
 #ifndef HAVEN_CLI_OUTPUT_H_
 #define HAVEN_CLI_OUTPUT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 

@@ -4,9 +4,8 @@
 #ifndef HAVEN_CLI_PROMPT_H_
 #define HAVEN_CLI_PROMPT_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/statusor.h"
 

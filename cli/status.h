@@ -10,10 +10,10 @@ namespace haven::cli {
 enum ExitCode {
   kExitOk = 0,
   kExitFailure = 1,
-  kExitUsage = 2,     // bad usage or invalid input
-  kExitLocked = 3,    // vault locked, wrong passphrase or Secret Key
+  kExitUsage = 2,   // bad usage or invalid input
+  kExitLocked = 3,  // vault locked, wrong passphrase or Secret Key
   kExitNotFound = 4,
-  kExitRemote = 5,    // remote unreachable or refused
+  kExitRemote = 5,  // remote unreachable or refused
 };
 
 int ExitCodeFor(const absl::Status& status);

@@ -25,6 +25,19 @@ absl::Status FieldError(absl::StatusCode code, std::string_view field, std::stri
 // payload, and for a payload that does not parse.
 std::optional<std::string> ViolatedField(const absl::Status& status);
 
+// An error about one input of a request, named for whoever reads the message:
+// the message is "<label>: <reason>" (e.g. "fields JSON: nested deeper than 16
+// levels"), the violation names `field` (e.g. "fields_json") and its
+// description is `reason` alone, so a client can name the input its own way.
+absl::Status InputError(absl::StatusCode code, std::string_view field, std::string_view label,
+                        std::string_view reason);
+
+// For clients: an InputError (or FieldError) about `field` with its message
+// re-labelled "<label>: <description>" (the CLI names its flag, e.g. "--json");
+// any other status unchanged.
+absl::Status RelabelInput(const absl::Status& status, std::string_view field,
+                          std::string_view label);
+
 }  // namespace haven
 
 #endif  // HAVEN_COMMON_FIELD_ERROR_H_

@@ -1,8 +1,10 @@
 #include "common/json_bounded.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/field_error.h"
 
 namespace haven {
 namespace {
@@ -137,6 +139,22 @@ absl::Status CheckJsonBounded(std::string_view text, const JsonLimits& limits,
                               std::string_view what) {
   NullSink sink;
   return Run(text, limits, what, &sink, nullptr, nullptr);
+}
+
+absl::StatusOr<nlohmann::json> ParseFieldsJson(std::string_view text, std::string_view label) {
+  if (text.empty()) return nlohmann::json();
+  auto parsed = ParseJsonBounded(text, kFieldsInputLimits, label);
+  if (!parsed.ok()) {
+    // The message is "<label>: <reason>"; the violation keeps the reason.
+    std::string_view reason(parsed.status().message().data(), parsed.status().message().size());
+    reason.remove_prefix(std::min(reason.size(), label.size() + 2));
+    return InputError(parsed.status().code(), kFieldsJsonField, label, reason);
+  }
+  if (!parsed->is_object()) {
+    return InputError(absl::StatusCode::kInvalidArgument, kFieldsJsonField, label,
+                      "expected a JSON object of field values");
+  }
+  return parsed;
 }
 
 }  // namespace haven

@@ -64,6 +64,13 @@ absl::StatusOr<nlohmann::json> ParseJsonBounded(std::string_view text, const Jso
 absl::Status CheckJsonBounded(std::string_view text, const JsonLimits& limits,
                               std::string_view what);
 
+// Field values given as one JSON object (a request's fields_json, from
+// `haven log/edit --json`): parsed within kFieldsInputLimits; empty text is
+// null, anything but an object is refused. Errors are InputErrors
+// (common/field_error.h) about "fields_json", labelled `label`.
+inline constexpr std::string_view kFieldsJsonField = "fields_json";
+absl::StatusOr<nlohmann::json> ParseFieldsJson(std::string_view text, std::string_view label);
+
 }  // namespace haven
 
 #endif  // HAVEN_COMMON_JSON_BOUNDED_H_

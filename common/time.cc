@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include <charconv>
-#include <climits>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <optional>
 

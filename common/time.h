@@ -3,10 +3,11 @@
 #ifndef HAVEN_COMMON_TIME_H_
 #define HAVEN_COMMON_TIME_H_
 
-#include <cstdint>
 #include <climits>
+#include <cstdint>
 #include <string>
 #include <string_view>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 
@@ -49,7 +50,7 @@ class LocalDays {
 
  private:
   absl::flat_hash_map<int64_t, int32_t> offset_by_slot_;  // seconds east of UTC
-  int64_t last_slot_ = INT64_MIN;  // entries often come in time order
+  int64_t last_slot_ = INT64_MIN;                         // entries often come in time order
   int32_t last_offset_ = 0;
 };
 // ISO 8601 week of the local date, e.g. "2026-W47" (week-year, not calendar year).

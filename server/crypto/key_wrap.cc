@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/field_error.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -66,8 +67,9 @@ absl::StatusOr<KdfProfile> KdfProfileByName(std::string_view name) {
     return KdfProfile{"sensitive", crypto_pwhash_OPSLIMIT_SENSITIVE,
                       crypto_pwhash_MEMLIMIT_SENSITIVE};
   }
-  return absl::InvalidArgumentError("--kdf: expected interactive, moderate or sensitive, got \"" +
-                                    std::string(name) + "\"");
+  return InputError(
+      absl::StatusCode::kInvalidArgument, "kdf", "kdf",
+      "expected interactive, moderate or sensitive, got \"" + std::string(name) + "\"");
 }
 
 absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_limit) {

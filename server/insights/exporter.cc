@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "common/field_error.h"
 #include "common/time.h"
 #include "server/insights/export_html.h"
 #include "server/util/status_macros.h"
@@ -113,8 +114,9 @@ absl::StatusOr<std::unique_ptr<Exporter>> MakeExporter(std::string_view format) 
   if (format == "csv") return std::make_unique<CsvExporter>();
   if (format == "md") return std::make_unique<MarkdownExporter>();
   if (format == "html") return std::make_unique<HtmlExporter>();
-  return absl::InvalidArgumentError("--format: export writes json, jsonl, csv, md or html, not \"" +
-                                    std::string(format) + "\"");
+  return InputError(
+      absl::StatusCode::kInvalidArgument, "format", "format",
+      "export writes json, jsonl, csv, md or html, not \"" + std::string(format) + "\"");
 }
 
 absl::Status WriteExport(Exporter& exporter, const ExportInput& input, const ExportSink& sink) {

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "common/field_error.h"
+#include "common/json_bounded.h"
 #include "common/time.h"
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"
@@ -36,7 +37,8 @@ bool IsEmptyChange(const v1::RecordBody& body) {
 
 absl::Status CheckJsonObject(const nlohmann::json& j) {
   if (!j.is_null() && !j.is_object()) {
-    return absl::InvalidArgumentError("--json: expected a JSON object of field values");
+    return InputError(absl::StatusCode::kInvalidArgument, kFieldsJsonField, "fields JSON",
+                      "expected a JSON object of field values");
   }
   return absl::OkStatus();
 }
@@ -159,7 +161,7 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
   if (input.field_text.empty() && input.unset_fields.empty() && !input.at_us && !input.tags &&
       (input.fields_json.is_null() || input.fields_json.empty())) {
     return absl::InvalidArgumentError(
-        "nothing to change: give -f name=value, --unset, --at or --tag");
+        "nothing to change: give field values, fields to unset, a time or tags");
   }
   absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(Entry current, Get(input.id));

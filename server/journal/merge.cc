@@ -4,10 +4,10 @@
 #include <charconv>
 #include <string>
 
-#include "server/crypto/ids.h"
-#include "server/journal/hlc.h"
 #include "common/field_error.h"
 #include "common/json_bounded.h"
+#include "server/crypto/ids.h"
+#include "server/journal/hlc.h"
 
 namespace haven {
 namespace {

@@ -4,16 +4,15 @@
 #define HAVEN_SERVER_MODEL_ENTRY_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace haven {
 
 struct Entry {
-  std::string id;                 // 24 lowercase hex characters, random
-  std::string type;               // exercise type id, e.g. "checkin"
+  std::string id;    // 24 lowercase hex characters, random
+  std::string type;  // exercise type id, e.g. "checkin"
   uint32_t type_version = 1;
   int64_t at_us = 0;              // when the practice happened, unix microseconds
   int64_t created_us = 0;         // when the entry was first written

@@ -28,8 +28,8 @@ nlohmann::json EntryToJson(const Entry& entry) {
   return j;
 }
 
-nlohmann::json HistoryItemToJson(const v1::RecordBody& body, std::string_view device,
-                                 uint64_t seq, int64_t written_us) {
+nlohmann::json HistoryItemToJson(const v1::RecordBody& body, std::string_view device, uint64_t seq,
+                                 int64_t written_us) {
   static const char* const kKinds[] = {"unknown", "create", "edit", "delete", "restore", "types"};
   nlohmann::json j = nlohmann::json::object();
   int kind = body.kind();

@@ -27,8 +27,8 @@ nlohmann::json EntryToJson(const Entry& entry);
 // {"kind","device","seq","written","changes":{...}}, where `written` is
 // `written_us` (the record's hybrid-clock time) and `changes` holds what the
 // record set ("at", "tags", fields) or unset (null).
-nlohmann::json HistoryItemToJson(const v1::RecordBody& body, std::string_view device,
-                                 uint64_t seq, int64_t written_us);
+nlohmann::json HistoryItemToJson(const v1::RecordBody& body, std::string_view device, uint64_t seq,
+                                 int64_t written_us);
 
 }  // namespace haven
 

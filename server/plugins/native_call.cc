@@ -9,11 +9,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/field_error.h"
+#include "common/json_bounded.h"
 #include "server/plugins/field_check.h"
 #include "server/plugins/native_internal.h"
 #include "server/plugins/native_plugin.h"
-#include "common/field_error.h"
-#include "common/json_bounded.h"
 
 namespace haven {
 namespace {

@@ -9,12 +9,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -32,10 +31,10 @@ struct FieldSpec {
   std::string help;
   std::optional<double> min;
   std::optional<double> max;
-  std::vector<std::string> choices;     // kEnum only
-  nlohmann::json default_value;         // null when there is none
-  std::optional<uint64_t> max_length;   // kString / kText, in bytes
-  bool exclusive_min = false;           // added: value must be > min (manifest "exclusive_min")
+  std::vector<std::string> choices;    // kEnum only
+  nlohmann::json default_value;        // null when there is none
+  std::optional<uint64_t> max_length;  // kString / kText, in bytes
+  bool exclusive_min = false;          // added: value must be > min (manifest "exclusive_min")
 };
 
 struct ExerciseType {
@@ -44,8 +43,8 @@ struct ExerciseType {
   std::string title;
   std::string description;
   std::vector<FieldSpec> fields;
-  std::string source;  // the manifest or shared library it came from, or "vault:<device>"
-  bool native = false; // from a shared library (may derive / summarize)
+  std::string source;   // the manifest or shared library it came from, or "vault:<device>"
+  bool native = false;  // from a shared library (may derive / summarize)
 
   const FieldSpec* FindField(std::string_view name) const;
 };

@@ -8,15 +8,6 @@
 namespace haven {
 namespace {
 
-absl::StatusOr<nlohmann::json> ParseFieldsJson(const std::string& text) {
-  if (text.empty()) return nlohmann::json();
-  ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonBounded(text, kFieldsInputLimits, "--json"));
-  if (!j.is_object()) {
-    return absl::InvalidArgumentError("--json: expected a JSON object of field values");
-  }
-  return j;
-}
-
 template <typename Fn>
 grpc::Status WithJournal(Vault* vault, Fn&& fn) {
   auto journal = vault->journal();
@@ -40,7 +31,7 @@ grpc::Status JournalService::Log(grpc::ServerContext*, const v1::LogRequest* req
     LogInput input;
     input.type = req->type();
     input.field_text.insert(req->field_text().begin(), req->field_text().end());
-    ASSIGN_OR_RETURN(input.fields_json, ParseFieldsJson(req->fields_json()));
+    ASSIGN_OR_RETURN(input.fields_json, ParseFieldsJson(req->fields_json(), "fields JSON"));
     if (req->has_at()) input.at_us = req->at_us();
     input.tags.assign(req->tags().begin(), req->tags().end());
     ASSIGN_OR_RETURN(Entry entry, journal.Log(input));
@@ -87,7 +78,7 @@ grpc::Status JournalService::Edit(grpc::ServerContext*, const v1::EditRequest* r
     EditInput input;
     input.id = req->id();
     input.field_text.insert(req->field_text().begin(), req->field_text().end());
-    ASSIGN_OR_RETURN(input.fields_json, ParseFieldsJson(req->fields_json()));
+    ASSIGN_OR_RETURN(input.fields_json, ParseFieldsJson(req->fields_json(), "fields JSON"));
     input.unset_fields.assign(req->unset_fields().begin(), req->unset_fields().end());
     if (req->has_at()) input.at_us = req->at_us();
     if (req->has_tags()) input.tags.emplace(req->tags().begin(), req->tags().end());

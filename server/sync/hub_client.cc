@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "common/field_error.h"
 #include "server/crypto/ids.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_service.h"
@@ -38,7 +39,10 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Connect(const HubEndpoint&
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (!endpoint.ca_file.empty()) {
     std::ifstream in(endpoint.ca_file);
-    if (!in) return absl::InvalidArgumentError("--ca: cannot read " + endpoint.ca_file);
+    if (!in) {
+      return InputError(absl::StatusCode::kInvalidArgument, "ca_file", "CA file",
+                        "cannot read " + endpoint.ca_file);
+    }
     std::stringstream pem;
     pem << in.rdbuf();
     grpc::SslCredentialsOptions options;

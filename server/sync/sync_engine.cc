@@ -4,13 +4,14 @@
 #include <future>
 
 #include "absl/status/status.h"
+#include "common/field_error.h"
+#include "common/time.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/secret_key.h"
 #include "server/crypto/vault_keys.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {
@@ -141,7 +142,8 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   }
   auto vault_id = HexDecode(req.vault_id());
   if (!vault_id || vault_id->size() != kVaultIdBytes) {
-    return absl::InvalidArgumentError("--vault: expected the 32-character vault id");
+    return InputError(absl::StatusCode::kInvalidArgument, "vault_id", "vault id",
+                      "expected the 32-character vault id");
   }
   ASSIGN_OR_RETURN(SecretBytes secret_key, ParseSecretKey(req.secret_key()));
   v1::RemoteConfig remote;

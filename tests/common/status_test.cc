@@ -27,7 +27,8 @@ TEST(FieldErrorTest, PlainErrorsAndOkNameNoField) {
 
 TEST(FieldErrorTest, AnUnparsablePayloadNamesNoField) {
   absl::Status s = absl::InvalidArgumentError("bad");
-  s.SetPayload(absl::string_view(kBadRequestTypeUrl.data(), kBadRequestTypeUrl.size()), absl::Cord("\xff\xff\xff"));
+  s.SetPayload(absl::string_view(kBadRequestTypeUrl.data(), kBadRequestTypeUrl.size()),
+               absl::Cord("\xff\xff\xff"));
   EXPECT_EQ(ViolatedField(s), std::nullopt);
 }
 

@@ -216,9 +216,9 @@ namespace {
 TEST_F(TimeTest, LocalDaysAgreesWithLocaltimeAcrossZonesAndDst) {
   // The last zone changes its clock 5 minutes after local midnight, inside
   // a quarter hour: days there must still come out right.
-  for (const char* zone : {"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata",
-                           "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham",
-                           "XST-5:45XDT-6:15,M3.5.0/0:05,M10.5.0/0:05"}) {
+  for (const char* zone :
+       {"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Asia/Kathmandu",
+        "Australia/Lord_Howe", "Pacific/Chatham", "XST-5:45XDT-6:15,M3.5.0/0:05,M10.5.0/0:05"}) {
     UseZone(zone);
     LocalDays days;
     // Every 7 minutes and 13 seconds through 2026, then again (cache hits).
