@@ -35,17 +35,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : haven::cli::kExitUsage;
+  } catch (...) {
+    return haven::cli::ReportException(std::current_exception(), std::cerr);
   }
   if (!ctx.action) {
     std::cerr << app.help();
     return haven::cli::kExitUsage;
   }
-  absl::Status status = ctx.action();
-  int code = 0;
-  if (!status.ok()) {
-    std::cerr << "haven: " << status.message() << "\n";
-    code = haven::cli::ExitCodeFor(status);
-  }
+  const int code = haven::cli::RunAndReport(ctx.action, std::cerr);
   if (ctx.connected()) {
     // The command is done and its output written: leave gRPC's threads and
     // the daemon connection to the kernel. Closing the transport and

@@ -3,6 +3,10 @@
 #ifndef HAVEN_CLI_STATUS_H_
 #define HAVEN_CLI_STATUS_H_
 
+#include <exception>
+#include <functional>
+#include <ostream>
+
 #include "absl/status/status.h"
 
 namespace haven::cli {
@@ -17,6 +21,16 @@ enum ExitCode {
 };
 
 int ExitCodeFor(const absl::Status& status);
+
+// Runs one command for main: a failed status is reported as one line
+// "haven: <message>" on `err` and becomes ExitCodeFor's code. An exception
+// (a malformed reply the output code did not expect, a bad_alloc) is caught
+// here too and reported the same way with exit 1 (kExitFailure), so the CLI
+// never aborts.
+int RunAndReport(const std::function<absl::Status()>& command, std::ostream& err);
+
+// Reports an exception escaping anything else main runs: one line, exit 1.
+int ReportException(std::exception_ptr exception, std::ostream& err);
 
 }  // namespace haven::cli
 
