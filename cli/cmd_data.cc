@@ -133,6 +133,28 @@ absl::Status Export(Context& ctx, const DataFlags& flags) {
   return s;
 }
 
+// Sends `in` in chunks until it ends or the daemon stops reading, then
+// finishes the call; with `progress`, counts MiB on stderr.
+grpc::Status StreamImport(grpc::ClientWriterInterface<v1::ImportChunk>* writer, std::istream& in,
+                          bool progress) {
+  std::string buffer(256 * 1024, '\0');
+  uint64_t sent = 0;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() <= 0) break;
+    v1::ImportChunk chunk;
+    chunk.set_data(buffer.data(), static_cast<size_t>(in.gcount()));
+    if (!writer->Write(chunk)) break;  // the daemon stopped reading: Finish says why
+    sent += static_cast<uint64_t>(in.gcount());
+    if (progress) std::cerr << "\rchecking " << (sent >> 20) << " MiB" << std::flush;
+  }
+  writer->WritesDone();
+  if (progress) std::cerr << "\rwriting the checked entries\033[K" << std::flush;
+  grpc::Status status = writer->Finish();
+  if (progress) std::cerr << "\r\033[K" << std::flush;
+  return status;
+}
+
 // Streams the input once; the daemon checks every entry before it writes
 // any, so one bad entry writes nothing, and neither side holds the whole
 // import (standard input included).
@@ -168,23 +190,7 @@ absl::Status Import(Context& ctx, const DataFlags& flags) {
       file.seekg(0);
     }
     grpc::ClientContext call;
-    auto writer = (*client)->journal().Import(&call, &reply);
-    std::string buffer(256 * 1024, '\0');
-    uint64_t sent = 0;
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      if (in.gcount() <= 0) break;
-      v1::ImportChunk chunk;
-      chunk.set_data(buffer.data(), static_cast<size_t>(in.gcount()));
-      if (!writer->Write(chunk)) break;  // the daemon stopped reading: Finish says why
-      sent += static_cast<uint64_t>(in.gcount());
-      if (progress) std::cerr << "\rchecking " << (sent >> 20) << " MiB" << std::flush;
-    }
-    writer->WritesDone();
-    if (progress) std::cerr << "\rwriting the checked entries\033[K" << std::flush;
-    grpc::Status status = writer->Finish();
-    if (progress) std::cerr << "\r\033[K" << std::flush;
-    return status;
+    return StreamImport((*client)->journal().Import(&call, &reply).get(), in, progress);
   });
   if (!s.ok()) return s;
   if (!ctx.format_flag.empty() && ctx.format_flag != "table") {

@@ -100,6 +100,50 @@ absl::StatusOr<nlohmann::json> FetchType(DaemonClient& client, const std::string
   return ParseReply(reply.type_json(0));
 }
 
+// Asks on the terminal for each required field of `type` that `req` does
+// not give, adding the answers to it; returns the fields asked, by name.
+absl::StatusOr<std::map<std::string, nlohmann::json>> AskMissingFields(DaemonClient& client,
+                                                                       const std::string& type,
+                                                                       v1::LogRequest* req) {
+  auto manifest = FetchType(client, type);
+  if (!manifest.ok()) return manifest.status();
+  // Too deep or not JSON: the daemon refuses it with the reason.
+  auto parsed = ParseJsonBounded(req->fields_json().empty() ? "{}" : req->fields_json(),
+                                 kFieldsInputLimits, "--json");
+  const nlohmann::json given = parsed.ok() ? std::move(*parsed) : nlohmann::json();
+  std::map<std::string, nlohmann::json> asked;
+  for (const auto& field : (*manifest)["fields"]) {
+    std::string name = field.value("name", "");
+    bool missing =
+        !req->field_text().contains(name) && !(given.is_object() && given.contains(name));
+    if (!missing || !field.value("required", false)) continue;
+    auto answer = AskField(field);
+    if (!answer.ok()) return answer.status();
+    (*req->mutable_field_text())[name] = *answer;
+    asked[name] = field;
+  }
+  return asked;
+}
+
+// Sends `req`; when the daemon refuses a field that was asked on the
+// terminal, says why and asks it again (up to five times).
+absl::Status SendLog(DaemonClient& client, const std::map<std::string, nlohmann::json>& asked,
+                     v1::LogRequest* req, v1::EntryReply* reply) {
+  for (int attempt = 0;; ++attempt) {
+    absl::Status s = client.WithUnlock([&] {
+      grpc::ClientContext call;
+      return client.journal().Log(&call, *req, reply);
+    });
+    s = RelabelInput(s, kFieldsJsonField, "--json");
+    const std::string field = ViolatedField(s).value_or("");
+    if (s.ok() || attempt >= 5 || !asked.contains(field)) return s;
+    std::cerr << s.message() << "\n";
+    auto answer = AskField(asked.at(field));
+    if (!answer.ok()) return answer.status();
+    (*req->mutable_field_text())[field] = *answer;
+  }
+}
+
 absl::Status Log(Context& ctx, const EntryFlags& flags) {
   if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::LogRequest req;
@@ -121,45 +165,16 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
   for (const auto& t : flags.tags) req.add_tags(t);
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
-
   // On a terminal, ask for what is missing, and ask again when an answer
   // does not fit the field.
   std::map<std::string, nlohmann::json> asked;
   if (InteractiveTerminal()) {
-    auto type = FetchType(**client, flags.type);
-    if (!type.ok()) return type.status();
-    // Too deep or not JSON: the daemon refuses it with the reason.
-    auto parsed = ParseJsonBounded(req.fields_json().empty() ? "{}" : req.fields_json(),
-                                   kFieldsInputLimits, "--json");
-    const nlohmann::json given = parsed.ok() ? std::move(*parsed) : nlohmann::json();
-    for (const auto& field : (*type)["fields"]) {
-      std::string name = field.value("name", "");
-      bool missing =
-          !req.field_text().contains(name) && !(given.is_object() && given.contains(name));
-      if (!missing || !field.value("required", false)) continue;
-      auto answer = AskField(field);
-      if (!answer.ok()) return answer.status();
-      (*req.mutable_field_text())[name] = *answer;
-      asked[name] = field;
-    }
+    auto answered = AskMissingFields(**client, flags.type, &req);
+    if (!answered.ok()) return answered.status();
+    asked = std::move(*answered);
   }
   v1::EntryReply reply;
-  for (int attempt = 0;; ++attempt) {
-    absl::Status s = (*client)->WithUnlock([&] {
-      grpc::ClientContext call;
-      return (*client)->journal().Log(&call, req, &reply);
-    });
-    s = RelabelInput(s, kFieldsJsonField, "--json");
-    const std::string field = ViolatedField(s).value_or("");
-    if (s.ok() || attempt >= 5 || !asked.contains(field)) {
-      if (!s.ok()) return s;
-      break;
-    }
-    std::cerr << s.message() << "\n";
-    auto answer = AskField(asked[field]);
-    if (!answer.ok()) return answer.status();
-    (*req.mutable_field_text())[field] = *answer;
-  }
+  if (auto s = SendLog(**client, asked, &req, &reply); !s.ok()) return s;
   return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
 }
 

@@ -89,16 +89,8 @@ absl::Status Lock(Context& ctx) {
   return FromGrpc((*client)->vault().Lock(&call, v1::LockRequest(), &reply));
 }
 
-absl::Status Info(Context& ctx) {
-  auto format = ctx.format();
-  if (!format.ok()) return format.status();
-  auto client = ctx.Connect();
-  if (!client.ok()) return client.status();
-  v1::InfoReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().Info(&call, v1::InfoRequest(), &reply); !s.ok()) {
-    return FromGrpc(s);
-  }
+// `haven info` as JSON (docs/commands.md): entries are null while locked.
+nlohmann::json InfoJson(const v1::InfoReply& reply) {
   nlohmann::json heads = nlohmann::json::object();
   for (const auto& h : reply.heads()) heads[h.device_id()] = h.seq();
   nlohmann::json remotes = nlohmann::json::array();
@@ -122,10 +114,10 @@ absl::Status Info(Context& ctx) {
   } else {
     out["entries"] = nullptr;  // counting entries needs the key
   }
-  if (*format != Format::kTable) {
-    std::cout << out.dump(*format == Format::kJson ? 2 : -1) << "\n";
-    return absl::OkStatus();
-  }
+  return out;
+}
+
+void PrintInfoTable(const v1::InfoReply& reply) {
   std::cout << "vault     " << reply.vault_id() << "\n"
             << "device    " << reply.device_id() << "\n"
             << "home      " << reply.home() << "\n"
@@ -148,6 +140,23 @@ absl::Status Info(Context& ctx) {
                 << (r.last_error().empty() ? "" : "  (" + r.last_error() + ")") << "\n";
     }
   }
+}
+
+absl::Status Info(Context& ctx) {
+  auto format = ctx.format();
+  if (!format.ok()) return format.status();
+  auto client = ctx.Connect();
+  if (!client.ok()) return client.status();
+  v1::InfoReply reply;
+  grpc::ClientContext call;
+  if (auto s = (*client)->vault().Info(&call, v1::InfoRequest(), &reply); !s.ok()) {
+    return FromGrpc(s);
+  }
+  if (*format != Format::kTable) {
+    std::cout << InfoJson(reply).dump(*format == Format::kJson ? 2 : -1) << "\n";
+    return absl::OkStatus();
+  }
+  PrintInfoTable(reply);
   return absl::OkStatus();
 }
 
