@@ -10,10 +10,10 @@
 #define HAVEN_CONCAT_(a, b) HAVEN_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                       \
-  do {                                              \
-    ::absl::Status haven_status_ = (expr);          \
-    if (!haven_status_.ok()) return haven_status_;  \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::absl::Status haven_status_ = (expr);         \
+    if (!haven_status_.ok()) return haven_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, Foo());` assigns the value of a StatusOr or
