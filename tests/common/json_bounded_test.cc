@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "common/field_error.h"
+
 namespace haven {
 namespace {
 
@@ -90,6 +92,27 @@ TEST(JsonBoundedTest, ParsesWhatTheLibraryParses) {
   EXPECT_EQ(*parsed, nlohmann::json::parse(text));
   EXPECT_TRUE((*parsed)["u"].is_number_unsigned());
   EXPECT_TRUE((*parsed)["n"].is_number_integer());
+}
+
+TEST(ParseFieldsJsonTest, AnObjectOrNothing) {
+  EXPECT_TRUE(ParseFieldsJson("", "fields JSON")->is_null());
+  EXPECT_EQ(*ParseFieldsJson(R"({"mood":5})", "fields JSON"), nlohmann::json({{"mood", 5}}));
+}
+
+TEST(ParseFieldsJsonTest, ErrorsNameTheLabelAndCarryTheInput) {
+  auto array = ParseFieldsJson("[1,2]", "fields JSON");
+  ASSERT_FALSE(array.ok());
+  EXPECT_EQ(array.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(array.status().message(), "fields JSON: expected a JSON object of field values");
+  EXPECT_EQ(ViolatedField(array.status()), kFieldsJsonField);
+  EXPECT_EQ(RelabelInput(array.status(), kFieldsJsonField, "--json").message(),
+            "--json: expected a JSON object of field values");
+
+  auto deep = ParseFieldsJson(Nested(17), "fields JSON");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.status().message(), "fields JSON: nested deeper than 16 levels");
+  EXPECT_EQ(RelabelInput(deep.status(), kFieldsJsonField, "--json").message(),
+            "--json: nested deeper than 16 levels");
 }
 
 }  // namespace

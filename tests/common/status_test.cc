@@ -32,6 +32,26 @@ TEST(FieldErrorTest, AnUnparsablePayloadNamesNoField) {
   EXPECT_EQ(ViolatedField(s), std::nullopt);
 }
 
+TEST(InputErrorTest, NamesTheInputAndRelabelsForAClient) {
+  const absl::Status s = InputError(absl::StatusCode::kInvalidArgument, "fields_json",
+                                    "fields JSON", "expected a JSON object of field values");
+  EXPECT_EQ(s.message(), "fields JSON: expected a JSON object of field values");
+  EXPECT_EQ(ViolatedField(s), "fields_json");
+  // Across gRPC and back, as the CLI sees it.
+  const absl::Status relabelled = RelabelInput(FromGrpc(ToGrpc(s)), "fields_json", "--json");
+  EXPECT_EQ(relabelled.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(relabelled.message(), "--json: expected a JSON object of field values");
+  EXPECT_EQ(ViolatedField(relabelled), "fields_json");
+}
+
+TEST(InputErrorTest, RelabelLeavesOtherStatusesAlone) {
+  const absl::Status other = InputError(absl::StatusCode::kInvalidArgument, "kdf", "kdf", "no");
+  EXPECT_EQ(RelabelInput(other, "fields_json", "--json"), other);
+  const absl::Status plain = absl::NotFoundError("no entry abc");
+  EXPECT_EQ(RelabelInput(plain, "fields_json", "--json"), plain);
+  EXPECT_TRUE(RelabelInput(absl::OkStatus(), "fields_json", "--json").ok());
+}
+
 TEST(StatusTest, RoundTripKeepsCodeMessageAndField) {
   const absl::Status original =
       FieldError(absl::StatusCode::kOutOfRange, "sleep", "field \"sleep\": at most 24, got 25");
