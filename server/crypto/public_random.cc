@@ -28,9 +28,8 @@ thread_local Pool pool;
 
 void WatchForks() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
-  });
+  std::call_once(once,
+                 [] { pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); }); });
 }
 
 }  // namespace

@@ -44,8 +44,8 @@ std::string SealPadded(const SecretBytes& key, std::string prefix, std::string_v
   PublicRandom(U8(out) + base, kNonceBytes);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(U8(out) + base + kNonceBytes, &written, U8(padded),
-                                             padded_len, U8(ad), ad.size(), nullptr,
-                                             U8(out) + base, key.data());
+                                             padded_len, U8(ad), ad.size(), nullptr, U8(out) + base,
+                                             key.data());
   sodium_memzero(padded.data(), padded.size());
   return out;
 }

@@ -27,7 +27,8 @@ void PutLength(char* out, size_t n) {
 
 size_t GetLength(const char* p) {
   size_t n = 0;
-  for (size_t i = 0; i < kLengthBytes; ++i) n |= size_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  for (size_t i = 0; i < kLengthBytes; ++i)
+    n |= size_t{static_cast<unsigned char>(p[i])} << (8 * i);
   return n;
 }
 
@@ -50,7 +51,9 @@ absl::StatusOr<bool> ReadExactly(int fd, char* out, size_t size) {
   while (got < size) {
     ssize_t n = read(fd, out + got, size - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return absl::InternalError(absl::StrCat("cannot read the import's scratch file: ", strerror(errno)));
+    if (n < 0)
+      return absl::InternalError(
+          absl::StrCat("cannot read the import's scratch file: ", strerror(errno)));
     if (n == 0) {
       if (got == 0) return false;
       return absl::DataLossError("the import's scratch file is cut short");
@@ -138,13 +141,13 @@ absl::Status SealedSpool::Rewind() {
   if (absl::Status s = SealChunk(/*last=*/true); !s.ok()) return s;
   reading_ = true;
   if (lseek(fd_, 0, SEEK_SET) != 0) {
-    return absl::InternalError(absl::StrCat("cannot rewind the import's scratch file: ", strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot rewind the import's scratch file: ", strerror(errno)));
   }
   unsigned char header[kHeaderBytes];
   auto got = ReadExactly(fd_, reinterpret_cast<char*>(header), sizeof header);
   if (!got.ok()) return got.status();
-  if (!*got ||
-      crypto_secretstream_xchacha20poly1305_init_pull(state(), header, key_.data()) != 0) {
+  if (!*got || crypto_secretstream_xchacha20poly1305_init_pull(state(), header, key_.data()) != 0) {
     return absl::DataLossError("the import's scratch file does not open");
   }
   chunk_pos_ = 0;

@@ -65,10 +65,10 @@ class SealedSpool {
   SecretBytes key_;
   SecretBytes state_;  // the stream's state holds key material too
   bool reading_ = false;
-  bool ended_ = false;     // the final chunk has been read
-  std::string chunk_;      // plaintext being filled, or read from
-  size_t chunk_pos_ = 0;   // next item's offset in chunk_ while reading
-  std::string sealed_;     // one sealed chunk on its way to or from the file
+  bool ended_ = false;    // the final chunk has been read
+  std::string chunk_;     // plaintext being filled, or read from
+  size_t chunk_pos_ = 0;  // next item's offset in chunk_ while reading
+  std::string sealed_;    // one sealed chunk on its way to or from the file
   uint64_t items_ = 0;
 };
 

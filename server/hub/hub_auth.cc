@@ -5,10 +5,10 @@
 #include <algorithm>
 
 #include "absl/status/status.h"
+#include "common/time.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/crypto/vault_keys.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
-#include "server/crypto/ids.h"
 #include "common/status.h"
-#include "server/util/log.h"
 #include "common/time.h"
+#include "server/crypto/ids.h"
+#include "server/util/log.h"
 
 namespace haven {
 namespace {

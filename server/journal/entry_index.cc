@@ -59,8 +59,7 @@ void EntryIndex::Count(const TimeSlot& slot, int delta) {
   }
 }
 
-void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type,
-                        bool deleted) {
+void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type, bool deleted) {
   auto key = KeyFromHex<Key>(id);
   if (!key) return;
   TimeSlot slot{at_us, *key, Intern(type), deleted};
@@ -134,7 +133,8 @@ absl::StatusOr<std::string> EntryIndex::Resolve(std::string_view prefix) const {
     return absl::InvalidArgumentError("entry id \"" + std::string(prefix) +
                                       "\": give at least 6 characters");
   }
-  if (!IsHex(p) || p.size() > 24) return absl::NotFoundError("no entry with id " + std::string(prefix));
+  if (!IsHex(p) || p.size() > 24)
+    return absl::NotFoundError("no entry with id " + std::string(prefix));
   auto low = KeyFromHex<Key>(p + std::string(24 - p.size(), '0'));
   std::string found;
   for (auto it = by_id_.lower_bound(*low); it != by_id_.end(); ++it) {
@@ -161,8 +161,8 @@ void EntryIndex::Walk(const IndexQuery& q, OnSlot&& on_slot) const {
   constexpr Key kLowest{};
   auto begin = q.since_us ? by_time_.lower_bound(TimeSlot{*q.since_us, kLowest, 0, false})
                           : by_time_.begin();
-  auto end = q.until_us ? by_time_.lower_bound(TimeSlot{*q.until_us, kLowest, 0, false})
-                        : by_time_.end();
+  auto end =
+      q.until_us ? by_time_.lower_bound(TimeSlot{*q.until_us, kLowest, 0, false}) : by_time_.end();
   auto offer = [&](const TimeSlot& slot) {
     if (slot.deleted && !q.include_deleted) return true;
     if (type && slot.type != *type) return true;

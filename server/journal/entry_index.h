@@ -36,7 +36,7 @@ struct IndexedEntry {
 
 // Which entries a visit or count covers.
 struct IndexQuery {
-  std::string_view type;           // empty: every type
+  std::string_view type;            // empty: every type
   std::optional<int64_t> since_us;  // at_us >= since_us
   std::optional<int64_t> until_us;  // at_us < until_us
   bool include_deleted = false;
@@ -87,8 +87,7 @@ class EntryIndex {
   size_t Count(const IndexQuery& query) const;
   // Visits matching entries newest first (oldest first on request) until
   // `visit` returns false. Only entries inside the time range are walked.
-  void Visit(const IndexQuery& query,
-             const std::function<bool(const IndexedEntry&)>& visit) const;
+  void Visit(const IndexQuery& query, const std::function<bool(const IndexedEntry&)>& visit) const;
 
  private:
   struct TimeSlot {

@@ -2,11 +2,11 @@
 #include <regex>
 
 #include "absl/status/status.h"
+#include "common/time.h"
 #include "server/crypto/ids.h"
 #include "server/sync/sync_engine.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
-#include "common/time.h"
 
 namespace haven {
 namespace {

@@ -246,8 +246,8 @@ std::string SealUnpadded(const SecretBytes& key, const std::string& padded, std:
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       bytes + kNonceBytes, &written, reinterpret_cast<const unsigned char*>(padded.data()),
-      padded.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
-      bytes, key.data());
+      padded.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, bytes,
+      key.data());
   return out;
 }
 
@@ -260,12 +260,12 @@ TEST(SealedBlobTest, AuthenticBytesWithBadPaddingAreDataLoss) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(*opened, "hello");
 
-  std::string no_marker(kPadBlock, '\0');                     // zeros only
-  std::string wrong_marker = good;                               // 0x81, not 0x80
+  std::string no_marker(kPadBlock, '\0');  // zeros only
+  std::string wrong_marker = good;         // 0x81, not 0x80
   wrong_marker[5] = static_cast<char>(0x81);
-  std::string marker_too_early(2 * kPadBlock, '\0');           // marker a block back
+  std::string marker_too_early(2 * kPadBlock, '\0');  // marker a block back
   marker_too_early[kPadBlock - 1] = static_cast<char>(0x80);
-  std::string data_after_marker = good;                          // no padding at all
+  std::string data_after_marker = good;  // no padding at all
   data_after_marker[kPadBlock - 1] = 'x';
   std::string not_whole_blocks = good.substr(0, kPadBlock - 1);  // not a multiple
   for (const std::string& bad :

@@ -68,7 +68,7 @@ TEST_F(EntryIndexTest, VisitStopsWhenAsked) {
 }
 
 TEST_F(EntryIndexTest, ReplacingMovesTimeTypeAndCounts) {
-  index_.Upsert(Id(1), 100, "break", false);  // checkin at 10 -> break at 100
+  index_.Upsert(Id(1), 100, "break", false);   // checkin at 10 -> break at 100
   index_.Upsert(Id(4), 40, "checkin", false);  // restored
   index_.Upsert(Id(6), 60, "checkin", true);   // deleted
   EXPECT_EQ(index_.size(), 6u);

@@ -4,8 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "plugin_test_util.h"
 #include "common/time.h"
+#include "plugin_test_util.h"
 
 namespace haven {
 namespace {
