@@ -4,16 +4,8 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/sync/sync_engine.h"
-#include "server/vault/passphrase_strength.h"
 
 namespace haven {
-namespace {
-
-// The key derivation profile of a vault whose client names none
-// (server/crypto/key_wrap.h; `haven init` sends its own default, the same).
-constexpr char kDefaultKdfProfile[] = "moderate";
-
-}  // namespace
 
 VaultService::VaultService(Vault* vault, RecordLog* log, SyncEngine* sync, std::string home)
     : vault_(vault), log_(log), sync_(sync), home_(std::move(home)) {}
@@ -21,15 +13,7 @@ VaultService::VaultService(Vault* vault, RecordLog* log, SyncEngine* sync, std::
 grpc::Status VaultService::Init(grpc::ServerContext*, const v1::InitRequest* req,
                                 v1::InitReply* reply) {
   WipeOnExit wipe({&req->passphrase()});
-  // A home that has a vault answers AlreadyExists (Vault::Init) whatever the
-  // passphrase; a new vault gets only a passphrase that clears the bar.
-  if (!vault_->exists()) {
-    if (absl::Status strong = CheckPassphraseStrength(req->passphrase()); !strong.ok()) {
-      return ToGrpc(strong);
-    }
-  }
-  const std::string kdf = req->kdf().empty() ? std::string(kDefaultKdfProfile) : req->kdf();
-  auto result = vault_->Init(req->passphrase(), kdf);
+  auto result = vault_->Init(req->passphrase(), req->kdf());
   if (!result.ok()) return ToGrpc(result.status());
   reply->set_vault_id(result->vault_id);
   reply->set_device_id(result->device_id);

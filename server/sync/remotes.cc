@@ -120,6 +120,8 @@ void SyncEngine::RecordOutcome(const std::string& name, const absl::Status& stat
   } else {
     config.mutable_info()->set_last_error(std::string(status.message()));
   }
+  // Only the remote's last outcome, shown by `haven remote list`: when it
+  // cannot be written the sync's own result still reaches its caller.
   (void)store_->Put(Family::kMeta, RemoteKey(name), config.SerializeAsString(), /*sync=*/false);
 }
 

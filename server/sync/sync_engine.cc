@@ -90,7 +90,7 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
     return store_opened(std::move(before));
   });
   // The last batch that arrived whole is stored, even when the stream was
-  // cut after it.
+  // cut after it. Its status lands in stored_so_far, returned below.
   (void)store_opened(std::move(opening));
   if (counts.pulled > 0) RETURN_IF_ERROR(store_->Sync());
   RETURN_IF_ERROR(stored_so_far);

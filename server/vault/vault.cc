@@ -9,6 +9,7 @@
 #include "server/crypto/secret_key.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
+#include "server/vault/passphrase_strength.h"
 
 namespace haven {
 namespace {
@@ -23,7 +24,13 @@ constexpr char kAuthKey[] = "vault/auth_key";
 
 Vault::Vault(Store* store, RecordLog* log, TypeRegistry* types, int64_t default_lock_after_us)
     : store_(store), log_(log), types_(types), default_lock_after_us_(default_lock_after_us) {
-  (void)LoadIdentity();
+  identity_status_ = LoadIdentity();
+  if (!identity_status_.ok()) {
+    // Init and Join refuse from now on: writing a new identity over one
+    // that did not read would lose the vault.
+    Log(LogLevel::kError, "the vault's identity could not be read",
+        {{"error", std::string(identity_status_.message())}});
+  }
   idle_thread_ = std::thread([this] { IdleLockLoop(); });
 }
 
@@ -84,6 +91,7 @@ absl::StatusOr<HubCredential> Vault::hub_credential() const {
 
 absl::StatusOr<std::string> Vault::Join(std::string_view vault_id, SecretBytes vault_key,
                                         const SecretBytes& secret_key, std::string wrapped_key) {
+  RETURN_IF_ERROR(identity_status_);
   if (exists()) {
     return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() +
                                     "); join from a fresh --home");
@@ -116,13 +124,17 @@ std::string Vault::kdf_name() const {
 }
 
 absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_view kdf) {
+  RETURN_IF_ERROR(identity_status_);
   if (exists()) {
     return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() + ")");
   }
+  // A home that has a vault answered above whatever the passphrase; a new
+  // vault gets only a passphrase that clears the bar.
+  RETURN_IF_ERROR(CheckPassphraseStrength(passphrase));
   if (passphrase.size() < 8) {
     return absl::InvalidArgumentError("passphrase: use at least 8 characters");
   }
-  ASSIGN_OR_RETURN(KdfProfile profile, KdfProfileByName(kdf));
+  ASSIGN_OR_RETURN(KdfProfile profile, KdfProfileByName(kdf.empty() ? kDefaultKdfProfile : kdf));
   SecretBytes vault_key = GenerateVaultKey();
   std::string vault_id = VaultIdForVaultKey(vault_key);  // hubs check it (docs/design.md)
   std::string device_id = RandomBytes(kDeviceIdBytes);

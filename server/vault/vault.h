@@ -39,6 +39,10 @@ struct InitResult {
   std::string secret_key;  // formatted, shown once
 };
 
+// The key derivation profile of a vault whose client names none
+// (server/crypto/key_wrap.h; `haven init` sends its own default, the same).
+inline constexpr std::string_view kDefaultKdfProfile = "moderate";
+
 class Vault {
  public:
   // `store`, `log` and `types` must outlive the vault. `default_lock_after_us`
@@ -52,7 +56,10 @@ class Vault {
   std::string device_id_hex() const;
   std::string kdf_name() const;
 
-  // Creates a vault and leaves it unlocked. AlreadyExists when there is one.
+  // Creates a vault and leaves it unlocked. AlreadyExists when there is
+  // one; InvalidArgument for a passphrase under the strength bar
+  // (passphrase_strength.h) or an unknown profile. An empty `kdf` means
+  // kDefaultKdfProfile.
   absl::StatusOr<InitResult> Init(std::string_view passphrase, std::string_view kdf);
   // Makes this device a member of an existing vault whose key was unwrapped
   // from `wrapped_key`, the hub's copy; leaves it unlocked. The same wrapped
@@ -108,6 +115,9 @@ class Vault {
   std::string home_plugins_;
   std::function<void()> after_close_;
 
+  // How reading the identity went when the vault was made; set before the
+  // idle thread starts and never after.
+  absl::Status identity_status_;
   mutable absl::Mutex mu_;
   std::string vault_id_ ABSL_GUARDED_BY(mu_);   // raw
   std::string device_id_ ABSL_GUARDED_BY(mu_);  // raw
