@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "tests/common/scoped_time_zone.h"
+
 namespace haven {
 namespace {
 
@@ -16,24 +18,7 @@ constexpr int64_t kDay = 24 * kHour;
 // Every test runs in a named zone and restores the previous TZ afterwards.
 class TimeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* tz = getenv("TZ");
-    had_tz_ = tz != nullptr;
-    if (had_tz_) old_tz_ = tz;
-    UseZone("Europe/Berlin");
-  }
-  void TearDown() override {
-    if (had_tz_) {
-      setenv("TZ", old_tz_.c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  static void UseZone(const char* zone) {
-    setenv("TZ", zone, 1);
-    tzset();
-  }
+  static void UseZone(const char* zone) { testing::ScopedTimeZone::Use(zone); }
   static int64_t Parse(const std::string& text, int64_t now = 0) {
     auto r = ParseTimeInput(text, now);
     EXPECT_TRUE(r.ok()) << text << ": " << r.status();
@@ -41,8 +26,7 @@ class TimeTest : public ::testing::Test {
   }
 
  private:
-  bool had_tz_ = false;
-  std::string old_tz_;
+  testing::ScopedTimeZone zone_{"Europe/Berlin"};
 };
 
 // 2026-11-20T07:30:00Z

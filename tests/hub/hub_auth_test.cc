@@ -14,21 +14,15 @@
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/vault_keys.h"
 #include "server/store/store.h"
+#include "tests/hub/auth_signature.h"
 
 namespace haven {
 namespace {
 
 using absl::StatusCode;
+using testing::SignWithAuthKey;
 
 constexpr char kPeer[] = "10.1.2.3";
-
-std::string Sign(const VaultKeys& keys, std::string_view message) {
-  std::string signature(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
-                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
-                       keys.auth_secret_key().data());
-  return signature;
-}
 
 class HubAuthTest : public ::testing::Test {
  protected:
@@ -54,7 +48,7 @@ class HubAuthTest : public ::testing::Test {
                         const std::string& public_key, const std::string& nonce,
                         const std::string& hub_id) {
     std::string signature =
-        Sign(signer, RegistrationMessage(hub_id, vault_id, nonce, public_key, kWrapped));
+        SignWithAuthKey(signer, RegistrationMessage(hub_id, vault_id, nonce, public_key, kWrapped));
     return auth_.CheckRegistration(vault_id, public_key, kWrapped, nonce, signature);
   }
 
@@ -67,7 +61,7 @@ class HubAuthTest : public ::testing::Test {
 
 TEST_F(HubAuthTest, ASignatureForThisHubLogsInOnce) {
   std::string nonce = Nonce(vault_id_);
-  std::string signature = Sign(keys_, LoginMessage(hub_id_, vault_id_, nonce));
+  std::string signature = SignWithAuthKey(keys_, LoginMessage(hub_id_, vault_id_, nonce));
   int64_t expires = 0;
   auto session = auth_.Authenticate(vault_id_, nonce, signature, keys_.auth_public_key(), &expires);
   ASSERT_TRUE(session.ok()) << session.status();
@@ -80,23 +74,23 @@ TEST_F(HubAuthTest, ASignatureForThisHubLogsInOnce) {
 TEST_F(HubAuthTest, ASignatureForAnotherHubOrWithoutAHubIdIsRefused) {
   std::string nonce = Nonce(vault_id_);
   std::string other_hub = RandomBytes(kHubIdBytes);
-  EXPECT_EQ(Login(nonce, Sign(keys_, LoginMessage(other_hub, vault_id_, nonce))).code(),
+  EXPECT_EQ(Login(nonce, SignWithAuthKey(keys_, LoginMessage(other_hub, vault_id_, nonce))).code(),
             StatusCode::kUnauthenticated);
   std::string nonce2 = Nonce(vault_id_);
   std::string unbound = "haven-hub-auth-v1" + vault_id_ + nonce2;
-  EXPECT_EQ(Login(nonce2, Sign(keys_, unbound)).code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(Login(nonce2, SignWithAuthKey(keys_, unbound)).code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(HubAuthTest, NoncesMustBeExactlyThirtyTwoBytes) {
   std::string nonce = Nonce(vault_id_);
   for (const std::string& bad :
        {std::string(), nonce.substr(0, 31), nonce + "x", std::string(4096, 'n')}) {
-    absl::Status s = Login(bad, Sign(keys_, LoginMessage(hub_id_, vault_id_, bad)));
+    absl::Status s = Login(bad, SignWithAuthKey(keys_, LoginMessage(hub_id_, vault_id_, bad)));
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad.size();
     EXPECT_NE(s.message().find("32 bytes"), std::string_view::npos) << s;
   }
   // The real nonce is still pending: the malformed ones consumed nothing.
-  EXPECT_TRUE(Login(nonce, Sign(keys_, LoginMessage(hub_id_, vault_id_, nonce))).ok());
+  EXPECT_TRUE(Login(nonce, SignWithAuthKey(keys_, LoginMessage(hub_id_, vault_id_, nonce))).ok());
 }
 
 TEST_F(HubAuthTest, RegistrationWithAProofByTheVaultsKeyIsAccepted) {
@@ -146,7 +140,7 @@ TEST_F(HubAuthTest, RegistrationProofsAreBoundToHubNonceVaultAndWrappedKey) {
             StatusCode::kUnauthenticated);
   // The signature covers the wrapped key.
   std::string nonce = Nonce(vault_id_);
-  std::string signature = Sign(
+  std::string signature = SignWithAuthKey(
       keys_, RegistrationMessage(hub_id_, vault_id_, nonce, keys_.auth_public_key(), kWrapped));
   EXPECT_EQ(auth_
                 .CheckRegistration(vault_id_, keys_.auth_public_key(), "another wrapped key", nonce,
@@ -163,7 +157,7 @@ TEST_F(HubAuthTest, CallsBeforeLoginAreRatedPerCaller) {
 }
 
 TEST(HubIdTest, MadeOnceAndKeptInTheStore) {
-  std::string dir = testing::TempDir() + "/hub-id-" + std::to_string(getpid());
+  std::string dir = ::testing::TempDir() + "/hub-id-" + std::to_string(getpid());
   std::filesystem::remove_all(dir);
   std::string first;
   {

@@ -14,6 +14,7 @@
 #include "server/crypto/vault_keys.h"
 #include "server/sync/hub_client.h"
 #include "tests/hub/in_process_hub.h"
+#include "tests/store/temp_store.h"
 
 namespace haven {
 namespace {
@@ -36,12 +37,8 @@ HubCredential NewCredential() {
 class DeviceLog {
  public:
   DeviceLog() {
-    auto store = Store::Open(dir_.Join("device"));
-    EXPECT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    EXPECT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
+    absl::Status opened = testing::OpenStoreAndLog(dir_.Join("device"), &store_, &log_);
+    EXPECT_TRUE(opened.ok()) << opened;
   }
   void Add(const std::string& vault_id, uint64_t from, uint64_t to) {
     std::vector<IncomingRecord> records;

@@ -12,21 +12,15 @@
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/vault_keys.h"
 #include "server/hub/hub_auth.h"
+#include "tests/hub/auth_signature.h"
 
 namespace haven {
 namespace {
 
 using absl::StatusCode;
+using testing::SignWithAuthKey;
 
 constexpr char kPeer[] = "10.1.2.3";
-
-std::string Sign(const VaultKeys& keys, std::string_view message) {
-  std::string signature(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
-                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
-                       keys.auth_secret_key().data());
-  return signature;
-}
 
 // A vault's keys and the id a hub derives from them.
 struct TestVault {
@@ -46,7 +40,7 @@ class HubLoginEdgesTest : public ::testing::Test {
     return nonce.value_or("");
   }
   std::string Signed(const TestVault& vault, const std::string& nonce) {
-    return Sign(vault.keys, LoginMessage(hub_id_, vault.id, nonce));
+    return SignWithAuthKey(vault.keys, LoginMessage(hub_id_, vault.id, nonce));
   }
   // A login to `vault` whose registered key is `vault`'s.
   absl::StatusOr<std::string> Login(const TestVault& vault, const std::string& nonce,
@@ -83,10 +77,11 @@ TEST_F(HubLoginEdgesTest, ABadSignatureUsesUpItsNonce) {
 
 TEST_F(HubLoginEdgesTest, ASignatureByAnotherKeyOrAMalformedKeyIsRefused) {
   std::string nonce = Nonce(vault_);
-  EXPECT_EQ(Login(vault_, nonce, Sign(other_.keys, LoginMessage(hub_id_, vault_.id, nonce)))
-                .status()
-                .code(),
-            StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      Login(vault_, nonce, SignWithAuthKey(other_.keys, LoginMessage(hub_id_, vault_.id, nonce)))
+          .status()
+          .code(),
+      StatusCode::kUnauthenticated);
   nonce = Nonce(vault_);
   int64_t expires = 0;
   auto short_key = auth_.Authenticate(vault_.id, nonce, Signed(vault_, nonce),
@@ -113,8 +108,9 @@ TEST_F(HubLoginEdgesTest, ADroppedChallengeNoLongerAnswers) {
             StatusCode::kUnauthenticated);
   std::string registration = Nonce(vault_);
   auth_.DropChallenge(vault_.id, registration);
-  std::string proof = Sign(vault_.keys, RegistrationMessage(hub_id_, vault_.id, registration,
-                                                            vault_.keys.auth_public_key(), "w"));
+  std::string proof = SignWithAuthKey(
+      vault_.keys,
+      RegistrationMessage(hub_id_, vault_.id, registration, vault_.keys.auth_public_key(), "w"));
   EXPECT_EQ(
       auth_.CheckRegistration(vault_.id, vault_.keys.auth_public_key(), "w", registration, proof)
           .code(),
@@ -124,7 +120,8 @@ TEST_F(HubLoginEdgesTest, ADroppedChallengeNoLongerAnswers) {
 TEST_F(HubLoginEdgesTest, ARegistrationKeyOfTheWrongLengthIsRefusedAndConsumesNothing) {
   const std::string key = vault_.keys.auth_public_key();
   std::string nonce = Nonce(vault_);
-  std::string proof = Sign(vault_.keys, RegistrationMessage(hub_id_, vault_.id, nonce, key, "w"));
+  std::string proof =
+      SignWithAuthKey(vault_.keys, RegistrationMessage(hub_id_, vault_.id, nonce, key, "w"));
   for (const std::string& bad : {std::string(), key.substr(0, 31), key + "k"}) {
     absl::Status s = auth_.CheckRegistration(vault_.id, bad, "w", nonce, proof);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad.size();

@@ -3,39 +3,22 @@
 #define HAVEN_TESTS_INSIGHTS_TEST_SUPPORT_H_
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <time.h>
 
 #include <deque>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/time.h"
 #include "server/model/entry.h"
+#include "tests/common/scoped_time_zone.h"
 
 namespace haven::testing {
 
 // Runs each test in Europe/Berlin and restores TZ afterwards.
 class LocalTimeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (const char* tz = getenv("TZ")) old_tz_ = tz;
-    UseZone("Europe/Berlin");
-  }
-  void TearDown() override {
-    if (old_tz_) {
-      setenv("TZ", old_tz_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  static void UseZone(const char* zone) {
-    setenv("TZ", zone, 1);
-    tzset();
-  }
+  static void UseZone(const char* zone) { ScopedTimeZone::Use(zone); }
   static int64_t T(const std::string& text) {
     auto t = ParseTimeInput(text, 0);
     EXPECT_TRUE(t.ok()) << text;
@@ -63,7 +46,7 @@ class LocalTimeTest : public ::testing::Test {
   std::deque<Entry> entries_;
 
  private:
-  std::optional<std::string> old_tz_;
+  ScopedTimeZone zone_{"Europe/Berlin"};
 };
 
 }  // namespace haven::testing

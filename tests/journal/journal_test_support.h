@@ -14,7 +14,7 @@
 #include "server/journal/journal.h"
 #include "server/model/entry_json.h"
 #include "server/plugins/type_registry.h"
-#include "tests/store/temp_dir.h"
+#include "tests/store/temp_store.h"
 
 namespace haven::testing {
 
@@ -39,12 +39,8 @@ class JournalTestBase : public ::testing::Test {
   }
 
   void OpenStore() {
-    auto store = Store::Open(dir_.Join("db"));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
+    absl::Status opened = OpenStoreAndLog(dir_.Join("db"), &store_, &log_);
+    ASSERT_TRUE(opened.ok()) << opened;
   }
 
   void OpenJournal() {

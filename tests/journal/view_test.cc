@@ -15,7 +15,7 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/journal/merge.h"
-#include "tests/store/temp_dir.h"
+#include "tests/store/temp_store.h"
 
 namespace haven {
 namespace {
@@ -75,12 +75,8 @@ class ViewTest : public ::testing::Test {
     view_.reset();
     log_.reset();
     store_.reset();
-    auto store = Store::Open(dir_.Join("db"));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
+    absl::Status opened = testing::OpenStoreAndLog(dir_.Join("db"), &store_, &log_);
+    ASSERT_TRUE(opened.ok()) << opened;
     view_ = std::make_unique<View>(store_.get(), &keys_, types_.get(), &clock_);
     ASSERT_TRUE(view_->Upgrade().ok());
     ASSERT_TRUE(view_->Load().ok());

@@ -22,7 +22,7 @@
 #include "server/store/store.h"
 #include "server/sync/sync_engine.h"
 #include "server/vault/vault.h"
-#include "tests/store/temp_dir.h"
+#include "tests/store/temp_store.h"
 
 namespace haven::testing {
 
@@ -34,12 +34,8 @@ class ServiceTest : public ::testing::Test {
     types_ = TypeRegistry::Create(
         RegistryOptions{{HAVEN_BUILTIN_NATIVE_DIR}, {HAVEN_BUILTIN_MANIFEST_DIR}});
     ASSERT_NE(types_->Find("checkin"), nullptr) << "built-in manifests not staged";
-    auto store = Store::Open(home_.Join("store"));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
+    absl::Status opened = OpenStoreAndLog(home_.Join("store"), &store_, &log_);
+    ASSERT_TRUE(opened.ok()) << opened;
     vault_ = std::make_unique<Vault>(store_.get(), log_.get(), types_.get(), 0);
     sync_ = std::make_unique<SyncEngine>(store_.get(), log_.get(), vault_.get(), 0);
     journal_service_ = std::make_unique<JournalService>(

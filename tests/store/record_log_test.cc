@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "server/crypto/ids.h"
-#include "tests/store/temp_dir.h"
+#include "tests/store/temp_store.h"
 
 namespace haven {
 namespace {
@@ -24,12 +24,8 @@ class RecordLogTest : public ::testing::Test {
   void Reopen() {
     log_.reset();
     store_.reset();
-    auto store = Store::Open(dir_.Join("db"));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
+    absl::Status opened = testing::OpenStoreAndLog(dir_.Join("db"), &store_, &log_);
+    ASSERT_TRUE(opened.ok()) << opened;
   }
 
   IncomingRecord Record(const std::string& device, uint64_t seq) {

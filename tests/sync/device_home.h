@@ -12,7 +12,7 @@
 
 #include "server/sync/sync_engine.h"
 #include "server/vault/vault.h"
-#include "tests/store/temp_dir.h"
+#include "tests/store/temp_store.h"
 
 namespace haven::testing {
 
@@ -34,14 +34,9 @@ class DeviceHome {
  public:
   DeviceHome() {
     types_ = TypeRegistry::Create(RegistryOptions{{}, {HAVEN_BUILTIN_MANIFEST_DIR}});
-    auto store = Store::Open(dir_.Join("store"));
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (!store.ok()) return;
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    EXPECT_TRUE(log.ok()) << log.status();
-    if (!log.ok()) return;
-    log_ = std::move(*log);
+    absl::Status opened = OpenStoreAndLog(dir_.Join("store"), &store_, &log_);
+    EXPECT_TRUE(opened.ok()) << opened;
+    if (!opened.ok()) return;
     vault_ = std::make_unique<Vault>(store_.get(), log_.get(), types_.get(), 0);
     sync_ = std::make_unique<SyncEngine>(store_.get(), log_.get(), vault_.get(), 0);
   }

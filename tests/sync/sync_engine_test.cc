@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -99,6 +100,21 @@ class SyncEngineTest : public ::testing::Test {
   void Serve(std::unique_ptr<ForwardingHub> front = nullptr) {
     front_ = std::move(front);
     ASSERT_TRUE(hub_.Serve(front_ ? static_cast<grpc::Service*>(front_.get()) : hub_.service()));
+  }
+
+  // Serves the hub behind `front`, logs a check-in on a for each of
+  // `moods`, adds the remote and syncs with it: the sync must fail, its
+  // status in *failed, and leave a's log and entries as they were.
+  void FailingSync(std::unique_ptr<ForwardingHub> front, std::initializer_list<int> moods,
+                   absl::Status* failed) {
+    Serve(std::move(front));
+    for (int mood : moods) a_.LogCheckin(mood);
+    ASSERT_TRUE(a_.sync().AddRemote(Remote()).ok());
+    const testing::DeviceState before = a_.State();
+    auto synced = a_.sync().Sync("hub");
+    ASSERT_FALSE(synced.ok());
+    *failed = synced.status();
+    EXPECT_EQ(a_.State(), before);
   }
 
   v1::RemoteConfig Remote() const {
@@ -210,55 +226,37 @@ TEST_F(SyncEngineTest, PullingTheSameRecordsAgainChangesNothing) {
 }
 
 TEST_F(SyncEngineTest, AHubRefusingTheLoginGetsAClearStatusAndChangesNothing) {
-  Serve(std::make_unique<RefusingHub>(hub_.service()));
-  a_.LogCheckin(2);
-  ASSERT_TRUE(a_.sync().AddRemote(Remote()).ok());
-  const testing::DeviceState before = a_.State();
-
-  auto refused = a_.sync().Sync("hub");
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable) << refused.status();
-  EXPECT_NE(refused.status().message().find("remote \"hub\""), std::string_view::npos);
-  EXPECT_NE(refused.status().message().find("refused a login: not today"), std::string_view::npos)
-      << refused.status();
-  EXPECT_EQ(a_.State(), before);
-  EXPECT_EQ(RemoteOf(a_).last_error(), refused.status().message());
+  absl::Status refused;
+  ASSERT_NO_FATAL_FAILURE(
+      FailingSync(std::make_unique<RefusingHub>(hub_.service()), {2}, &refused));
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused;
+  EXPECT_NE(refused.message().find("remote \"hub\""), std::string_view::npos);
+  EXPECT_NE(refused.message().find("refused a login: not today"), std::string_view::npos)
+      << refused;
+  EXPECT_EQ(RemoteOf(a_).last_error(), refused.message());
   EXPECT_EQ(a_.sync().Remotes()[0].hub_id(), "") << "a hub id pinned without a login";
   EXPECT_TRUE(hub_.storage()->Heads(vault_id_)->empty()) << "records pushed without a login";
 }
 
 TEST_F(SyncEngineTest, AMalformedChallengeIsNotAnsweredAndChangesNothing) {
-  Serve(std::make_unique<MalformedChallengeHub>(hub_.service()));
-  a_.LogCheckin(2);
-  ASSERT_TRUE(a_.sync().AddRemote(Remote()).ok());
-  const testing::DeviceState before = a_.State();
-
-  auto refused = a_.sync().Sync("hub");
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable) << refused.status();
-  EXPECT_NE(refused.status().message().find("malformed login challenge"), std::string_view::npos)
-      << refused.status();
-  EXPECT_EQ(a_.State(), before);
+  absl::Status refused;
+  ASSERT_NO_FATAL_FAILURE(
+      FailingSync(std::make_unique<MalformedChallengeHub>(hub_.service()), {2}, &refused));
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused;
+  EXPECT_NE(refused.message().find("malformed login challenge"), std::string_view::npos) << refused;
   EXPECT_EQ(a_.sync().Remotes()[0].hub_id(), "");
   EXPECT_FALSE(*hub_.storage()->Lookup(vault_id_)) << "registered after a malformed challenge";
 }
 
 TEST_F(SyncEngineTest, RecordsThatDoNotOpenAreRejectedAndTouchNothing) {
-  Serve(std::make_unique<GarbagePullHub>(hub_.service(), vault_id_));
-  a_.LogCheckin(2);
-  a_.LogCheckin(3);
-  ASSERT_TRUE(a_.sync().AddRemote(Remote()).ok());
-  const testing::DeviceState before = a_.State();
-
-  auto rejected = a_.sync().Sync("hub");
-  ASSERT_FALSE(rejected.ok());
-  EXPECT_EQ(rejected.status().code(), StatusCode::kDataLoss) << rejected.status();
-  EXPECT_NE(rejected.status().message().find("sent 2 record(s) that do not open"),
-            std::string_view::npos)
-      << rejected.status();
-  EXPECT_EQ(a_.State(), before);
+  absl::Status rejected;
+  ASSERT_NO_FATAL_FAILURE(
+      FailingSync(std::make_unique<GarbagePullHub>(hub_.service(), vault_id_), {2, 3}, &rejected));
+  EXPECT_EQ(rejected.code(), StatusCode::kDataLoss) << rejected;
+  EXPECT_NE(rejected.message().find("sent 2 record(s) that do not open"), std::string_view::npos)
+      << rejected;
   EXPECT_FALSE(a_.log().Heads().contains(GarbagePullHub::kForgedDevice));
-  EXPECT_EQ(RemoteOf(a_).last_error(), rejected.status().message());
+  EXPECT_EQ(RemoteOf(a_).last_error(), rejected.message());
   EXPECT_EQ(hub_.storage()->Heads(vault_id_)->size(), 1u) << "the push before the pull went";
 }
 

@@ -19,7 +19,7 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/secret_key.h"
 #include "server/crypto/vault_keys.h"
-#include "tests/store/temp_dir.h"
+#include "tests/store/temp_store.h"
 
 namespace haven {
 namespace {
@@ -59,12 +59,8 @@ class VaultTest : public ::testing::Test {
   void SetUp() override {
     types_ = TypeRegistry::Create(RegistryOptions{{}, {HAVEN_BUILTIN_MANIFEST_DIR}});
     ASSERT_NE(types_->Find("checkin"), nullptr) << "built-in manifests not staged";
-    auto store = Store::Open(dir_.Join("store"));
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto log = RecordLog::Open(store_.get());
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
+    absl::Status opened = testing::OpenStoreAndLog(dir_.Join("store"), &store_, &log_);
+    ASSERT_TRUE(opened.ok()) << opened;
     OpenVault();
   }
 
