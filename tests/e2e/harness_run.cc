@@ -136,6 +136,33 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
+// Forks `program` with `in`, `out` and `err` as its stdin, stdout and
+// stderr: in a process group of its own, or with `terminal` as the leader
+// of a new session whose controlling terminal is `in`. The child's pid, or
+// -1 (and a test failure) when it cannot fork.
+pid_t ForkExec(const std::string& program, ExecArgs& exec, int in, int out, int err,
+               bool terminal) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    ADD_FAILURE() << "fork: " << std::strerror(errno);
+    return -1;
+  }
+  if (pid == 0) {
+    if (terminal) {
+      setsid();  // a new session (and process group) whose terminal is `in`
+      ioctl(in, TIOCSCTTY, 0);
+    } else {
+      setpgid(0, 0);
+    }
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    execve(program.c_str(), exec.argv(), exec.envp());
+    _exit(127);
+  }
+  return pid;
+}
+
 // The parent's ends of a child's stdin, stdout and stderr (-1: closed).
 struct ChildPipes {
   int in = -1, out = -1, err = -1;
@@ -150,19 +177,8 @@ pid_t SpawnOnPipes(const std::string& program, ExecArgs& exec, ChildPipes* pipes
     ADD_FAILURE() << "pipe: " << std::strerror(errno);
     return -1;
   }
-  pid_t pid = fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return -1;
-  }
-  if (pid == 0) {
-    setpgid(0, 0);
-    dup2(in_pipe[0], STDIN_FILENO);
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_pipe[1], STDERR_FILENO);
-    execve(program.c_str(), exec.argv(), exec.envp());
-    _exit(127);
-  }
+  pid_t pid = ForkExec(program, exec, in_pipe[0], out_pipe[1], err_pipe[1], /*terminal=*/false);
+  if (pid < 0) return -1;
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -232,20 +248,8 @@ pid_t SpawnOnPty(const std::string& program, ExecArgs& exec, ChildTerminal* term
     ADD_FAILURE() << "pipe: " << std::strerror(errno);
     return -1;
   }
-  pid_t pid = fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return -1;
-  }
-  if (pid == 0) {
-    setsid();  // a new session (and process group) whose terminal is the pty
-    ioctl(slave, TIOCSCTTY, 0);
-    dup2(slave, STDIN_FILENO);
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(slave, STDERR_FILENO);
-    execve(program.c_str(), exec.argv(), exec.envp());
-    _exit(127);
-  }
+  pid_t pid = ForkExec(program, exec, slave, out_pipe[1], slave, /*terminal=*/true);
+  if (pid < 0) return -1;
   close(slave);
   close(out_pipe[1]);
   term->out = out_pipe[0];
