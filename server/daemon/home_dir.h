@@ -8,7 +8,8 @@
 
 namespace haven {
 
-// Creates `home` (and parents) with mode 0700 and tightens an existing one.
+// Creates `home` with mode 0700 (missing parents as the umask makes them)
+// and tightens an existing one to 0700.
 absl::Status PrepareHome(const std::string& home);
 
 // An exclusive flock on HOME/havend.lock, held until destruction.
