@@ -26,28 +26,33 @@ bool HasTags(const Entry& e, const std::vector<std::string>& tags) {
 
 }  // namespace
 
-Journal::Journal(Store* store, RecordLog* log, TypeRegistry* types, VaultIdentity identity,
-                 std::unique_ptr<VaultKeys> keys)
+Journal::Journal(Store* store, RecordLog* log, absl::Mutex* log_writer, TypeRegistry* types,
+                 VaultIdentity identity, std::unique_ptr<VaultKeys> keys)
     : store_(store),
       log_(log),
+      write_mu_(log_writer),
       types_(types),
       identity_(std::move(identity)),
       keys_(std::move(keys)),
       view_(store, keys_.get(), types, &clock_) {}
 
 absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* log,
-                                                       TypeRegistry* types, VaultIdentity identity,
+                                                       absl::Mutex* log_writer, TypeRegistry* types,
+                                                       VaultIdentity identity,
                                                        std::unique_ptr<VaultKeys> keys) {
   std::unique_ptr<Journal> journal(
-      new Journal(store, log, types, std::move(identity), std::move(keys)));
+      new Journal(store, log, log_writer, types, std::move(identity), std::move(keys)));
+  // Under the writer lock: a journal opened before (still held by a pull or
+  // an import) may be writing the view this one upgrades, loads and catches up.
+  absl::MutexLock lock(log_writer);
   RETURN_IF_ERROR(journal->view_.Upgrade());
   RETURN_IF_ERROR(journal->view_.Load());
-  RETURN_IF_ERROR(journal->CatchUp());
+  RETURN_IF_ERROR(journal->view_.CatchUp(*log));
   return journal;
 }
 
 absl::Status Journal::CatchUp() {
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   return view_.CatchUp(*log_);
 }
 

@@ -69,10 +69,17 @@ struct EditInput {
 class Journal {
  public:
   // Builds the index from the view and applies records that arrived while
-  // the vault was locked. `store`, `log` and `types` must outlive the journal.
+  // the vault was locked. `store`, `log`, `log_writer` and `types` must
+  // outlive the journal. `log_writer` is the one mutex under which `log`
+  // and its view are written: whoever owns the log (the Vault) keeps it and
+  // hands it to every journal it opens over the log, so that a journal
+  // still held after a lock and an unlock (a pull, an import) never writes
+  // beside the next one.
   static absl::StatusOr<std::unique_ptr<Journal>> Open(Store* store, RecordLog* log,
-                                                       TypeRegistry* types, VaultIdentity identity,
-                                                       std::unique_ptr<VaultKeys> keys);
+                                                       absl::Mutex* log_writer, TypeRegistry* types,
+                                                       VaultIdentity identity,
+                                                       std::unique_ptr<VaultKeys> keys)
+      ABSL_LOCKS_EXCLUDED(log_writer);
 
   absl::StatusOr<Entry> Log(const LogInput& input) ABSL_LOCKS_EXCLUDED(write_mu_);
   absl::StatusOr<Entry> Edit(const EditInput& input) ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -156,8 +163,8 @@ class Journal {
   const VaultIdentity& identity() const { return identity_; }
 
  private:
-  Journal(Store* store, RecordLog* log, TypeRegistry* types, VaultIdentity identity,
-          std::unique_ptr<VaultKeys> keys);
+  Journal(Store* store, RecordLog* log, absl::Mutex* log_writer, TypeRegistry* types,
+          VaultIdentity identity, std::unique_ptr<VaultKeys> keys);
 
   absl::StatusOr<Entry> EntryFromState(const v1::EntryState& state) const;
   // Validates `input` and builds its CREATE body (hlc unset).
@@ -206,8 +213,8 @@ class Journal {
   HybridClock clock_;
   View view_;
   // Serialises every write to the log and the view: the heads and the
-  // view's rows change only under it.
-  absl::Mutex write_mu_;
+  // view's rows change only under it. Shared by every journal over the log.
+  absl::Mutex* const write_mu_;
 };
 
 // Normalises tags: trimmed, unique, sorted; InvalidArgument for an empty or

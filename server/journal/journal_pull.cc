@@ -90,7 +90,7 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
   std::vector<IncomingRecord> records;
   records.reserve(opened.order.size());
   for (size_t i : opened.order) records.push_back({opened.headers[i], std::move(opened.sealed[i])});
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   RETURN_IF_ERROR(view_.CatchUp(*log_));
   RecordLog::Append append = log_->Stage(log_->Accept(std::move(records)));
   if (append.records.empty()) return 0;
@@ -113,7 +113,7 @@ absl::StatusOr<std::optional<v1::RecordBody>> Journal::PrepareImport(const LogIn
 }
 
 absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies) {
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   // The index only changes under the write mutex, held here.
   view_.DropIndexed(&bodies);
   // A helper thread seals and folds the next batch while this thread

@@ -152,7 +152,7 @@ absl::StatusOr<v1::RecordBody> Journal::BuildCreate(const LogInput& input) const
 
 absl::StatusOr<Entry> Journal::Log(const LogInput& input) {
   ASSIGN_OR_RETURN(v1::RecordBody body, BuildCreate(input));
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   body.set_hlc(clock_.Now());
   return AppendOne(std::move(body));
 }
@@ -163,7 +163,7 @@ absl::StatusOr<Entry> Journal::Edit(const EditInput& input) {
     return absl::InvalidArgumentError(
         "nothing to change: give field values, fields to unset, a time or tags");
   }
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   ASSIGN_OR_RETURN(Entry current, Get(input.id));
   if (current.deleted) {
     return absl::FailedPreconditionError("entry " + current.id.substr(0, 8) +
@@ -227,7 +227,7 @@ absl::StatusOr<v1::RecordBody> Journal::BuildEdit(const EditInput& input,
 absl::Status Journal::PublishLocalTypes(const std::string& home_plugins) {
   std::string prefix = home_plugins + "/";
   std::vector<v1::RecordBody> bodies;
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   for (const auto& type : types_->List()) {
     if (type->native || type->source.rfind(prefix, 0) != 0) continue;
     nlohmann::json definition = types_->ToJson(*type);
@@ -259,7 +259,7 @@ v1::RecordBody Journal::BuildTombstone(v1::RecordBody::Kind kind, const Entry& c
 }
 
 absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   ASSIGN_OR_RETURN(Entry current, Get(id));
   if (current.deleted) return current;
   v1::RecordBody body = BuildTombstone(v1::RecordBody::DELETE, current);
@@ -269,7 +269,7 @@ absl::StatusOr<Entry> Journal::Remove(std::string_view id) {
 }
 
 absl::StatusOr<Entry> Journal::Restore(std::string_view id) {
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(write_mu_);
   ASSIGN_OR_RETURN(Entry current, Get(id));
   if (!current.deleted) return current;
   v1::RecordBody body = BuildTombstone(v1::RecordBody::RESTORE, current);

@@ -189,7 +189,7 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
   }
   auto keys = std::make_unique<VaultKeys>(std::move(vault_key));
   ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal,
-                   Journal::Open(store_, log_, types_, identity, std::move(keys)));
+                   Journal::Open(store_, log_, &log_writer_, types_, identity, std::move(keys)));
   if (!home_plugins_.empty()) {
     absl::Status published = journal->PublishLocalTypes(home_plugins_);
     if (!published.ok()) {

@@ -118,6 +118,9 @@ class Vault {
   // How reading the identity went when the vault was made; set before the
   // idle thread starts and never after.
   absl::Status identity_status_;
+  // The log's one writer lock, shared by every journal this vault opens
+  // (Journal::Open says why).
+  absl::Mutex log_writer_;
   mutable absl::Mutex mu_;
   std::string vault_id_ ABSL_GUARDED_BY(mu_);   // raw
   std::string device_id_ ABSL_GUARDED_BY(mu_);  // raw

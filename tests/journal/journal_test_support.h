@@ -44,7 +44,8 @@ class JournalTestBase : public ::testing::Test {
   }
 
   void OpenJournal() {
-    auto journal = Journal::Open(store_.get(), log_.get(), registry_, identity_, Keys());
+    auto journal =
+        Journal::Open(store_.get(), log_.get(), &log_writer_, registry_, identity_, Keys());
     ASSERT_TRUE(journal.ok()) << journal.status();
     journal_ = std::move(*journal);
   }
@@ -113,6 +114,7 @@ class JournalTestBase : public ::testing::Test {
   VaultIdentity identity_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<RecordLog> log_;
+  absl::Mutex log_writer_;  // the log's one writer lock, as the Vault keeps it
   std::unique_ptr<Journal> journal_;
 };
 
