@@ -175,12 +175,14 @@ absl::Status Doctor(Context& ctx) {
     nlohmann::json out = {{"ok", reply.ok()},
                           {"records_checked", reply.records_checked()},
                           {"entries_checked", reply.entries_checked()},
-                          {"problems", reply.problems()}};
+                          {"problems", reply.problems()},
+                          {"warnings", reply.warnings()}};
     std::cout << out.dump(*format == Format::kJson ? 2 : -1) << "\n";
   } else {
     std::cout << "checked " << reply.records_checked() << " records and " << reply.entries_checked()
               << " entries\n";
     for (const auto& p : reply.problems()) std::cout << "problem: " << p << "\n";
+    for (const auto& w : reply.warnings()) std::cout << "warning: " << w << "\n";
     if (reply.ok()) std::cout << "everything opens and every sequence is complete\n";
   }
   if (!reply.ok()) {

@@ -12,7 +12,10 @@ namespace haven {
 // The same code and message; OK maps to OK. An error's payloads (such as a
 // FieldError's, common/field_error.h) travel as gRPC's binary error details:
 // a serialized google.rpc.Status whose `details` hold one Any per payload.
-// An error without payloads has no details, as before there were any.
+// An error without payloads has no details, as before there were any, and
+// neither has one whose details would pass kMaxStatusDetailsBytes (the
+// code and message still go; the payloads are lost).
+inline constexpr size_t kMaxStatusDetailsBytes = 2048;
 grpc::Status ToGrpc(const absl::Status& s);
 
 // The inverse: details that do not parse are ignored, never an error.

@@ -47,6 +47,10 @@ void HybridClock::ReadFaultOffsetFromEnvironment() {
   char* end = nullptr;
   long long seconds = std::strtoll(value, &end, 10);
   if (*end != '\0') return;  // not a whole number: ignored, as the hub's hooks
+  // A century either way is more than any test needs and keeps the
+  // millisecond stamps far from overflow.
+  constexpr long long kMaxOffsetSeconds = 100LL * 366 * 24 * 3600;
+  seconds = std::clamp(seconds, -kMaxOffsetSeconds, kMaxOffsetSeconds);
   fault_offset_ms.store(seconds * 1000, std::memory_order_relaxed);
 }
 
@@ -89,17 +93,44 @@ bool HybridClock::Observe(uint64_t stamp, std::string_view device) {
   return false;
 }
 
-void DriftTally::Add(std::string_view device, uint64_t stamp) {
+void DriftTally::Add(std::string_view device, std::string_view entry_id, uint64_t stamp) {
   if (!HybridClock::TooFarAhead(stamp, physical_)) return;
-  auto it = by_device_.find(device);
-  if (it == by_device_.end()) it = by_device_.emplace(std::string(device), Ahead{}).first;
-  ++it->second.records;
-  it->second.latest = std::max(it->second.latest, stamp);
+  auto it = ahead_.find(entry_id);
+  if (it == ahead_.end()) it = ahead_.emplace(std::string(entry_id), std::vector<Record>{}).first;
+  it->second.push_back({std::string(device), stamp});
 }
 
+namespace {
+
+struct Ahead {
+  uint64_t records = 0;
+  uint64_t latest = 0;
+};
+
+// Whether `r` was stamped one tick after another device's record of the
+// same entry: an edit ordered after it, whatever its writer's clock.
+template <typename Records, typename Record>
+bool OrderedAfterAnother(const Records& entry, const Record& r) {
+  for (const auto& other : entry) {
+    if (other.device != r.device && other.stamp + 1 == r.stamp) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::string> DriftTally::Lines() const {
+  std::map<std::string, Ahead> by_device;
+  for (const auto& [entry_id, records] : ahead_) {
+    for (const Record& r : records) {
+      if (OrderedAfterAnother(records, r)) continue;
+      Ahead& ahead = by_device[r.device];
+      ++ahead.records;
+      ahead.latest = std::max(ahead.latest, r.stamp);
+    }
+  }
   std::vector<std::string> lines;
-  for (const auto& [device, ahead] : by_device_) {
+  for (const auto& [device, ahead] : by_device) {
     lines.push_back("device " + ShortDevice(device) + ": " + std::to_string(ahead.records) +
                     (ahead.records == 1 ? " record" : " records") + " stamped more than " +
                     std::to_string(HybridClock::kMaxDriftMs / 60000) +

@@ -33,8 +33,9 @@ class HybridClock {
   // Reads `physical_ms` (unix milliseconds) instead; for tests.
   explicit HybridClock(std::function<int64_t()> physical_ms);
 
-  // Stamps a local event; strictly greater than every earlier stamp and
-  // every observed remote stamp.
+  // Stamps a local event; strictly greater than every earlier stamp of this
+  // clock and every remote stamp Observe accepted (not those it refused, nor
+  // NowAfter's).
   uint64_t Now();
   // Stamps a change to something whose newest change is stamped `floor`:
   // Now(), or floor + 1 when floor is ahead of it (a record from a device
@@ -70,22 +71,26 @@ class HybridClock {
 };
 
 // Counts, per device, records stamped more than kMaxDriftMs ahead of one
-// physical clock reading, for `haven doctor`.
+// physical clock reading, for `haven doctor`. A record stamped one tick
+// after another device's record of the same entry is an edit made after
+// seeing it (HybridClock::NowAfter), not a clock running ahead: it is not
+// counted against its device.
 class DriftTally {
  public:
   explicit DriftTally(uint64_t physical) : physical_(physical) {}
-  void Add(std::string_view device, uint64_t stamp);
+  void Add(std::string_view device, std::string_view entry_id, uint64_t stamp);
   // One line per device that has such records, e.g. "device 1a2b3c4d: 3
   // records stamped more than 5 min ahead of this clock, the latest at ...".
   std::vector<std::string> Lines() const;
 
  private:
-  struct Ahead {
-    uint64_t records = 0;
-    uint64_t latest = 0;
+  struct Record {
+    std::string device;
+    uint64_t stamp;
   };
   uint64_t physical_;
-  std::map<std::string, Ahead, std::less<>> by_device_;
+  // Only the records past the bound, by entry id: rare, so kept whole.
+  std::map<std::string, std::vector<Record>, std::less<>> ahead_;
 };
 
 }  // namespace haven

@@ -154,8 +154,11 @@ class Journal {
   // entry's key (swapped), one that misses records of its entry (stale,
   // e.g. rolled back to an older version), an entry with no view row.
   // When the view has a problem it is marked for a rebuild from the
-  // records at the next Open, and a line says so.
-  std::vector<std::string> Verify(size_t* records, size_t* entries) const;
+  // records at the next Open, and a line says so. `warnings` (optional)
+  // receives what needs no repair here: one line per device whose records
+  // are stamped past the clock's drift bound (DriftTally).
+  std::vector<std::string> Verify(size_t* records, size_t* entries,
+                                  std::vector<std::string>* warnings = nullptr) const;
 
   size_t live_entries() const { return view_.live_entries(); }
   size_t deleted_entries() const { return view_.all_entries() - view_.live_entries(); }

@@ -92,7 +92,7 @@ LogFacts CheckLog(const RecordLog& log, const SecretBytes& record_key,
         continue;
       }
       AddRef(&facts.entries[body->entry_id()], RefKey(device, seq));
-      ahead->Add(device, body->hlc());
+      ahead->Add(device, body->entry_id(), body->hlc());
     }
     auto done = applied.find(device);
     if (done == applied.end() || done->second != head) {
@@ -156,13 +156,14 @@ ViewFacts CheckView(const Store& store, const View& view, const LogFacts& facts,
 
 }  // namespace
 
-std::vector<std::string> Journal::Verify(size_t* records, size_t* entries) const {
+std::vector<std::string> Journal::Verify(size_t* records, size_t* entries,
+                                         std::vector<std::string>* warnings) const {
   std::vector<std::string> problems;
   *records = 0;
   DriftTally ahead(clock_.PhysicalStamp());  // docs/design.md, "Clock drift"
   LogFacts facts =
       CheckLog(*log_, keys_->record_key(), identity_, view_.applied(), &ahead, records, &problems);
-  for (std::string& line : ahead.Lines()) problems.push_back(std::move(line));
+  if (warnings != nullptr) *warnings = ahead.Lines();
   ViewFacts view = CheckView(*store_, view_, facts, &problems);
   *entries = view.rows;
   if (view.live != live_entries()) {

@@ -71,7 +71,9 @@ grpc::Status VaultService::Doctor(grpc::ServerContext*, const v1::DoctorRequest*
   auto journal = vault_->journal();
   if (!journal.ok()) return ToGrpc(journal.status());
   size_t records = 0, entries = 0;
-  for (const auto& p : (*journal)->Verify(&records, &entries)) reply->add_problems(p);
+  std::vector<std::string> warnings;
+  for (const auto& p : (*journal)->Verify(&records, &entries, &warnings)) reply->add_problems(p);
+  for (const auto& w : warnings) reply->add_warnings(w);
   reply->set_records_checked(records);
   reply->set_entries_checked(entries);
   reply->set_ok(reply->problems().empty());

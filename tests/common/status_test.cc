@@ -82,6 +82,18 @@ TEST(StatusTest, DetailsAreAGoogleRpcStatusWithABadRequest) {
   EXPECT_EQ(bad_request.field_violations(0).description(), "field \"mood\": nope");
 }
 
+// A field error quoting a long JSON key would pass gRPC's trailer bound
+// with its details: it goes without them, keeping its code and message.
+TEST(StatusTest, DetailsTooLargeForATrailerAreLeftOut) {
+  const std::string key(3000, 'k');
+  const grpc::Status wire =
+      ToGrpc(FieldError(absl::StatusCode::kInvalidArgument, key, "unknown field \"" + key + "\""));
+  EXPECT_EQ(wire.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(wire.error_message(), "unknown field \"" + key + "\"");
+  EXPECT_TRUE(wire.error_details().empty());
+  EXPECT_EQ(ViolatedField(FromGrpc(wire)), std::nullopt);
+}
+
 TEST(StatusTest, AnErrorWithoutPayloadsHasNoDetails) {
   const grpc::Status wire = ToGrpc(absl::NotFoundError("no entry abc"));
   EXPECT_EQ(wire.error_code(), grpc::StatusCode::NOT_FOUND);

@@ -82,9 +82,9 @@ TEST(HybridClockTest, TooFarAheadIsStrictlyPastTheBound) {
 
 TEST(DriftTallyTest, CountsRecordsPastTheBoundPerDeviceWithTheLatest) {
   DriftTally tally(At(kNowMs));
-  tally.Add(kDeviceY, At(kNowMs + 1000));  // within the bound: not counted
-  tally.Add(kDeviceX, At(kNowMs + kYearMs));
-  tally.Add(kDeviceX, At(kNowMs + kYearMs + 60'000));
+  tally.Add(kDeviceY, "e1", At(kNowMs + 1000));  // within the bound: not counted
+  tally.Add(kDeviceX, "e1", At(kNowMs + kYearMs));
+  tally.Add(kDeviceX, "e2", At(kNowMs + kYearMs + 60'000));
   std::vector<std::string> lines = tally.Lines();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("device 0a0a0a0a: 2 records stamped more than 5 min ahead"),
@@ -92,6 +92,22 @@ TEST(DriftTallyTest, CountsRecordsPastTheBoundPerDeviceWithTheLatest) {
       << lines[0];
   EXPECT_NE(lines[0].find("the latest at 2027-"), std::string::npos) << lines[0];
   EXPECT_TRUE(DriftTally(At(kNowMs)).Lines().empty());
+}
+
+// Y edits an entry after seeing X's year-ahead record of it: NowAfter
+// stamps the edit one tick later, which is not Y's clock running ahead.
+// Y's own record of another entry, one tick after X's, still counts.
+TEST(DriftTallyTest, AnEditOrderedAfterAnotherDevicesRecordIsNotCountedAgainstItsDevice) {
+  DriftTally tally(At(kNowMs));
+  const uint64_t ahead = At(kNowMs + kYearMs);
+  tally.Add(kDeviceX, "e1", ahead);
+  tally.Add(kDeviceY, "e1", ahead + 1);  // NowAfter(ahead)
+  tally.Add(kDeviceX, "e1", ahead + 2);  // X edits again, after Y
+  std::vector<std::string> lines = tally.Lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("device 0a0a0a0a: 1 record stamped"), std::string::npos) << lines[0];
+  tally.Add(kDeviceY, "e2", ahead + 1);  // not ordered after anything of e2
+  EXPECT_EQ(tally.Lines().size(), 2u);
 }
 
 // Device X's clock runs a year ahead and it sets "mood"; device Y sees that,
