@@ -22,6 +22,7 @@
 #include "common/home_socket.h"
 #include "haven/v1/daemon.grpc.pb.h"
 #include "server/daemon/home_dir.h"
+#include "tests/store/temp_dir.h"
 
 namespace haven {
 namespace {
@@ -30,16 +31,7 @@ namespace fs = std::filesystem;
 
 class RunDaemonTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/haven_daemon_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    options_.home = dir_ + "/home";
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void SetUp() override { options_.home = dir_ + "/home"; }
 
   // Refused with `code`, before the home was created.
   void ExpectRefused(absl::StatusCode code, const std::string& says) {
@@ -49,7 +41,8 @@ class RunDaemonTest : public ::testing::Test {
     EXPECT_FALSE(fs::exists(options_.home)) << "the home was touched";
   }
 
-  std::string dir_;
+  testing::TempDir tmp_;
+  const std::string dir_ = tmp_.path();
   DaemonOptions options_;
 };
 

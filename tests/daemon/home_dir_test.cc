@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "common/home_socket.h"
+#include "tests/store/temp_dir.h"
 
 namespace haven {
 namespace {
@@ -28,17 +29,8 @@ namespace fs = std::filesystem;
 
 class HomeDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/haven_home_dir_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  std::string root_;
+  testing::TempDir tmp_;
+  const std::string root_ = tmp_.path();
 };
 
 mode_t ModeOf(const std::string& path) {

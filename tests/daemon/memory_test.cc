@@ -19,6 +19,7 @@
 
 #include "haven/v1/daemon.grpc.pb.h"
 #include "server/util/log.h"
+#include "tests/store/temp_dir.h"
 
 namespace haven {
 namespace {
@@ -28,9 +29,6 @@ namespace fs = std::filesystem;
 class MemoryReleaserTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/haven_memory_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     auto store = Store::Open(dir_ + "/store");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
@@ -50,8 +48,6 @@ class MemoryReleaserTest : public ::testing::Test {
       close(saved_stderr_);
     }
     store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   // The "memory released" lines logged so far.
@@ -79,7 +75,8 @@ class MemoryReleaserTest : public ::testing::Test {
   }
   void PutOne() { ASSERT_TRUE(store_->Put(Family::kMeta, "key", "value", false).ok()); }
 
-  std::string dir_;
+  testing::TempDir tmp_;
+  const std::string dir_ = tmp_.path();
   std::string log_path_;
   int saved_stderr_ = -1;
   std::unique_ptr<Store> store_;
