@@ -17,15 +17,14 @@ grpc::Status ToGrpc(const absl::Status& s) {
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(payload));
   });
+  if (details.details_size() == 0) return grpc::Status(code, std::string(s.message()));
+  details.set_code(static_cast<int32_t>(s.code()));
+  details.set_message(std::string(s.message()));
   // Details travel in a trailer beside the message, and trailers are
   // bounded (8 KiB by default): a large one (a field error quoting a long
   // JSON key) goes without them rather than failing the call.
-  details.set_code(static_cast<int32_t>(s.code()));
-  details.set_message(std::string(s.message()));
   std::string encoded = details.SerializeAsString();
-  if (details.details_size() == 0 || encoded.size() > kMaxStatusDetailsBytes) {
-    return grpc::Status(code, std::string(s.message()));
-  }
+  if (encoded.size() > kMaxStatusDetailsBytes) return grpc::Status(code, std::string(s.message()));
   return grpc::Status(code, std::string(s.message()), std::move(encoded));
 }
 
