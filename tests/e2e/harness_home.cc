@@ -12,7 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/harness_child.h"
@@ -59,17 +58,15 @@ bool DaemonProcess::Running() { return !exit_code_ && !WaitExit(Duration(0)).has
 
 std::optional<int> DaemonProcess::WaitExit(Duration timeout) {
   if (exit_code_) return exit_code_;
-  const auto deadline = internal::Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) {
-      exit_code_ = r == pid_ ? internal::DecodeStatus(status) : -1;
-      return exit_code_;
-    }
-    if (internal::Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  int status = 0;
+  pid_t r = 0;
+  auto reaped = [&] {
+    r = waitpid(pid_, &status, WNOHANG);
+    return r == pid_ || (r < 0 && errno == ECHILD);
+  };
+  if (!WaitUntil(reaped, timeout)) return std::nullopt;
+  exit_code_ = r == pid_ ? internal::DecodeStatus(status) : -1;
+  return exit_code_;
 }
 
 std::optional<int> DaemonProcess::Terminate(Duration timeout) {

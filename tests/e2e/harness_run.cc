@@ -11,11 +11,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
-#include <thread>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/harness_child.h"
@@ -117,13 +117,13 @@ bool Drain(int fd, std::string& into) {
 // Waits for `pid` until `deadline`; on expiry kills its process group.
 int ReapOrKill(pid_t pid, Clock::time_point deadline, RunResult& result) {
   int status = 0;
-  for (;;) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return DecodeStatus(status);
-    if (r < 0 && errno != EINTR) return -1;
-    if (Clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  pid_t r = 0;
+  auto reaped = [&] {
+    r = waitpid(pid, &status, WNOHANG);
+    return r == pid || (r < 0 && errno != EINTR);
+  };
+  const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
+  if (WaitUntil(reaped, std::max(left, Duration(0)))) return r == pid ? DecodeStatus(status) : -1;
   result.timed_out = true;
   kill(-pid, SIGKILL);
   kill(pid, SIGKILL);
