@@ -1,0 +1,130 @@
+// The vault's membership as a function of its membership records: which
+// devices are enrolled and under which signing keys, their names, which
+// were revoked (and up to which record of theirs), and the key epochs.
+// Devices and hubs compute it the same way from the same records, whatever
+// order they arrived in (docs/design.md, "Devices and key epochs").
+//
+// Ops apply in (hlc, writer device id, writer seq) order. Each op's record
+// must carry a valid signature by its writer's device key (for an Enrol,
+// the key it enrols); an op that breaks a rule is kept but has no effect:
+//   - a record of a revoked writer beyond its cut is ignored, whatever it says;
+//   - Enrol: the writer enrols itself, is not enrolled or revoked yet, and
+//     the authority signature is by the current epoch's authority key;
+//   - Rename, Revoke, Epoch, Wrap: the writer is enrolled and not revoked;
+//   - Revoke: of another device (enrolled or only known by its records),
+//     not already revoked;
+//   - Epoch: numbered current + 1; its members become the epoch's holders;
+//   - Wrap: for the current epoch.
+// A device that enrols while an epoch is current holds that epoch's key
+// too. When a revoked device still holds the current epoch's key (a revoke
+// met a concurrent rotation that listed it), NeedsRotation() says so and
+// any unlocked member rotates again: every device converges on one
+// membership and one current epoch.
+//
+// Thread safety: none; callers guard an instance (it is small and cheap to
+// copy).
+#ifndef HAVEN_SERVER_MEMBERSHIP_MEMBERSHIP_H_
+#define HAVEN_SERVER_MEMBERSHIP_MEMBERSHIP_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "haven/v1/membership.pb.h"
+#include "server/membership/membership_op.h"
+
+namespace haven {
+
+struct DeviceState {
+  std::string device_id;        // 16 raw bytes
+  std::string sign_public_key;  // Ed25519; empty for a device known only by legacy records
+  bool enrolled = false;
+  uint64_t enrol_seq = 0;  // the sequence of its Enrol record
+  uint32_t enrol_epoch = 0;
+  int64_t enrolled_at_us = 0;
+  uint64_t legacy_until = 0;
+  v1::SealedName name;  // the newest Enrol or Rename name
+  bool revoked = false;
+  int64_t revoked_at_us = 0;
+  std::string revoked_by;  // device id
+  uint64_t cut = 0;        // its records up to here stay
+};
+
+struct EpochState {
+  uint32_t epoch = 0;
+  std::string authority_public_key;
+  std::set<std::string> holders;  // device ids that hold this epoch's key
+  std::string keyring;            // sealed (v1::Epoch.keyring); empty for epoch 0
+  std::map<std::string, std::string> secret_key_boxes;  // hex device id -> box
+  std::string written_by;                               // device id; empty for epoch 0
+  int64_t at_us = 0;
+};
+
+class Membership {
+ public:
+  // `epoch0_authority`: the Ed25519 public key the vault id derives from
+  // (VaultIdFromAuthKey); epoch 0's authority.
+  Membership(std::string vault_id, std::string epoch0_authority);
+
+  // Adds membership records (ParseMemberRecord'ed); a record already held
+  // (the same bytes) is skipped. Recomputes the state. Of two different
+  // records at one (writer, seq), which a hub never accepts, the first in
+  // application order that applies counts, so the state still depends only
+  // on the set of records.
+  void Add(std::vector<MemberRecord> records);
+
+  bool empty() const { return records_.empty(); }  // no ops: a vault made before device keys
+  const std::vector<MemberRecord>& records() const { return records_; }
+  const std::map<std::string, DeviceState>& devices() const { return devices_; }
+  const DeviceState* Find(const std::string& device_id) const;
+  uint32_t current_epoch() const { return epochs_.back().epoch; }
+  const EpochState& current() const { return epochs_.back(); }
+  const EpochState* epoch(uint32_t n) const;
+  // The newest wrapped vault key (an applied Epoch's or Wrap's) and how
+  // many such ops applied; empty/0 when none did (the key made at init
+  // is still current and wrapped as it was then).
+  const std::string& wrapped_key() const { return wrapped_key_; }
+  uint64_t wrap_generation() const { return wrap_generation_; }
+
+  // Whether a record of `device` at `seq` may be stored and used: format 1
+  // (`legacy`) records only from a device not enrolled yet or up to its
+  // legacy_until; format 2 records only from an enrolled device, from its
+  // Enrol record on; never beyond a revoked device's cut.
+  // PermissionDenied naming the device and why.
+  absl::Status Admits(const std::string& device_id, uint64_t seq, bool legacy) const;
+  // The key `device`'s format-2 records are signed with; empty when unknown.
+  std::string SigningKey(const std::string& device_id) const;
+  // Enrolled and not revoked, in device id order.
+  std::vector<std::string> ActiveDevices() const;
+  bool NeedsRotation() const;
+
+ private:
+  void Recompute();
+  // Whether `record` applied (it broke no rule).
+  bool Apply(const MemberRecord& record);
+  bool Active(const std::string& device_id) const;
+  // Whether `record`'s writer may write it: enrolled, and not revoked or
+  // within its cut; and the record is signed by its key.
+  bool WriterMay(const MemberRecord& record) const;
+  bool ApplyEnrol(const MemberRecord& record);
+  bool ApplyRename(const v1::Rename& rename);
+  bool ApplyRevoke(const MemberRecord& record);
+  bool ApplyEpoch(const MemberRecord& record);
+  bool ApplyWrap(const v1::Wrap& wrap);
+
+  std::string vault_id_;
+  std::string epoch0_authority_;
+  std::vector<MemberRecord> records_;  // in application order
+  std::map<std::string, DeviceState> devices_;
+  std::vector<EpochState> epochs_;  // index = epoch; never empty
+  std::string wrapped_key_;
+  uint64_t wrap_generation_ = 0;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_MEMBERSHIP_MEMBERSHIP_H_
