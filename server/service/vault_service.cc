@@ -13,7 +13,7 @@ VaultService::VaultService(Vault* vault, RecordLog* log, SyncEngine* sync, std::
 grpc::Status VaultService::Init(grpc::ServerContext*, const v1::InitRequest* req,
                                 v1::InitReply* reply) {
   WipeOnExit wipe({&req->passphrase()});
-  auto result = vault_->Init(req->passphrase(), req->kdf());
+  auto result = vault_->Init(req->passphrase(), req->kdf(), req->device_name());
   if (!result.ok()) return ToGrpc(result.status());
   reply->set_vault_id(result->vault_id);
   reply->set_device_id(result->device_id);

@@ -1,5 +1,6 @@
 // haven.v1.Vault: creating, unlocking and inspecting this device's vault,
-// its remotes and sync.
+// its remotes and sync (remote_service.cc), its devices and keys
+// (device_service.cc). Served only on the home socket (server/daemon).
 #ifndef HAVEN_SERVER_SERVICE_VAULT_SERVICE_H_
 #define HAVEN_SERVER_SERVICE_VAULT_SERVICE_H_
 
@@ -31,6 +32,16 @@ class VaultService final : public v1::Vault::Service {
                            v1::RemoteListReply*) override;
   grpc::Status Sync(grpc::ServerContext*, const v1::SyncRequest*, v1::SyncReply*) override;
   grpc::Status Join(grpc::ServerContext*, const v1::JoinRequest*, v1::JoinReply*) override;
+  grpc::Status ListDevices(grpc::ServerContext*, const v1::DeviceListRequest*,
+                           v1::DeviceListReply*) override;
+  grpc::Status RenameDevice(grpc::ServerContext*, const v1::DeviceRenameRequest*,
+                            v1::DeviceReply*) override;
+  grpc::Status RevokeDevice(grpc::ServerContext*, const v1::DeviceRevokeRequest*,
+                            v1::DeviceReply*) override;
+  grpc::Status Rekey(grpc::ServerContext*, const v1::RekeyRequest*, v1::RekeyReply*) override;
+  grpc::Status ChangePassphrase(grpc::ServerContext*, const v1::ChangePassphraseRequest*,
+                                v1::ChangePassphraseReply*) override;
+  grpc::Status ShowKit(grpc::ServerContext*, const v1::KitRequest*, v1::KitReply*) override;
 
  private:
   Vault* vault_;

@@ -176,8 +176,8 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   });
   if (!probe.ok() && probe.code() != absl::StatusCode::kCancelled) return probe;
 
-  ASSIGN_OR_RETURN(std::string device_id,
-                   vault_->Join(*vault_id, std::move(vault_key), secret_key, wrapped));
+  ASSIGN_OR_RETURN(std::string device_id, vault_->Join(*vault_id, std::move(vault_key), secret_key,
+                                                       wrapped, req.device_name()));
   RETURN_IF_ERROR(AddRemote(remote));
   ASSIGN_OR_RETURN(SyncCounts counts, Sync(remote.info().name()));
   return std::make_pair(device_id, counts);
