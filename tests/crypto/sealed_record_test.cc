@@ -1,5 +1,8 @@
-// Sealed records and blobs: round trips, tamper and truncation detection,
-// padding, and binding of the header (vault, device, sequence, version).
+// Sealed records (format 2) and blobs: round trips, tamper and truncation
+// detection, padding, and binding of the header (version, vault, device,
+// sequence, epoch, chain) as the associated data. Format 1, clear
+// (membership) records, the chain hash and signatures:
+// sealed_record_chain_test.cc.
 #include "server/crypto/sealed_record.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +19,9 @@ using absl::StatusCode;
 
 constexpr size_t kNonceBytes = 24;
 constexpr size_t kTagBytes = 16;
+constexpr size_t kSig = kRecordSignatureBytes;
+// The smallest format-2 sealed record: an empty body pads to one block.
+constexpr size_t kMinSealed = kRecordOverheadBytes + kPadBlock;
 
 class SealedRecordTest : public ::testing::Test {
  protected:
@@ -23,6 +29,8 @@ class SealedRecordTest : public ::testing::Test {
     header_.vault_id = RandomBytes(kVaultIdBytes);
     header_.device_id = RandomBytes(kDeviceIdBytes);
     header_.seq = 7;
+    header_.epoch = 3;
+    header_.prev_hash = RandomBytes(kChainHashBytes);
   }
 
   std::string Seal(std::string_view body) { return SealRecord(key_, header_, body); }
@@ -48,6 +56,41 @@ TEST_F(SealedRecordTest, RoundTripsBodiesOfManySizes) {
     EXPECT_EQ(opened_header.vault_id, header_.vault_id);
     EXPECT_EQ(opened_header.device_id, header_.device_id);
     EXPECT_EQ(opened_header.seq, 7u);
+    EXPECT_EQ(opened_header.epoch, 3u);
+    EXPECT_EQ(opened_header.prev_hash, header_.prev_hash);
+    EXPECT_FALSE(opened_header.legacy());
+    EXPECT_FALSE(opened_header.membership());
+  }
+}
+
+TEST_F(SealedRecordTest, LayoutPutsEpochAndChainInTheHeader) {
+  std::string sealed = Seal("x");
+  EXPECT_EQ(sealed[0], '\x02');
+  EXPECT_EQ(sealed.substr(1, 16), header_.vault_id);
+  EXPECT_EQ(sealed.substr(17, 16), header_.device_id);
+  EXPECT_EQ(sealed.substr(33, 8), std::string("\0\0\0\0\0\0\0\x07", 8));
+  EXPECT_EQ(sealed.substr(41, 4), std::string("\0\0\0\x03", 4));
+  EXPECT_EQ(sealed.substr(45, kChainHashBytes), header_.prev_hash);
+  EXPECT_EQ(sealed.substr(sealed.size() - kSig), std::string(kSig, '\0')) << "left for SignRecord";
+}
+
+TEST_F(SealedRecordTest, FirstRecordsChainIsZeros) {
+  header_.seq = 1;
+  header_.prev_hash.clear();
+  RecordHeader opened;
+  ASSERT_TRUE(OpenRecord(key_, Seal("first"), &opened).ok());
+  EXPECT_EQ(opened.prev_hash, std::string(kChainHashBytes, '\0'));
+  auto parsed = ParseRecordHeader(Seal("first"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->prev_hash, std::string(kChainHashBytes, '\0'));
+}
+
+TEST_F(SealedRecordTest, LargeEpochsRoundTrip) {
+  for (uint32_t epoch : {0u, 1u, 255u, 256u, 0x01020304u, kMembershipEpoch - 1}) {
+    header_.epoch = epoch;
+    RecordHeader opened;
+    ASSERT_TRUE(OpenRecord(key_, Seal("e"), &opened).ok()) << epoch;
+    EXPECT_EQ(opened.epoch, epoch);
   }
 }
 
@@ -65,6 +108,8 @@ TEST_F(SealedRecordTest, HeaderIsReadableWithoutKeyAndBodyIsNot) {
   EXPECT_EQ(header->vault_id, header_.vault_id);
   EXPECT_EQ(header->device_id, header_.device_id);
   EXPECT_EQ(header->seq, 7u);
+  EXPECT_EQ(header->epoch, 3u);
+  EXPECT_EQ(header->prev_hash, header_.prev_hash);
   EXPECT_EQ(sealed.find("be gentle"), std::string::npos);
 }
 
@@ -78,12 +123,13 @@ TEST_F(SealedRecordTest, WrongKeyIsDataLoss) {
   EXPECT_EQ(OpenRecord(other, sealed, nullptr).status().code(), StatusCode::kDataLoss);
 }
 
-// Every single-bit flip anywhere in the record must be refused, and the code
-// must say why: InvalidArgument for framing, DataLoss for forgery.
+// Every single-bit flip anywhere before the signature must be refused, and
+// the code must say why: InvalidArgument for framing, DataLoss for forgery.
+// (The signature is not the AEAD's to check: RecordSignatureValid is.)
 TEST_F(SealedRecordTest, EveryFlippedByteIsRejected) {
   std::string sealed = Seal("breathing, ten minutes");
-  ASSERT_EQ(sealed.size(), kRecordOverheadBytes + kPadBlock);
-  for (size_t i = 0; i < sealed.size(); ++i) {
+  ASSERT_EQ(sealed.size(), kMinSealed);
+  for (size_t i = 0; i < sealed.size() - kSig; ++i) {
     for (uint8_t mask : {0x01, 0x80}) {
       std::string forged = sealed;
       forged[i] = static_cast<char>(forged[i] ^ mask);
@@ -94,8 +140,23 @@ TEST_F(SealedRecordTest, EveryFlippedByteIsRejected) {
   }
 }
 
+// The whole 77-byte header is the associated data: any bit of it changed
+// (other than the version, which is framing) is DataLoss.
+TEST_F(SealedRecordTest, EveryHeaderBitIsAuthenticated) {
+  std::string sealed = Seal("kind words");
+  for (size_t i = 1; i < kRecordV2HeaderBytes; ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string forged = sealed;
+      forged[i] = static_cast<char>(forged[i] ^ (1 << bit));
+      EXPECT_EQ(OpenRecord(key_, forged, nullptr).status().code(), StatusCode::kDataLoss)
+          << "byte " << i << " bit " << bit;
+    }
+  }
+}
+
 TEST_F(SealedRecordTest, TamperedRegionsGiveTheRightCode) {
   std::string sealed = Seal("hello");
+  const size_t body_end = sealed.size() - kSig;
   struct Region {
     const char* name;
     size_t offset;
@@ -109,12 +170,18 @@ TEST_F(SealedRecordTest, TamperedRegionsGiveTheRightCode) {
       {"device id end", 32, StatusCode::kDataLoss},
       {"seq high byte", 33, StatusCode::kDataLoss},
       {"seq low byte", 40, StatusCode::kDataLoss},
-      {"nonce", kRecordHeaderBytes, StatusCode::kDataLoss},
-      {"nonce end", kRecordHeaderBytes + kNonceBytes - 1, StatusCode::kDataLoss},
-      {"ciphertext", kRecordHeaderBytes + kNonceBytes, StatusCode::kDataLoss},
-      {"ciphertext end", sealed.size() - kTagBytes - 1, StatusCode::kDataLoss},
-      {"tag", sealed.size() - kTagBytes, StatusCode::kDataLoss},
-      {"tag end", sealed.size() - 1, StatusCode::kDataLoss},
+      {"epoch high byte", 41, StatusCode::kDataLoss},
+      {"epoch low byte", 44, StatusCode::kDataLoss},
+      {"chain", 45, StatusCode::kDataLoss},
+      {"chain end", 76, StatusCode::kDataLoss},
+      {"nonce", kRecordV2HeaderBytes, StatusCode::kDataLoss},
+      {"nonce end", kRecordV2HeaderBytes + kNonceBytes - 1, StatusCode::kDataLoss},
+      {"ciphertext", kRecordV2HeaderBytes + kNonceBytes, StatusCode::kDataLoss},
+      {"ciphertext end", body_end - kTagBytes - 1, StatusCode::kDataLoss},
+      {"tag", body_end - kTagBytes, StatusCode::kDataLoss},
+      {"tag end", body_end - 1, StatusCode::kDataLoss},
+      {"signature", body_end, StatusCode::kOk},
+      {"signature end", sealed.size() - 1, StatusCode::kOk},
   };
   for (const Region& r : regions) {
     std::string forged = sealed;
@@ -130,26 +197,36 @@ TEST_F(SealedRecordTest, SequenceZeroAndUnknownVersionAreInvalid) {
   EXPECT_EQ(ParseRecordHeader(sealed).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(OpenRecord(key_, sealed, nullptr).status().code(), StatusCode::kInvalidArgument);
 
-  RecordHeader v2 = header_;
-  v2.version = 2;
-  sealed = SealRecord(key_, v2, "x");
-  EXPECT_EQ(OpenRecord(key_, sealed, nullptr).status().code(), StatusCode::kInvalidArgument);
+  for (uint8_t version : {0, 3, 0x82, 0xFF}) {
+    sealed = Seal("x");
+    sealed[0] = static_cast<char>(version);
+    EXPECT_EQ(ParseRecordHeader(sealed).status().code(), StatusCode::kInvalidArgument) << +version;
+    EXPECT_EQ(OpenRecord(key_, sealed, nullptr).status().code(), StatusCode::kInvalidArgument);
+  }
 }
 
+// Every prefix is refused without a crash: shorter than the smallest
+// record is framing (InvalidArgument, from the parser too), longer is a
+// record whose last 64 bytes are not its signature and whose ciphertext is
+// cut (DataLoss).
 TEST_F(SealedRecordTest, TruncatedRecordsAreRejected) {
   std::string body(300, 'b');  // three pad blocks
   std::string sealed = Seal(body);
   ASSERT_EQ(sealed.size(), kRecordOverheadBytes + 3 * kPadBlock);
-  for (size_t keep :
-       {size_t{0}, size_t{1}, kRecordHeaderBytes - 1, kRecordHeaderBytes, kRecordOverheadBytes,
-        kRecordOverheadBytes + kPadBlock - 1, kRecordOverheadBytes + kPadBlock,
-        sealed.size() - kPadBlock, sealed.size() - kTagBytes, sealed.size() - 1}) {
-    auto opened = OpenRecord(key_, std::string_view(sealed).substr(0, keep), nullptr);
+  for (size_t keep = 0; keep < sealed.size(); ++keep) {
+    std::string_view cut = std::string_view(sealed).substr(0, keep);
+    auto opened = OpenRecord(key_, cut, nullptr);
     ASSERT_FALSE(opened.ok()) << "kept " << keep;
-    EXPECT_TRUE(IsRejection(opened.status())) << keep << ": " << opened.status();
+    StatusCode want = keep < kMinSealed ? StatusCode::kInvalidArgument : StatusCode::kDataLoss;
+    EXPECT_EQ(opened.status().code(), want) << keep << ": " << opened.status();
+    EXPECT_EQ(ParseRecordHeader(cut).ok(), keep >= kMinSealed) << keep;
   }
-  EXPECT_EQ(ParseRecordHeader(sealed.substr(0, kRecordHeaderBytes)).status().code(),
-            StatusCode::kInvalidArgument);
+  for (size_t keep : {kRecordHeaderBytes, kRecordV2HeaderBytes - 1, kRecordV2HeaderBytes,
+                      kRecordV2HeaderBytes + kNonceBytes, kMinSealed - kSig, kMinSealed - 1}) {
+    EXPECT_EQ(ParseRecordHeader(sealed.substr(0, keep)).status().code(),
+              StatusCode::kInvalidArgument)
+        << keep;
+  }
 }
 
 TEST_F(SealedRecordTest, TrailingBytesAreRejected) {
@@ -198,19 +275,34 @@ TEST_F(SealedRecordTest, RecordsMovedToAnotherPlaceDoNotOpen) {
   EXPECT_EQ(rewrite(17, RandomBytes(kDeviceIdBytes)), StatusCode::kDataLoss) << "other device";
   EXPECT_EQ(rewrite(33, std::string("\0\0\0\0\0\0\0\x08", 8)), StatusCode::kDataLoss) << "next seq";
   EXPECT_EQ(rewrite(33, std::string("\0\0\0\0\0\0\0\x01", 8)), StatusCode::kDataLoss) << "seq 1";
+  EXPECT_EQ(rewrite(41, std::string("\0\0\0\x04", 4)), StatusCode::kDataLoss) << "next epoch";
+  EXPECT_EQ(rewrite(41, std::string("\0\0\0\0", 4)), StatusCode::kDataLoss) << "epoch 0";
+  EXPECT_EQ(rewrite(45, RandomBytes(kChainHashBytes)), StatusCode::kDataLoss) << "other chain";
 
   // A body spliced under another record's header (a replay at a new position).
   RecordHeader next = header_;
   next.seq = 8;
   std::string other = SealRecord(key_, next, "mood 2");
-  std::string spliced = other.substr(0, kRecordHeaderBytes) + sealed.substr(kRecordHeaderBytes);
+  std::string spliced = other.substr(0, kRecordV2HeaderBytes) + sealed.substr(kRecordV2HeaderBytes);
   EXPECT_EQ(OpenRecord(key_, spliced, nullptr).status().code(), StatusCode::kDataLoss);
 }
 
+// A record moved to the membership epoch is not an entry record any more:
+// OpenRecord refuses it as framing, whatever its bytes.
+TEST_F(SealedRecordTest, ASealedRecordRelabelledMembershipDoesNotOpen) {
+  std::string sealed = Seal("mood 7");
+  sealed.replace(41, 4, std::string(4, '\xff'));
+  EXPECT_EQ(OpenRecord(key_, sealed, nullptr).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(SealedRecordTest, GarbageOfAPlausibleSizeIsDataLoss) {
-  std::string garbage = std::string(1, '\x01') + RandomBytes(kRecordOverheadBytes + 255);
-  garbage[40] = 1;  // a non-zero sequence number
-  EXPECT_EQ(OpenRecord(key_, garbage, nullptr).status().code(), StatusCode::kDataLoss);
+  for (char version : {'\x01', '\x02'}) {
+    std::string garbage = std::string(1, version) + RandomBytes(kRecordOverheadBytes + 255);
+    garbage[40] = 1;  // a non-zero sequence number
+    garbage[41] = 0;  // an epoch, not the membership one
+    EXPECT_EQ(OpenRecord(key_, garbage, nullptr).status().code(), StatusCode::kDataLoss)
+        << int{version};
+  }
 }
 
 TEST(SealedBlobTest, RoundTripAndBinding) {
