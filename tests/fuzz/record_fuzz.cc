@@ -6,8 +6,12 @@
 // forging an AEAD tag.
 //
 // Checked properties, beyond "no crash": a record that opens has a valid
-// header and re-seals to the same body; the header parser and the opener
-// agree on framing errors; applying a record twice changes nothing.
+// header (format 1 or 2) and re-seals, in its own format, to the same body
+// and header; the header parser and the opener agree on framing errors; a
+// membership record (format 2, the membership epoch) never opens and its
+// clear body is exactly what lies between header and signature; the chain
+// hash ignores a format-2 record's signature; a format-1 record is never
+// signature-valid; applying a record twice changes nothing.
 //
 // Built with -fsanitize=fuzzer it is a libFuzzer target; otherwise it links
 // tests/fuzz/fuzz_replay_main.cc and replays files named on the command
@@ -15,6 +19,7 @@
 // `record_fuzz_seeds DIR` writes the corpus in tests/fuzz/corpus/record/.
 #include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <sodium.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +44,23 @@ static_assert(kTestKey.size() == 32);
 const std::string kVaultId(16, '\x11');
 const std::string kDeviceA(16, '\xa0');
 const std::string kDeviceB(16, '\xb0');
+
+// The fixed device signing key of the corpus: the Ed25519 key pair of a
+// 32-byte seed (never a real device's).
+struct TestDevice {
+  std::string public_key = std::string(crypto_sign_PUBLICKEYBYTES, '\0');
+  haven::SecretBytes secret{crypto_sign_SECRETKEYBYTES};
+  TestDevice() {
+    const std::string seed(crypto_sign_SEEDBYTES, '\x5e');
+    crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(public_key.data()), secret.data(),
+                             reinterpret_cast<const unsigned char*>(seed.data()));
+  }
+};
+
+const TestDevice& Device() {
+  static const TestDevice* device = new TestDevice();
+  return *device;
+}
 
 const haven::SecretBytes& TestKey() {
   static const haven::SecretBytes* key =
@@ -96,6 +118,31 @@ void Merge(const RecordBody& body, const std::string& device, uint64_t seq) {
   Render(merged);
 }
 
+// The signature, the chain hash and the clear body of a parsed record.
+void CheckFraming(std::string_view input, const haven::RecordHeader& header) {
+  const bool valid = haven::RecordSignatureValid(input, Device().public_key);
+  Require(!header.legacy() || !valid, "a format-1 record is signature-valid");
+  const std::string hash = haven::RecordChainHash(input);
+  Require(hash.size() == haven::kChainHashBytes, "chain hash size");
+  if (!header.legacy()) {
+    std::string resigned(input);
+    resigned.back() = static_cast<char>(resigned.back() ^ 1);
+    Require(haven::RecordChainHash(resigned) == hash, "chain hash covers the signature");
+    Require(!haven::RecordSignatureValid(resigned, Device().public_key),
+            "a changed signature still verifies");
+  }
+  auto clear = haven::ClearRecordBody(input);
+  if (!header.membership()) {
+    Require(!clear.ok() && clear.status().code() == absl::StatusCode::kInvalidArgument,
+            "a sealed record has a clear body");
+    return;
+  }
+  Require(
+      clear.ok() && clear->size() + haven::kRecordV2HeaderBytes + haven::kRecordSignatureBytes ==
+                        input.size(),
+      "clear body is not what lies between header and signature");
+}
+
 void FuzzSealed(std::string_view input) {
   auto header = haven::ParseRecordHeader(input);
   haven::RecordHeader opened_header;
@@ -106,19 +153,32 @@ void FuzzSealed(std::string_view input) {
     return;
   }
   Require(input.size() <= haven::kMaxRecordBytes, "oversized record parsed");
-  Require(header->seq != 0 && header->version == haven::kRecordFormatVersion,
+  Require(header->seq != 0 && (header->version == haven::kRecordFormatVersion ||
+                               header->version == haven::kRecordFormatV1),
           "invalid header parsed");
+  CheckFraming(input, *header);
   if (!body.ok()) {
-    Require(body.status().code() == absl::StatusCode::kDataLoss, "forgery not DataLoss");
+    const auto want =
+        header->membership() ? absl::StatusCode::kInvalidArgument : absl::StatusCode::kDataLoss;
+    Require(body.status().code() == want, "forgery not DataLoss, membership not framing");
     return;
   }
+  Require(!header->membership(), "a membership record opened");
   Require(opened_header.seq == header->seq && opened_header.device_id == header->device_id &&
-              opened_header.vault_id == header->vault_id,
+              opened_header.vault_id == header->vault_id &&
+              opened_header.version == header->version && opened_header.epoch == header->epoch &&
+              opened_header.prev_hash == header->prev_hash,
           "opened header differs from parsed header");
-  Require(body->size() + haven::kRecordOverheadBytes < input.size(), "body not smaller");
+  const size_t overhead =
+      header->legacy() ? haven::kRecordHeaderBytes + 24 + 16 : haven::kRecordOverheadBytes;
+  Require(body->size() + overhead < input.size(), "body not smaller");
   std::string resealed = haven::SealRecord(TestKey(), opened_header, *body);
-  auto reopened = haven::OpenRecord(TestKey(), resealed, nullptr);
-  Require(reopened.ok() && *reopened == *body, "re-sealed record does not round-trip");
+  Require(resealed.size() == input.size(), "re-sealed record has another size");
+  haven::RecordHeader reopened_header;
+  auto reopened = haven::OpenRecord(TestKey(), resealed, &reopened_header);
+  Require(reopened.ok() && *reopened == *body && reopened_header.epoch == header->epoch &&
+              reopened_header.prev_hash == header->prev_hash,
+          "re-sealed record does not round-trip");
 
   RecordBody parsed;
   if (parsed.ParseFromString(*body)) Merge(parsed, opened_header.device_id, opened_header.seq);
@@ -162,12 +222,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
 namespace {
 
-std::string Seal(const std::string& device, uint64_t seq, const RecordBody& body) {
+// A format-2 record chained after `prev` (empty: the first) and signed by
+// the corpus device; format 1 when `version` says so (unchained, unsigned).
+std::string Seal(const std::string& device, uint64_t seq, const RecordBody& body,
+                 const std::string& prev = "", uint8_t version = haven::kRecordFormatVersion) {
   haven::RecordHeader h;
+  h.version = version;
   h.vault_id = kVaultId;
   h.device_id = device;
   h.seq = seq;
-  return haven::SealRecord(TestKey(), h, body.SerializeAsString());
+  if (version != haven::kRecordFormatV1) {
+    h.epoch = 1;
+    if (!prev.empty()) h.prev_hash = haven::RecordChainHash(prev);
+  }
+  std::string sealed = haven::SealRecord(TestKey(), h, body.SerializeAsString());
+  if (version != haven::kRecordFormatV1) haven::SignRecord(&sealed, Device().secret);
+  return sealed;
+}
+
+// A signed membership record of device A: its clear body is opaque here.
+std::string Clear(uint64_t seq, std::string_view body) {
+  haven::RecordHeader h;
+  h.vault_id = kVaultId;
+  h.device_id = kDeviceA;
+  h.seq = seq;
+  std::string sealed = haven::ClearRecord(h, body);
+  haven::SignRecord(&sealed, Device().secret);
+  return sealed;
 }
 
 void Write(const std::string& dir, const std::string& name, const std::string& bytes) {
@@ -223,18 +304,39 @@ RecordBody SeedOdd(const RecordBody& edit) {
 }
 
 // A good sealed record cut short, with a flipped bit, with its header's
-// device moved, and with another format version.
+// sequence, epoch or chain moved, with another format version, and moved
+// into the membership epoch.
 void WriteMangledSeeds(const std::string& dir, const std::string& sealed) {
   Write(dir, "truncated.rec", sealed.substr(0, 100));
+  Write(dir, "truncated_signature.rec", sealed.substr(0, sealed.size() - 1));
   std::string forged = sealed;
   forged[sealed.size() / 2] ^= 0x20;
   Write(dir, "forged.rec", forged);
   std::string moved = sealed;
   moved[40] = 9;
   Write(dir, "moved.rec", moved);
+  std::string epoch = sealed;
+  epoch[44] = 7;
+  Write(dir, "moved_epoch.rec", epoch);
+  std::string chain = sealed;
+  chain[60] ^= 0x01;
+  Write(dir, "moved_chain.rec", chain);
   std::string version = sealed;
-  version[0] = 2;
+  version[0] = 3;
   Write(dir, "bad_version.rec", version);
+  std::string membership = sealed;
+  membership.replace(41, 4, std::string(4, '\xff'));
+  Write(dir, "relabelled_membership.rec", membership);
+}
+
+void WriteLegacySeeds(const std::string& dir, const RecordBody& create, const RecordBody& edit) {
+  constexpr uint8_t kV1 = haven::kRecordFormatV1;
+  Write(dir, "v1_create.rec", Seal(kDeviceA, 1, create, "", kV1));
+  Write(dir, "v1_edit.rec", Seal(kDeviceB, 1, edit, "", kV1));
+  Write(dir, "v1_empty_body.rec", haven::SealRecord(TestKey(), {kV1, kVaultId, kDeviceA, 4}, ""));
+  std::string version = Seal(kDeviceA, 1, create, "", kV1);
+  version[0] = 2;  // a format-1 record claiming format 2
+  Write(dir, "v1_as_v2.rec", version);
 }
 
 }  // namespace
@@ -254,14 +356,21 @@ int main(int argc, char** argv) {
   RecordBody types = SeedTypes(create);
   RecordBody odd = SeedOdd(edit);
 
-  Write(dir, "create.rec", Seal(kDeviceA, 1, create));
-  Write(dir, "edit.rec", Seal(kDeviceB, 1, edit));
-  Write(dir, "delete.rec", Seal(kDeviceA, 2, del));
-  Write(dir, "restore.rec", Seal(kDeviceB, 2, restore));
-  Write(dir, "define_types.rec", Seal(kDeviceA, 3, types));
-  Write(dir, "odd_values.rec", Seal(kDeviceB, 3, odd));
-  Write(dir, "empty_body.rec", haven::SealRecord(TestKey(), {1, kVaultId, kDeviceA, 4}, ""));
-  WriteMangledSeeds(dir, Seal(kDeviceA, 1, create));
+  const std::string a1 = Seal(kDeviceA, 1, create);
+  const std::string b1 = Seal(kDeviceB, 1, edit);
+  const std::string a2 = Seal(kDeviceA, 2, del, a1);
+  const std::string b2 = Seal(kDeviceB, 2, restore, b1);
+  Write(dir, "create.rec", a1);
+  Write(dir, "edit.rec", b1);
+  Write(dir, "delete.rec", a2);
+  Write(dir, "restore.rec", b2);
+  Write(dir, "define_types.rec", Seal(kDeviceA, 3, types, a2));
+  Write(dir, "odd_values.rec", Seal(kDeviceB, 3, odd, b2));
+  Write(dir, "empty_body.rec", Seal(kDeviceA, 4, RecordBody(), a2));
+  Write(dir, "membership.rec", Clear(5, std::string("\x08\x01\x22\x12\x0a\x10", 6) + kDeviceB));
+  Write(dir, "membership_empty.rec", Clear(6, std::string(1, '\0')));
+  WriteMangledSeeds(dir, a1);
+  WriteLegacySeeds(dir, create, edit);
   Write(dir, "body_create.bin", create.SerializeAsString());
   Write(dir, "body_edit.bin", edit.SerializeAsString());
   Write(dir, "body_delete.bin", del.SerializeAsString());
