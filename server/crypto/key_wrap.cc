@@ -29,15 +29,18 @@ uint64_t GetU64(const char* p) {
   return v;
 }
 
-absl::StatusOr<SecretBytes> DeriveWrapKey(std::string_view passphrase,
-                                          const SecretBytes& secret_key, std::string_view salt,
-                                          const KdfProfile& profile) {
+absl::StatusOr<SecretBytes> Stretch(std::string_view passphrase, std::string_view salt,
+                                    const KdfProfile& profile) {
   SecretBytes stretched(32);
   if (crypto_pwhash(stretched.data(), stretched.size(), passphrase.data(), passphrase.size(),
                     reinterpret_cast<const uint8_t*>(salt.data()), profile.ops_limit,
                     profile.mem_limit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return absl::ResourceExhaustedError("not enough memory for the key derivation");
   }
+  return stretched;
+}
+
+SecretBytes CombineWrapKey(const SecretBytes& stretched, const SecretBytes& secret_key) {
   SecretBytes message(kCombineContext.size() + secret_key.size());
   std::memcpy(message.data(), kCombineContext.data(), kCombineContext.size());
   std::memcpy(message.data() + kCombineContext.size(), secret_key.data(), secret_key.size());
@@ -99,18 +102,12 @@ absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_l
 
 SecretBytes GenerateVaultKey() { return SecretBytes::Random(kVaultKeyBytes); }
 
-absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::string_view passphrase,
-                                         const SecretBytes& secret_key, std::string_view vault_id,
-                                         const KdfProfile& profile) {
-  RETURN_IF_ERROR(CheckKdfParameters(profile.ops_limit, profile.mem_limit).status());
-  if (vault_key.size() != kVaultKeyBytes) return absl::InternalError("vault key has wrong size");
-  std::string out(kMagic);
-  PutU64(out, profile.ops_limit);
-  PutU64(out, profile.mem_limit);
-  std::string salt(kSaltBytes, '\0');
-  randombytes_buf(salt.data(), salt.size());
-  out.append(salt);
-  ASSIGN_OR_RETURN(SecretBytes wrap_key, DeriveWrapKey(passphrase, secret_key, salt, profile));
+namespace {
+
+std::string_view SaltOf(std::string_view wrapped) { return wrapped.substr(20, kSaltBytes); }
+
+std::string Seal(const SecretBytes& vault_key, const SecretBytes& wrap_key, std::string out,
+                 std::string_view vault_id) {
   std::string ad = AssociatedData(out, vault_id);
   std::string nonce(kNonceBytes, '\0');
   randombytes_buf(nonce.data(), nonce.size());
@@ -125,6 +122,43 @@ absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::stri
   return out;
 }
 
+std::string HeaderFor(const KdfProfile& profile, std::string_view salt) {
+  std::string out(kMagic);
+  PutU64(out, profile.ops_limit);
+  PutU64(out, profile.mem_limit);
+  out.append(salt);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::string_view passphrase,
+                                         const SecretBytes& secret_key, std::string_view vault_id,
+                                         const KdfProfile& profile) {
+  RETURN_IF_ERROR(CheckKdfParameters(profile.ops_limit, profile.mem_limit).status());
+  if (vault_key.size() != kVaultKeyBytes) return absl::InternalError("vault key has wrong size");
+  std::string salt(kSaltBytes, '\0');
+  randombytes_buf(salt.data(), salt.size());
+  ASSIGN_OR_RETURN(SecretBytes stretched, Stretch(passphrase, salt, profile));
+  return Seal(vault_key, CombineWrapKey(stretched, secret_key), HeaderFor(profile, salt), vault_id);
+}
+
+absl::StatusOr<std::string> WrapStretched(const SecretBytes& vault_key,
+                                          const SecretBytes& stretched, std::string_view like,
+                                          const SecretBytes& secret_key,
+                                          std::string_view vault_id) {
+  ASSIGN_OR_RETURN(KdfProfile profile, WrappedKeyProfile(like));
+  if (vault_key.size() != kVaultKeyBytes) return absl::InternalError("vault key has wrong size");
+  return Seal(vault_key, CombineWrapKey(stretched, secret_key), HeaderFor(profile, SaltOf(like)),
+              vault_id);
+}
+
+absl::StatusOr<SecretBytes> StretchPassphrase(std::string_view wrapped,
+                                              std::string_view passphrase) {
+  ASSIGN_OR_RETURN(KdfProfile profile, WrappedKeyProfile(wrapped));
+  return Stretch(passphrase, SaltOf(wrapped), profile);
+}
+
 absl::StatusOr<KdfProfile> WrappedKeyProfile(std::string_view wrapped) {
   if (wrapped.size() != kWrappedBytes || wrapped.substr(0, 4) != kMagic) {
     return absl::InvalidArgumentError("wrapped key: not a haven wrapped vault key");
@@ -132,15 +166,14 @@ absl::StatusOr<KdfProfile> WrappedKeyProfile(std::string_view wrapped) {
   return CheckKdfParameters(GetU64(wrapped.data() + 4), GetU64(wrapped.data() + 12));
 }
 
-absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped, std::string_view passphrase,
-                                           const SecretBytes& secret_key,
-                                           std::string_view vault_id) {
-  ASSIGN_OR_RETURN(KdfProfile profile, WrappedKeyProfile(wrapped));
+absl::StatusOr<SecretBytes> UnwrapStretched(std::string_view wrapped, const SecretBytes& stretched,
+                                            const SecretBytes& secret_key,
+                                            std::string_view vault_id) {
+  RETURN_IF_ERROR(WrappedKeyProfile(wrapped).status());
   std::string_view header = wrapped.substr(0, kHeaderBytes);
-  std::string_view salt = header.substr(20, kSaltBytes);
   std::string_view nonce = wrapped.substr(kHeaderBytes, kNonceBytes);
   std::string_view sealed = wrapped.substr(kHeaderBytes + kNonceBytes);
-  ASSIGN_OR_RETURN(SecretBytes wrap_key, DeriveWrapKey(passphrase, secret_key, salt, profile));
+  SecretBytes wrap_key = CombineWrapKey(stretched, secret_key);
   std::string ad = AssociatedData(header, vault_id);
   SecretBytes vault_key(kVaultKeyBytes);
   unsigned long long written = 0;
@@ -151,6 +184,13 @@ absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped, std::string
     return absl::PermissionDeniedError("wrong passphrase or Secret Key");
   }
   return vault_key;
+}
+
+absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped, std::string_view passphrase,
+                                           const SecretBytes& secret_key,
+                                           std::string_view vault_id) {
+  ASSIGN_OR_RETURN(SecretBytes stretched, StretchPassphrase(wrapped, passphrase));
+  return UnwrapStretched(wrapped, stretched, secret_key, vault_id);
 }
 
 }  // namespace haven

@@ -46,6 +46,23 @@ absl::StatusOr<SecretBytes> UnwrapVaultKey(std::string_view wrapped, std::string
                                            const SecretBytes& secret_key,
                                            std::string_view vault_id);
 
+// The Argon2id output of `passphrase` under `wrapped`'s salt and profile.
+// An unlocked device keeps it (docs/design.md, "Devices and key epochs"),
+// so that a new wrapped key made with the same salt (WrapStretched) opens
+// without asking for the passphrase again.
+absl::StatusOr<SecretBytes> StretchPassphrase(std::string_view wrapped,
+                                              std::string_view passphrase);
+// UnwrapVaultKey with the passphrase already stretched for `wrapped`'s
+// salt; PermissionDenied when it (or the Secret Key) is not the one.
+absl::StatusOr<SecretBytes> UnwrapStretched(std::string_view wrapped, const SecretBytes& stretched,
+                                            const SecretBytes& secret_key,
+                                            std::string_view vault_id);
+// Wraps `vault_key` with the salt and profile of `like`, so that the same
+// stretched passphrase opens it.
+absl::StatusOr<std::string> WrapStretched(const SecretBytes& vault_key,
+                                          const SecretBytes& stretched, std::string_view like,
+                                          const SecretBytes& secret_key, std::string_view vault_id);
+
 // The profile recorded in a wrapped key (for `vault info`).
 absl::StatusOr<KdfProfile> WrappedKeyProfile(std::string_view wrapped);
 

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -20,12 +21,35 @@ uint8_t* U8(std::string& s) { return reinterpret_cast<uint8_t*>(s.data()); }
 
 std::string EncodeHeader(const RecordHeader& h) {
   std::string out;
-  out.reserve(kRecordHeaderBytes);
+  out.reserve(kRecordV2HeaderBytes);
   out.push_back(static_cast<char>(h.version));
   out.append(h.vault_id);
   out.append(h.device_id);
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>(h.seq >> (8 * i)));
+  if (h.version == kRecordFormatV1) return out;
+  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>(h.epoch >> (8 * i)));
+  if (h.prev_hash.size() == kChainHashBytes) {
+    out.append(h.prev_hash);
+  } else {
+    out.append(kChainHashBytes, '\0');
+  }
   return out;
+}
+
+size_t HeaderBytes(uint8_t version) {
+  return version == kRecordFormatV1 ? kRecordHeaderBytes : kRecordV2HeaderBytes;
+}
+
+// The smallest well-formed record of each kind.
+size_t MinimumBytes(const RecordHeader& h) {
+  if (h.legacy()) return kRecordHeaderBytes + kNonceBytes + kTagBytes + kPadBlock;
+  if (h.membership()) return kRecordV2HeaderBytes + 1 + kRecordSignatureBytes;
+  return kRecordV2HeaderBytes + kNonceBytes + kTagBytes + kPadBlock + kRecordSignatureBytes;
+}
+
+std::string_view Unsigned(std::string_view sealed) {
+  if (!sealed.empty() && static_cast<uint8_t>(sealed[0]) == kRecordFormatV1) return sealed;
+  return sealed.substr(0, sealed.size() - std::min(sealed.size(), kRecordSignatureBytes));
 }
 
 // Returns `prefix` ‖ nonce ‖ XChaCha20-Poly1305(`plaintext` padded to
@@ -98,12 +122,11 @@ absl::StatusOr<RecordHeader> ParseRecordHeader(std::string_view sealed) {
   if (sealed.size() > kMaxRecordBytes) {
     return absl::InvalidArgumentError("record is larger than the limit of 256 KiB");
   }
-  if (sealed.size() < kRecordOverheadBytes + kPadBlock) {
+  if (sealed.size() < kRecordV2HeaderBytes)
     return absl::InvalidArgumentError("record is truncated");
-  }
   RecordHeader h;
   h.version = static_cast<uint8_t>(sealed[0]);
-  if (h.version != kRecordFormatVersion) {
+  if (h.version != kRecordFormatV1 && h.version != kRecordFormatVersion) {
     return absl::InvalidArgumentError("record has unknown format version " +
                                       std::to_string(h.version));
   }
@@ -111,6 +134,11 @@ absl::StatusOr<RecordHeader> ParseRecordHeader(std::string_view sealed) {
   h.device_id = std::string(sealed.substr(17, 16));
   for (size_t i = 33; i < 41; ++i) h.seq = (h.seq << 8) | static_cast<uint8_t>(sealed[i]);
   if (h.seq == 0) return absl::InvalidArgumentError("record has sequence number 0");
+  if (!h.legacy()) {
+    for (size_t i = 41; i < 45; ++i) h.epoch = (h.epoch << 8) | static_cast<uint8_t>(sealed[i]);
+    h.prev_hash = std::string(sealed.substr(45, kChainHashBytes));
+  }
+  if (sealed.size() < MinimumBytes(h)) return absl::InvalidArgumentError("record is truncated");
   return h;
 }
 
@@ -118,15 +146,65 @@ std::string SealRecord(const SecretBytes& record_key, const RecordHeader& header
                        std::string_view body) {
   std::string head = EncodeHeader(header);
   std::string ad = head;
-  return SealPadded(record_key, std::move(head), body, ad);
+  std::string out = SealPadded(record_key, std::move(head), body, ad);
+  if (!header.legacy()) out.append(kRecordSignatureBytes, '\0');
+  return out;
+}
+
+std::string ClearRecord(const RecordHeader& header, std::string_view body) {
+  RecordHeader h = header;
+  h.version = kRecordFormatVersion;
+  h.epoch = kMembershipEpoch;
+  std::string out = EncodeHeader(h);
+  out.append(body);
+  out.append(kRecordSignatureBytes, '\0');
+  return out;
+}
+
+absl::StatusOr<std::string_view> ClearRecordBody(std::string_view sealed) {
+  auto header = ParseRecordHeader(sealed);
+  if (!header.ok()) return header.status();
+  if (!header->membership()) return absl::InvalidArgumentError("not a membership record");
+  return sealed.substr(kRecordV2HeaderBytes,
+                       sealed.size() - kRecordV2HeaderBytes - kRecordSignatureBytes);
+}
+
+std::string RecordChainHash(std::string_view sealed) {
+  constexpr std::string_view kContext = "haven-chain-v2";
+  std::string_view covered = Unsigned(sealed);
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, kChainHashBytes);
+  crypto_generichash_update(&state, U8(kContext), kContext.size());
+  crypto_generichash_update(&state, U8(covered), covered.size());
+  std::string out(kChainHashBytes, '\0');
+  crypto_generichash_final(&state, U8(out), out.size());
+  return out;
+}
+
+void SignRecord(std::string* sealed, const SecretBytes& device_sign_key) {
+  std::string hash = RecordChainHash(*sealed);
+  uint8_t* signature = U8(*sealed) + sealed->size() - kRecordSignatureBytes;
+  crypto_sign_detached(signature, nullptr, U8(hash), hash.size(), device_sign_key.data());
+}
+
+bool RecordSignatureValid(std::string_view sealed, std::string_view public_key) {
+  auto header = ParseRecordHeader(sealed);  // the smallest record of its kind, or none
+  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || !header.ok() || header->legacy()) {
+    return false;
+  }
+  std::string hash = RecordChainHash(sealed);
+  return crypto_sign_verify_detached(U8(sealed) + sealed.size() - kRecordSignatureBytes, U8(hash),
+                                     hash.size(), U8(public_key)) == 0;
 }
 
 absl::StatusOr<std::string> OpenRecord(const SecretBytes& record_key, std::string_view sealed,
                                        RecordHeader* header_out) {
   auto header = ParseRecordHeader(sealed);
   if (!header.ok()) return header.status();
-  auto body = OpenPadded(record_key, sealed.substr(kRecordHeaderBytes),
-                         sealed.substr(0, kRecordHeaderBytes));
+  if (header->membership()) return absl::InvalidArgumentError("a membership record is not sealed");
+  const size_t head = HeaderBytes(header->version);
+  std::string_view cipher = Unsigned(sealed).substr(head);
+  auto body = OpenPadded(record_key, cipher, sealed.substr(0, head));
   if (!body.ok()) {
     return absl::DataLossError("record " + HexEncode(header->device_id).substr(0, 8) + "/" +
                                std::to_string(header->seq) + ": " +
