@@ -45,6 +45,16 @@ std::string LoginMessage(std::string_view hub_id, std::string_view vault_id,
   return message;
 }
 
+std::string DeviceLoginMessage(std::string_view hub_id, std::string_view vault_id,
+                               std::string_view device_id, std::string_view nonce) {
+  std::string message(kHubDeviceAuthContext);
+  message.append(hub_id);
+  message.append(vault_id);
+  message.append(device_id);
+  message.append(nonce);
+  return message;
+}
+
 std::string RegistrationMessage(std::string_view hub_id, std::string_view vault_id,
                                 std::string_view nonce, std::string_view auth_public_key,
                                 std::string_view wrapped_key) {
@@ -92,28 +102,51 @@ void HubAuth::ExpireSessionsLocked(int64_t now) {
   }
 }
 
-absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
-                                                  const std::string& nonce,
-                                                  const std::string& signature,
-                                                  const std::string& public_key,
-                                                  int64_t* expires_us) {
+absl::Status HubAuth::CheckSigned(const std::string& vault_id, const std::string& nonce,
+                                  const std::string& signature, const std::string& message,
+                                  const std::string& public_key, std::string_view whose) {
   if (nonce.size() != kChallengeNonceBytes) {
     return absl::InvalidArgumentError("authenticate: the nonce must be 32 bytes");
   }
   if (signature.size() != crypto_sign_BYTES) {
     return absl::InvalidArgumentError("authenticate: the signature must be 64 bytes");
   }
-  int64_t now = NowMicros();
-  if (!challenges_.Consume(nonce, vault_id, now)) {
+  if (!challenges_.Consume(nonce, vault_id, NowMicros())) {
     return absl::UnauthenticatedError("unknown or expired challenge");
   }
-  if (!Verify(LoginMessage(hub_id_, vault_id, nonce), signature, public_key)) {
-    return absl::UnauthenticatedError("the vault's key did not sign this challenge for this hub");
+  if (!Verify(message, signature, public_key)) {
+    return absl::UnauthenticatedError(std::string(whose) +
+                                      " did not sign this challenge for this hub");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> HubAuth::Authenticate(const std::string& vault_id,
+                                                  const std::string& nonce,
+                                                  const std::string& signature,
+                                                  const std::string& public_key,
+                                                  int64_t* expires_us) {
+  absl::Status signed_ok =
+      CheckSigned(vault_id, nonce, signature, LoginMessage(hub_id_, vault_id, nonce), public_key,
+                  "the vault's key");
+  if (!signed_ok.ok()) return signed_ok;
+  return OpenSession({vault_id, ""}, expires_us);
+}
+
+absl::Status HubAuth::CheckDeviceLogin(const std::string& vault_id, const std::string& device_id,
+                                       const std::string& nonce, const std::string& signature,
+                                       const std::string& device_public_key) {
+  return CheckSigned(vault_id, nonce, signature,
+                     DeviceLoginMessage(hub_id_, vault_id, device_id, nonce), device_public_key,
+                     "the device's key");
+}
+
+std::string HubAuth::OpenSession(HubSession who, int64_t* expires_us) {
+  const int64_t now = NowMicros();
   std::string session = HexEncode(RandomBytes(32));
   absl::MutexLock lock(&session_mu_);
   if (sessions_.size() > kMaxSessions) ExpireSessionsLocked(now);
-  sessions_[session] = {vault_id, now + session_lifetime_us_};
+  sessions_[session] = {std::move(who), now + session_lifetime_us_};
   *expires_us = now + session_lifetime_us_;
   return session;
 }
@@ -149,7 +182,7 @@ absl::Status HubAuth::CheckRegistration(const std::string& vault_id,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session) {
+absl::StatusOr<HubSession> HubAuth::SessionFor(const std::string& session) {
   int64_t now = NowMicros();
   absl::MutexLock lock(&session_mu_);
   auto it = sessions_.find(session);
@@ -157,7 +190,7 @@ absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session)
     return absl::UnauthenticatedError("no valid hub session; authenticate again");
   }
   Bucket& bucket =
-      buckets_.try_emplace(it->second.vault_id, Bucket{kBucketSize, now}).first->second;
+      buckets_.try_emplace(it->second.who.vault_id, Bucket{kBucketSize, now}).first->second;
   bucket.tokens =
       std::min(kBucketSize, bucket.tokens + (now - bucket.refilled_us) / 1e6 * kRefillPerSecond);
   bucket.refilled_us = now;
@@ -165,7 +198,13 @@ absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session)
     return absl::ResourceExhaustedError("too many requests for this vault; slow down");
   }
   bucket.tokens -= 1;
-  return it->second.vault_id;
+  return it->second.who;
+}
+
+absl::StatusOr<std::string> HubAuth::VaultForSession(const std::string& session) {
+  auto who = SessionFor(session);
+  if (!who.ok()) return who.status();
+  return std::move(who->vault_id);
 }
 
 absl::StatusOr<int64_t> HubAuth::SessionExpiresUs(const std::string& session) {

@@ -31,8 +31,12 @@
 
 namespace haven {
 
-// Login: Ed25519 over kHubAuthContext || hub id || vault id || nonce.
+// The vault-wide login of a vault without device keys: Ed25519 by the
+// vault's auth key over kHubAuthContext || hub id || vault id || nonce.
 inline constexpr std::string_view kHubAuthContext = "haven-hub-auth-v2";
+// A device's login: Ed25519 by its device key over
+// kHubDeviceAuthContext || hub id || vault id || device id || nonce.
+inline constexpr std::string_view kHubDeviceAuthContext = "haven-hub-auth-v3";
 // Registration: Ed25519 over kHubRegisterContext || hub id || vault id ||
 // nonce || auth public key || BLAKE2b-256(wrapped key).
 inline constexpr std::string_view kHubRegisterContext = "haven-hub-register-v1";
@@ -42,6 +46,14 @@ inline constexpr size_t kHubMaxUnauthenticatedBytes = 4096;
 
 std::string LoginMessage(std::string_view hub_id, std::string_view vault_id,
                          std::string_view nonce);
+std::string DeviceLoginMessage(std::string_view hub_id, std::string_view vault_id,
+                               std::string_view device_id, std::string_view nonce);
+
+// Who a session speaks for. `device_id` is empty for a vault-wide session.
+struct HubSession {
+  std::string vault_id;
+  std::string device_id;
+};
 std::string RegistrationMessage(std::string_view hub_id, std::string_view vault_id,
                                 std::string_view nonce, std::string_view auth_public_key,
                                 std::string_view wrapped_key);
@@ -79,6 +91,16 @@ class HubAuth {
                                            const std::string& signature,
                                            const std::string& public_key, int64_t* expires_us);
 
+  // A device's login, in two steps so that the caller can refuse a revoked
+  // device to the holder of its key only: CheckDeviceLogin verifies the
+  // signature over DeviceLoginMessage with `device_public_key` (the nonce
+  // answers once; errors as Authenticate's), then OpenSession binds a
+  // session to (vault, device).
+  absl::Status CheckDeviceLogin(const std::string& vault_id, const std::string& device_id,
+                                const std::string& nonce, const std::string& signature,
+                                const std::string& device_public_key);
+  std::string OpenSession(HubSession who, int64_t* expires_us);
+
   // Forgets a pending challenge without a verdict: a login to a vault the
   // hub does not hold answers its challenge too, so that the registration
   // that follows leaves nothing pending behind it.
@@ -93,8 +115,10 @@ class HubAuth {
                                  const std::string& wrapped_key, const std::string& nonce,
                                  const std::string& signature);
 
-  // The vault a live session belongs to, after charging one request to the
+  // Who a live session speaks for, after charging one request to the
   // vault's rate limit. Unauthenticated / ResourceExhausted.
+  absl::StatusOr<HubSession> SessionFor(const std::string& session);
+  // SessionFor's vault.
   absl::StatusOr<std::string> VaultForSession(const std::string& session);
   // When a live session expires (microseconds since the epoch), without
   // charging the rate limit. Unauthenticated when it is unknown or expired.
@@ -102,9 +126,13 @@ class HubAuth {
 
  private:
   struct Session {
-    std::string vault_id;
+    HubSession who;
     int64_t expires_us;
   };
+  // Consumes the nonce, then checks `signature` over `message`.
+  absl::Status CheckSigned(const std::string& vault_id, const std::string& nonce,
+                           const std::string& signature, const std::string& message,
+                           const std::string& public_key, std::string_view whose);
   struct Bucket {
     double tokens;
     int64_t refilled_us;

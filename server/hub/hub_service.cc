@@ -15,23 +15,6 @@ grpc::Status Invalid(const std::string& message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
 }
 
-bool ValidVaultId(const std::string& id) { return id.size() == kVaultIdBytes; }
-
-// First thing in every call made before a login: a small request, from a
-// caller within its rate (server/hub/peer_limits.h). Oversized calls are
-// charged to the caller's rate too.
-grpc::Status BeforeLogin(HubAuth* auth, grpc::ServerContext* ctx, std::string_view method,
-                         const google::protobuf::Message& request) {
-  size_t size = request.ByteSizeLong();
-  absl::Status admitted = auth->Admit(PeerKey(ctx->peer()), method);
-  if (size > kHubMaxUnauthenticatedBytes) {
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        std::string(method) + ": a request of " + std::to_string(size) +
-                            " bytes is over the 4096-byte limit for calls before a login");
-  }
-  return ToGrpc(admitted);
-}
-
 }  // namespace
 
 VersionVector FromMsg(const v1::VersionVectorMsg& msg) {
@@ -51,7 +34,10 @@ v1::VersionVectorMsg ToMsg(const VersionVector& vv) {
 }
 
 HubService::HubService(HubStorage* storage, HubAuth* auth)
-    : storage_(storage), auth_(auth), faults_(HubFaults::FromEnvironment()) {}
+    : storage_(storage),
+      auth_(auth),
+      memberships_(storage),
+      faults_(HubFaults::FromEnvironment()) {}
 
 void HubService::Stop() {
   absl::MutexLock lock(&watch_mu_);
@@ -59,10 +45,20 @@ void HubService::Stop() {
   watch_cv_.SignalAll();
 }
 
-absl::StatusOr<std::string> HubService::SessionVault(grpc::ServerContext* ctx) {
+absl::StatusOr<HubSession> HubService::CheckSession(const std::string& session) {
+  auto who = auth_->SessionFor(session);
+  if (!who.ok()) return who.status();
+  if (!who->device_id.empty()) {
+    absl::Status active = memberships_.CheckActive(who->vault_id, who->device_id);
+    if (!active.ok()) return active;
+  }
+  return who;
+}
+
+absl::StatusOr<HubSession> HubService::SessionWho(grpc::ServerContext* ctx) {
   auto session = SessionOf(ctx);
   if (!session.ok()) return session.status();
-  return auth_->VaultForSession(*session);
+  return CheckSession(*session);
 }
 
 absl::StatusOr<std::string> HubService::SessionOf(grpc::ServerContext* ctx) {
@@ -83,75 +79,16 @@ void HubService::Notify(const std::string& vault_id) {
   watch_cv_.SignalAll();
 }
 
-grpc::Status HubService::RegisterVault(grpc::ServerContext* ctx,
-                                       const v1::RegisterVaultRequest* req,
-                                       v1::RegisterVaultReply*) {
-  if (grpc::Status s = BeforeLogin(auth_, ctx, "RegisterVault", *req); !s.ok()) return s;
-  if (auto s = auth_->CheckToken(req->token()); !s.ok()) return ToGrpc(s);
-  if (!ValidVaultId(req->vault_id()) || req->wrapped_key().empty() ||
-      req->wrapped_key().size() > 1024) {
-    return Invalid("registration: malformed vault id or wrapped key");
-  }
-  if (auto s = auth_->CheckRegistration(req->vault_id(), req->auth_public_key(), req->wrapped_key(),
-                                        req->nonce(), req->signature());
-      !s.ok()) {
-    return ToGrpc(s);
-  }
-  auto s = storage_->Register(req->vault_id(), {req->auth_public_key(), req->wrapped_key()});
-  if (s.ok()) Log(LogLevel::kInfo, "vault registered", {{"vault", HexEncode(req->vault_id())}});
-  return ToGrpc(s);
-}
-
-grpc::Status HubService::FetchWrappedKey(grpc::ServerContext* ctx,
-                                         const v1::FetchWrappedKeyRequest* req,
-                                         v1::FetchWrappedKeyReply* reply) {
-  if (grpc::Status s = BeforeLogin(auth_, ctx, "FetchWrappedKey", *req); !s.ok()) return s;
-  if (auto s = auth_->CheckToken(req->token()); !s.ok()) return ToGrpc(s);
-  if (!ValidVaultId(req->vault_id())) return Invalid("fetch wrapped key: malformed vault id");
-  auto reg = storage_->Lookup(req->vault_id());
-  if (!reg.ok()) return ToGrpc(reg.status());
-  if (!*reg) return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
-  reply->set_wrapped_key((*reg)->wrapped_key);
-  return grpc::Status::OK;
-}
-
-grpc::Status HubService::Challenge(grpc::ServerContext* ctx, const v1::ChallengeRequest* req,
-                                   v1::ChallengeReply* reply) {
-  if (grpc::Status s = BeforeLogin(auth_, ctx, "Challenge", *req); !s.ok()) return s;
-  if (!ValidVaultId(req->vault_id())) return Invalid("challenge: malformed vault id");
-  auto nonce = auth_->NewChallenge(req->vault_id(), PeerKey(ctx->peer()));
-  if (!nonce.ok()) return ToGrpc(nonce.status());
-  reply->set_nonce(*nonce);
-  reply->set_hub_id(auth_->hub_id());
-  return grpc::Status::OK;
-}
-
-grpc::Status HubService::Authenticate(grpc::ServerContext* ctx, const v1::AuthenticateRequest* req,
-                                      v1::AuthenticateReply* reply) {
-  if (grpc::Status s = BeforeLogin(auth_, ctx, "Authenticate", *req); !s.ok()) return s;
-  if (!ValidVaultId(req->vault_id())) return Invalid("authenticate: malformed vault id");
-  auto reg = storage_->Lookup(req->vault_id());
-  if (!reg.ok()) return ToGrpc(reg.status());
-  if (!*reg) {
-    auth_->DropChallenge(req->vault_id(), req->nonce());
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, "this hub holds no such vault");
-  }
-  int64_t expires = 0;
-  auto session = auth_->Authenticate(req->vault_id(), req->nonce(), req->signature(),
-                                     (*reg)->auth_public_key, &expires);
-  if (!session.ok()) return ToGrpc(session.status());
-  reply->set_session(*session);
-  reply->set_expires_us(expires);
-  return grpc::Status::OK;
-}
-
 grpc::Status HubService::Heads(grpc::ServerContext* ctx, const v1::HeadsRequest*,
                                v1::VersionVectorMsg* reply) {
-  auto vault = SessionVault(ctx);
-  if (!vault.ok()) return ToGrpc(vault.status());
-  auto heads = storage_->Heads(*vault);
+  auto who = SessionWho(ctx);
+  if (!who.ok()) return ToGrpc(who.status());
+  auto heads = storage_->Heads(who->vault_id);
   if (!heads.ok()) return ToGrpc(heads.status());
   *reply = ToMsg(*heads);
+  for (const auto& [device, at] : memberships_.LastSeen(who->vault_id)) {
+    (*reply->mutable_last_seen_us())[device] = at;
+  }
   return grpc::Status::OK;
 }
 
@@ -159,16 +96,16 @@ grpc::Status HubService::Push(grpc::ServerContext* ctx, grpc::ServerReader<v1::R
                               v1::PushReply* reply) {
   auto session = SessionOf(ctx);
   if (!session.ok()) return ToGrpc(session.status());
-  auto vault = auth_->VaultForSession(*session);
-  if (!vault.ok()) return ToGrpc(vault.status());
+  auto who = CheckSession(*session);
+  if (!who.ok()) return ToGrpc(who.status());
   uint64_t accepted = 0, received = 0;
-  grpc::Status status = ReceivePush(*session, *vault, reader, &accepted, &received);
+  grpc::Status status = ReceivePush(*session, *who, reader, &accepted, &received);
   // Whatever was stored is made durable before the device hears back,
   // even when a later batch was refused.
   if (accepted > 0) {
     absl::Status persisted = storage_->Persist();
     if (!persisted.ok()) return ToGrpc(persisted);
-    Notify(*vault);
+    Notify(who->vault_id);
   }
   if (!status.ok()) return status;
   reply->set_accepted(accepted);
@@ -176,7 +113,7 @@ grpc::Status HubService::Push(grpc::ServerContext* ctx, grpc::ServerReader<v1::R
   return grpc::Status::OK;
 }
 
-grpc::Status HubService::ReceivePush(const std::string& session, const std::string& vault,
+grpc::Status HubService::ReceivePush(const std::string& session, const HubSession& who,
                                      grpc::ServerReader<v1::RecordBatch>* reader,
                                      uint64_t* accepted, uint64_t* received) {
   v1::RecordBatch batch;
@@ -184,8 +121,8 @@ grpc::Status HubService::ReceivePush(const std::string& session, const std::stri
   while (reader->Read(&batch)) {
     if (++batches > 1) {
       // One session check (and one rate-limit token) per batch, not per
-      // stream: a stream outliving its session stops with it.
-      auto again = auth_->VaultForSession(session);
+      // stream: a stream outliving its session, or its device, stops.
+      auto again = CheckSession(session);
       if (!again.ok()) return ToGrpc(again.status());
     }
     const size_t count = static_cast<size_t>(batch.records_size());
@@ -199,33 +136,50 @@ grpc::Status HubService::ReceivePush(const std::string& session, const std::stri
                           "push: at most 65536 records and 128 MiB per stream; push the rest "
                           "in another stream");
     }
-    std::vector<IncomingRecord> records;
-    records.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-      auto header = ParseRecordHeader(batch.records(i));
-      if (!header.ok()) {
-        return Invalid("push: record " + std::to_string(*received + i + 1) + ": " +
-                       std::string(header.status().message()));
-      }
-      if (header->vault_id != vault) {
-        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                            "push: a record belongs to another vault");
-      }
-      records.push_back({std::move(*header), std::move(*batch.mutable_records(i))});
-    }
-    *received += records.size();
-    auto stored = storage_->Append(vault, std::move(records));
-    if (!stored.ok()) return ToGrpc(stored.status());
-    *accepted += *stored;
+    grpc::Status stored = StoreBatch(who, &batch, accepted, received);
+    if (!stored.ok()) return stored;
     faults_.AfterPushBatch();
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status HubService::StoreBatch(const HubSession& who, v1::RecordBatch* batch,
+                                    uint64_t* accepted, uint64_t* received) {
+  const size_t count = static_cast<size_t>(batch->records_size());
+  std::vector<IncomingRecord> records;
+  records.reserve(count);
+  std::vector<std::string> members;  // membership records, learned once stored
+  for (size_t i = 0; i < count; ++i) {
+    auto header = ParseRecordHeader(batch->records(i));
+    if (!header.ok()) {
+      return Invalid("push: record " + std::to_string(*received + i + 1) + ": " +
+                     std::string(header.status().message()));
+    }
+    if (header->vault_id != who.vault_id) {
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                          "push: a record belongs to another vault");
+    }
+    if (header->membership()) members.push_back(batch->records(i));
+    records.push_back({std::move(*header), std::move(*batch->mutable_records(i))});
+  }
+  absl::Status admitted = memberships_.AdmitPush(who.vault_id, who.device_id, records);
+  if (!admitted.ok()) return ToGrpc(admitted);
+  *received += records.size();
+  auto stored = storage_->Append(who.vault_id, std::move(records));
+  if (!stored.ok()) return ToGrpc(stored.status());
+  *accepted += *stored;
+  if (!members.empty()) {
+    auto learned = memberships_.Add(who.vault_id, members, /*strict=*/false);
+    if (!learned.ok()) return ToGrpc(learned.status());
   }
   return grpc::Status::OK;
 }
 
 grpc::Status HubService::Pull(grpc::ServerContext* ctx, const v1::PullRequest* req,
                               grpc::ServerWriter<v1::RecordBatch>* writer) {
-  auto vault = SessionVault(ctx);
-  if (!vault.ok()) return ToGrpc(vault.status());
+  auto who = SessionWho(ctx);
+  if (!who.ok()) return ToGrpc(who.status());
+  const std::string* vault = &who->vault_id;
   if (static_cast<size_t>(req->have().heads_size()) > kHubMaxPullHeads) {
     return Invalid("pull: at most 1024 device heads per request");
   }
@@ -281,24 +235,29 @@ grpc::Status HubService::Watch(grpc::ServerContext* ctx, const v1::WatchRequest*
                                grpc::ServerWriter<v1::WatchEvent>* writer) {
   auto session = SessionOf(ctx);
   if (!session.ok()) return ToGrpc(session.status());
-  auto vault = auth_->VaultForSession(*session);
-  if (!vault.ok()) return ToGrpc(vault.status());
-  grpc::Status claimed = ClaimWatch(*session, *vault);
+  auto who = CheckSession(*session);
+  if (!who.ok()) return ToGrpc(who.status());
+  grpc::Status claimed = ClaimWatch(*session, who->vault_id);
   if (!claimed.ok()) return claimed;
-  grpc::Status ended = WatchUntilExpiry(ctx, *session, *vault, writer);
-  ReleaseWatch(*session, *vault);
+  grpc::Status ended = WatchUntilExpiry(ctx, *session, *who, writer);
+  ReleaseWatch(*session, who->vault_id);
   return ended;
 }
 
 grpc::Status HubService::WatchUntilExpiry(grpc::ServerContext* ctx, const std::string& session,
-                                          const std::string& vault,
+                                          const HubSession& who,
                                           grpc::ServerWriter<v1::WatchEvent>* writer) {
+  const std::string& vault = who.vault_id;
   uint64_t seen = ~uint64_t{0};
   while (!ctx->IsCancelled()) {
     auto expires = auth_->SessionExpiresUs(session);
     if (!expires.ok()) {
       return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                           "watch: session expired; authenticate again");
+    }
+    if (!who.device_id.empty()) {  // a revoke ends the stream within a second
+      absl::Status active = memberships_.CheckActive(vault, who.device_id);
+      if (!active.ok()) return ToGrpc(active);
     }
     // Wake at least once a second (to see a cancelled call) and just after
     // the session expires.

@@ -1,6 +1,8 @@
 // haven.v1.Hub: stores and serves sealed records for many vaults. Holds no
-// vault key and opens nothing; it checks record headers, sizes and
-// sequence continuity only.
+// vault key and opens no entry; it checks record headers, sizes and
+// sequence continuity, and reads membership records to know which devices
+// may log in and push (HubMemberships; the rules are in hub.proto). The
+// login calls are in hub_login.cc, the data path in hub_service.cc.
 #ifndef HAVEN_SERVER_HUB_HUB_SERVICE_H_
 #define HAVEN_SERVER_HUB_HUB_SERVICE_H_
 
@@ -11,6 +13,7 @@
 #include "haven/v1/hub.grpc.pb.h"
 #include "server/hub/hub_auth.h"
 #include "server/hub/hub_faults.h"
+#include "server/hub/hub_membership.h"
 #include "server/hub/hub_storage.h"
 
 namespace haven {
@@ -31,6 +34,9 @@ inline constexpr size_t kHubMaxPullHeads = 1024;
 inline constexpr int kHubMaxWatchesPerSession = 1;
 inline constexpr int kHubMaxWatchesPerVault = 16;
 inline constexpr int kHubMaxWatches = 256;
+// SubmitMembership, before a login: at most this big and this many records.
+inline constexpr size_t kHubMaxMembershipSubmitBytes = 64 * 1024;
+inline constexpr int kHubMaxMembershipSubmitRecords = 256;
 
 class HubService final : public v1::Hub::Service {
  public:
@@ -54,28 +60,40 @@ class HubService final : public v1::Hub::Service {
                     grpc::ServerWriter<v1::RecordBatch>*) override;
   grpc::Status Watch(grpc::ServerContext*, const v1::WatchRequest*,
                      grpc::ServerWriter<v1::WatchEvent>*) override;
+  grpc::Status SubmitMembership(grpc::ServerContext*, const v1::SubmitMembershipRequest*,
+                                v1::SubmitMembershipReply*) override;
 
  private:
   // The bearer session of a call, unchecked.
   absl::StatusOr<std::string> SessionOf(grpc::ServerContext* ctx);
-  absl::StatusOr<std::string> SessionVault(grpc::ServerContext* ctx);
+  // Who a live session speaks for, charging its vault's rate limit; a
+  // revoked device's session is PermissionDenied from the moment the hub
+  // learns of the revoke.
+  absl::StatusOr<HubSession> CheckSession(const std::string& session);
+  absl::StatusOr<HubSession> SessionWho(grpc::ServerContext* ctx);
+  // The device login of Authenticate (a request with a device id).
+  grpc::Status AuthenticateDevice(const v1::AuthenticateRequest& req, v1::AuthenticateReply* reply);
   // Stores each pushed batch as it arrives, counting what was new; each
   // batch after the first re-checks the session and charges its vault's
   // rate limit.
-  grpc::Status ReceivePush(const std::string& session, const std::string& vault,
+  grpc::Status ReceivePush(const std::string& session, const HubSession& who,
                            grpc::ServerReader<v1::RecordBatch>* reader, uint64_t* accepted,
                            uint64_t* received);
+  // Checks one pushed batch (framing, vault, what the session may push),
+  // stores it and learns the membership records in it.
+  grpc::Status StoreBatch(const HubSession& who, v1::RecordBatch* batch, uint64_t* accepted,
+                          uint64_t* received);
   void Notify(const std::string& vault_id);
   // Takes a Watch slot for (session, vault), or says which bound is full.
   grpc::Status ClaimWatch(const std::string& session, const std::string& vault);
   void ReleaseWatch(const std::string& session, const std::string& vault);
   // Sends heads whenever the vault changes, until the session expires.
   grpc::Status WatchUntilExpiry(grpc::ServerContext* ctx, const std::string& session,
-                                const std::string& vault,
-                                grpc::ServerWriter<v1::WatchEvent>* writer);
+                                const HubSession& who, grpc::ServerWriter<v1::WatchEvent>* writer);
 
   HubStorage* storage_;
   HubAuth* auth_;
+  HubMemberships memberships_;
   absl::Mutex watch_mu_;
   absl::CondVar watch_cv_;  // signalled when versions_ or stopping_ change
   // Per vault, bumped on every append.

@@ -1,5 +1,6 @@
 // Where a hub keeps what vaults hand it: per vault, its registration (auth
-// public key and wrapped vault key) and its sealed records. An interface so
+// public key and wrapped vault key), its sealed records, and the membership
+// records the hub learned its membership from. An interface so
 // that a hub outgrowing one machine can swap in a distributed backend.
 //
 // Thread safety: implementations are safe to call from any thread.
@@ -62,6 +63,17 @@ class HubStorage {
                                                         const std::string& device,
                                                         uint64_t from_seq, size_t max_records,
                                                         size_t max_bytes) = 0;
+
+  // Keeps membership records (already checked by the caller) for the
+  // vault, durably before it returns; a record with the same bytes as one
+  // held is kept once. Apart from the record log: the hub computes the
+  // vault's membership from them (HubMemberships).
+  virtual absl::Status AddMemberRecords(const std::string& vault_id,
+                                        std::vector<std::string> records) = 0;
+  // Every membership record kept for the vault, in no particular order;
+  // none for a vault without any.
+  virtual absl::StatusOr<std::vector<std::string>> MemberRecords(
+      const std::string& vault_id) const = 0;
 };
 
 // One RocksDB for every vault; each vault's records under its id, and the

@@ -1,5 +1,7 @@
 // HubStorage over haven's Store: one store for every vault, each vault's
 // log under its id as the key prefix (the key layout is in hub_storage.h).
+#include <sodium.h>
+
 #include <map>
 #include <memory>
 
@@ -21,6 +23,16 @@ constexpr std::string_view kVaultPrefix = "hubvault/";
 // Meta key of a vault's counter: the bytes of sealed records the hub holds
 // for it (big-endian u64).
 constexpr std::string_view kBytesPrefix = "hubbytes/";
+// Meta keys of a vault's membership records: hubmember/ || vault id ||
+// BLAKE2b-256(record), the record as the value.
+constexpr std::string_view kMemberPrefix = "hubmember/";
+
+std::string MemberKey(const std::string& vault_id, std::string_view record) {
+  std::string digest(crypto_generichash_BYTES, '\0');
+  crypto_generichash(reinterpret_cast<uint8_t*>(digest.data()), digest.size(),
+                     reinterpret_cast<const uint8_t*>(record.data()), record.size(), nullptr, 0);
+  return std::string(kMemberPrefix) + vault_id + digest;
+}
 
 // One vault's log and the bytes its records take. Appends to one vault
 // hold `mu` from the check of taken slots to the commit, so that heads
@@ -134,6 +146,28 @@ class StoreHubStorage final : public HubStorage {
                                                 size_t max_records, size_t max_bytes) override {
     ASSIGN_OR_RETURN(VaultLog * vault, LogFor(vault_id));
     return vault->log->Read(device, from_seq, max_records, max_bytes);
+  }
+
+  absl::Status AddMemberRecords(const std::string& vault_id,
+                                std::vector<std::string> records) override {
+    if (records.empty()) return absl::OkStatus();
+    WriteBatch batch = store_->NewBatch();
+    for (const std::string& record : records) {
+      batch.Put(Family::kMeta, MemberKey(vault_id, record), record);
+    }
+    return store_->Write(&batch, /*sync=*/true);
+  }
+
+  absl::StatusOr<std::vector<std::string>> MemberRecords(
+      const std::string& vault_id) const override {
+    const std::string prefix = std::string(kMemberPrefix) + vault_id;
+    std::vector<std::string> out;
+    Cursor it = store_->NewCursor(Family::kMeta);
+    for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
+      out.emplace_back(it.value());
+    }
+    RETURN_IF_ERROR(it.status());
+    return out;
   }
 
  private:

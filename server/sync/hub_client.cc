@@ -91,9 +91,11 @@ absl::StatusOr<std::string> HubClient::FetchWrappedKey(const std::string& vault_
   return reply.wrapped_key();
 }
 
-absl::StatusOr<std::string> HubClient::FreshNonce(const std::string& vault_id) {
+absl::StatusOr<std::string> HubClient::FreshNonce(const std::string& vault_id,
+                                                  const std::string& device_id) {
   v1::ChallengeRequest req;
   req.set_vault_id(vault_id);
+  req.set_device_id(device_id);
   v1::ChallengeReply challenge;
   grpc::ClientContext ctx;
   PrepareContext(&ctx, 15);
@@ -150,7 +152,7 @@ absl::Status HubClient::Register(const HubCredential& credential) {
   return Remote(stub_->RegisterVault(&ctx, reg, &ignored), "to register the vault");
 }
 
-absl::Status HubClient::Login(const HubCredential& credential) {
+absl::Status HubClient::LoginVaultWide(const HubCredential& credential) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     ASSIGN_OR_RETURN(std::string nonce, FreshNonce(credential.vault_id));
     v1::AuthenticateRequest areq;
@@ -164,6 +166,7 @@ absl::Status HubClient::Login(const HubCredential& credential) {
     grpc::Status s = stub_->Authenticate(&actx, areq, &session);
     if (s.ok()) {
       session_ = session.session();
+      device_id_.clear();
       return absl::OkStatus();
     }
     if (s.error_code() != grpc::StatusCode::NOT_FOUND || attempt > 0) return Remote(s, "a login");
@@ -173,11 +176,71 @@ absl::Status HubClient::Login(const HubCredential& credential) {
   return absl::InternalError("login did not complete");
 }
 
-absl::StatusOr<VersionVector> HubClient::Heads() {
+absl::Status HubClient::AuthenticateDevice(const HubCredential& credential, grpc::Status* answer) {
+  auto nonce = FreshNonce(credential.vault_id, credential.device_id);
+  if (!nonce.ok()) return nonce.status();
+  v1::AuthenticateRequest areq;
+  areq.set_vault_id(credential.vault_id);
+  areq.set_device_id(credential.device_id);
+  areq.set_nonce(*nonce);
+  areq.set_signature(
+      Sign(credential.device_sign_key,
+           DeviceLoginMessage(hub_id_, credential.vault_id, credential.device_id, *nonce)));
+  v1::AuthenticateReply session;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 15);
+  *answer = stub_->Authenticate(&ctx, areq, &session);
+  if (answer->ok()) {
+    session_ = session.session();
+    device_id_ = credential.device_id;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HubClient::SubmitMembership(const HubCredential& credential) {
+  v1::SubmitMembershipRequest req;
+  req.set_vault_id(credential.vault_id);
+  req.set_token(endpoint_.token);
+  for (const std::string& record : credential.member_records) req.add_records(record);
+  if (req.records_size() > kHubMaxMembershipSubmitRecords ||
+      req.ByteSizeLong() > kHubMaxMembershipSubmitBytes) {
+    return absl::UnavailableError(
+        "remote \"" + endpoint_.name + "\" does not know this device yet, and its " +
+        std::to_string(req.records_size()) + " membership records (" +
+        std::to_string(req.ByteSizeLong()) +
+        " bytes) are more than a hub takes in one call (256 records, 64 KiB)");
+  }
+  v1::SubmitMembershipReply ignored;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, 15);
+  return Remote(stub_->SubmitMembership(&ctx, req, &ignored), "this device's enrolment");
+}
+
+absl::Status HubClient::Login(const HubCredential& credential) {
+  if (credential.device_id.empty()) return LoginVaultWide(credential);
+  grpc::Status s;
+  RETURN_IF_ERROR(AuthenticateDevice(credential, &s));
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+    // The hub does not hold the vault (register it), or does not know this
+    // device yet (send its enrolment): both need the hub token.
+    if (s.error_message().find("no such vault") != std::string::npos) {
+      RETURN_IF_ERROR(Register(credential));
+    }
+    RETURN_IF_ERROR(SubmitMembership(credential));
+    RETURN_IF_ERROR(AuthenticateDevice(credential, &s));
+  }
+  return Remote(s, "a login");
+}
+
+absl::StatusOr<VersionVector> HubClient::Heads(std::map<std::string, int64_t>* last_seen) {
   v1::VersionVectorMsg reply;
   grpc::ClientContext ctx;
   PrepareContext(&ctx, 15);
   RETURN_IF_ERROR(Remote(stub_->Heads(&ctx, v1::HeadsRequest(), &reply), "its heads"));
+  if (last_seen != nullptr) {
+    last_seen->clear();
+    for (const auto& [device, at] : reply.last_seen_us()) (*last_seen)[device] = at;
+  }
   return FromMsg(reply);
 }
 
@@ -185,6 +248,7 @@ absl::StatusOr<uint64_t> HubClient::Push(const RecordLog& log, const VersionVect
   // Where each device's records start that the hub lacks.
   VersionVector next;
   for (const auto& [device, head] : log.Heads()) {
+    if (!device_id_.empty() && device != device_id_) continue;  // each device pushes its own
     auto it = hub_heads.find(device);
     uint64_t from = (it == hub_heads.end() ? 0 : it->second) + 1;
     if (from <= head) next[device] = from;
@@ -279,6 +343,11 @@ absl::Status HubClient::Watch(grpc::ClientContext* ctx, const std::function<void
     return absl::UnauthenticatedError(ended.error_message());
   }
   return Remote(ended, "to watch");
+}
+
+bool IsRevokedRefusal(const absl::Status& status) {
+  return !status.ok() &&
+         status.message().find(": this device was revoked on ") != std::string::npos;
 }
 
 }  // namespace haven

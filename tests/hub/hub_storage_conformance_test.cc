@@ -2,11 +2,13 @@
 // the in-memory test double (tests/hub/memory_hub_storage.h) and the store
 // the hub uses: registration and its bound, records that extend a device's
 // sequence, a taken slot, the per-vault quota, reads in bounded pieces that
-// always make progress, and concurrent pushes of the same records. What
+// always make progress, concurrent pushes of the same records, and the
+// membership records kept per vault. What
 // only a durable backend does (counts surviving a restart) is in
 // hub_storage_test.cc.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
@@ -117,6 +119,21 @@ TYPED_TEST(HubStorageConformanceTest, ARegistrationIsKeptAndNotTakenOver) {
   EXPECT_EQ((*held)->auth_public_key, reg.auth_public_key);
   EXPECT_EQ((*held)->wrapped_key, "wrapped");
   EXPECT_FALSE(*storage.Lookup(kOtherVault));
+}
+
+// Membership records are kept per vault, each once, apart from the log.
+TYPED_TEST(HubStorageConformanceTest, MemberRecordsAreKeptPerVaultEachOnce) {
+  HubStorage& storage = *this->storage_;
+  EXPECT_TRUE(storage.MemberRecords(kVault)->empty());
+  ASSERT_TRUE(storage.AddMemberRecords(kVault, {"enrol a", "enrol b"}).ok());
+  ASSERT_TRUE(storage.AddMemberRecords(kVault, {"enrol b", "revoke b"}).ok());
+  ASSERT_TRUE(storage.AddMemberRecords(kOtherVault, {"elsewhere"}).ok());
+  auto held = storage.MemberRecords(kVault);
+  ASSERT_TRUE(held.ok()) << held.status();
+  std::sort(held->begin(), held->end());
+  EXPECT_EQ(*held, (std::vector<std::string>{"enrol a", "enrol b", "revoke b"}));
+  EXPECT_EQ(*storage.MemberRecords(kOtherVault), std::vector<std::string>{"elsewhere"});
+  EXPECT_EQ(this->Head(kDevice, kVault), 0u) << "membership records are not in the log";
 }
 
 TYPED_TEST(HubStorageConformanceTest, MaxVaultsRefusesANewVaultNotAKnownOne) {

@@ -1,6 +1,7 @@
 // The store-backed hub storage (server/hub/hub_storage.h) across restarts:
 // the per-vault byte count and the vault count come back without a scan,
-// and a vault stored before the byte counter is counted once. What every
+// a vault stored before the byte counter is counted once, and membership
+// records stay. What every
 // backend does is in hub_storage_conformance_test.cc.
 #include "server/hub/hub_storage.h"
 
@@ -108,6 +109,17 @@ TEST_F(HubStorageTest, TheVaultCountSurvivesARestart) {
   EXPECT_EQ(storage_->Register("vault-number-003", reg).code(),
             absl::StatusCode::kResourceExhausted);
   EXPECT_FALSE(*storage_->Lookup("vault-number-003"));
+}
+
+TEST_F(HubStorageTest, MemberRecordsSurviveARestartAndCountNoVault) {
+  ASSERT_NO_FATAL_FAILURE(Open({.max_vaults = 1}));
+  ASSERT_TRUE(storage_->AddMemberRecords(kVault, {"an enrol", "a revoke"}).ok());
+  ASSERT_NO_FATAL_FAILURE(Open({.max_vaults = 1}));
+  auto held = storage_->MemberRecords(kVault);
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_EQ(held->size(), 2u);
+  EXPECT_TRUE(storage_->Register(kVault, {std::string(32, 'k'), "w"}).ok())
+      << "membership records are not counted as a registered vault";
 }
 
 }  // namespace

@@ -113,10 +113,28 @@ class MemoryHubStorage final : public HubStorage {
     return out;
   }
 
+  absl::Status AddMemberRecords(const std::string& vault_id,
+                                std::vector<std::string> records) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string>& held = vaults_[vault_id].members;
+    for (std::string& r : records) {
+      if (std::find(held.begin(), held.end(), r) == held.end()) held.push_back(std::move(r));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<std::string>> MemberRecords(
+      const std::string& vault_id) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = vaults_.find(vault_id);
+    return it == vaults_.end() ? std::vector<std::string>() : it->second.members;
+  }
+
  private:
   struct VaultData {
     std::map<std::string, std::vector<std::string>> records;  // device -> seq 1, 2, ...
     uint64_t bytes = 0;
+    std::vector<std::string> members;  // membership records, each once
   };
 
   // A device's records; none when it has none (without adding it).
