@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/devices.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
 #include "common/field_error.h"
@@ -16,6 +17,7 @@ struct SyncFlags {
   std::string name, address, token, ca;
   bool insecure = false;
   std::string vault, secret_key;
+  std::string device_name;  // empty: the host name
 };
 
 // The daemon names request inputs; the CLI's messages name its flags.
@@ -102,6 +104,7 @@ absl::Status Join(Context& ctx, const SyncFlags& f) {
   req.set_token(f.token);
   req.set_ca_file(f.ca.empty() ? "" : std::filesystem::absolute(f.ca).string());
   req.set_insecure(f.insecure);
+  req.set_device_name(f.device_name.empty() ? DefaultDeviceName() : f.device_name);
   v1::JoinReply reply;
   grpc::ClientContext call;
   grpc::Status s = (*client)->vault().Join(&call, req, &reply);
@@ -152,6 +155,8 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   join->add_option("--token", f->token, "the hub's token");
   join->add_option("--ca", f->ca, "CA certificate (PEM) that signed the hub's certificate");
   join->add_flag("--insecure", f->insecure, "plaintext TCP beyond loopback (not recommended)");
+  join->add_option("--device-name", f->device_name,
+                   "what to call this device (default: its host name)");
   join->callback([&ctx, f] { ctx.action = [&ctx, f] { return Join(ctx, *f); }; });
 }
 

@@ -1,7 +1,8 @@
-// haven init | unlock | lock | vault info | doctor
+// haven init | unlock | lock | vault info | doctor (vault rekey, vault kit: cmd_keys.cc)
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/devices.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
 #include "common/field_error.h"
@@ -11,7 +12,7 @@
 namespace haven::cli {
 namespace {
 
-absl::Status Init(Context& ctx, const std::string& kdf) {
+absl::Status Init(Context& ctx, const std::string& kdf, const std::string& device_name) {
   auto format = ctx.format();
   if (!format.ok()) return format.status();
   auto passphrase = ReadPassphrase("Choose a passphrase for this vault: ", /*confirm=*/true);
@@ -27,6 +28,7 @@ absl::Status Init(Context& ctx, const std::string& kdf) {
   v1::InitRequest req;
   req.set_passphrase(*passphrase);
   req.set_kdf(kdf);
+  req.set_device_name(device_name.empty() ? DefaultDeviceName() : device_name);
   Wipe(*passphrase);
   v1::InitReply reply;
   grpc::ClientContext call;
@@ -45,9 +47,9 @@ absl::Status Init(Context& ctx, const std::string& kdf) {
             << "  device id   " << reply.device_id() << "\n"
             << "  Secret Key  " << reply.secret_key() << "\n\n"
             << "Keep the Secret Key somewhere safe, apart from your passphrase (print it, or\n"
-            << "store it in a password manager). It is shown only now. With your passphrase it\n"
-            << "lets your other devices join this vault; without it nobody, not even a hub\n"
-            << "holding your journal, can open it.\n";
+            << "store it in a password manager). With your passphrase it lets your other\n"
+            << "devices join this vault; without it nobody, not even a hub holding your\n"
+            << "journal, can open it. `haven vault kit` shows it again.\n";
   return absl::OkStatus();
 }
 
@@ -200,7 +202,9 @@ void RegisterVaultCommands(CLI::App& app, Context& ctx) {
   static std::string kdf = "moderate";
   init->add_option("--kdf", kdf,
                    "key derivation strength: interactive, moderate (default) or sensitive");
-  init->callback([&ctx] { ctx.action = [&ctx] { return Init(ctx, kdf); }; });
+  static std::string device_name;  // empty: the host name
+  init->add_option("--device-name", device_name, "what to call this device (default: host name)");
+  init->callback([&ctx] { ctx.action = [&ctx] { return Init(ctx, kdf, device_name); }; });
 
   auto* unlock = app.add_subcommand("unlock", "Keep the vault key in the daemon for a while");
   static std::string timeout;
@@ -215,6 +219,7 @@ void RegisterVaultCommands(CLI::App& app, Context& ctx) {
   vault->require_subcommand(1);
   vault->add_subcommand("info", "Vault and device ids, counts, sequence heads, remotes")
       ->callback([&ctx] { ctx.action = [&ctx] { return Info(ctx); }; });
+  RegisterKeyCommands(app, *vault, ctx);
 
   app.add_subcommand("doctor", "Verify that every record opens and no sequence has gaps")
       ->callback([&ctx] { ctx.action = [&ctx] { return Doctor(ctx); }; });

@@ -75,6 +75,9 @@ void RegisterDaemonCommands(CLI::App& app, Context& ctx);
 void RegisterDataCommands(CLI::App& app, Context& ctx);
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 void RegisterCompletionCommand(CLI::App& app, Context& ctx);
+void RegisterDeviceCommands(CLI::App& app, Context& ctx);
+// `vault rekey`, `vault kit` (under `vault`) and `passwd` (cmd_keys.cc).
+void RegisterKeyCommands(CLI::App& app, CLI::App& vault, Context& ctx);
 
 }  // namespace haven::cli
 

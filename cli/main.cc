@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   haven::cli::RegisterDataCommands(app, ctx);
   haven::cli::RegisterDaemonCommands(app, ctx);
   haven::cli::RegisterSyncCommands(app, ctx);
+  haven::cli::RegisterDeviceCommands(app, ctx);
   haven::cli::RegisterCompletionCommand(app, ctx);
   try {
     app.parse(argc, argv);
