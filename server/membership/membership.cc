@@ -11,6 +11,10 @@
 namespace haven {
 namespace {
 
+const unsigned char* U8(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
 std::string Short(const std::string& device_id) { return HexEncode(device_id).substr(0, 8); }
 
 // Application order; the bytes break the tie between two different records
@@ -76,11 +80,42 @@ bool Membership::Apply(const MemberRecord& record) {
   return false;
 }
 
-bool Membership::WriterMay(const MemberRecord& record) const {
+bool Membership::WriterMay(const MemberRecord& record) {
   const DeviceState* writer = Find(record.header.device_id);
   if (writer == nullptr || !writer->enrolled) return false;
   if (writer->revoked && record.header.seq > writer->cut) return false;
-  return RecordSignatureValid(record.sealed, writer->sign_public_key);
+  return SignedBy(record.sealed, writer->sign_public_key);
+}
+
+bool Membership::Verified(std::string_view message, std::string_view signature,
+                          std::string_view public_key) {
+  if (signature.size() != crypto_sign_BYTES || public_key.size() != crypto_sign_PUBLICKEYBYTES) {
+    return false;
+  }
+  std::string digest(crypto_generichash_BYTES, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(), U8(message),
+                     message.size(), nullptr, 0);
+  std::string triple = digest;
+  triple.append(signature);
+  triple.append(public_key);
+  if (verified_.count(triple) != 0) return true;
+  if (crypto_sign_verify_detached(U8(signature), U8(message), message.size(), U8(public_key)) !=
+      0) {
+    return false;
+  }
+  verified_.insert(std::move(triple));
+  return true;
+}
+
+bool Membership::SignedBy(std::string_view sealed, std::string_view public_key) {
+  if (sealed.size() < kRecordSignatureBytes) return false;
+  std::string triple = RecordChainHash(sealed);
+  triple.append(sealed.substr(sealed.size() - kRecordSignatureBytes));
+  triple.append(public_key);
+  if (verified_.count(triple) != 0) return true;
+  if (!RecordSignatureValid(sealed, public_key)) return false;
+  verified_.insert(std::move(triple));
+  return true;
 }
 
 bool Membership::ApplyEnrol(const MemberRecord& record) {
@@ -91,18 +126,11 @@ bool Membership::ApplyEnrol(const MemberRecord& record) {
   if (known != nullptr && (known->enrolled || known->revoked)) return false;
   EpochState& epoch = epochs_.back();
   if (enrol.authority_epoch() != epoch.epoch) return false;
-  if (epoch.authority_public_key.size() != crypto_sign_PUBLICKEYBYTES ||
-      enrol.authority_signature().size() != crypto_sign_BYTES) {
+  if (!Verified(EnrolmentMessage(vault_id_, enrol), enrol.authority_signature(),
+                epoch.authority_public_key) ||
+      !SignedBy(record.sealed, enrol.sign_public_key())) {
     return false;
   }
-  const std::string message = EnrolmentMessage(vault_id_, enrol);
-  if (crypto_sign_verify_detached(
-          reinterpret_cast<const unsigned char*>(enrol.authority_signature().data()),
-          reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-          reinterpret_cast<const unsigned char*>(epoch.authority_public_key.data())) != 0) {
-    return false;
-  }
-  if (!RecordSignatureValid(record.sealed, enrol.sign_public_key())) return false;
   DeviceState& device = devices_[id];
   device.device_id = id;
   device.sign_public_key = enrol.sign_public_key();

@@ -31,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -109,12 +110,18 @@ class Membership {
   bool Active(const std::string& device_id) const;
   // Whether `record`'s writer may write it: enrolled, and not revoked or
   // within its cut; and the record is signed by its key.
-  bool WriterMay(const MemberRecord& record) const;
+  bool WriterMay(const MemberRecord& record);
   bool ApplyEnrol(const MemberRecord& record);
   bool ApplyRename(const v1::Rename& rename);
   bool ApplyRevoke(const MemberRecord& record);
   bool ApplyEpoch(const MemberRecord& record);
   bool ApplyWrap(const v1::Wrap& wrap);
+  // crypto_sign_verify_detached (an Enrol's authority signature),
+  // remembering the triples found valid, as SignedBy does: a recompute
+  // replays every record, and most were checked before.
+  bool Verified(std::string_view message, std::string_view signature, std::string_view public_key);
+  // RecordSignatureValid, remembered.
+  bool SignedBy(std::string_view sealed, std::string_view public_key);
 
   std::string vault_id_;
   std::string epoch0_authority_;
@@ -123,6 +130,7 @@ class Membership {
   std::vector<EpochState> epochs_;  // index = epoch; never empty
   std::string wrapped_key_;
   uint64_t wrap_generation_ = 0;
+  std::set<std::string> verified_;  // message digest || signature || public key
 };
 
 }  // namespace haven
