@@ -11,7 +11,8 @@
 // Hub record keys in the "records" column family are
 // vault_id(16) || device_id(16) || seq(8, big-endian). Picks the record of
 // DEVICE_HEX with sequence SEQ (default: the highest one), flips the last
-// byte of its value (inside the AEAD tag), writes it back and prints
+// byte of its AEAD tag (the value's last byte in record format 1, the byte
+// before the 64-byte signature in format 2), writes it back and prints
 // "tampered DEVICE_HEX SEQ". Exit 0 on success, 1 when no such record.
 #include <cstdio>
 #include <cstdlib>
@@ -83,7 +84,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string sealed = **value;
-  sealed.back() = static_cast<char>(sealed.back() ^ 0x01);
+  // Format 2 ends with the device's signature; the tag is just before it.
+  const size_t signature = sealed[0] == '\x01' || sealed.size() <= 64 ? 0 : 64;
+  sealed[sealed.size() - 1 - signature] ^= 0x01;
   auto put = (*store)->Put(haven::Family::kRecords, best_key, sealed, /*sync=*/true);
   if (!put.ok()) {
     std::fprintf(stderr, "write: %s\n", std::string(put.message()).c_str());
