@@ -86,8 +86,9 @@ absl::Status Revoke(Context& ctx, const DeviceFlags& f) {
   const v1::DeviceInfo& d = reply.device();
   std::cout << "Revoked " << d.device_id().substr(0, 8)
             << (d.name().empty() ? "" : " (" + PrintableName(d.name()) + ")")
-            << " and moved the vault to a new key; your other devices pick it up at their next "
-               "sync.\n";
+            << " and moved the vault to a new key"
+            << (reply.epoch() ? " (key epoch " + std::to_string(reply.epoch()) + ")" : "")
+            << "; your other devices pick it up at their next sync.\n";
   return absl::OkStatus();
 }
 

@@ -113,6 +113,7 @@ nlohmann::json InfoJson(const v1::InfoReply& reply) {
   if (reply.unlocked()) {
     out["entries"] = reply.entries();
     out["deleted_entries"] = reply.deleted_entries();
+    out["epoch"] = reply.epoch();
   } else {
     out["entries"] = nullptr;  // counting entries needs the key
   }
@@ -125,8 +126,8 @@ void PrintInfoTable(const v1::InfoReply& reply) {
             << "home      " << reply.home() << "\n"
             << "state     " << (reply.unlocked() ? "unlocked" : "locked") << "\n";
   if (reply.unlocked()) {
-    std::cout << "entries   " << reply.entries() << " (" << reply.deleted_entries()
-              << " deleted)\n";
+    std::cout << "entries   " << reply.entries() << " (" << reply.deleted_entries() << " deleted)\n"
+              << "key epoch " << reply.epoch() << "\n";
   }
   std::cout << "records   " << reply.records() << "\n"
             << "kdf       " << reply.kdf() << "\n\ndevices (sequence head):\n";

@@ -25,6 +25,11 @@ void FillDevice(const DeviceView& view, v1::DeviceInfo* out) {
 
 }  // namespace
 
+uint32_t VaultService::CurrentEpoch() const {
+  std::shared_ptr<Journal> journal = vault_->PeekJournal();
+  return journal ? journal->members().current_epoch() : 0;
+}
+
 grpc::Status VaultService::ListDevices(grpc::ServerContext*, const v1::DeviceListRequest*,
                                        v1::DeviceListReply* reply) {
   auto devices = vault_->ListDevices();
@@ -48,6 +53,7 @@ grpc::Status VaultService::RevokeDevice(grpc::ServerContext*, const v1::DeviceRe
   auto revoked = vault_->RevokeDevice(req->device(), req->passphrase());
   if (!revoked.ok()) return ToGrpc(revoked.status());
   FillDevice(*revoked, reply->mutable_device());
+  reply->set_epoch(CurrentEpoch());
   sync_->NotifyLocalWrite();
   return grpc::Status::OK;
 }

@@ -61,6 +61,7 @@ grpc::Status VaultService::Info(grpc::ServerContext*, const v1::InfoRequest*,
     if (journal.ok()) {
       reply->set_entries((*journal)->live_entries());
       reply->set_deleted_entries((*journal)->deleted_entries());
+      reply->set_epoch((*journal)->members().current_epoch());
     }
   }
   return grpc::Status::OK;

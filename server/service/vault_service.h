@@ -44,6 +44,9 @@ class VaultService final : public v1::Vault::Service {
   grpc::Status ShowKit(grpc::ServerContext*, const v1::KitRequest*, v1::KitReply*) override;
 
  private:
+  // The current key epoch of the unlocked vault (0 while locked).
+  uint32_t CurrentEpoch() const;
+
   Vault* vault_;
   RecordLog* log_;
   SyncEngine* sync_;
