@@ -7,9 +7,14 @@ import hashlib
 import os
 
 import sodium
+from haven.v1 import membership_pb2
 from hubfixture import hub_pb2, status_of, unary
 
 LOGIN_CONTEXT = b"haven-hub-auth-v2"
+DEVICE_LOGIN_CONTEXT = b"haven-hub-auth-v3"
+ENROL_CONTEXT = b"haven-enrol-v1"
+CHAIN_CONTEXT = b"haven-chain-v2"
+MEMBERSHIP_EPOCH = 0xFFFFFFFF
 REGISTER_CONTEXT = b"haven-hub-register-v1"
 VAULT_ID_CONTEXT = b"haven-vault-id-v1"
 
@@ -75,3 +80,74 @@ def authenticate(channel, vault_id, nonce, signature):
     """(grpc.StatusCode, details) of Authenticate."""
     request = hub_pb2.AuthenticateRequest(vault_id=vault_id, nonce=nonce, signature=signature)
     return status_of(lambda: unary(channel, "Authenticate", request, hub_pb2.AuthenticateReply))
+
+
+class Device:
+    """A device of our own: its id, Ed25519 key, sequence and chain hash."""
+
+    def __init__(self, device_id=None):
+        self.id = device_id if device_id is not None else os.urandom(16)
+        self.public, self._secret = sodium.keypair(os.urandom(32))
+        self.seq = 0
+        self.head_hash = b"\0" * 32
+
+    def sign(self, message):
+        return sodium.sign(self._secret, message)
+
+
+def member_record(vault_id, device, op, signer=None):
+    """The device's next record: a format-2 membership record of `op` (a
+    MembershipOp), chained and signed by `signer` (default the device)."""
+    device.seq += 1
+    op.hlc = (1796016000000 << 16) + device.seq
+    unsigned = (bytes([2]) + vault_id + device.id + device.seq.to_bytes(8, "big") +
+                MEMBERSHIP_EPOCH.to_bytes(4, "big") + device.head_hash + op.SerializeToString())
+    chain_hash = blake2b_256(CHAIN_CONTEXT + unsigned)
+    device.head_hash = chain_hash
+    return unsigned + (signer or device).sign(chain_hash)
+
+
+def enrol(vault_key, device, authority=None):
+    """The device's Enrol, its authority signature by `authority` (default
+    the vault's epoch-0 auth key `vault_key`)."""
+    op = membership_pb2.MembershipOp()
+    op.enrol.device_id = device.id
+    op.enrol.sign_public_key = device.public
+    op.enrol.authority_epoch = 0
+    op.enrol.at_us = 1796016000 * 1000000
+    op.enrol.name.sealed = b"n" * 64
+    message = (ENROL_CONTEXT + vault_key.vault_id + device.id + device.public +
+               (0).to_bytes(4, "big") + (0).to_bytes(8, "big"))
+    op.enrol.authority_signature = (authority or vault_key).sign(message)
+    return member_record(vault_key.vault_id, device, op)
+
+
+def revoke(vault_id, by, target_id, cut):
+    """`by`'s record revoking `target_id` after its record `cut`."""
+    op = membership_pb2.MembershipOp()
+    op.revoke.device_id = target_id
+    op.revoke.cut = cut
+    op.revoke.at_us = 1796016000 * 1000000
+    return member_record(vault_id, by, op)
+
+
+def submit_membership(channel, token, vault_id, records):
+    """(grpc.StatusCode, details) of SubmitMembership."""
+    request = hub_pb2.SubmitMembershipRequest(vault_id=vault_id, token=token, records=records)
+    return status_of(lambda: unary(channel, "SubmitMembership", request,
+                                   hub_pb2.SubmitMembershipReply))
+
+
+def device_login(channel, vault_id, device):
+    """(grpc.StatusCode, details, metadata for later calls) of a login as
+    `device`, signed with its key."""
+    reply = challenge(channel, vault_id)
+    signature = device.sign(DEVICE_LOGIN_CONTEXT + reply.hub_id + vault_id + device.id +
+                            reply.nonce)
+    request = hub_pb2.AuthenticateRequest(vault_id=vault_id, device_id=device.id,
+                                          nonce=reply.nonce, signature=signature)
+    replies = []
+    code, details = status_of(lambda: replies.append(
+        unary(channel, "Authenticate", request, hub_pb2.AuthenticateReply)))
+    metadata = [("authorization", "Bearer " + replies[0].session)] if replies else None
+    return code, details, metadata
