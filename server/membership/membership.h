@@ -10,7 +10,10 @@
 //   - a record of a revoked writer beyond its cut is ignored, whatever it says;
 //   - Enrol: the writer enrols itself, is not enrolled or revoked yet, and
 //     the authority signature is by the current epoch's authority key;
-//   - Rename, Revoke, Epoch, Wrap: the writer is enrolled and not revoked;
+//   - Rename, Revoke, Epoch, Wrap: the writer is enrolled and not revoked
+//     (or revoked, and the record is within its cut: its records up to
+//     the cut stay, whenever they are stamped);
+//   - Rename: of a device enrolled or revoked before;
 //   - Revoke: of another device (enrolled or only known by its records),
 //     not already revoked;
 //   - Epoch: numbered current + 1; its members become the epoch's holders;
@@ -58,8 +61,12 @@ struct DeviceState {
 struct EpochState {
   uint32_t epoch = 0;
   std::string authority_public_key;
-  std::set<std::string> holders;  // device ids that hold this epoch's key
-  std::string keyring;            // sealed (v1::Epoch.keyring); empty for epoch 0
+  // Device ids that hold this epoch's key: the Epoch op's members and the
+  // devices that enrolled while it was current. Epoch 0's key is also held
+  // by every device that wrote format-1 records, which no record lists, so
+  // NeedsRotation() counts any revoked device while epoch 0 is current.
+  std::set<std::string> holders;
+  std::string keyring;  // sealed (v1::Epoch.keyring); empty for epoch 0
   std::map<std::string, std::string> secret_key_boxes;  // hex device id -> box
   std::string written_by;                               // device id; empty for epoch 0
   int64_t at_us = 0;
