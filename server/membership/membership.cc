@@ -95,7 +95,7 @@ bool Membership::Verified(std::string_view message, std::string_view signature,
   std::string digest(crypto_generichash_BYTES, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(), U8(message),
                      message.size(), nullptr, 0);
-  std::string triple = digest;
+  std::string triple = "m" + digest;  // apart from SignedBy's
   triple.append(signature);
   triple.append(public_key);
   if (verified_.count(triple) != 0) return true;
@@ -109,7 +109,7 @@ bool Membership::Verified(std::string_view message, std::string_view signature,
 
 bool Membership::SignedBy(std::string_view sealed, std::string_view public_key) {
   if (sealed.size() < kRecordSignatureBytes) return false;
-  std::string triple = RecordChainHash(sealed);
+  std::string triple = "r" + RecordChainHash(sealed);
   triple.append(sealed.substr(sealed.size() - kRecordSignatureBytes));
   triple.append(public_key);
   if (verified_.count(triple) != 0) return true;

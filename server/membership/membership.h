@@ -137,7 +137,7 @@ class Membership {
   std::vector<EpochState> epochs_;  // index = epoch; never empty
   std::string wrapped_key_;
   uint64_t wrap_generation_ = 0;
-  std::set<std::string> verified_;  // message digest || signature || public key
+  std::set<std::string> verified_;  // kind || message digest || signature || public key
 };
 
 }  // namespace haven
