@@ -139,7 +139,10 @@ std::string KitHtml(const Kit& kit, std::string_view made) {
       "passphrase.</p>\n";
   if (kit.remotes.empty()) out += "<pre>" + HtmlEscape(JoinLine(kit, nullptr)) + "</pre>\n";
   for (const auto& r : kit.remotes) out += "<pre>" + HtmlEscape(JoinLine(kit, &r)) + "</pre>\n";
-  out += "<p class=\"small\">" + HtmlEscape(kTokenNote) + "</p>\n";
+  out +=
+      "<p class=\"small\">TOKEN is the hub&#39;s token: the one you gave <code>haven remote add "
+      "--token</code> on your first device (whoever runs the hub has it in its "
+      "<code>--token-file</code>).</p>\n";
   out +=
       "<h2>What this page is</h2>\n<p>With your passphrase, the Secret Key above opens your "
       "journal on a new device. Without it nobody, not even a hub holding your journal, can "

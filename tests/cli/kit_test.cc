@@ -88,6 +88,7 @@ TEST(KitTest, HtmlPageIsSelfContainedAndEscapesEveryValue) {
   EXPECT_THAT(page, Not(HasSubstr("http://")));
   EXPECT_THAT(page, Not(HasSubstr("https://")));
   EXPECT_THAT(page, HasSubstr("default-src 'none'"));
+  EXPECT_THAT(page, Not(HasSubstr("`")));  // markdown quotes read badly on paper
 }
 
 TEST(KitTest, WritesANewFileReadableOnlyByItsOwner) {
