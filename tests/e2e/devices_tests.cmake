@@ -4,7 +4,7 @@
 # Included from tests/e2e/CMakeLists.txt after sync_tests.cmake, whose
 # harness they use.
 add_executable(haven_raw_record_tool raw_record_tool.cc device_forge.cc)
-target_link_libraries(haven_raw_record_tool PRIVATE haven_store haven_crypto haven_proto
+target_link_libraries(haven_raw_record_tool PRIVATE haven_journal haven_store haven_crypto haven_proto
   nlohmann_json::nlohmann_json gRPC::grpc++)
 
 add_library(haven_devices_e2e_harness STATIC devices_harness.cc)

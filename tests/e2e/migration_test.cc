@@ -1,7 +1,8 @@
 // A vault made before device keys, opened by this version (docs/design.md,
 // "Vaults made before device keys"): tests/e2e/fixtures/v1_vault.tar.gz
 // holds a hub and two devices made by 45f2654 (fixtures/README.md says
-// how). Unpacked into temporary homes and run with the binaries under test,
+// how). Unpacked into temporary homes, run with the binaries under test and
+// unlocked (which migrates each device: a device key and its enrolment),
 // every entry is still there with its fields, the removed one can still be
 // restored, `doctor` is clean, both devices are listed, a new entry syncs
 // between them and a new device joins with the old secrets.
@@ -52,9 +53,12 @@ class MigrationTest : public ::testing::Test {
     Unpack("d2", d2_.path());
     ASSERT_TRUE(hub_.Start()) << hub_.Output();
     // The fixture's remotes name the port its hub had; point them here.
+    // The first unlock with this version migrates each device.
     for (TestHome* d : {&d1_, &d2_}) {
       Disconnect(*d);
       Reconnect(*d, hub_);
+      RunResult unlock = d->Run({"unlock"});
+      ASSERT_EQ(unlock.exit_code, 0) << unlock;
     }
   }
 
@@ -114,6 +118,7 @@ TEST_F(MigrationTest, BothDevicesAreListedAndANewEntrySyncs) {
     for (const auto& device : devices) {
       ids.insert(device.value("device_id", ""));
       EXPECT_FALSE(device.value("revoked", true)) << device.dump();
+      EXPECT_TRUE(device.value("enrolled", false)) << device.dump();
     }
     EXPECT_EQ(ids, (std::set<std::string>{v_["d1_device"], v_["d2_device"]}));
     DoctorClean(*d);

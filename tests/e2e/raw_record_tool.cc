@@ -9,8 +9,9 @@
 //     {"keys": K, "epochs": {"E": {"records": N, "opened": M}, ...}}
 //     every key found in HOME_STORE_DIR (its stored wrapped key, and the
 //     wrapped key of every Epoch and Wrap op among its membership records,
-//     each unwrapped with the passphrase and the Secret Key the home holds;
-//     those that do not unwrap are skipped) tried on every sealed record of
+//     each unwrapped with the passphrase and the Secret Key the home holds
+//     (those that do not unwrap are skipped), and the older keys in every
+//     keyring one of them opens) tried on every sealed record of
 //     STORE_DIR. A record opens when any of the keys' record keys opens it.
 //   raw_record_tool forge-push ADDRESS HOME_STORE_DIR VICTIM_DEVICE_HEX
 //     a record in another device's name, pushed by the home's device
@@ -30,6 +31,7 @@
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/sealed_record.h"
 #include "server/crypto/vault_keys.h"
+#include "server/journal/vault_state.h"
 #include "server/store/store.h"
 
 namespace haven {
@@ -50,36 +52,76 @@ std::optional<std::string> Meta(const Store& store, const std::string& key) {
   return **value;
 }
 
-// Every wrapped key the home holds: its own, then those its membership
-// records carry.
-std::vector<std::string> WrappedKeys(const Store& home) {
-  std::vector<std::string> out;
-  if (auto own = Meta(home, "vault/wrapped_key")) out.push_back(*own);
+// The home's membership ops, in key order.
+std::vector<v1::MembershipOp> MemberOps(const Store& home) {
+  std::vector<v1::MembershipOp> out;
   Cursor it = home.NewCursor(Family::kMeta);
   for (it.Seek("member/"); it.Valid() && it.key().substr(0, 7) == "member/"; it.Next()) {
     auto body = ClearRecordBody(it.value());
     v1::MembershipOp op;
-    if (!body.ok() || !op.ParseFromArray(body->data(), static_cast<int>(body->size()))) continue;
+    if (body.ok() && op.ParseFromArray(body->data(), static_cast<int>(body->size()))) {
+      out.push_back(std::move(op));
+    }
+  }
+  return out;
+}
+
+// Every wrapped key the home holds: its own, then those its membership
+// records carry.
+std::vector<std::string> WrappedKeys(const Store& home, const std::vector<v1::MembershipOp>& ops) {
+  std::vector<std::string> out;
+  if (auto own = Meta(home, "vault/wrapped_key")) out.push_back(*own);
+  for (const auto& op : ops) {
     if (op.has_epoch()) out.push_back(op.epoch().wrapped_key());
     if (op.has_wrap()) out.push_back(op.wrap().wrapped_key());
   }
   return out;
 }
 
-// The record keys of every wrapped key that unwraps with the home's secrets.
+// Adds to `keys` every older epoch's key that a keyring opened by one of
+// them holds, until nothing new opens.
+void AddKeyrings(const std::string& vault_id, const std::vector<v1::MembershipOp>& ops,
+                 std::map<std::string, SecretBytes>* keys) {
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& op : ops) {
+      if (!op.has_epoch()) continue;
+      for (auto& [raw, key] : *keys) {
+        auto plain = OpenBlob(key, op.epoch().keyring(), KeyringAd(vault_id, op.epoch().epoch()));
+        v1::Keyring ring;
+        if (!plain.ok() || !ring.ParseFromString(*plain)) continue;
+        for (const std::string& k : ring.keys()) {
+          if (keys->count(k) == 0) {
+            keys->emplace(k, SecretBytes::CopyOf(k));
+            grew = true;
+          }
+        }
+        break;
+      }
+      if (grew) break;  // `keys` changed under the loop: start again
+    }
+  }
+}
+
+// The record keys of every wrapped key that unwraps with the home's
+// secrets, and of every key their keyrings hold.
 absl::StatusOr<std::vector<std::unique_ptr<VaultKeys>>> HomeKeys(const Store& home,
                                                                  const char* passphrase) {
   auto vault_id = Meta(home, "vault/id");
   auto secret = Meta(home, "vault/secret_key");
   if (!vault_id || !secret) return absl::NotFoundError("the home holds no vault");
   SecretBytes secret_key = SecretBytes::CopyOf(*secret);
-  std::vector<std::unique_ptr<VaultKeys>> keys;
-  for (const std::string& wrapped : WrappedKeys(home)) {
+  const std::vector<v1::MembershipOp> ops = MemberOps(home);
+  std::map<std::string, SecretBytes> found;  // raw key -> key
+  for (const std::string& wrapped : WrappedKeys(home, ops)) {
     auto key = UnwrapVaultKey(wrapped, passphrase, secret_key, *vault_id);
-    // VaultKeys derives the record key of the key it is given as "epoch 0":
-    // an epoch's record key depends on its key only.
-    if (key.ok()) keys.push_back(std::make_unique<VaultKeys>(std::move(*key)));
+    if (key.ok()) found.emplace(std::string(key->view()), std::move(*key));
   }
+  AddKeyrings(*vault_id, ops, &found);
+  std::vector<std::unique_ptr<VaultKeys>> keys;
+  // VaultKeys derives the record key of the key it is given as "epoch 0":
+  // an epoch's record key depends on its key only.
+  for (auto& [raw, key] : found) keys.push_back(std::make_unique<VaultKeys>(std::move(key)));
   return keys;
 }
 
