@@ -73,12 +73,15 @@ TEST_F(SyncLimitsTest, ADifferentRecordInATakenSlotIsRefusedLoggedAndNotStored) 
 
   // Another "device 1" (a restored copy of its home, say) pushes its own
   // record for a sequence number the hub already holds.
+  // It logs in with device 1's own key, read from its stopped home.
+  d1_.StopDaemon();
   std::string out;
-  int code = Shell(
-      "HAVEN_PASSPHRASE='" + d1_.passphrase() + "' " + ForgePushToolBinary() + " " +
-          hub_.address() + " " + hub_.token() + " " + init["vault_id"].get<std::string>() + " " +
-          init["secret_key"].get<std::string>() + " " + dev1 + " " + std::to_string(head1),
-      &out);
+  int code =
+      Shell("HAVEN_PASSPHRASE='" + d1_.passphrase() + "' " + ForgePushToolBinary() + " " +
+                hub_.address() + " " + hub_.token() + " " + init["vault_id"].get<std::string>() +
+                " " + init["secret_key"].get<std::string>() + " " + dev1 + " " +
+                std::to_string(head1) + " " + d1_.path() + "/store",
+            &out);
   EXPECT_EQ(code, 5) << "the hub took a different record into a taken slot: " << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
   EXPECT_THAT(out, HasSubstr("device " + dev1)) << out;
