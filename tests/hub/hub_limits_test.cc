@@ -43,9 +43,9 @@ class DeviceLog {
   void Add(const std::string& vault_id, uint64_t from, uint64_t to) {
     std::vector<IncomingRecord> records;
     for (uint64_t seq = from; seq <= to; ++seq) {
-      std::string sealed(1, static_cast<char>(kRecordFormatVersion));
+      std::string sealed(1, static_cast<char>(kRecordFormatV1));
       sealed += vault_id + kDevice + EncodeU64(seq) + std::string(kBodyBytes, 'x');
-      records.push_back({{kRecordFormatVersion, vault_id, kDevice, seq}, std::move(sealed)});
+      records.push_back({{kRecordFormatV1, vault_id, kDevice, seq}, std::move(sealed)});
     }
     RecordLog::Append append = log_->Stage(std::move(records));
     ASSERT_TRUE(log_->Commit(&append, /*sync=*/false).ok());

@@ -57,8 +57,8 @@ TEST(PushSplitTest, APushPastOneStreamsRecordCapGoesOutAsSeveralStreams) {
   {
     std::vector<IncomingRecord> records;
     for (uint64_t seq = 1; seq <= total; ++seq) {
-      RecordHeader header{kRecordFormatVersion, vault, device, seq};
-      std::string sealed(1, static_cast<char>(kRecordFormatVersion));
+      RecordHeader header{kRecordFormatV1, vault, device, seq};
+      std::string sealed(1, static_cast<char>(kRecordFormatV1));
       sealed += vault + device + EncodeU64(seq) + std::string(168, 'x');
       records.push_back({header, std::move(sealed)});
     }

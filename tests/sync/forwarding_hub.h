@@ -47,6 +47,10 @@ class ForwardingHub : public v1::Hub::Service {
                      grpc::ServerWriter<v1::WatchEvent>* writer) override {
     return inner_->Watch(ctx, req, writer);
   }
+  grpc::Status SubmitMembership(grpc::ServerContext* ctx, const v1::SubmitMembershipRequest* req,
+                                v1::SubmitMembershipReply* reply) override {
+    return inner_->SubmitMembership(ctx, req, reply);
+  }
 
  private:
   v1::Hub::Service* inner_;
