@@ -99,6 +99,27 @@ TEST_F(DeviceLoginTest, ARevokedDeviceIsRefusedNamingWhenAndByWhom) {
   EXPECT_TRUE(raw_->Heads(session_a, &heads).ok());
 }
 
+// A Watch stream open when the revoke arrives ends with the same refusal.
+TEST_F(DeviceLoginTest, ARevokeEndsTheRevokedDevicesOpenWatch) {
+  ASSERT_TRUE(Submit({enrol_a_, enrol_b_}).ok());
+  std::string session_b = LoggedIn(b_);
+  std::string session_a = LoggedIn(a_);
+  auto stub =
+      v1::Hub::NewStub(grpc::CreateChannel(hub_.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + session_b);
+  auto reader = stub->Watch(&ctx, v1::WatchRequest());
+  v1::WatchEvent event;
+  ASSERT_TRUE(reader->Read(&event)) << "the stream opens with the heads";
+  ASSERT_TRUE(raw_->Push(session_a, {enrol_a_, vault_.Revoke(a_, b_, 1)}).ok());
+  while (reader->Read(&event)) {
+  }
+  grpc::Status ended = reader->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(ended.error_message().find("this device was revoked on"), std::string::npos)
+      << ended.error_message();
+}
+
 TEST_F(DeviceLoginTest, ASessionPushesOnlyItsOwnDevicesRecords) {
   ASSERT_TRUE(Submit({enrol_a_, enrol_b_}).ok());
   std::string session_a = LoggedIn(a_);

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,25 @@ TEST_F(SubmitMembershipTest, AResubmittedRecordIsKeptOnce) {
   ASSERT_TRUE(Submit({enrol_a_}).ok());
   ASSERT_TRUE(Submit({enrol_a_}).ok());
   EXPECT_EQ(Kept(), 1u);
+}
+
+TEST_F(SubmitMembershipTest, AVaultKeepsAtMost4096MembershipRecords) {
+  std::vector<std::string> records = {enrol_a_};
+  while (records.size() < kHubMaxMemberRecords) {
+    records.push_back(vault_.Wrap(a_, "wrapped " + std::to_string(records.size())));
+  }
+  for (size_t from = 0; from < records.size(); from += 256) {
+    size_t to = std::min(records.size(), from + 256);
+    grpc::Status s = Submit({records.begin() + from, records.begin() + to});
+    ASSERT_TRUE(s.ok()) << from << ": " << s.error_message();
+  }
+  EXPECT_EQ(Kept(), kHubMaxMemberRecords);
+  grpc::Status over = Submit({vault_.Wrap(a_, "one too many")});
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(over.error_message().find("4096 membership records"), std::string::npos)
+      << over.error_message();
+  EXPECT_EQ(Kept(), kHubMaxMemberRecords);
+  EXPECT_TRUE(Submit({records[7]}).ok()) << "a record held already is no new one";
 }
 
 // What the hub learned is computed again from its storage after a restart.

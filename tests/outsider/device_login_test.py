@@ -13,7 +13,7 @@ import grpc
 from data_path_test import heads, push
 from hubfixture import Hub
 from outsider_client import (Device, Key, authenticate, challenge, device_login, enrol,
-                             login_message, register, revoke, submit_membership)
+                             login_message, register, revoke, submit_membership, wrap)
 
 
 class DeviceLoginTest(unittest.TestCase):
@@ -92,6 +92,17 @@ class DeviceLoginTest(unittest.TestCase):
         code, details = self.submit([b"not a record"])
         self.assertEqual(code, grpc.StatusCode.INVALID_ARGUMENT, details)
         self.assertIn("records[0]", details)
+
+    def test_a_vault_keeps_at_most_4096_membership_records(self):
+        records = [self.enrol_a]
+        while len(records) < 4096:
+            records.append(wrap(self.key.vault_id, self.a, b"wrapped %d" % len(records)))
+        for start in range(0, len(records), 256):
+            code, details = self.submit(records[start:start + 256])
+            self.assertEqual(code, grpc.StatusCode.OK, details)
+        code, details = self.submit([wrap(self.key.vault_id, self.a, b"one too many")])
+        self.assertEqual(code, grpc.StatusCode.RESOURCE_EXHAUSTED, details)
+        self.assertIn("4096 membership records", details)
 
     def test_the_vault_wide_login_ends_once_devices_have_keys(self):
         def vault_wide():

@@ -131,6 +131,15 @@ def revoke(vault_id, by, target_id, cut):
     return member_record(vault_id, by, op)
 
 
+def wrap(vault_id, by, wrapped_key):
+    """`by`'s record wrapping epoch 0's key anew (a passphrase change)."""
+    op = membership_pb2.MembershipOp()
+    op.wrap.epoch = 0
+    op.wrap.wrapped_key = wrapped_key
+    op.wrap.at_us = 1796016000 * 1000000
+    return member_record(vault_id, by, op)
+
+
 def submit_membership(channel, token, vault_id, records):
     """(grpc.StatusCode, details) of SubmitMembership."""
     request = hub_pb2.SubmitMembershipRequest(vault_id=vault_id, token=token, records=records)
