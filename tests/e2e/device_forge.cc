@@ -13,17 +13,32 @@
 // "CODE: message" in one line and exits 5 when it refused the push (or the
 // login); 1 on any other failure. The home's store must not be open in a
 // running daemon.
+//
+//   raw_record_tool plant-forgery HUB_STORE_DIR HOME_STORE_DIR VICTIM_DEVICE_HEX
+//
+// What a member that also controls the hub could do: takes the victim's
+// newest record from a stopped hub's store, opens it with the home's keys
+// (HAVEN_PASSPHRASE), sets its "mood" field to 1, and writes it back under
+// the same header (vault, device, sequence, epoch, chain), sealed under the
+// same key and signed with the home's device key: a record every device
+// can open, whose only fault is that the victim did not write it. Prints
+// "planted VICTIM SEQ"; 1 on any failure.
 #include <grpcpp/grpcpp.h>
 #include <sodium.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "haven/v1/hub.grpc.pb.h"
+#include "haven/v1/record.pb.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/sealed_record.h"
+#include "server/crypto/vault_keys.h"
 #include "server/store/store.h"
 
 namespace haven {
@@ -90,7 +105,68 @@ uint64_t HeadOf(v1::Hub::Stub& hub, const std::string& session, const std::strin
   return 0;
 }
 
+// The hub's key of the victim's newest record (vault || device || seq).
+std::string NewestKey(const Store& hub, const std::string& victim) {
+  std::string best;
+  Cursor it = hub.NewCursor(Family::kRecords);
+  for (it.SeekToFirst(); it.Valid(); it.Next()) {
+    if (it.key().size() == 40 && it.key().substr(16, 16) == victim && it.key() > best) {
+      best = std::string(it.key());
+    }
+  }
+  return best;
+}
+
+// `sealed` with its body's mood set to 1, re-sealed by whichever of `keys`
+// opens it and signed with `sign_key`; empty when none opens it.
+std::string Rewrite(std::string_view sealed, const std::vector<std::unique_ptr<VaultKeys>>& keys,
+                    const SecretBytes& sign_key) {
+  for (const auto& k : keys) {
+    RecordHeader header;
+    auto body = OpenRecord(*k->record_key(0), sealed, &header);
+    v1::RecordBody record;
+    if (!body.ok() || !record.ParseFromString(*body)) continue;
+    (*record.mutable_set_fields())["mood"] = "1";
+    std::string forged = SealRecord(*k->record_key(0), header, record.SerializeAsString());
+    SignRecord(&forged, sign_key);
+    return forged;
+  }
+  return "";
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<std::unique_ptr<VaultKeys>>> HomeKeys(const Store& home,
+                                                                 const char* passphrase);
+
+int RunPlantForgery(const std::string& hub_store, const std::string& home_store,
+                    const std::string& victim_hex) {
+  auto victim = HexDecode(victim_hex);
+  std::optional<Member> m = ReadMember(home_store);
+  const char* passphrase = std::getenv("HAVEN_PASSPHRASE");
+  if (!victim || victim->size() != 16 || !m || passphrase == nullptr) {
+    std::fprintf(stderr, "raw_record_tool: bad victim id, no device key or no passphrase\n");
+    return 1;
+  }
+  auto home = Store::Open(home_store);
+  auto hub = Store::Open(hub_store);
+  if (!home.ok() || !hub.ok()) return 1;
+  auto keys = HomeKeys(**home, passphrase);
+  const std::string key = NewestKey(**hub, *victim);
+  auto sealed = (*hub)->Get(Family::kRecords, key);
+  if (!keys.ok() || key.empty() || !sealed.ok() || !sealed->has_value()) {
+    std::fprintf(stderr, "raw_record_tool: no record of %s or no keys\n", victim_hex.c_str());
+    return 1;
+  }
+  std::string forged = Rewrite(**sealed, *keys, m->sign_key);
+  if (forged.empty() || !(*hub)->Put(Family::kRecords, key, forged, /*sync=*/true).ok()) {
+    std::fprintf(stderr, "raw_record_tool: the victim's record does not open here\n");
+    return 1;
+  }
+  std::printf("planted %s %llu\n", victim_hex.c_str(),
+              static_cast<unsigned long long>(ParseRecordHeader(forged)->seq));
+  return 0;
+}
 
 int RunForgePush(const std::string& address, const std::string& home_store,
                  const std::string& victim_hex) {

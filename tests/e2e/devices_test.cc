@@ -28,6 +28,7 @@ class DevicesTest : public VaultOfThree {
     ASSERT_EQ(revoke.exit_code, 0) << revoke;
     SyncAll({0, 1});
   }
+  RunResult PlantAndSyncPhone(int forger, std::string* id);
 };
 
 TEST_F(DevicesTest, EveryDeviceListsEveryDeviceWithItsName) {
@@ -162,6 +163,50 @@ TEST_F(DevicesTest, ARecordInAnotherDevicesNameIsRefusedByTheHub) {
   EXPECT_EQ(d_[0].Records(), records);
   ExpectConverged({0, 2});
   DoctorClean(d_[2]);
+}
+
+// A hub serves the laptop's newest record re-written by `forger` (its
+// device key signs it; it opens with the vault's key) to the phone, which
+// had not pulled the true one; the phone's sync.
+RunResult DevicesTest::PlantAndSyncPhone(int forger, std::string* id) {
+  Disconnect(d_[2]);
+  *id = d_[0].Log({"checkin", "-f", "mood=6"});
+  EXPECT_TRUE(SyncOk(d_[0]).is_object());
+  EXPECT_TRUE(SyncOk(d_[1]).is_object());
+  d_[forger].StopDaemon();
+  EXPECT_TRUE(hub_.Stop().has_value());
+  RunResult planted = RunProgram(
+      RawRecordToolBinary(), {"plant-forgery", hub_.store(), d_[forger].path() + "/store", id_[0]},
+      {.env = {{"HAVEN_PASSPHRASE", d_[forger].passphrase()}}});
+  EXPECT_EQ(planted.exit_code, 0) << planted;
+  EXPECT_TRUE(hub_.Start());
+  Reconnect(d_[2], hub_);
+  return Sync(d_[2]);
+}
+
+TEST_F(DevicesTest, ARecordInAnotherDevicesNameIsRejectedByADevice) {
+  std::string id;
+  RunResult r = PlantAndSyncPhone(/*forger=*/1, &id);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_NE(r.exit_code, 0) << "the phone took a record the laptop did not write" << r;
+  EXPECT_LT(r.exit_code, 128) << r;
+  EXPECT_THAT(r.err, HasSubstr("rejected")) << r;
+  RunResult shown = d_[2].Run({"--format", "json", "show", id});
+  if (shown.exit_code == 0) {
+    EXPECT_NE(shown.JsonOut()["fields"].value("mood", 0), 1) << "the forged field was taken";
+  }
+  EXPECT_EQ(Show(d_[0], id)["fields"].value("mood", 0), 6);
+  DoctorClean(d_[2]);
+}
+
+// The control: the same rewrite signed by the laptop itself is the
+// laptop's record, and the phone (which never saw the first) takes it.
+TEST_F(DevicesTest, TheSameRewriteByItsOwnDeviceIsTaken) {
+  std::string id;
+  RunResult r = PlantAndSyncPhone(/*forger=*/0, &id);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(Show(d_[2], id)["fields"].value("mood", 0), 1);
 }
 
 }  // namespace

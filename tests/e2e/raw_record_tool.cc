@@ -16,6 +16,10 @@
 //   raw_record_tool forge-push ADDRESS HOME_STORE_DIR VICTIM_DEVICE_HEX
 //     a record in another device's name, pushed by the home's device
 //     (tests/e2e/device_forge.cc).
+//   raw_record_tool plant-forgery HUB_STORE_DIR HOME_STORE_DIR VICTIM_DEVICE_HEX
+//     (the home's passphrase in HAVEN_PASSPHRASE) the victim's newest record
+//     in a stopped hub, re-written by the home's device with one field
+//     changed (tests/e2e/device_forge.cc).
 //
 // Exit 0 with the JSON on stdout; 1 with one line on stderr otherwise.
 // Reads only: both stores must not be open in a running daemon.
@@ -38,6 +42,10 @@ namespace haven {
 
 int RunForgePush(const std::string& address, const std::string& home_store,
                  const std::string& victim_hex);
+int RunPlantForgery(const std::string& hub_store, const std::string& home_store,
+                    const std::string& victim_hex);
+absl::StatusOr<std::vector<std::unique_ptr<VaultKeys>>> HomeKeys(const Store& home,
+                                                                 const char* passphrase);
 
 namespace {
 
@@ -103,6 +111,8 @@ void AddKeyrings(const std::string& vault_id, const std::vector<v1::MembershipOp
   }
 }
 
+}  // namespace
+
 // The record keys of every wrapped key that unwraps with the home's
 // secrets, and of every key their keyrings hold.
 absl::StatusOr<std::vector<std::unique_ptr<VaultKeys>>> HomeKeys(const Store& home,
@@ -124,6 +134,8 @@ absl::StatusOr<std::vector<std::unique_ptr<VaultKeys>>> HomeKeys(const Store& ho
   for (auto& [raw, key] : found) keys.push_back(std::make_unique<VaultKeys>(std::move(key)));
   return keys;
 }
+
+namespace {
 
 nlohmann::json CountEpochs(const Store& store) {
   nlohmann::json out = {{"membership", 0},
@@ -165,11 +177,13 @@ nlohmann::json OpenAll(const Store& store, const std::vector<std::unique_ptr<Vau
 int Run(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "forge-push" && argc == 5) return RunForgePush(argv[2], argv[3], argv[4]);
+  if (mode == "plant-forgery" && argc == 5) return RunPlantForgery(argv[2], argv[3], argv[4]);
   if (!((mode == "epochs" && argc == 3) || (mode == "open-with-home" && argc == 4))) {
     std::fprintf(stderr,
                  "usage: raw_record_tool epochs STORE_DIR\n"
                  "       raw_record_tool open-with-home STORE_DIR HOME_STORE_DIR\n"
-                 "       raw_record_tool forge-push ADDRESS HOME_STORE_DIR VICTIM_HEX\n");
+                 "       raw_record_tool forge-push ADDRESS HOME_STORE_DIR VICTIM_HEX\n"
+                 "       raw_record_tool plant-forgery HUB_STORE_DIR HOME_STORE_DIR VICTIM_HEX\n");
     return 2;
   }
   auto store = Store::Open(argv[2]);
