@@ -77,6 +77,7 @@ TEST_F(DevicesTest, ARevokedDeviceIsRefusedAndTheOthersConverge) {
   EXPECT_EQ(refused.exit_code, 5) << refused;
   EXPECT_EQ(Lines(refused.err), 1) << refused;
   EXPECT_THAT(refused.err, HasSubstr("revoked")) << refused;
+  EXPECT_THAT(refused.err, HasSubstr(id_[0].substr(0, 8))) << "not naming the revoking device";
 
   ExpectConverged({0, 1});
   for (int i : {0, 1}) {
