@@ -134,13 +134,16 @@ std::string HeaderFor(const KdfProfile& profile, std::string_view salt) {
 
 absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::string_view passphrase,
                                          const SecretBytes& secret_key, std::string_view vault_id,
-                                         const KdfProfile& profile) {
+                                         const KdfProfile& profile, SecretBytes* stretched_out) {
   RETURN_IF_ERROR(CheckKdfParameters(profile.ops_limit, profile.mem_limit).status());
   if (vault_key.size() != kVaultKeyBytes) return absl::InternalError("vault key has wrong size");
   std::string salt(kSaltBytes, '\0');
   randombytes_buf(salt.data(), salt.size());
   ASSIGN_OR_RETURN(SecretBytes stretched, Stretch(passphrase, salt, profile));
-  return Seal(vault_key, CombineWrapKey(stretched, secret_key), HeaderFor(profile, salt), vault_id);
+  std::string wrapped =
+      Seal(vault_key, CombineWrapKey(stretched, secret_key), HeaderFor(profile, salt), vault_id);
+  if (stretched_out != nullptr) *stretched_out = std::move(stretched);
+  return wrapped;
 }
 
 absl::StatusOr<std::string> WrapStretched(const SecretBytes& vault_key,

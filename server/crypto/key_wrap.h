@@ -36,9 +36,12 @@ absl::StatusOr<KdfProfile> CheckKdfParameters(uint64_t ops_limit, uint64_t mem_l
 
 SecretBytes GenerateVaultKey();
 
+// `stretched_out` (optional) receives the passphrase's Argon2id output
+// for the new salt (see StretchPassphrase).
 absl::StatusOr<std::string> WrapVaultKey(const SecretBytes& vault_key, std::string_view passphrase,
                                          const SecretBytes& secret_key, std::string_view vault_id,
-                                         const KdfProfile& profile);
+                                         const KdfProfile& profile,
+                                         SecretBytes* stretched_out = nullptr);
 
 // PermissionDenied when the passphrase or Secret Key is wrong;
 // InvalidArgument when `wrapped` is malformed or its KDF is too weak.

@@ -69,6 +69,9 @@ grpc::Status HubService::FetchWrappedKey(grpc::ServerContext* ctx,
   auto newer = memberships_.WrappedKey(req->vault_id());
   if (!newer.ok()) return ToGrpc(newer.status());
   reply->set_wrapped_key(newer->has_value() ? **newer : (*reg)->wrapped_key);
+  auto members = storage_->MemberRecords(req->vault_id());
+  if (!members.ok()) return ToGrpc(members.status());
+  for (std::string& record : *members) reply->add_member_records(std::move(record));
   return grpc::Status::OK;
 }
 

@@ -27,21 +27,27 @@ bool HasTags(const Entry& e, const std::vector<std::string>& tags) {
 }  // namespace
 
 Journal::Journal(Store* store, RecordLog* log, absl::Mutex* log_writer, TypeRegistry* types,
-                 VaultIdentity identity, std::unique_ptr<VaultKeys> keys)
+                 VaultIdentity identity, std::unique_ptr<VaultKeys> keys, DeviceSecrets secrets,
+                 Membership members)
     : store_(store),
       log_(log),
       write_mu_(log_writer),
       types_(types),
       identity_(std::move(identity)),
       keys_(std::move(keys)),
+      secrets_(std::move(secrets)),
+      sign_public_key_(secrets_.sign_key.view().substr(32)),  // libsodium keeps it in the tail
+      members_(std::move(members)),
       view_(store, keys_.get(), types, &clock_) {}
 
 absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* log,
                                                        absl::Mutex* log_writer, TypeRegistry* types,
                                                        VaultIdentity identity,
-                                                       std::unique_ptr<VaultKeys> keys) {
-  std::unique_ptr<Journal> journal(
-      new Journal(store, log, log_writer, types, std::move(identity), std::move(keys)));
+                                                       std::unique_ptr<VaultKeys> keys,
+                                                       DeviceSecrets secrets, Membership members) {
+  std::unique_ptr<Journal> journal(new Journal(store, log, log_writer, types, std::move(identity),
+                                               std::move(keys), std::move(secrets),
+                                               std::move(members)));
   // Under the writer lock: a journal opened before (still held by a pull or
   // an import) may be writing the view this one upgrades, loads and catches up.
   absl::MutexLock lock(log_writer);
@@ -74,7 +80,7 @@ absl::StatusOr<std::vector<nlohmann::json>> Journal::History(std::string_view id
   for (const auto& ref : state.records()) {
     ASSIGN_OR_RETURN(auto sealed, log_->Get(ref.device(), ref.seq()));
     if (!sealed) return absl::DataLossError("a record of this entry is missing from the log");
-    ASSIGN_OR_RETURN(std::string plain, OpenRecord(keys_->record_key(), *sealed, nullptr));
+    ASSIGN_OR_RETURN(std::string plain, OpenRecordAnyEpoch(*keys_, *sealed, nullptr));
     v1::RecordBody body;
     if (!body.ParseFromString(plain)) return absl::DataLossError("a record is corrupt");
     items.emplace_back(body.hlc(), HistoryItemToJson(body, ref.device(), ref.seq(),

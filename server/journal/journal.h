@@ -14,6 +14,7 @@
 #ifndef HAVEN_SERVER_JOURNAL_JOURNAL_H_
 #define HAVEN_SERVER_JOURNAL_JOURNAL_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +32,7 @@
 #include "server/journal/entry_index.h"
 #include "server/journal/hlc.h"
 #include "server/journal/view.h"
+#include "server/membership/membership.h"
 #include "server/model/entry.h"
 #include "server/plugins/type_registry.h"
 #include "server/store/record_log.h"
@@ -41,6 +43,14 @@ namespace haven {
 struct VaultIdentity {
   std::string vault_id;   // 16 raw bytes
   std::string device_id;  // 16 raw bytes
+};
+
+// What an unlocked device holds besides the vault keys (docs/design.md,
+// "Devices and key epochs"); wiped with the journal.
+struct DeviceSecrets {
+  SecretBytes sign_key;    // this device's Ed25519 key, 64 bytes
+  SecretBytes stretched;   // the passphrase's Argon2id output for the current wrapped key's salt
+  SecretBytes secret_key;  // the raw Secret Key
 };
 
 struct LogInput {
@@ -75,11 +85,49 @@ class Journal {
   // hands it to every journal it opens over the log, so that a journal
   // still held after a lock and an unlock (a pull, an import) never writes
   // beside the next one.
+  // `members` is the membership this device holds (ReadMembership).
   static absl::StatusOr<std::unique_ptr<Journal>> Open(Store* store, RecordLog* log,
                                                        absl::Mutex* log_writer, TypeRegistry* types,
                                                        VaultIdentity identity,
-                                                       std::unique_ptr<VaultKeys> keys)
+                                                       std::unique_ptr<VaultKeys> keys,
+                                                       DeviceSecrets secrets, Membership members)
       ABSL_LOCKS_EXCLUDED(log_writer);
+
+  // Membership (journal_members.cc; docs/design.md, "Devices and key
+  // epochs"). Each change is a membership record of this device, written
+  // durably before it returns.
+  Membership members() const ABSL_LOCKS_EXCLUDED(members_mu_);
+  bool enrolled() const ABSL_LOCKS_EXCLUDED(members_mu_);
+  // Enrols this device under the current epoch, vouching for its records
+  // so far (format 1, from before device keys) as legacy.
+  absl::Status Enrol(std::string_view name) ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  absl::Status Rename(const std::string& device_id, std::string_view name)
+      ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  // Revokes another device at this device's head for it, then rotates.
+  absl::StatusOr<uint32_t> Revoke(const std::string& device_id)
+      ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  // A new key epoch for the active devices, wrapped under the passphrase
+  // this journal was unlocked with (and `new_secret_key`, boxed to each
+  // member, when given). Returns the new epoch.
+  absl::StatusOr<uint32_t> Rotate(const SecretBytes* new_secret_key)
+      ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  // A passphrase change: `wrapped` (the current key under the new
+  // passphrase) becomes the vault's wrapped key; `stretched` is the new
+  // passphrase's Argon2id output for it.
+  absl::Status Rewrap(const std::string& wrapped, SecretBytes stretched)
+      ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  // The stretched passphrase a rotation wraps the new key with, freshly
+  // checked against the current wrapped key by the caller.
+  void UseStretched(SecretBytes stretched) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // A device's name, opened with the key of the epoch it was sealed under
+  // (empty when it does not open).
+  std::string DeviceName(const DeviceState& device) const;
+  // The current wrapped key (the membership's, or the one from init).
+  std::string CurrentWrappedKey() const ABSL_LOCKS_EXCLUDED(members_mu_);
+  // Set when a rotation arrived whose key this journal cannot open (the
+  // passphrase changed on another device since this unlock): the vault
+  // locks, and the next unlock opens it.
+  bool keys_lost() const { return keys_lost_.load(); }
 
   absl::StatusOr<Entry> Log(const LogInput& input) ABSL_LOCKS_EXCLUDED(write_mu_);
   absl::StatusOr<Entry> Edit(const EditInput& input) ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -131,6 +179,10 @@ class Journal {
     // For each CREATE, built here so that storing the batch only has to
     // check the entry is new (most of a first pull).
     std::vector<CreatedEntry> created;
+    std::vector<char> member;  // membership records (no body, nothing to fold)
+    // Meta rows to write with the batch: a new wrapped key or Secret Key
+    // this batch's membership records brought.
+    std::vector<std::pair<std::string, std::string>> meta;
     std::vector<size_t> order;  // the records that opened, in log order
     uint64_t rejected = 0;      // the records that did not
   };
@@ -167,7 +219,28 @@ class Journal {
 
  private:
   Journal(Store* store, RecordLog* log, absl::Mutex* log_writer, TypeRegistry* types,
-          VaultIdentity identity, std::unique_ptr<VaultKeys> keys);
+          VaultIdentity identity, std::unique_ptr<VaultKeys> keys, DeviceSecrets secrets,
+          Membership members);
+
+  // Appends one membership record of this device (with `meta` puts in the
+  // same write) and adds it to the membership.
+  absl::Status AppendMember(v1::MembershipOp op,
+                            const std::vector<std::pair<std::string, std::string>>& meta)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
+  absl::StatusOr<uint32_t> RotateLocked(const SecretBytes* new_secret_key)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
+  // Takes the keys of epochs `members` knows and this journal does not
+  // hold yet, and the Secret Key boxed for this device; the meta puts that
+  // keep them (the new wrapped key and Secret Key) go to `meta`.
+  void AdoptEpochs(const Membership& members,
+                   std::vector<std::pair<std::string, std::string>>* meta) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The membership with a pulled batch's membership records added; marks
+  // them in `opened->member` and clears good[i] for those that do not parse.
+  Membership PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,
+                              std::vector<char>* good) const ABSL_LOCKS_EXCLUDED(members_mu_);
+  // The chain hash of this device's last record.
+  std::string OwnChainHead() const;
 
   absl::StatusOr<Entry> EntryFromState(const v1::EntryState& state) const;
   // Validates `input` and builds its CREATE body (hlc unset).
@@ -201,7 +274,9 @@ class Journal {
   // `first_seq`); it reads the view, so it runs while the write mutex is
   // held (by the thread that commits, when it runs on a helper thread).
   // Commit writes durably and publishes.
-  StagedAppend StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq);
+  // `prev_hash`: the chain hash of the record before `first_seq`.
+  StagedAppend StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq,
+                          std::string prev_hash);
   absl::Status CommitLocal(StagedAppend* staged) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The pulled records that the log accepts, matched with their bodies.
   std::vector<FoldItem> MatchAccepted(const std::vector<IncomingRecord>& accepted,
@@ -213,6 +288,13 @@ class Journal {
   TypeRegistry* types_;
   VaultIdentity identity_;
   std::unique_ptr<VaultKeys> keys_;
+  // Read by OpenPulled beside writes; the Secret Key and the stretched
+  // passphrase change only under the write mutex and are read under it.
+  mutable DeviceSecrets secrets_;
+  std::string sign_public_key_;
+  mutable absl::Mutex members_mu_;
+  Membership members_ ABSL_GUARDED_BY(members_mu_);
+  mutable std::atomic<bool> keys_lost_{false};
   HybridClock clock_;
   View view_;
   // Serialises every write to the log and the view: the heads and the

@@ -43,8 +43,16 @@ struct LogFacts {
   absl::flat_hash_set<std::string> bad_refs;            // RefKey of records not folded
 };
 
-// Checks one stored record; returns its body when it is one the view folds.
-std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const SecretBytes& record_key,
+bool IsMembershipRecord(const RecordLog& log, std::string_view device, uint64_t seq) {
+  auto sealed = log.Get(device, seq);
+  if (!sealed.ok() || !sealed->has_value()) return false;
+  auto header = ParseRecordHeader(**sealed);
+  return header.ok() && header->membership();
+}
+
+// Checks one stored record; returns its body when it is one the view folds
+// (nothing, without a problem, for a membership record).
+std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const VaultKeys& keys,
                                           const VaultIdentity& identity, std::string_view device,
                                           uint64_t seq, std::vector<std::string>* problems) {
   const std::string where =
@@ -55,7 +63,8 @@ std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const SecretByte
     return std::nullopt;
   }
   RecordHeader header;
-  auto plain = OpenRecord(record_key, **sealed, &header);
+  auto plain = OpenRecordAnyEpoch(keys, **sealed, &header);
+  if (plain.status().code() == absl::StatusCode::kNotFound) return std::nullopt;  // membership
   if (!plain.ok()) {
     problems->push_back(where + " does not open: " + std::string(plain.status().message()));
     return std::nullopt;
@@ -79,15 +88,16 @@ std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const SecretByte
 // The records pass: opens every record of every device, notes which
 // records each entry is made of, and reports a device whose records the
 // view has not all applied.
-LogFacts CheckLog(const RecordLog& log, const SecretBytes& record_key,
-                  const VaultIdentity& identity, const VersionVector& applied, DriftTally* ahead,
-                  size_t* records, std::vector<std::string>* problems) {
+LogFacts CheckLog(const RecordLog& log, const VaultKeys& keys, const VaultIdentity& identity,
+                  const VersionVector& applied, DriftTally* ahead, size_t* records,
+                  std::vector<std::string>* problems) {
   LogFacts facts;
   for (const auto& [device, head] : log.Heads()) {
     for (uint64_t seq = 1; seq <= head; ++seq) {
       ++*records;
-      auto body = CheckRecord(log, record_key, identity, device, seq, problems);
+      auto body = CheckRecord(log, keys, identity, device, seq, problems);
       if (!body) {
+        if (IsMembershipRecord(log, device, seq)) continue;
         facts.bad_refs.insert(RefKey(device, seq));
         continue;
       }
@@ -161,8 +171,7 @@ std::vector<std::string> Journal::Verify(size_t* records, size_t* entries,
   std::vector<std::string> problems;
   *records = 0;
   DriftTally ahead(clock_.PhysicalStamp());  // docs/design.md, "Clock drift"
-  LogFacts facts =
-      CheckLog(*log_, keys_->record_key(), identity_, view_.applied(), &ahead, records, &problems);
+  LogFacts facts = CheckLog(*log_, *keys_, identity_, view_.applied(), &ahead, records, &problems);
   if (warnings != nullptr) *warnings = ahead.Lines();
   ViewFacts view = CheckView(*store_, view_, facts, &problems);
   *entries = view.rows;

@@ -8,6 +8,8 @@
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
+#include "server/journal/provenance.h"
+#include "server/journal/vault_state.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 
@@ -19,6 +21,42 @@ constexpr size_t kParallelRows = 64;
 
 }  // namespace
 
+namespace {
+
+// Parses each header; good[i] says which did and name this vault.
+std::vector<char> ParseHeaders(const std::vector<std::string>& sealed, std::string_view vault_id,
+                               std::vector<RecordHeader>* headers) {
+  std::vector<char> good(sealed.size(), 0);
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    auto header = ParseRecordHeader(sealed[i]);
+    if (header.ok() && header->vault_id == vault_id) {
+      (*headers)[i] = std::move(*header);
+      good[i] = 1;
+    }
+  }
+  return good;
+}
+
+}  // namespace
+
+Membership Journal::PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,
+                                     std::vector<char>* good) const {
+  Membership tentative = members();
+  std::vector<MemberRecord> incoming;
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    if (!(*good)[i] || !opened->headers[i].membership()) continue;
+    auto record = ParseMemberRecord(sealed[i], identity_.vault_id);
+    if (!record.ok()) {
+      (*good)[i] = 0;
+      continue;
+    }
+    opened->member[i] = 1;
+    incoming.push_back(std::move(*record));
+  }
+  if (!incoming.empty()) tentative.Add(std::move(incoming));
+  return tentative;
+}
+
 Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const {
   // Opened before the write mutex is taken (local writes wait less), on up
   // to PassThreads() threads (at most four) for a big batch.
@@ -26,20 +64,30 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
   opened.headers.resize(sealed.size());
   opened.bodies.resize(sealed.size());
   opened.created.resize(sealed.size());
-  std::vector<char> good(sealed.size(), 0);
+  opened.member.resize(sealed.size(), 0);
+  std::vector<char> good = ParseHeaders(sealed, identity_.vault_id, &opened.headers);
+  // Who wrote each record, checked before anything is opened
+  // (docs/design.md, "Devices and key epochs").
+  const Membership tentative = PulledMembership(sealed, &opened, &good);
+  CheckProvenance(*log_, tentative, sealed, opened.headers, &good);
+  if (tentative.current_epoch() > keys_->current_epoch() ||
+      tentative.wrap_generation() > members().wrap_generation()) {
+    absl::MutexLock lock(write_mu_);  // the keys and secrets change only under it
+    AdoptEpochs(tentative, &opened.meta);
+  }
   const int threads = sealed.size() >= kParallelRows ? PassThreads() : 1;
   // Every worker returns ok: a record that does not open is counted below.
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < sealed.size(); i += threads) {
+      if (!good[i] || opened.member[i]) continue;
       const RecordHeader& header = opened.headers[i];
       const v1::RecordBody& body = opened.bodies[i];
-      auto plain = OpenRecord(keys_->record_key(), sealed[i], &opened.headers[i]);
+      auto plain = OpenRecordAnyEpoch(*keys_, sealed[i], nullptr);
       // A record whose JSON is too deep or too large (a compromised device
       // can seal anything) is refused like one that does not open: every
       // list, export and stats would have to parse it.
-      good[i] = plain.ok() && header.vault_id == identity_.vault_id &&
-                opened.bodies[i].ParseFromString(*plain) && !body.entry_id().empty() &&
-                CheckRecordJson(body).ok();
+      good[i] = plain.ok() && opened.bodies[i].ParseFromString(*plain) &&
+                !body.entry_id().empty() && CheckRecordJson(body).ok();
       if (good[i] && body.kind() == v1::RecordBody::CREATE) {
         CreatedEntry& created = opened.created[i];
         ApplyRecord(&created.state, body, header.device_id, header.seq);
@@ -79,6 +127,10 @@ std::vector<FoldItem> Journal::MatchAccepted(const std::vector<IncomingRecord>& 
       ++next;
     }
     const size_t i = order[next++];
+    if (opened->member[i]) {
+      items.push_back({&r.header, nullptr});
+      continue;
+    }
     const bool created = opened->bodies[i].kind() == v1::RecordBody::CREATE;
     items.push_back(
         {&r.header, &opened->bodies[i], /*local=*/false, created ? &opened->created[i] : nullptr});
@@ -95,10 +147,23 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
   RecordLog::Append append = log_->Stage(log_->Accept(std::move(records)));
   if (append.records.empty()) return 0;
   std::vector<FoldItem> items = MatchAccepted(append.records, &opened);
+  std::vector<MemberRecord> members;
+  for (const FoldItem& item : items) {
+    if (item.body != nullptr) continue;
+    const IncomingRecord& r = append.records[&item - items.data()];
+    append.batch.Put(Family::kMeta, MemberMetaKey(r.header.device_id, r.header.seq), r.sealed);
+    auto parsed = ParseMemberRecord(r.sealed, identity_.vault_id);
+    if (parsed.ok()) members.push_back(std::move(*parsed));
+  }
+  for (const auto& [key, value] : opened.meta) append.batch.Put(Family::kMeta, key, value);
   PendingStates pending;
   RETURN_IF_ERROR(view_.Fold(items, &append.batch, &pending));
   RETURN_IF_ERROR(log_->Commit(&append, sync));
   view_.Publish(items, pending);
+  if (!members.empty()) {
+    absl::MutexLock members_lock(&members_mu_);
+    members_.Add(std::move(members));
+  }
   return append.records.size();
 }
 
@@ -122,12 +187,18 @@ absl::StatusOr<size_t> Journal::WriteImported(std::vector<v1::RecordBody> bodies
   // and distinct, so no batch reads what another writes.
   constexpr size_t kBatch = 1024;
   const uint64_t first_seq = log_->Head(identity_.device_id) + 1;
+  // Each batch is chained to the one staged before it (not yet written
+  // when the next one stages).
+  std::string chain = OwnChainHead();
   auto stage = [&](size_t start) {
     std::vector<v1::RecordBody> chunk(
         std::make_move_iterator(bodies.begin() + start),
         std::make_move_iterator(bodies.begin() + std::min(bodies.size(), start + kBatch)));
     for (auto& b : chunk) b.set_hlc(clock_.Now());
-    return StageLocal(std::move(chunk), first_seq + start);
+    StagedAppend staged = StageLocal(std::move(chunk), first_seq + start, chain);
+    if (!staged.append.records.empty())
+      chain = RecordChainHash(staged.append.records.back().sealed);
+    return staged;
   };
   std::future<StagedAppend> next;
   if (!bodies.empty()) next = std::async(std::launch::async, stage, 0);

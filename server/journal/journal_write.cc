@@ -66,7 +66,8 @@ std::map<std::string, uint64_t> Journal::SeenVector() const {
 
 absl::Status Journal::AppendLocal(std::vector<v1::RecordBody> bodies,
                                   std::vector<v1::EntryState>* states) {
-  StagedAppend staged = StageLocal(std::move(bodies), log_->Head(identity_.device_id) + 1);
+  StagedAppend staged =
+      StageLocal(std::move(bodies), log_->Head(identity_.device_id) + 1, OwnChainHead());
   RETURN_IF_ERROR(staged.status);
   RETURN_IF_ERROR(CommitLocal(&staged));
   if (states != nullptr) {
@@ -81,21 +82,29 @@ absl::StatusOr<Entry> Journal::AppendOne(v1::RecordBody body) {
   return StateToEntry(states.front());
 }
 
-Journal::StagedAppend Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq) {
+Journal::StagedAppend Journal::StageLocal(std::vector<v1::RecordBody> bodies, uint64_t first_seq,
+                                          std::string prev_hash) {
   std::vector<IncomingRecord> records(bodies.size());
+  const uint32_t epoch = keys_->current_epoch();
+  const SecretBytes& record_key = *keys_->record_key(epoch);
+  // Each record names the one before it (docs/design.md, "Devices and key
+  // epochs"), so they seal in order; the signatures, most of the work, are
+  // made on up to PassThreads() threads (at most four) for an import's batch.
   for (size_t i = 0; i < records.size(); ++i) {
-    records[i].header.vault_id = identity_.vault_id;
-    records[i].header.device_id = identity_.device_id;
-    records[i].header.seq = first_seq + i;
+    RecordHeader& header = records[i].header;
+    header.vault_id = identity_.vault_id;
+    header.device_id = identity_.device_id;
+    header.seq = first_seq + i;
+    header.epoch = epoch;
+    header.prev_hash = std::move(prev_hash);
+    records[i].sealed = SealRecord(record_key, header, bodies[i].SerializeAsString());
+    prev_hash = RecordChainHash(records[i].sealed);
   }
-  // Each record seals on its own: an import's batch seals on up to
-  // PassThreads() threads (at most four).
   const int threads = records.size() >= kParallelRecords ? PassThreads() : 1;
-  // Sealing cannot fail: the status is always ok.
+  // Signing cannot fail: the status is always ok.
   (void)RunOnThreads(threads, [&](int worker) {
     for (size_t i = worker; i < records.size(); i += threads) {
-      records[i].sealed =
-          SealRecord(keys_->record_key(), records[i].header, bodies[i].SerializeAsString());
+      SignRecord(&records[i].sealed, secrets_.sign_key);
     }
     return absl::OkStatus();
   });

@@ -72,6 +72,7 @@ struct CreatedEntry {
 // A record on its way into the view, already opened.
 struct FoldItem {
   const RecordHeader* header;
+  // nullptr for a membership record: marked applied, folds nothing.
   const v1::RecordBody* body;
   // Written here: its derived values were computed against this view.
   bool local = false;

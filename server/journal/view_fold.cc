@@ -36,6 +36,7 @@ absl::Status View::Apply(const std::vector<FoldItem>& items, PendingStates* pend
                          std::vector<std::string>* touched, ReadyRows* ready) {
   absl::flat_hash_set<std::string> refresh;
   for (const FoldItem& item : items) {
+    if (item.body == nullptr) continue;  // a membership record: applied, folds nothing
     const v1::RecordBody& body = *item.body;
     // Our own records' stamps came from this clock (or ordered after a
     // record the clock refused); only others' can move it.
@@ -155,7 +156,8 @@ absl::Status View::CatchUpBatch(const RecordLog& log, const std::string& device,
   std::vector<v1::RecordBody> bodies(sealed.size());
   std::vector<FoldItem> items;
   for (size_t i = 0; i < sealed.size(); ++i) {
-    auto plain = OpenRecord(keys_->record_key(), sealed[i], &headers[i]);
+    auto plain = OpenRecordAnyEpoch(*keys_, sealed[i], &headers[i]);
+    if (plain.status().code() == absl::StatusCode::kNotFound) continue;  // membership
     if (!plain.ok() || !bodies[i].ParseFromString(*plain) || bodies[i].entry_id().empty() ||
         !CheckRecordJson(bodies[i]).ok()) {
       // A forged record stored while the vault was locked, or one whose

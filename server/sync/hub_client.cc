@@ -80,7 +80,8 @@ void HubClient::PrepareContext(grpc::ClientContext* ctx, int deadline_s) const {
   if (!session_.empty()) ctx->AddMetadata("authorization", "Bearer " + session_);
 }
 
-absl::StatusOr<std::string> HubClient::FetchWrappedKey(const std::string& vault_id) {
+absl::StatusOr<std::string> HubClient::FetchWrappedKey(const std::string& vault_id,
+                                                       std::vector<std::string>* member_records) {
   v1::FetchWrappedKeyRequest req;
   req.set_vault_id(vault_id);
   req.set_token(endpoint_.token);
@@ -88,6 +89,9 @@ absl::StatusOr<std::string> HubClient::FetchWrappedKey(const std::string& vault_
   grpc::ClientContext ctx;
   PrepareContext(&ctx, 15);
   RETURN_IF_ERROR(Remote(stub_->FetchWrappedKey(&ctx, req, &reply), "to hand out the vault"));
+  if (member_records != nullptr) {
+    member_records->assign(reply.member_records().begin(), reply.member_records().end());
+  }
   return reply.wrapped_key();
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "haven/v1/daemon.pb.h"
@@ -51,7 +52,8 @@ class HubClient {
   absl::Status Login(const HubCredential& credential);
   // The id of the hub that answered the last challenge (raw); empty before.
   const std::string& hub_id() const { return hub_id_; }
-  absl::StatusOr<std::string> FetchWrappedKey(const std::string& vault_id);
+  absl::StatusOr<std::string> FetchWrappedKey(const std::string& vault_id,
+                                              std::vector<std::string>* member_records = nullptr);
 
   // The hub's heads; `last_seen`, when given, gets when each device (hex
   // id) last logged in to this hub (microseconds since the epoch).

@@ -124,6 +124,8 @@ absl::StatusOr<SyncCounts> SyncEngine::Sync(const std::string& name) {
   absl::Status first_error;
   for (const auto& remote : remotes) {
     auto counts = SyncRemote(remote);
+    // A pulled revocation may leave its device holding the current key.
+    if (counts.ok() && counts->pulled > 0) vault_->Settle();
     RecordOutcome(remote.info().name(), counts.status());
     if (!counts.ok()) {
       if (first_error.ok()) first_error = counts.status();
@@ -153,31 +155,19 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   remote.mutable_info()->set_insecure(req.insecure());
   remote.set_token(req.token());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(remote)));
-  ASSIGN_OR_RETURN(std::string wrapped, client->FetchWrappedKey(*vault_id));
-  RETURN_IF_ERROR(WrappedKeyProfile(wrapped).status());  // refuses weak KDFs
-  ASSIGN_OR_RETURN(SecretBytes vault_key,
-                   UnwrapVaultKey(wrapped, req.passphrase(), secret_key, *vault_id));
-
-  // Before becoming a member: prove the key opens what the hub holds.
-  VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));
-  HubCredential credential{*vault_id, SecretBytes::CopyOf(keys.auth_secret_key().view()),
-                           keys.auth_public_key(), wrapped};
-  RETURN_IF_ERROR(client->Login(credential));
-  remote.set_hub_id(client->hub_id());  // pinned from the first login on
-  bool checked = false;
-  absl::Status probe = client->Pull({}, [&](std::vector<std::string> batch) -> absl::Status {
-    if (checked || batch.empty()) return absl::OkStatus();
-    checked = true;
-    if (!OpenRecord(keys.record_key(), batch.front(), nullptr).ok()) {
-      return absl::PermissionDeniedError(
-          "this key does not open the vault's records on the hub; nothing was joined");
-    }
-    return absl::CancelledError("probe done");
-  });
-  if (!probe.ok() && probe.code() != absl::StatusCode::kCancelled) return probe;
-
-  ASSIGN_OR_RETURN(std::string device_id, vault_->Join(*vault_id, std::move(vault_key), secret_key,
-                                                       wrapped, req.device_name()));
+  JoinSecrets join;
+  join.vault_id = *vault_id;
+  join.device_name = req.device_name();
+  ASSIGN_OR_RETURN(join.wrapped_key, client->FetchWrappedKey(*vault_id, &join.member_records));
+  RETURN_IF_ERROR(WrappedKeyProfile(join.wrapped_key).status());  // refuses weak KDFs
+  ASSIGN_OR_RETURN(join.stretched, StretchPassphrase(join.wrapped_key, req.passphrase()));
+  ASSIGN_OR_RETURN(join.current_key,
+                   UnwrapStretched(join.wrapped_key, join.stretched, secret_key, *vault_id));
+  join.secret_key = std::move(secret_key);
+  // The key is the vault's before anything is stored: its epoch-0 key names
+  // the vault id, and a later epoch's authority key is the one its signed
+  // Epoch record announces (Vault::Join checks both).
+  ASSIGN_OR_RETURN(std::string device_id, vault_->Join(std::move(join)));
   RETURN_IF_ERROR(AddRemote(remote));
   ASSIGN_OR_RETURN(SyncCounts counts, Sync(remote.info().name()));
   return std::make_pair(device_id, counts);

@@ -1,5 +1,8 @@
 #include "server/vault/vault.h"
 
+#include <sodium.h>
+#include <unistd.h>
+
 #include <chrono>
 
 #include "absl/status/status.h"
@@ -7,6 +10,7 @@
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/secret_key.h"
+#include "server/journal/vault_state.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
 #include "server/vault/passphrase_strength.h"
@@ -19,6 +23,21 @@ constexpr char kDeviceIdKey[] = "vault/device";
 constexpr char kWrappedKey[] = "vault/wrapped_key";
 constexpr char kSecretKey[] = "vault/secret_key";
 constexpr char kAuthKey[] = "vault/auth_key";
+static_assert(std::string_view(kWrappedKey) == kMetaWrappedKey);
+static_assert(std::string_view(kSecretKey) == kMetaSecretKey);
+
+SecretBytes NewDeviceKey() {
+  SecretBytes secret(crypto_sign_SECRETKEYBYTES);
+  std::string public_key(crypto_sign_PUBLICKEYBYTES, '\0');
+  crypto_sign_keypair(reinterpret_cast<uint8_t*>(public_key.data()), secret.data());
+  return secret;
+}
+
+std::string HostName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') return "this device";
+  return host;
+}
 
 }  // namespace
 
@@ -50,8 +69,16 @@ absl::Status Vault::LoadIdentity() {
   ASSIGN_OR_RETURN(auto wrapped, store_->Get(Family::kMeta, kWrappedKey));
   ASSIGN_OR_RETURN(auto secret, store_->Get(Family::kMeta, kSecretKey));
   ASSIGN_OR_RETURN(auto auth, store_->Get(Family::kMeta, kAuthKey));
+  ASSIGN_OR_RETURN(auto device_key, store_->Get(Family::kMeta, kMetaDeviceKey));
   if (!device_id || !wrapped || !secret || !auth) {
     return absl::DataLossError("the vault's metadata is incomplete");
+  }
+  if (!device_key) {
+    // A home made before device keys: its key is made now and enrolled at
+    // the next unlock (docs/design.md, "Devices and key epochs").
+    SecretBytes made = NewDeviceKey();
+    RETURN_IF_ERROR(store_->Put(Family::kMeta, kMetaDeviceKey, made.view(), /*sync=*/true));
+    device_key = std::string(made.view());
   }
   absl::MutexLock lock(&mu_);
   vault_id_ = *vault_id;
@@ -59,26 +86,52 @@ absl::Status Vault::LoadIdentity() {
   wrapped_key_ = *wrapped;
   secret_key_ = SecretBytes::CopyOf(*secret);
   auth_key_ = SecretBytes::CopyOf(*auth);
+  device_key_ = SecretBytes::CopyOf(*device_key);
   WipeString(&*secret);  // the store's copies are its own (docs/design.md, "Keys")
   WipeString(&*auth);
+  WipeString(&*device_key);
   return absl::OkStatus();
 }
 
 absl::Status Vault::StoreIdentity(std::string_view vault_id, std::string_view device_id,
                                   std::string_view wrapped, const SecretBytes& secret_key,
-                                  const SecretBytes& vault_key) {
-  VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));
+                                  const SecretBytes& vault_key,
+                                  const std::vector<std::string>& member_records) {
+  VaultKeys keys(SecretBytes::CopyOf(vault_key.view()));  // epoch 0's
   WriteBatch batch = store_->NewBatch();
   batch.Put(Family::kMeta, kVaultIdKey, vault_id);
   batch.Put(Family::kMeta, kDeviceIdKey, device_id);
   batch.Put(Family::kMeta, kWrappedKey, wrapped);
   batch.Put(Family::kMeta, kSecretKey, secret_key.view());
   batch.Put(Family::kMeta, kAuthKey, keys.auth_secret_key().view());
+  batch.Put(Family::kMeta, kMetaDeviceKey, NewDeviceKey().view());
+  for (const std::string& sealed : member_records) {
+    auto header = ParseRecordHeader(sealed);
+    if (header.ok())
+      batch.Put(Family::kMeta, MemberMetaKey(header->device_id, header->seq), sealed);
+  }
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   return LoadIdentity();
 }
 
-absl::StatusOr<HubCredential> Vault::hub_credential() const {
+absl::StatusOr<Membership> Vault::StoredMembership() const {
+  std::string vault_id, authority;
+  {
+    absl::MutexLock lock(&mu_);
+    vault_id = vault_id_;
+    authority = std::string(auth_key_.view().substr(32));  // libsodium keeps it in the tail
+  }
+  return ReadMembership(*store_, vault_id, authority);
+}
+
+absl::StatusOr<std::string> Vault::CurrentWrapped(const Membership& members) const {
+  if (members.wrap_generation() > 0) return members.wrapped_key();
+  ASSIGN_OR_RETURN(auto stored, store_->Get(Family::kMeta, kWrappedKey));
+  if (!stored) return absl::DataLossError("the vault's wrapped key is missing");
+  return *stored;
+}
+
+absl::StatusOr<HubCredential> Vault::BaseCredential() const {
   absl::MutexLock lock(&mu_);
   if (vault_id_.empty()) return absl::NotFoundError("no vault in this home yet");
   HubCredential c;
@@ -86,19 +139,47 @@ absl::StatusOr<HubCredential> Vault::hub_credential() const {
   c.auth_secret_key = SecretBytes::CopyOf(auth_key_.view());
   c.auth_public_key = std::string(auth_key_.view().substr(32));  // libsodium keeps it in the tail
   c.wrapped_key = wrapped_key_;
+  c.device_id = device_id_;
+  c.device_sign_key = SecretBytes::CopyOf(device_key_.view());
   return c;
 }
 
-absl::StatusOr<std::string> Vault::Join(std::string_view vault_id, SecretBytes vault_key,
-                                        const SecretBytes& secret_key, std::string wrapped_key) {
+absl::StatusOr<HubCredential> Vault::hub_credential() const {
+  ASSIGN_OR_RETURN(HubCredential c, BaseCredential());
+  ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  ASSIGN_OR_RETURN(c.wrapped_key, CurrentWrapped(members));
+  for (const MemberRecord& record : members.records()) c.member_records.push_back(record.sealed);
+  // Without an enrolment of its own, the device still logs in as the vault
+  // (a vault made before device keys, until its next unlock).
+  const DeviceState* self = members.Find(c.device_id);
+  if (self == nullptr || !self->enrolled) c.device_id.clear();
+  return c;
+}
+
+absl::StatusOr<std::string> Vault::Join(JoinSecrets join) {
   RETURN_IF_ERROR(identity_status_);
   if (exists()) {
     return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() +
                                     "); join from a fresh --home");
   }
+  std::vector<MemberRecord> records;
+  for (const std::string& sealed : join.member_records) {
+    auto record = ParseMemberRecord(sealed, join.vault_id);
+    if (!record.ok())
+      return absl::DataLossError("the hub's membership: " + std::string(record.status().message()));
+    records.push_back(std::move(*record));
+  }
+  ASSIGN_OR_RETURN(std::string authority,
+                   Epoch0Authority(join.vault_id, join.current_key, records));
+  Membership members(join.vault_id, authority);
+  members.Add(std::move(records));
+  ASSIGN_OR_RETURN(std::unique_ptr<VaultKeys> keys,
+                   KeysFromCurrent(members, join.vault_id, std::move(join.current_key)));
   std::string device_id = RandomBytes(kDeviceIdBytes);
-  RETURN_IF_ERROR(StoreIdentity(vault_id, device_id, wrapped_key, secret_key, vault_key));
-  RETURN_IF_ERROR(OpenJournal(std::move(vault_key), 0));
+  RETURN_IF_ERROR(StoreIdentity(join.vault_id, device_id, join.wrapped_key, join.secret_key,
+                                keys->vault_key(), join.member_records));
+  RETURN_IF_ERROR(
+      OpenJournal(std::move(keys), std::move(join.stretched), members, 0, join.device_name));
   return HexEncode(device_id);
 }
 
@@ -123,7 +204,8 @@ std::string Vault::kdf_name() const {
   return profile.ok() ? profile->name : "";
 }
 
-absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_view kdf) {
+absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_view kdf,
+                                       std::string_view device_name) {
   RETURN_IF_ERROR(identity_status_);
   if (exists()) {
     return absl::AlreadyExistsError("this home already has a vault (" + vault_id_hex() + ")");
@@ -139,57 +221,95 @@ absl::StatusOr<InitResult> Vault::Init(std::string_view passphrase, std::string_
   std::string vault_id = VaultIdForVaultKey(vault_key);  // hubs check it (docs/design.md)
   std::string device_id = RandomBytes(kDeviceIdBytes);
   SecretBytes secret_key = GenerateSecretKey();
+  SecretBytes stretched;
   ASSIGN_OR_RETURN(std::string wrapped,
-                   WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile));
+                   WrapVaultKey(vault_key, passphrase, secret_key, vault_id, profile, &stretched));
   RETURN_IF_ERROR(StoreIdentity(vault_id, device_id, wrapped, secret_key, vault_key));
   InitResult result{HexEncode(vault_id), HexEncode(device_id), FormatSecretKey(secret_key)};
-  RETURN_IF_ERROR(OpenJournal(std::move(vault_key), 0));
+  ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  RETURN_IF_ERROR(OpenJournal(std::make_unique<VaultKeys>(std::move(vault_key)),
+                              std::move(stretched), members, 0, device_name));
   return result;
 }
 
-absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
-  std::string vault_id, wrapped;
-  SecretBytes secret;
+void Vault::PauseAfterFailure() {
   int failures = 0;
   {
     absl::MutexLock lock(&mu_);
-    if (vault_id_.empty()) {
-      return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
-    }
-    vault_id = vault_id_;
-    wrapped = wrapped_key_;
-    secret = SecretBytes::CopyOf(secret_key_.view());
-    failures = failed_unlocks_;
+    failures = failed_unlocks_++;
   }
-  auto key = UnwrapVaultKey(wrapped, passphrase, secret, vault_id);
-  if (!key.ok()) {
-    if (key.status().code() == absl::StatusCode::kPermissionDenied) {
-      {
-        absl::MutexLock lock(&mu_);
-        ++failed_unlocks_;
-      }
-      // Each failure in a row costs a little more time (at most 5 s) on top
-      // of Argon2id, so guessing through the socket stays slow.
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 250 * failures)));
-    }
-    return key.status();
-  }
+  // Each failure in a row costs a little more time (at most 5 s) on top
+  // of Argon2id, so guessing through the socket stays slow.
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 250 * failures)));
+}
+
+absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
+  if (!exists())
+    return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
+  ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  SecretBytes current_key;
+  ASSIGN_OR_RETURN(SecretBytes stretched, CheckPassphrase(passphrase, &current_key));
+  std::string vault_id;
   {
     absl::MutexLock lock(&mu_);
     failed_unlocks_ = 0;
+    vault_id = vault_id_;
   }
-  return OpenJournal(std::move(*key), timeout_us);
+  ASSIGN_OR_RETURN(std::unique_ptr<VaultKeys> keys,
+                   KeysFromCurrent(members, vault_id, std::move(current_key)));
+  return OpenJournal(std::move(keys), std::move(stretched), members, timeout_us, "");
 }
 
-absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
+absl::StatusOr<SecretBytes> Vault::CheckPassphrase(std::string_view passphrase,
+                                                   SecretBytes* current_key) {
+  ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  ASSIGN_OR_RETURN(std::string wrapped, CurrentWrapped(members));
+  std::string vault_id, device_id;
+  SecretBytes secret, device_key;
+  {
+    absl::MutexLock lock(&mu_);
+    vault_id = vault_id_;
+    device_id = device_id_;
+    secret = SecretBytes::CopyOf(secret_key_.view());
+    device_key = SecretBytes::CopyOf(device_key_.view());
+  }
+  ASSIGN_OR_RETURN(SecretBytes stretched, StretchPassphrase(wrapped, passphrase));
+  auto key = UnwrapStretched(wrapped, stretched, secret, vault_id);
+  if (!key.ok() && key.status().code() == absl::StatusCode::kPermissionDenied) {
+    // A new Secret Key boxed for this device by a rotation it pulled.
+    auto boxed = OpenSecretKeyBox(members, device_id, device_key);
+    if (boxed.ok() && boxed->has_value()) {
+      key = UnwrapStretched(wrapped, stretched, **boxed, vault_id);
+      if (key.ok()) {
+        RETURN_IF_ERROR(store_->Put(Family::kMeta, kSecretKey, (*boxed)->view(), true));
+        RETURN_IF_ERROR(LoadIdentity());
+      }
+    }
+  }
+  if (!key.ok()) {
+    if (key.status().code() == absl::StatusCode::kPermissionDenied) PauseAfterFailure();
+    return key.status();
+  }
+  if (current_key != nullptr) *current_key = std::move(*key);
+  return stretched;
+}
+
+absl::Status Vault::OpenJournal(std::unique_ptr<VaultKeys> keys, SecretBytes stretched,
+                                const Membership& members, int64_t timeout_us,
+                                std::string_view device_name) {
   VaultIdentity identity;
+  DeviceSecrets secrets;
   {
     absl::MutexLock lock(&mu_);
     identity = {vault_id_, device_id_};
+    secrets.sign_key = SecretBytes::CopyOf(device_key_.view());
+    secrets.secret_key = SecretBytes::CopyOf(secret_key_.view());
   }
-  auto keys = std::make_unique<VaultKeys>(std::move(vault_key));
+  secrets.stretched = std::move(stretched);
   ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal,
-                   Journal::Open(store_, log_, &log_writer_, types_, identity, std::move(keys)));
+                   Journal::Open(store_, log_, &log_writer_, types_, identity, std::move(keys),
+                                 std::move(secrets), members));
+  SettleMembership(journal.get(), device_name);
   if (!home_plugins_.empty()) {
     absl::Status published = journal->PublishLocalTypes(home_plugins_);
     if (!published.ok()) {
@@ -214,6 +334,28 @@ absl::Status Vault::OpenJournal(SecretBytes vault_key, int64_t timeout_us) {
   return absl::OkStatus();
 }
 
+void Vault::Settle() {
+  std::shared_ptr<Journal> journal = PeekJournal();
+  if (journal != nullptr && !journal->keys_lost()) SettleMembership(journal.get(), "");
+}
+
+void Vault::SettleMembership(Journal* journal, std::string_view device_name) {
+  if (!journal->enrolled()) {
+    absl::Status enrolled = journal->Enrol(device_name.empty() ? HostName() : device_name);
+    if (!enrolled.ok()) {
+      Log(LogLevel::kError, "could not enrol this device",
+          {{"error", std::string(enrolled.message())}});
+    }
+  }
+  Membership members = journal->members();
+  const DeviceState* self = members.Find(journal->identity().device_id);
+  if (members.NeedsRotation() && self != nullptr && self->enrolled && !self->revoked) {
+    auto epoch = journal->Rotate(nullptr);  // docs/design.md: a revoked device holds the key
+    Log(epoch.ok() ? LogLevel::kInfo : LogLevel::kWarn, "rotated the vault key after a revocation",
+        {{"result", epoch.ok() ? std::to_string(*epoch) : std::string(epoch.status().message())}});
+  }
+}
+
 void Vault::Lock() {
   std::shared_ptr<Journal> dropped;
   {
@@ -225,7 +367,14 @@ void Vault::Lock() {
 }
 
 absl::StatusOr<std::shared_ptr<Journal>> Vault::journal() {
+  std::shared_ptr<Journal> dropped;  // destroyed after mu_ is released
   absl::MutexLock lock(&mu_);
+  if (journal_ && journal_->keys_lost()) {
+    // A rotation arrived that this unlock's passphrase does not open
+    // (docs/design.md, "Devices and key epochs"): ask for it again.
+    dropped = std::move(journal_);
+    locks_at_us_ = 0;
+  }
   if (!journal_) {
     if (vault_id_.empty()) {
       return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -17,6 +18,7 @@
 #include "server/crypto/key_wrap.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/journal/journal.h"
+#include "server/membership/membership.h"
 #include "server/plugins/type_registry.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
@@ -28,15 +30,57 @@ namespace haven {
 // Move-only: the secret key lives in guarded memory and is wiped with it.
 struct HubCredential {
   std::string vault_id;         // raw
-  SecretBytes auth_secret_key;  // Ed25519, 64 bytes
+  SecretBytes auth_secret_key;  // Ed25519, 64 bytes: the epoch-0 vault key, for registration
   std::string auth_public_key;  // 32 bytes
-  std::string wrapped_key;      // for registration (join needs passphrase + Secret Key)
+  std::string wrapped_key;      // the newest wrapped key (join needs passphrase + Secret Key)
+  std::string device_id;        // raw, 16 bytes
+  SecretBytes
+      device_sign_key;  // Ed25519, 64 bytes: logins (docs/design.md, "Devices and key epochs")
+  // Every membership record this device holds, in the order they apply:
+  // what a hub that does not know this device yet is sent first.
+  std::vector<std::string> member_records;
+};
+
+// One device of the vault as `haven device list` shows it.
+struct DeviceView {
+  std::string device_id;  // hex
+  std::string name;       // empty when none could be read
+  bool current = false;   // this device
+  bool enrolled = false;  // false: known only by records from before device keys
+  bool revoked = false;
+  int64_t added_us = 0;
+  std::string added_by;  // hex device id; empty: it joined with passphrase and Secret Key
+  uint64_t seq = 0;      // its sequence head here
+  int64_t revoked_us = 0;
+  std::string revoked_by;  // hex
+};
+
+struct RekeyResult {
+  uint32_t epoch = 0;
+  std::string secret_key;  // formatted; only with a new Secret Key
+};
+
+// The emergency kit: what a new device needs besides the passphrase.
+struct EmergencyKit {
+  std::string vault_id;    // hex
+  std::string secret_key;  // formatted
 };
 
 struct InitResult {
   std::string vault_id;    // hex
   std::string device_id;   // hex
   std::string secret_key;  // formatted, shown once
+};
+
+// What `haven join` hands the vault once the hub's wrapped key opened.
+struct JoinSecrets {
+  std::string vault_id;                     // raw
+  std::vector<std::string> member_records;  // the hub's
+  SecretBytes current_key;                  // the current epoch's vault key
+  SecretBytes stretched;                    // the passphrase for `wrapped_key`'s salt
+  SecretBytes secret_key;
+  std::string wrapped_key;
+  std::string device_name;
 };
 
 // The key derivation profile of a vault whose client names none
@@ -60,19 +104,39 @@ class Vault {
   // one; InvalidArgument for a passphrase under the strength bar
   // (passphrase_strength.h) or an unknown profile. An empty `kdf` means
   // kDefaultKdfProfile.
-  absl::StatusOr<InitResult> Init(std::string_view passphrase, std::string_view kdf);
-  // Makes this device a member of an existing vault whose key was unwrapped
-  // from `wrapped_key`, the hub's copy; leaves it unlocked. The same wrapped
-  // key serves here (same passphrase, Secret Key and vault), which spares a
-  // second Argon2id run. Returns the new device id (hex).
-  absl::StatusOr<std::string> Join(std::string_view vault_id, SecretBytes vault_key,
-                                   const SecretBytes& secret_key, std::string wrapped_key);
+  absl::StatusOr<InitResult> Init(std::string_view passphrase, std::string_view kdf,
+                                  std::string_view device_name = "");
+  // Makes this device a member of an existing vault whose current key was
+  // unwrapped from `join.wrapped_key`, the hub's copy, and enrols it;
+  // leaves it unlocked. The same wrapped key serves here (same passphrase,
+  // Secret Key and vault), which spares a second Argon2id run. Returns the
+  // new device id (hex).
+  absl::StatusOr<std::string> Join(JoinSecrets join);
   // NotFound when there is no vault yet.
   absl::StatusOr<HubCredential> hub_credential() const;
   // PermissionDenied on a wrong passphrase (after a delay that grows with
   // repeated failures); FailedPrecondition when there is no vault.
   absl::Status Unlock(std::string_view passphrase, int64_t timeout_us);
   void Lock();
+
+  // Devices (docs/design.md, "Devices and key epochs"). Each needs the
+  // vault unlocked; `id` is a full hex id or a unique prefix (NotFound /
+  // InvalidArgument naming `device` otherwise). Revoke, Rekey,
+  // ChangePassphrase and ShowKit check `passphrase` first
+  // (PermissionDenied, nothing changed, nothing secret returned).
+  // Revoking this device is FailedPrecondition.
+  absl::StatusOr<std::vector<DeviceView>> ListDevices();
+  absl::StatusOr<DeviceView> RenameDevice(std::string_view id, std::string_view name);
+  absl::StatusOr<DeviceView> RevokeDevice(std::string_view id, std::string_view passphrase);
+  absl::StatusOr<RekeyResult> Rekey(std::string_view passphrase, bool new_secret_key);
+  // InvalidArgument for a new passphrase under the strength bar.
+  absl::Status ChangePassphrase(std::string_view current, std::string_view next);
+  absl::StatusOr<EmergencyKit> ShowKit(std::string_view passphrase);
+
+  // After a sync pulled records: enrols this device if it is not yet, and
+  // rotates when a revoked device still holds the current key (both only
+  // while unlocked).
+  void Settle() ABSL_LOCKS_EXCLUDED(mu_);
 
   // The unlocked journal, or Unauthenticated("vault is locked"). Each call
   // counts as activity for the idle lock.
@@ -103,8 +167,26 @@ class Vault {
   absl::Status LoadIdentity();
   absl::Status StoreIdentity(std::string_view vault_id, std::string_view device_id,
                              std::string_view wrapped, const SecretBytes& secret_key,
-                             const SecretBytes& vault_key);
-  absl::Status OpenJournal(SecretBytes vault_key, int64_t timeout_us);
+                             const SecretBytes& vault_key,
+                             const std::vector<std::string>& member_records = {});
+  // This device's membership as stored, and the wrapped key it unlocks with.
+  absl::StatusOr<Membership> StoredMembership() const ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<HubCredential> BaseCredential() const ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::string> CurrentWrapped(const Membership& members) const;
+  absl::Status OpenJournal(std::unique_ptr<VaultKeys> keys, SecretBytes stretched,
+                           const Membership& members, int64_t timeout_us,
+                           std::string_view device_name) ABSL_LOCKS_EXCLUDED(mu_);
+  // After an open: enrol a device of a vault made before device keys, and
+  // rotate when a revoked device still holds the current key.
+  void SettleMembership(Journal* journal, std::string_view device_name);
+  // The stretched passphrase when it opens the current wrapped key, after
+  // the failure delay otherwise (PermissionDenied). Also the key it opens.
+  absl::StatusOr<SecretBytes> CheckPassphrase(std::string_view passphrase,
+                                              SecretBytes* current_key = nullptr)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void PauseAfterFailure() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::string> ResolveDevice(const Membership& members, std::string_view id) const;
+  DeviceView ViewOf(const Journal& journal, const DeviceState& device) const;
   void IdleLockLoop() ABSL_LOCKS_EXCLUDED(mu_);
   int64_t NowLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -129,7 +211,8 @@ class Vault {
   // "Keys", says why the device holds them); copied out only into other
   // SecretBytes.
   SecretBytes secret_key_ ABSL_GUARDED_BY(mu_);  // raw Secret Key
-  SecretBytes auth_key_ ABSL_GUARDED_BY(mu_);    // Ed25519 secret key for hubs
+  SecretBytes auth_key_ ABSL_GUARDED_BY(mu_);    // epoch 0's Ed25519 key, for registration
+  SecretBytes device_key_ ABSL_GUARDED_BY(mu_);  // this device's Ed25519 key
   std::shared_ptr<Journal> journal_ ABSL_GUARDED_BY(mu_);
   int64_t lock_after_us_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t locks_at_us_ ABSL_GUARDED_BY(mu_) = 0;

@@ -1,0 +1,223 @@
+// The vault's membership as this journal writes and reads it: enrolment,
+// renames, revocations and key epochs (docs/design.md, "Devices and key
+// epochs").
+#include <sodium.h>
+
+#include "absl/status/status.h"
+#include "common/time.h"
+#include "server/crypto/ids.h"
+#include "server/crypto/key_wrap.h"
+#include "server/journal/journal.h"
+#include "server/journal/vault_state.h"
+#include "server/util/log.h"
+#include "server/util/status_macros.h"
+
+namespace haven {
+namespace {
+
+using MetaPuts = std::vector<std::pair<std::string, std::string>>;
+
+std::string EncodeBE32(uint32_t v) {
+  std::string out;
+  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
+  return out;
+}
+
+}  // namespace
+
+Membership Journal::members() const {
+  absl::MutexLock lock(&members_mu_);
+  return members_;
+}
+
+bool Journal::enrolled() const {
+  absl::MutexLock lock(&members_mu_);
+  const DeviceState* self = members_.Find(identity_.device_id);
+  return self != nullptr && self->enrolled;
+}
+
+std::string Journal::CurrentWrappedKey() const {
+  {
+    absl::MutexLock lock(&members_mu_);
+    if (members_.wrap_generation() > 0) return members_.wrapped_key();
+  }
+  auto stored = store_->Get(Family::kMeta, kMetaWrappedKey);
+  return stored.ok() && stored->has_value() ? **stored : "";
+}
+
+std::string Journal::OwnChainHead() const {
+  const uint64_t head = log_->Head(identity_.device_id);
+  if (head == 0) return std::string(kChainHashBytes, '\0');
+  auto last = log_->Get(identity_.device_id, head);
+  return last.ok() && last->has_value() ? RecordChainHash(**last) : "";
+}
+
+std::string Journal::DeviceName(const DeviceState& device) const {
+  const SecretBytes* key = keys_->record_key(device.name.epoch());
+  if (key == nullptr || device.name.sealed().empty()) return "";
+  auto name = OpenName(*key, device.device_id, device.name);
+  return name.ok() ? *name : "";
+}
+
+absl::Status Journal::AppendMember(v1::MembershipOp op, const MetaPuts& meta) {
+  op.set_hlc(clock_.Now());
+  RecordHeader header;
+  header.vault_id = identity_.vault_id;
+  header.device_id = identity_.device_id;
+  header.seq = log_->Head(identity_.device_id) + 1;
+  header.epoch = kMembershipEpoch;
+  header.prev_hash = OwnChainHead();
+  std::string sealed = MakeMemberRecord(header, op, secrets_.sign_key);
+  ASSIGN_OR_RETURN(MemberRecord record, ParseMemberRecord(sealed, identity_.vault_id));
+  RecordLog::Append append = log_->Stage({{header, sealed}});
+  append.batch.Put(Family::kMeta, MemberMetaKey(header.device_id, header.seq), sealed);
+  for (const auto& [key, value] : meta) append.batch.Put(Family::kMeta, key, value);
+  std::vector<FoldItem> items = {{&append.records.front().header, nullptr, /*local=*/true}};
+  PendingStates pending;
+  RETURN_IF_ERROR(view_.Fold(items, &append.batch, &pending));  // marks it applied
+  RETURN_IF_ERROR(log_->Commit(&append, /*sync=*/true));
+  view_.Publish(items, pending);
+  absl::MutexLock lock(&members_mu_);
+  members_.Add({std::move(record)});
+  return absl::OkStatus();
+}
+
+absl::Status Journal::Enrol(std::string_view name) {
+  absl::MutexLock lock(write_mu_);
+  if (enrolled()) return absl::OkStatus();
+  const uint32_t epoch = members().current_epoch();
+  const SecretBytes* epoch_key = keys_->epoch_key(epoch);
+  if (epoch_key == nullptr) return absl::FailedPreconditionError("the current key is not held");
+  v1::MembershipOp op;
+  v1::Enrol* enrol = op.mutable_enrol();
+  enrol->set_device_id(identity_.device_id);
+  enrol->set_sign_public_key(sign_public_key_);
+  enrol->set_authority_epoch(epoch);
+  enrol->set_legacy_until(log_->Head(identity_.device_id));
+  *enrol->mutable_name() = SealName(*keys_->record_key(epoch), epoch, identity_.device_id, name);
+  enrol->set_at_us(NowMicros());
+  SecretBytes authority;
+  std::string authority_public;
+  DeriveAuthorityKey(*epoch_key, &authority, &authority_public);
+  std::string message = EnrolmentMessage(identity_.vault_id, *enrol);
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
+                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+                       authority.data());
+  enrol->set_authority_signature(signature);
+  return AppendMember(std::move(op), {});
+}
+
+absl::Status Journal::Rename(const std::string& device_id, std::string_view name) {
+  absl::MutexLock lock(write_mu_);
+  const uint32_t epoch = keys_->current_epoch();
+  v1::MembershipOp op;
+  op.mutable_rename()->set_device_id(device_id);
+  *op.mutable_rename()->mutable_name() = SealName(keys_->record_key(), epoch, device_id, name);
+  return AppendMember(std::move(op), {});
+}
+
+absl::StatusOr<uint32_t> Journal::Revoke(const std::string& device_id) {
+  absl::MutexLock lock(write_mu_);
+  v1::MembershipOp op;
+  op.mutable_revoke()->set_device_id(device_id);
+  op.mutable_revoke()->set_cut(log_->Head(device_id));
+  op.mutable_revoke()->set_at_us(NowMicros());
+  RETURN_IF_ERROR(AppendMember(std::move(op), {}));
+  return RotateLocked(nullptr);
+}
+
+absl::StatusOr<uint32_t> Journal::Rotate(const SecretBytes* new_secret_key) {
+  absl::MutexLock lock(write_mu_);
+  return RotateLocked(new_secret_key);
+}
+
+absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key) {
+  const Membership before = members();
+  const uint32_t epoch = before.current_epoch() + 1;
+  if (epoch >= kMaxKeyEpochs || keys_->current_epoch() + 1 != epoch) {
+    return absl::FailedPreconditionError("the vault cannot take another key epoch");
+  }
+  const SecretBytes& secret = new_secret_key ? *new_secret_key : secrets_.secret_key;
+  SecretBytes key = GenerateVaultKey();
+  v1::MembershipOp op;
+  v1::Epoch* next = op.mutable_epoch();
+  next->set_epoch(epoch);
+  SecretBytes authority;
+  DeriveAuthorityKey(key, &authority, next->mutable_authority_public_key());
+  v1::Keyring keyring;
+  for (uint32_t e = 0; e < epoch; ++e) keyring.add_keys(std::string(keys_->epoch_key(e)->view()));
+  std::string plain = keyring.SerializeAsString();
+  next->set_keyring(SealBlob(key, plain, KeyringAd(identity_.vault_id, epoch)));
+  sodium_memzero(plain.data(), plain.size());
+  for (auto& k : *keyring.mutable_keys()) sodium_memzero(k.data(), k.size());
+  ASSIGN_OR_RETURN(std::string wrapped, WrapStretched(key, secrets_.stretched, CurrentWrappedKey(),
+                                                      secret, identity_.vault_id));
+  next->set_wrapped_key(wrapped);
+  for (const std::string& device : before.ActiveDevices()) {
+    next->add_members(device);
+    if (new_secret_key != nullptr) {
+      (*next->mutable_secret_key_boxes())[HexEncode(device)] =
+          BoxSecretKey(*new_secret_key, before.SigningKey(device));
+    }
+  }
+  next->set_at_us(NowMicros());
+  MetaPuts meta = {{kMetaWrappedKey, wrapped}};
+  if (new_secret_key != nullptr) meta.emplace_back(kMetaSecretKey, new_secret_key->view());
+  RETURN_IF_ERROR(AppendMember(std::move(op), meta));
+  RETURN_IF_ERROR(keys_->AddEpoch(epoch, std::move(key)));
+  if (new_secret_key != nullptr) secrets_.secret_key = SecretBytes::CopyOf(new_secret_key->view());
+  for (auto& [k, v] : meta) WipeString(&v);
+  return epoch;
+}
+
+void Journal::UseStretched(SecretBytes stretched) {
+  absl::MutexLock lock(write_mu_);
+  secrets_.stretched = std::move(stretched);
+}
+
+absl::Status Journal::Rewrap(const std::string& wrapped, SecretBytes stretched) {
+  absl::MutexLock lock(write_mu_);
+  v1::MembershipOp op;
+  op.mutable_wrap()->set_epoch(keys_->current_epoch());
+  op.mutable_wrap()->set_wrapped_key(wrapped);
+  op.mutable_wrap()->set_at_us(NowMicros());
+  RETURN_IF_ERROR(AppendMember(std::move(op), {{kMetaWrappedKey, wrapped}}));
+  secrets_.stretched = std::move(stretched);
+  return absl::OkStatus();
+}
+
+void Journal::AdoptEpochs(const Membership& members, MetaPuts* meta) const {
+  if (members.current_epoch() <= keys_->current_epoch() && !keys_lost_) {
+    if (members.wrap_generation() > 0) meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
+    return;
+  }
+  auto boxed = OpenSecretKeyBox(members, identity_.device_id, secrets_.sign_key);
+  SecretBytes secret = boxed.ok() && boxed->has_value()
+                           ? SecretBytes::CopyOf((*boxed)->view())
+                           : SecretBytes::CopyOf(secrets_.secret_key.view());
+  auto key = UnwrapStretched(members.wrapped_key(), secrets_.stretched, secret, identity_.vault_id);
+  if (!key.ok()) {
+    haven::Log(LogLevel::kWarn,
+               "a new key epoch does not open with this unlock's passphrase; locking",
+               {{"epoch", std::to_string(members.current_epoch())}});
+    keys_lost_ = true;
+    return;
+  }
+  auto all = KeysFromCurrent(members, identity_.vault_id, std::move(*key));
+  if (!all.ok()) {
+    haven::Log(LogLevel::kError, "a new key epoch's keys do not open",
+               {{"error", std::string(all.status().message())}});
+    return;
+  }
+  for (uint32_t e = keys_->current_epoch() + 1; e <= members.current_epoch(); ++e) {
+    (void)keys_->AddEpoch(e, SecretBytes::CopyOf((*all)->epoch_key(e)->view()));
+  }
+  meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
+  if (boxed.ok() && boxed->has_value()) {
+    meta->emplace_back(kMetaSecretKey, secret.view());
+    secrets_.secret_key = std::move(secret);
+  }
+}
+
+}  // namespace haven

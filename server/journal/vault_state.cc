@@ -1,0 +1,137 @@
+#include "server/journal/vault_state.h"
+
+#include <sodium.h>
+
+#include "absl/status/status.h"
+#include "server/crypto/ids.h"
+#include "server/crypto/sealed_record.h"
+#include "server/util/log.h"
+#include "server/util/status_macros.h"
+
+namespace haven {
+namespace {
+
+const uint8_t* U8(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+
+}  // namespace
+
+std::string MemberMetaKey(std::string_view device_id, uint64_t seq) {
+  std::string key(kMetaMemberPrefix);
+  key.append(device_id);
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>(seq >> (8 * i)));
+  return key;
+}
+
+absl::StatusOr<Membership> ReadMembership(const Store& store, const std::string& vault_id,
+                                          const std::string& epoch0_authority) {
+  Membership members(vault_id, epoch0_authority);
+  std::vector<MemberRecord> records;
+  Cursor cursor = store.NewCursor(Family::kMeta);
+  const std::string_view prefix(kMetaMemberPrefix);
+  for (cursor.Seek(prefix); cursor.Valid() && cursor.key().substr(0, prefix.size()) == prefix;
+       cursor.Next()) {
+    auto record = ParseMemberRecord(std::string(cursor.value()), vault_id);
+    if (!record.ok()) {
+      Log(LogLevel::kError, "a stored membership record does not parse; skipped",
+          {{"error", std::string(record.status().message())}});
+      continue;
+    }
+    records.push_back(std::move(*record));
+  }
+  RETURN_IF_ERROR(cursor.status());
+  members.Add(std::move(records));
+  return members;
+}
+
+std::string KeyringAd(std::string_view vault_id, uint32_t epoch) {
+  std::string ad = "haven-keyring-v1";
+  ad.append(vault_id);
+  for (int i = 3; i >= 0; --i) ad.push_back(static_cast<char>(epoch >> (8 * i)));
+  return ad;
+}
+
+absl::StatusOr<std::string> Epoch0Authority(std::string_view vault_id, const SecretBytes& key,
+                                            const std::vector<MemberRecord>& records) {
+  VaultKeys as_epoch0(SecretBytes::CopyOf(key.view()));
+  if (VaultIdFromAuthKey(as_epoch0.auth_public_key()) == vault_id) {
+    return as_epoch0.auth_public_key();
+  }
+  for (const MemberRecord& record : records) {
+    if (!record.op.has_epoch()) continue;
+    const v1::Epoch& epoch = record.op.epoch();
+    auto plain = OpenBlob(key, epoch.keyring(), KeyringAd(vault_id, epoch.epoch()));
+    if (!plain.ok()) continue;
+    v1::Keyring keyring;
+    bool parsed = keyring.ParseFromString(*plain) && keyring.keys_size() > 0;
+    sodium_memzero(plain->data(), plain->size());
+    if (!parsed) continue;
+    VaultKeys first(SecretBytes::CopyOf(keyring.keys(0)));
+    for (auto& k : *keyring.mutable_keys()) sodium_memzero(k.data(), k.size());
+    if (VaultIdFromAuthKey(first.auth_public_key()) == vault_id) return first.auth_public_key();
+  }
+  return absl::DataLossError("this key is not one of the vault's keys");
+}
+
+absl::StatusOr<std::unique_ptr<VaultKeys>> KeysFromCurrent(const Membership& members,
+                                                           std::string_view vault_id,
+                                                           SecretBytes current_key) {
+  const EpochState& current = members.current();
+  if (current.epoch == 0) return std::make_unique<VaultKeys>(std::move(current_key));
+  SecretBytes authority;
+  std::string authority_public;
+  DeriveAuthorityKey(current_key, &authority, &authority_public);
+  if (authority_public != current.authority_public_key) {
+    return absl::DataLossError("the wrapped key is not the key of the vault's current epoch " +
+                               std::to_string(current.epoch));
+  }
+  auto plain = OpenBlob(current_key, current.keyring, KeyringAd(vault_id, current.epoch));
+  if (!plain.ok()) return absl::DataLossError("the keyring of the current epoch does not open");
+  v1::Keyring keyring;
+  bool parsed = keyring.ParseFromString(*plain);
+  sodium_memzero(plain->data(), plain->size());
+  if (!parsed || keyring.keys_size() != static_cast<int>(current.epoch)) {
+    return absl::DataLossError("the keyring of the current epoch is malformed");
+  }
+  auto keys = std::make_unique<VaultKeys>(SecretBytes::CopyOf(keyring.keys(0)));
+  for (int e = 1; e < keyring.keys_size(); ++e) {
+    RETURN_IF_ERROR(keys->AddEpoch(e, SecretBytes::CopyOf(keyring.keys(e))));
+  }
+  for (auto& key : *keyring.mutable_keys()) sodium_memzero(key.data(), key.size());
+  RETURN_IF_ERROR(keys->AddEpoch(current.epoch, std::move(current_key)));
+  return keys;
+}
+
+absl::StatusOr<std::optional<SecretBytes>> OpenSecretKeyBox(const Membership& members,
+                                                            std::string_view device_id,
+                                                            const SecretBytes& device_sign_key) {
+  const auto& boxes = members.current().secret_key_boxes;
+  auto box = boxes.find(HexEncode(device_id));
+  if (box == boxes.end()) return std::optional<SecretBytes>();
+  SecretBytes x_secret(crypto_box_SECRETKEYBYTES);
+  crypto_sign_ed25519_sk_to_curve25519(x_secret.data(), device_sign_key.data());
+  std::string x_public(crypto_box_PUBLICKEYBYTES, '\0');
+  crypto_scalarmult_base(reinterpret_cast<uint8_t*>(x_public.data()), x_secret.data());
+  const std::string& sealed = box->second;
+  if (sealed.size() <= crypto_box_SEALBYTES)
+    return absl::DataLossError("a Secret Key box is short");
+  SecretBytes secret(sealed.size() - crypto_box_SEALBYTES);
+  if (crypto_box_seal_open(secret.data(), U8(sealed), sealed.size(), U8(x_public),
+                           x_secret.data()) != 0) {
+    return absl::DataLossError("the new Secret Key's box for this device does not open");
+  }
+  return std::optional<SecretBytes>(std::move(secret));
+}
+
+std::string BoxSecretKey(const SecretBytes& secret_key, std::string_view sign_public_key) {
+  std::string x_public(crypto_box_PUBLICKEYBYTES, '\0');
+  if (crypto_sign_ed25519_pk_to_curve25519(reinterpret_cast<uint8_t*>(x_public.data()),
+                                           U8(sign_public_key)) != 0) {
+    return "";
+  }
+  std::string out(secret_key.size() + crypto_box_SEALBYTES, '\0');
+  crypto_box_seal(reinterpret_cast<uint8_t*>(out.data()), secret_key.data(), secret_key.size(),
+                  U8(x_public));
+  return out;
+}
+
+}  // namespace haven
