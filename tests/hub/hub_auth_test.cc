@@ -1,7 +1,7 @@
 // The hub's login and registration proofs: signatures bound to the hub's
-// id, nonces of exactly 32 bytes answering once, registration only by the
-// holder of the key the vault id was derived from, and the hub id kept in
-// the hub's store.
+// id (and a device's to its device id), nonces of exactly 32 bytes answering once, registration
+// only by the holder of the key the vault id was derived from, and the hub id kept in the hub's
+// store.
 #include "server/hub/hub_auth.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +15,7 @@
 #include "server/crypto/vault_keys.h"
 #include "server/store/store.h"
 #include "tests/hub/auth_signature.h"
+#include "tests/hub/device_fixture.h"
 
 namespace haven {
 namespace {
@@ -79,6 +80,39 @@ TEST_F(HubAuthTest, ASignatureForAnotherHubOrWithoutAHubIdIsRefused) {
   std::string nonce2 = Nonce(vault_id_);
   std::string unbound = "haven-hub-auth-v1" + vault_id_ + nonce2;
   EXPECT_EQ(Login(nonce2, SignWithAuthKey(keys_, unbound)).code(), StatusCode::kUnauthenticated);
+}
+
+// A device login is bound to the device: its key over the v3 message with
+// its own id; the session says which device it speaks for.
+TEST_F(HubAuthTest, ADeviceLoginIsBoundToTheDeviceItNames) {
+  testing::HubDevice device, other;
+  auto signed_for = [&](const std::string& device_id, const std::string& nonce) {
+    return testing::Ed25519Sign(device.secret_key,
+                                DeviceLoginMessage(hub_id_, vault_id_, device_id, nonce));
+  };
+  std::string nonce = Nonce(vault_id_);
+  EXPECT_EQ(auth_
+                .CheckDeviceLogin(vault_id_, device.id, nonce, signed_for(other.id, nonce),
+                                  device.public_key)
+                .code(),
+            StatusCode::kUnauthenticated);
+  nonce = Nonce(vault_id_);
+  std::string vault_wide =
+      testing::Ed25519Sign(device.secret_key, LoginMessage(hub_id_, vault_id_, nonce));
+  EXPECT_EQ(
+      auth_.CheckDeviceLogin(vault_id_, device.id, nonce, vault_wide, device.public_key).code(),
+      StatusCode::kUnauthenticated);
+  nonce = Nonce(vault_id_);
+  ASSERT_TRUE(auth_
+                  .CheckDeviceLogin(vault_id_, device.id, nonce, signed_for(device.id, nonce),
+                                    device.public_key)
+                  .ok());
+  int64_t expires = 0;
+  std::string session = auth_.OpenSession({vault_id_, device.id}, &expires);
+  auto who = auth_.SessionFor(session);
+  ASSERT_TRUE(who.ok()) << who.status();
+  EXPECT_EQ(who->vault_id, vault_id_);
+  EXPECT_EQ(who->device_id, device.id);
 }
 
 TEST_F(HubAuthTest, NoncesMustBeExactlyThirtyTwoBytes) {
