@@ -32,6 +32,13 @@ std::string PrintedSecretKey(const RunResult& r) {
   return std::regex_search(r.out, m, kShape) ? m.str() : "";
 }
 
+bool IsRevoked(const nlohmann::json& members, const std::string& id) {
+  for (const auto& d : members) {
+    if (d.value("device_id", "") == id) return d.value("revoked", false);
+  }
+  return false;
+}
+
 class RekeyTest : public VaultOfThree {
  protected:
   // Every device logs an entry and syncs; all converge with `entries` more.
@@ -184,6 +191,33 @@ TEST_F(RekeyTest, ConcurrentRevokeAndRekeyConverge) {
   EXPECT_GE(newest, 1) << opened.dump();
   EXPECT_GE(last.value("records", 0), 2) << opened.dump();
   EXPECT_EQ(last.value("opened", -1), 0) << "the revoked phone opens epoch " << newest;
+}
+
+// Two devices that revoke each other at once: one revocation wins on every
+// device, the other (beyond its revoked writer's cut) is ignored.
+TEST_F(RekeyTest, MutualRevocationsLeaveExactlyOneRevoked) {
+  Disconnect(d_[0]);
+  Disconnect(d_[1]);
+  ASSERT_EQ(Revoke(d_[0], id_[1]).exit_code, 0);
+  ASSERT_EQ(Revoke(d_[1], id_[0]).exit_code, 0);
+  Reconnect(d_[0], hub_);
+  Reconnect(d_[1], hub_);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 3; ++i) Sync(d_[i]);  // the loser's may be refused already
+  }
+  const nlohmann::json members = Membership(d_[2]);
+  int revoked = 0;
+  for (const auto& device : members) revoked += device.value("revoked", false) ? 1 : 0;
+  EXPECT_EQ(revoked, 1) << members.dump(1);
+  const int loser = IsRevoked(members, id_[0]) ? 0 : 1, winner = 1 - loser;
+  EXPECT_TRUE(IsRevoked(members, id_[loser]));
+  EXPECT_EQ(Sync(d_[loser]).exit_code, 5) << kNames[loser] << " still syncs";
+  SyncAll({winner, 2});
+  EXPECT_EQ(Membership(d_[winner]), members);
+  ExpectConverged({winner, 2});
+  d_[winner].Log({"checkin", "-f", "mood=5"});
+  SyncAll({winner, 2});
+  ExpectConverged({winner, 2});
 }
 
 }  // namespace
