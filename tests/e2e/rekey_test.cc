@@ -193,6 +193,42 @@ TEST_F(RekeyTest, ConcurrentRevokeAndRekeyConverge) {
   EXPECT_EQ(last.value("opened", -1), 0) << "the revoked phone opens epoch " << newest;
 }
 
+// Revoke, rekey and passwd check the passphrase first: a wrong one is exit
+// 3 and changes nothing anywhere.
+TEST_F(RekeyTest, AWrongPassphraseChangesNothing) {
+  const nlohmann::json members = Membership(d_[0]);
+  const std::optional<int64_t> epoch = Epoch(d_[0]);
+  const EnvOverrides wrong{{"HAVEN_PASSPHRASE", "surely-not-the-passphrase-here"},
+                           {"HAVEN_NEW_PASSPHRASE", kNewPassphrase}};
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"device", "revoke", id_[2]},
+                                             {"vault", "rekey"},
+                                             {"vault", "rekey", "--new-secret-key"},
+                                             {"passwd"}}) {
+    RunResult r = d_[0].Run(args, wrong);
+    EXPECT_EQ(r.exit_code, 3) << r;
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr(init_["secret_key"].get<std::string>()))) << r;
+  }
+  SyncAll();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Membership(d_[i]), members) << kNames[i];
+    EXPECT_EQ(Epoch(d_[i]), epoch) << kNames[i];
+  }
+  ASSERT_EQ(d_[1].Run({"lock"}).exit_code, 0);
+  EXPECT_EQ(d_[1].Run({"list"}).exit_code, 0) << "the old passphrase stopped working";
+}
+
+// `passwd` reads the new passphrase from HAVEN_NEW_PASSPHRASE_FILE too.
+TEST_F(RekeyTest, PasswdReadsTheNewPassphraseFromAFile) {
+  const std::string file = d_[0].Scratch("new-passphrase");
+  WriteFile(file, std::string(kNewPassphrase) + "\n");
+  RunResult passwd = d_[0].Run({"passwd"}, {{"HAVEN_NEW_PASSPHRASE_FILE", file}});
+  ASSERT_EQ(passwd.exit_code, 0) << passwd;
+  ASSERT_EQ(d_[0].Run({"lock"}).exit_code, 0);
+  EXPECT_EQ(d_[0].Run({"list"}).exit_code, 3);
+  EXPECT_EQ(d_[0].Run({"list"}, {{"HAVEN_PASSPHRASE", kNewPassphrase}}).exit_code, 0);
+}
+
 // Two devices that revoke each other at once: one revocation wins on every
 // device, the other (beyond its revoked writer's cut) is ignored.
 TEST_F(RekeyTest, MutualRevocationsLeaveExactlyOneRevoked) {
