@@ -22,13 +22,14 @@ class DevicesTest : public VaultOfThree {
  protected:
   // d_[0] revokes the phone (d_[2]) while the phone is offline, so that it
   // cannot have pulled anything written at or after the revocation.
-  void RevokePhone() {
-    Disconnect(d_[2]);
+  void RevokePhone(bool offline = true) {
+    if (offline) Disconnect(d_[2]);
     RunResult revoke = Revoke(d_[0], id_[2]);
     ASSERT_EQ(revoke.exit_code, 0) << revoke;
     SyncAll({0, 1});
   }
   RunResult PlantAndSyncPhone(int forger, std::string* id);
+  void LaterRecordsDoNotOpenWithThePhonesKeys(bool offline);
 };
 
 TEST_F(DevicesTest, EveryDeviceListsEveryDeviceWithItsName) {
@@ -104,10 +105,12 @@ TEST_F(DevicesTest, RevokingTheCurrentDeviceIsRefused) {
   }
 }
 
-TEST_F(DevicesTest, WhatIsWrittenAfterARevocationDoesNotOpenWithTheRevokedKeys) {
+// The phone offline (lost) or online and unlocked (stolen, watching the
+// hub) when it is revoked.
+void DevicesTest::LaterRecordsDoNotOpenWithThePhonesKeys(bool offline) {
   d_[2].Log({"checkin", "-f", "mood=4"});  // a record of the phone's own, before
   SyncOk(d_[2]);
-  RevokePhone();
+  RevokePhone(offline);
   for (int i = 0; i < 3; ++i) d_[1].Log({"checkin", "-f", "mood=" + std::to_string(5 + i)});
   SyncAll({0, 1});
   for (TestHome& d : d_) d.StopDaemon();
@@ -146,6 +149,14 @@ TEST_F(DevicesTest, WhatIsWrittenAfterARevocationDoesNotOpenWithTheRevokedKeys) 
   for (const auto& [epoch, counts] : member["epochs"].items()) {
     EXPECT_EQ(counts.value("opened", -1), counts.value("records", -2)) << "epoch " << epoch;
   }
+}
+
+TEST_F(DevicesTest, WhatIsWrittenAfterARevocationDoesNotOpenWithTheRevokedKeys) {
+  LaterRecordsDoNotOpenWithThePhonesKeys(/*offline=*/true);
+}
+
+TEST_F(DevicesTest, NorWhenTheRevokedDeviceWasOnlineAndWatching) {
+  LaterRecordsDoNotOpenWithThePhonesKeys(/*offline=*/false);
 }
 
 TEST_F(DevicesTest, ARecordInAnotherDevicesNameIsRefusedByTheHub) {
