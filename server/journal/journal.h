@@ -116,6 +116,10 @@ class Journal {
   // passphrase's Argon2id output for it.
   absl::Status Rewrap(const std::string& wrapped, SecretBytes stretched)
       ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  // Membership records from elsewhere (a hub's, ahead of its pull): kept
+  // in meta, added to the membership, and any new epoch's key adopted.
+  absl::Status AddMembers(std::vector<MemberRecord> records)
+      ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
   // The stretched passphrase a rotation wraps the new key with, freshly
   // checked against the current wrapped key by the caller.
   void UseStretched(SecretBytes stretched) ABSL_LOCKS_EXCLUDED(write_mu_);

@@ -171,6 +171,25 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   return epoch;
 }
 
+absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
+  absl::MutexLock lock(write_mu_);
+  Membership next = members();
+  const size_t before = next.records().size();
+  next.Add(records);
+  if (next.records().size() == before) return absl::OkStatus();
+  MetaPuts meta;
+  AdoptEpochs(next, &meta);
+  WriteBatch batch = store_->NewBatch();
+  for (const MemberRecord& r : records) {
+    batch.Put(Family::kMeta, MemberMetaKey(r.header.device_id, r.header.seq), r.sealed);
+  }
+  for (const auto& [key, value] : meta) batch.Put(Family::kMeta, key, value);
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  absl::MutexLock members_lock(&members_mu_);
+  members_.Add(std::move(records));
+  return absl::OkStatus();
+}
+
 void Journal::UseStretched(SecretBytes stretched) {
   absl::MutexLock lock(write_mu_);
   secrets_.stretched = std::move(stretched);

@@ -220,6 +220,33 @@ absl::Status HubClient::SubmitMembership(const HubCredential& credential) {
   return Remote(stub_->SubmitMembership(&ctx, req, &ignored), "this device's enrolment");
 }
 
+absl::Status HubClient::SubmitMemberRecords(const std::string& vault_id,
+                                            const std::vector<std::string>& records) {
+  constexpr size_t kRoomForFraming = 1024;
+  size_t next = 0;
+  while (next < records.size()) {
+    v1::SubmitMembershipRequest req;
+    req.set_vault_id(vault_id);
+    req.set_token(endpoint_.token);
+    size_t bytes = req.ByteSizeLong() + kRoomForFraming;
+    while (next < records.size() && req.records_size() < kHubMaxMembershipSubmitRecords &&
+           (req.records_size() == 0 ||
+            bytes + records[next].size() + 8 <= kHubMaxMembershipSubmitBytes)) {
+      bytes += records[next].size() + 8;
+      req.add_records(records[next++]);
+    }
+    if (bytes > kHubMaxMembershipSubmitBytes) {
+      return absl::UnavailableError("a membership record is larger than remote \"" +
+                                    endpoint_.name + "\" takes in one call (64 KiB)");
+    }
+    v1::SubmitMembershipReply ignored;
+    grpc::ClientContext ctx;
+    PrepareContext(&ctx, 15);
+    RETURN_IF_ERROR(Remote(stub_->SubmitMembership(&ctx, req, &ignored), "membership records"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status HubClient::Login(const HubCredential& credential) {
   if (credential.device_id.empty()) return LoginVaultWide(credential);
   grpc::Status s;

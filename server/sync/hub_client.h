@@ -55,6 +55,12 @@ class HubClient {
   absl::StatusOr<std::string> FetchWrappedKey(const std::string& vault_id,
                                               std::vector<std::string>* member_records = nullptr);
 
+  // Sends membership records the hub may lack (with the token), in as many
+  // calls as the hub's bounds need; a record bigger than one call allows
+  // is refused here.
+  absl::Status SubmitMemberRecords(const std::string& vault_id,
+                                   const std::vector<std::string>& records);
+
   // The hub's heads; `last_seen`, when given, gets when each device (hex
   // id) last logged in to this hub (microseconds since the epoch).
   absl::StatusOr<VersionVector> Heads(std::map<std::string, int64_t>* last_seen = nullptr);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <future>
+#include <set>
 
 #include "absl/status/status.h"
 #include "common/field_error.h"
@@ -54,11 +55,31 @@ void SyncEngine::NotifyLocalWrite() {
   wake_.SignalAll();
 }
 
+absl::Status SyncEngine::ExchangeMembership(HubClient* client, const HubCredential& credential) {
+  // Membership first (docs/design.md, "Devices and key epochs"): a new key
+  // epoch is known before any record sealed under it arrives, a locked
+  // device learns of a new passphrase or Secret Key, and a hub learns the
+  // ops its devices hold that it lacks (another hub's rotation).
+  std::vector<std::string> on_hub;
+  RETURN_IF_ERROR(client->FetchWrappedKey(credential.vault_id, &on_hub).status());
+  RETURN_IF_ERROR(vault_->AddMemberRecords(on_hub));
+  std::set<std::string> held(on_hub.begin(), on_hub.end());
+  std::vector<std::string> missing;
+  for (const std::string& record : credential.member_records) {
+    if (!held.contains(record)) missing.push_back(record);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return client->SubmitMemberRecords(credential.vault_id, missing);
+}
+
 absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config) {
   ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(config)));
   RETURN_IF_ERROR(client->Login(credential));
   RETURN_IF_ERROR(PinHubId(config.info().name(), client->hub_id()));
+  if (!credential.device_id.empty()) {
+    RETURN_IF_ERROR(ExchangeMembership(client.get(), credential));
+  }
   SyncCounts counts;
   ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads());
   ASSIGN_OR_RETURN(counts.pushed, client->Push(*log_, hub_heads));

@@ -54,6 +54,9 @@ class SyncEngine {
   absl::StatusOr<std::pair<std::string, SyncCounts>> Join(const v1::JoinRequest& request);
 
  private:
+  // Fetches the hub's membership records into the vault and sends the hub
+  // those it lacks.
+  absl::Status ExchangeMembership(HubClient* client, const HubCredential& credential);
   absl::StatusOr<SyncCounts> SyncRemote(const v1::RemoteConfig& config);
   void RecordOutcome(const std::string& name, const absl::Status& status);
   // Pins the id of the hub remote `name` logged in to, at its first login

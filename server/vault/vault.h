@@ -133,6 +133,11 @@ class Vault {
   absl::Status ChangePassphrase(std::string_view current, std::string_view next);
   absl::StatusOr<EmergencyKit> ShowKit(std::string_view passphrase);
 
+  // Membership records a hub holds (docs/design.md, "Devices and key
+  // epochs"), added to this device's: a new wrapped key or a Secret Key
+  // boxed for this device takes effect here even while locked. Records
+  // that do not parse are passed over.
+  absl::Status AddMemberRecords(const std::vector<std::string>& sealed) ABSL_LOCKS_EXCLUDED(mu_);
   // After a sync pulled records: enrols this device if it is not yet, and
   // rotates when a revoked device still holds the current key (both only
   // while unlocked).

@@ -152,6 +152,40 @@ absl::Status Vault::ChangePassphrase(std::string_view current, std::string_view 
   return journal->Rewrap(wrapped, std::move(stretched));
 }
 
+absl::Status Vault::AddMemberRecords(const std::vector<std::string>& sealed) {
+  std::vector<MemberRecord> parsed;
+  const std::string vault_raw = [&] {
+    absl::MutexLock lock(&mu_);
+    return vault_id_;
+  }();
+  for (const std::string& record : sealed) {
+    auto member = ParseMemberRecord(record, vault_raw);
+    if (member.ok()) parsed.push_back(std::move(*member));
+  }
+  if (parsed.empty()) return absl::OkStatus();
+  if (std::shared_ptr<Journal> journal = PeekJournal()) return journal->AddMembers(parsed);
+  ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  const size_t before = members.records().size();
+  members.Add(parsed);
+  if (members.records().size() == before) return absl::OkStatus();
+  WriteBatch batch = store_->NewBatch();
+  for (const MemberRecord& r : parsed) {
+    batch.Put(Family::kMeta, MemberMetaKey(r.header.device_id, r.header.seq), r.sealed);
+  }
+  if (members.wrap_generation() > 0) batch.Put(Family::kMeta, kMetaWrappedKey, members.wrapped_key());
+  SecretBytes device_key;
+  std::string device_id;
+  {
+    absl::MutexLock lock(&mu_);
+    device_key = SecretBytes::CopyOf(device_key_.view());
+    device_id = device_id_;
+  }
+  auto boxed = OpenSecretKeyBox(members, device_id, device_key);
+  if (boxed.ok() && boxed->has_value()) batch.Put(Family::kMeta, kMetaSecretKey, (*boxed)->view());
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  return LoadIdentity();
+}
+
 absl::StatusOr<EmergencyKit> Vault::ShowKit(std::string_view passphrase) {
   if (!exists())
     return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
