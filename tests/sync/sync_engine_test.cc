@@ -161,15 +161,17 @@ TEST_F(SyncEngineTest, WhatEachDeviceWritesTheOtherPullsAndBothConverge) {
   const std::string first = a_.LogCheckin(3);
   a_.LogCheckin(4);
   ASSERT_TRUE(a_.sync().AddRemote(Remote()).ok());
+  // Each device's first record is its Enrol membership record, so A
+  // pushes its Enrol and two check-ins, and B's join pulls all three.
   auto a_sync = a_.sync().Sync("hub");
   ASSERT_TRUE(a_sync.ok()) << a_sync.status();
-  EXPECT_EQ(a_sync->pushed, 2u);
+  EXPECT_EQ(a_sync->pushed, 3u);
   EXPECT_EQ(a_sync->pulled, 0u);
   EXPECT_EQ(a_.sync().Remotes()[0].hub_id(), hub_.hub_id()) << "pinned at the first login";
 
   auto joined = JoinB();
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->pulled, 2u);
+  EXPECT_EQ(joined->pulled, 3u);
   EXPECT_EQ(b_.State().entries, a_.State().entries);
 
   // Both write; B also edits A's first entry.
@@ -183,10 +185,11 @@ TEST_F(SyncEngineTest, WhatEachDeviceWritesTheOtherPullsAndBothConverge) {
   auto b_sync = b_.sync().Sync("");
   ASSERT_TRUE(b_sync.ok()) << b_sync.status();
   EXPECT_EQ(b_sync->pushed, 2u);
+  // B's Enrol reached the hub at its join; A pulls it with B's two records.
   a_sync = a_.sync().Sync("");
   ASSERT_TRUE(a_sync.ok()) << a_sync.status();
   EXPECT_EQ(a_sync->pushed, 1u);
-  EXPECT_EQ(a_sync->pulled, 2u);
+  EXPECT_EQ(a_sync->pulled, 3u);
   b_sync = b_.sync().Sync("");
   ASSERT_TRUE(b_sync.ok()) << b_sync.status();
   EXPECT_EQ(b_sync->pulled, 1u);
@@ -205,14 +208,16 @@ TEST_F(SyncEngineTest, PullingTheSameRecordsAgainChangesNothing) {
   Serve(std::make_unique<ReplayingHub>(hub_.service()));
   for (int mood = 1; mood <= 3; ++mood) a_.LogCheckin(mood);
   ASSERT_TRUE(a_.sync().AddRemote(Remote()).ok());
+  // A's first record is its Enrol membership record: it pushes the Enrol
+  // and three check-ins, and B's join pulls all four.
   auto a_sync = a_.sync().Sync("hub");
   ASSERT_TRUE(a_sync.ok()) << a_sync.status();
-  EXPECT_EQ(a_sync->pushed, 3u);
+  EXPECT_EQ(a_sync->pushed, 4u);
   EXPECT_EQ(a_sync->pulled, 0u) << "its own records came back and were stored again";
 
   auto joined = JoinB();
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->pulled, 3u);
+  EXPECT_EQ(joined->pulled, 4u);
   const testing::DeviceState after_first = b_.State();
   EXPECT_EQ(after_first.entries.size(), 3u);
   for (int again = 0; again < 2; ++again) {
