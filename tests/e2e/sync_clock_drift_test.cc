@@ -95,7 +95,9 @@ TEST_F(ClockDriftTest, AYearAheadDeviceDoesNotWinEveryLaterEditAndDoctorNamesIt)
   ExpectMinutesEverywhere(ahead_entry, 7);
 
   // No record is lost: every device holds every record and shows the same.
-  EXPECT_EQ(a_.Records(), 6);  // 2 creates and 4 edits
+  // Each device's first record is its Enrol membership record: 3 Enrols,
+  // 2 creates and 4 edits.
+  EXPECT_EQ(a_.Records(), 9);
   EXPECT_EQ(b_.Records(), a_.Records());
   EXPECT_EQ(ahead_.Records(), a_.Records());
   EXPECT_EQ(FullView(a_), FullView(b_));
