@@ -30,7 +30,7 @@ void DeriveAuthorityKey(const SecretBytes& epoch_key, SecretBytes* secret_key,
 
 VaultKeys::VaultKeys(SecretBytes vault_key)
     : vault_key_(std::move(vault_key)),
-      slots_(std::make_unique<std::array<std::unique_ptr<Epoch>, kMaxKeyEpochs>>()),
+      slots_(std::make_unique<std::array<std::unique_ptr<Slot>, kMaxKeyEpochs>>()),
       view_key_(Derive(vault_key_, kView)),
       index_key_(Derive(vault_key_, kIndex)) {
   DeriveAuthorityKey(vault_key_, &auth_secret_key_, &auth_public_key_);
@@ -39,28 +39,99 @@ VaultKeys::VaultKeys(SecretBytes vault_key)
 
 VaultKeys::~VaultKeys() = default;
 
-absl::Status VaultKeys::AddEpoch(uint32_t epoch, SecretBytes key) {
+absl::Status VaultKeys::AddKey(uint32_t epoch, SecretBytes key, bool primary) {
   const uint32_t held = epochs_.load(std::memory_order_acquire);
-  if (epoch != held || epoch >= kMaxKeyEpochs) {
+  if (epoch > held || epoch >= kMaxKeyEpochs) {
     return absl::FailedPreconditionError("key epoch " + std::to_string(epoch) +
                                          " does not follow the " + std::to_string(held) + " held");
   }
-  auto slot = std::make_unique<Epoch>();
-  slot->record_key = Derive(key, kRecord);
-  slot->key = std::move(key);
-  (*slots_)[epoch] = std::move(slot);
-  epochs_.store(held + 1, std::memory_order_release);
+  auto entry = std::make_unique<Key>();
+  SecretBytes authority;
+  DeriveAuthorityKey(key, &authority, &entry->authority_public);
+  if (epoch < held && HoldsKey(epoch, entry->authority_public)) {
+    if (primary) SetPrimary(epoch, entry->authority_public);
+    return absl::OkStatus();
+  }
+  entry->record_key = Derive(key, kRecord);
+  entry->key = std::move(key);
+  if (epoch == held) (*slots_)[epoch] = std::make_unique<Slot>();
+  Slot& slot = *(*slots_)[epoch];
+  const int count = slot.count.load(std::memory_order_acquire);
+  if (count >= kMaxKeysPerEpoch) {
+    return absl::ResourceExhaustedError("key epoch " + std::to_string(epoch) +
+                                        " holds too many concurrent rotations");
+  }
+  slot.keys[count] = std::move(entry);
+  slot.count.store(count + 1, std::memory_order_release);
+  if (primary) slot.primary.store(count, std::memory_order_release);
+  if (epoch == held) epochs_.store(held + 1, std::memory_order_release);
   return absl::OkStatus();
 }
 
-const SecretBytes* VaultKeys::epoch_key(uint32_t epoch) const {
+bool VaultKeys::HoldsKey(uint32_t epoch, std::string_view authority_public) const {
+  if (epoch >= epochs_.load(std::memory_order_acquire)) return false;
+  const Slot& slot = *(*slots_)[epoch];
+  for (int i = 0; i < slot.count.load(std::memory_order_acquire); ++i) {
+    if (slot.keys[i]->authority_public == authority_public) return true;
+  }
+  return false;
+}
+
+bool VaultKeys::SetPrimary(uint32_t epoch, std::string_view authority_public) {
+  if (epoch >= epochs_.load(std::memory_order_acquire)) return false;
+  Slot& slot = *(*slots_)[epoch];
+  for (int i = 0; i < slot.count.load(std::memory_order_acquire); ++i) {
+    if (slot.keys[i]->authority_public == authority_public) {
+      slot.primary.store(i, std::memory_order_release);
+      return true;
+    }
+  }
+  return false;
+}
+
+const VaultKeys::Key* VaultKeys::Primary(uint32_t epoch) const {
   if (epoch >= epochs_.load(std::memory_order_acquire)) return nullptr;
-  return &(*slots_)[epoch]->key;
+  const Slot& slot = *(*slots_)[epoch];
+  return slot.keys[slot.primary.load(std::memory_order_acquire)].get();
+}
+
+std::string VaultKeys::PrimaryAuthority(uint32_t epoch) const {
+  const Key* key = Primary(epoch);
+  return key == nullptr ? "" : key->authority_public;
+}
+
+const SecretBytes* VaultKeys::epoch_key(uint32_t epoch) const {
+  const Key* key = Primary(epoch);
+  return key == nullptr ? nullptr : &key->key;
 }
 
 const SecretBytes* VaultKeys::record_key(uint32_t epoch) const {
-  if (epoch >= epochs_.load(std::memory_order_acquire)) return nullptr;
-  return &(*slots_)[epoch]->record_key;
+  const Key* key = Primary(epoch);
+  return key == nullptr ? nullptr : &key->record_key;
+}
+
+std::vector<const SecretBytes*> VaultKeys::epoch_keys(uint32_t epoch) const {
+  std::vector<const SecretBytes*> out;
+  if (epoch >= epochs_.load(std::memory_order_acquire)) return out;
+  const Slot& slot = *(*slots_)[epoch];
+  const int primary = slot.primary.load(std::memory_order_acquire);
+  out.push_back(&slot.keys[primary]->key);
+  for (int i = 0; i < slot.count.load(std::memory_order_acquire); ++i) {
+    if (i != primary) out.push_back(&slot.keys[i]->key);
+  }
+  return out;
+}
+
+std::vector<const SecretBytes*> VaultKeys::record_keys(uint32_t epoch) const {
+  std::vector<const SecretBytes*> out;
+  if (epoch >= epochs_.load(std::memory_order_acquire)) return out;
+  const Slot& slot = *(*slots_)[epoch];
+  const int primary = slot.primary.load(std::memory_order_acquire);
+  out.push_back(&slot.keys[primary]->record_key);
+  for (int i = 0; i < slot.count.load(std::memory_order_acquire); ++i) {
+    if (i != primary) out.push_back(&slot.keys[i]->record_key);
+  }
+  return out;
 }
 
 std::string VaultKeys::ViewKeyFor(std::string_view entry_id) const {
@@ -76,13 +147,19 @@ absl::StatusOr<std::string> OpenRecordAnyEpoch(const VaultKeys& keys, std::strin
   auto header = ParseRecordHeader(sealed);
   if (!header.ok()) return header.status();
   if (header->membership()) return absl::NotFoundError("a membership record seals nothing");
-  const SecretBytes* key = keys.record_key(header->epoch);
-  if (key == nullptr) {
+  std::vector<const SecretBytes*> candidates = keys.record_keys(header->epoch);
+  if (candidates.empty()) {
     return absl::FailedPreconditionError("record " + HexEncode(header->device_id).substr(0, 8) +
                                          "/" + std::to_string(header->seq) + ": key epoch " +
                                          std::to_string(header->epoch) + " is not held here yet");
   }
-  return OpenRecord(*key, sealed, header_out);
+  absl::StatusOr<std::string> opened = OpenRecord(*candidates.front(), sealed, header_out);
+  // A record of a rotation that lost to a concurrent one opens under that
+  // rotation's key (VaultKeys::AddKey).
+  for (size_t i = 1; i < candidates.size() && !opened.ok(); ++i) {
+    opened = OpenRecord(*candidates[i], sealed, header_out);
+  }
+  return opened;
 }
 
 std::string VaultIdFromAuthKey(std::string_view auth_public_key) {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -30,6 +31,8 @@ namespace haven {
 // A vault holds at most this many key epochs (one rotation a day for
 // eleven years); a rotation past it is refused.
 inline constexpr uint32_t kMaxKeyEpochs = 4096;
+// Rotations of one epoch number made at once by different devices.
+inline constexpr int kMaxKeysPerEpoch = 8;
 
 // The Ed25519 authority key pair of an epoch, derived from its key: enrols
 // devices (server/membership/membership_op.h) and, for epoch 0, logs the
@@ -45,11 +48,28 @@ class VaultKeys {
 
   // Adds the key of epoch current_epoch() + 1. FailedPrecondition for any
   // other number or past kMaxKeyEpochs.
-  absl::Status AddEpoch(uint32_t epoch, SecretBytes key);
+  absl::Status AddEpoch(uint32_t epoch, SecretBytes key) {
+    return AddKey(epoch, std::move(key), /*primary=*/true);
+  }
+  // Two devices that rotate at once both make an epoch of the same number;
+  // the membership keeps one (the primary: it seals from then on) and the
+  // other's records still open under its key. Adds a key to `epoch` (at
+  // most current_epoch() + 1; at most kMaxKeysPerEpoch keys per epoch); a
+  // key already held is not added twice.
+  absl::Status AddKey(uint32_t epoch, SecretBytes key, bool primary);
+  // Whether `epoch` holds the key whose authority key is `authority_public`.
+  bool HoldsKey(uint32_t epoch, std::string_view authority_public) const;
+  // The authority key of `epoch`'s primary key; empty when not held.
+  std::string PrimaryAuthority(uint32_t epoch) const;
+  // Makes that key `epoch`'s primary; false when it is not held.
+  bool SetPrimary(uint32_t epoch, std::string_view authority_public);
   uint32_t current_epoch() const { return epochs_.load(std::memory_order_acquire) - 1; }
-  // The key and record key of `epoch`; nullptr when it is not held.
+  // The primary key and record key of `epoch`; nullptr when it is not held.
   const SecretBytes* epoch_key(uint32_t epoch) const;
   const SecretBytes* record_key(uint32_t epoch) const;
+  // Every key of `epoch`, the primary first.
+  std::vector<const SecretBytes*> epoch_keys(uint32_t epoch) const;
+  std::vector<const SecretBytes*> record_keys(uint32_t epoch) const;
 
   const SecretBytes& vault_key() const { return vault_key_; }  // epoch 0's
   // The current epoch's record key: seals records.
@@ -63,14 +83,24 @@ class VaultKeys {
   std::string ViewKeyFor(std::string_view entry_id) const;
 
  private:
-  struct Epoch {
+  struct Key {
     SecretBytes key;
     SecretBytes record_key;
+    std::string authority_public;
   };
+  // An epoch's keys: entries 0 .. count-1 are set, each written once before
+  // count moves past it.
+  struct Slot {
+    std::array<std::unique_ptr<Key>, kMaxKeysPerEpoch> keys;
+    std::atomic<int> count{0};
+    std::atomic<int> primary{0};
+  };
+  const Key* Primary(uint32_t epoch) const;
+
   SecretBytes vault_key_;
-  // Slots 0 .. epochs_-1 are set; a slot is written once, before epochs_
+  // Slots 0 .. epochs_-1 are set; a slot is made once, before epochs_
   // moves past it.
-  std::unique_ptr<std::array<std::unique_ptr<Epoch>, kMaxKeyEpochs>> slots_;
+  std::unique_ptr<std::array<std::unique_ptr<Slot>, kMaxKeyEpochs>> slots_;
   std::atomic<uint32_t> epochs_{0};
   SecretBytes view_key_;
   SecretBytes index_key_;

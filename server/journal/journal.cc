@@ -54,6 +54,10 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* 
   RETURN_IF_ERROR(journal->view_.Upgrade());
   RETURN_IF_ERROR(journal->view_.Load());
   RETURN_IF_ERROR(journal->view_.CatchUp(*log));
+  // Keys of rotations that lost to a concurrent one, which no keyring holds.
+  std::vector<std::pair<std::string, std::string>> kept_already;
+  const Membership held = journal->members();
+  if (journal->NeedsKeys(held)) journal->AdoptEpochs(held, &kept_already);
   return journal;
 }
 

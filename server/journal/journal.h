@@ -239,6 +239,12 @@ class Journal {
   void AdoptEpochs(const Membership& members,
                    std::vector<std::pair<std::string, std::string>>* meta) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Whether `members` names an epoch key not held, or another primary.
+  bool NeedsKeys(const Membership& members) const;
+  // AdoptEpochs' work: takes every Epoch op's key it can open; false when
+  // the membership's choice for some epoch is not held after it.
+  bool TakeEpochKeys(const Membership& members, const SecretBytes& secret) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The membership with a pulled batch's membership records added; marks
   // them in `opened->member` and clears good[i] for those that do not parse.
   Membership PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,

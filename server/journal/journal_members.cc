@@ -145,8 +145,7 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   next->set_epoch(epoch);
   SecretBytes authority;
   DeriveAuthorityKey(key, &authority, next->mutable_authority_public_key());
-  v1::Keyring keyring;
-  for (uint32_t e = 0; e < epoch; ++e) keyring.add_keys(std::string(keys_->epoch_key(e)->view()));
+  v1::Keyring keyring = HeldKeyring(*keys_, epoch);
   std::string plain = keyring.SerializeAsString();
   next->set_keyring(SealBlob(key, plain, KeyringAd(identity_.vault_id, epoch)));
   sodium_memzero(plain.data(), plain.size());
@@ -206,34 +205,77 @@ absl::Status Journal::Rewrap(const std::string& wrapped, SecretBytes stretched) 
   return absl::OkStatus();
 }
 
-void Journal::AdoptEpochs(const Membership& members, MetaPuts* meta) const {
-  if (members.current_epoch() <= keys_->current_epoch() && !keys_lost_) {
-    if (members.wrap_generation() > 0) meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
-    return;
+// Each Epoch op's key that this journal does not hold yet (a rotation
+// that lost to a concurrent one among them), opened with the stretched
+// passphrase and the Secret Key (or the one boxed for this device in that
+// op); then the membership's choice of key for each epoch becomes its
+// primary. Whatever opens is kept.
+bool Journal::TakeEpochKeys(const Membership& members, const SecretBytes& secret) const {
+  for (const MemberRecord& record : members.records()) {
+    if (!record.op.has_epoch()) continue;
+    const v1::Epoch& op = record.op.epoch();
+    if (keys_->HoldsKey(op.epoch(), op.authority_public_key())) continue;
+    auto key = UnwrapStretched(op.wrapped_key(), secrets_.stretched, secret, identity_.vault_id);
+    auto box = op.secret_key_boxes().find(HexEncode(identity_.device_id));
+    if (!key.ok() && box != op.secret_key_boxes().end()) {
+      auto boxed = OpenBoxedSecretKey(box->second, secrets_.sign_key);
+      if (boxed.ok()) {
+        key = UnwrapStretched(op.wrapped_key(), secrets_.stretched, *boxed, identity_.vault_id);
+      }
+    }
+    if (!key.ok()) continue;
+    if (op.epoch() > keys_->current_epoch() + 1) {
+      // Epochs in between come from this one's keyring.
+      auto ring = OpenKeyring(*key, identity_.vault_id, op.epoch(), op.keyring());
+      if (!ring.ok()) continue;
+      for (uint32_t e = keys_->current_epoch() + 1; e < op.epoch(); ++e) {
+        (void)keys_->AddKey(e, SecretBytes::CopyOf(ring->keys(e)), /*primary=*/true);
+      }
+      for (const auto& alt : ring->alternates()) {
+        (void)keys_->AddKey(alt.epoch(), SecretBytes::CopyOf(alt.key()), /*primary=*/false);
+      }
+      WipeKeyring(&*ring);
+    }
+    (void)keys_->AddKey(op.epoch(), std::move(*key), /*primary=*/false);
   }
+  bool complete = true;
+  for (uint32_t e = 1; e <= members.current_epoch(); ++e) {
+    const EpochState* chosen = members.epoch(e);
+    if (chosen == nullptr || !keys_->SetPrimary(e, chosen->authority_public_key)) complete = false;
+  }
+  return complete;
+}
+
+bool Journal::NeedsKeys(const Membership& members) const {
+  for (const MemberRecord& record : members.records()) {
+    const v1::Epoch& op = record.op.epoch();
+    if (record.op.has_epoch() && !keys_->HoldsKey(op.epoch(), op.authority_public_key())) {
+      return true;
+    }
+  }
+  for (uint32_t e = 1; e <= members.current_epoch(); ++e) {
+    const EpochState* chosen = members.epoch(e);
+    if (chosen != nullptr && keys_->PrimaryAuthority(e) != chosen->authority_public_key) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Journal::AdoptEpochs(const Membership& members, MetaPuts* meta) const {
+  if (members.wrap_generation() > 0) meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
   auto boxed = OpenSecretKeyBox(members, identity_.device_id, secrets_.sign_key);
-  SecretBytes secret = boxed.ok() && boxed->has_value()
-                           ? SecretBytes::CopyOf((*boxed)->view())
-                           : SecretBytes::CopyOf(secrets_.secret_key.view());
-  auto key = UnwrapStretched(members.wrapped_key(), secrets_.stretched, secret, identity_.vault_id);
-  if (!key.ok()) {
+  const bool new_secret = boxed.ok() && boxed->has_value();
+  SecretBytes secret = SecretBytes::CopyOf(new_secret ? (*boxed)->view()
+                                                      : secrets_.secret_key.view());
+  if (!TakeEpochKeys(members, secret)) {
     haven::Log(LogLevel::kWarn,
-               "a new key epoch does not open with this unlock's passphrase; locking",
+               "a key epoch does not open with this unlock's passphrase; locking",
                {{"epoch", std::to_string(members.current_epoch())}});
     keys_lost_ = true;
     return;
   }
-  auto all = KeysFromCurrent(members, identity_.vault_id, std::move(*key));
-  if (!all.ok()) {
-    haven::Log(LogLevel::kError, "a new key epoch's keys do not open",
-               {{"error", std::string(all.status().message())}});
-    return;
-  }
-  for (uint32_t e = keys_->current_epoch() + 1; e <= members.current_epoch(); ++e) {
-    (void)keys_->AddEpoch(e, SecretBytes::CopyOf((*all)->epoch_key(e)->view()));
-  }
-  meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
-  if (boxed.ok() && boxed->has_value()) {
+  if (new_secret) {
     meta->emplace_back(kMetaSecretKey, secret.view());
     secrets_.secret_key = std::move(secret);
   }

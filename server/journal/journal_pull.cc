@@ -70,8 +70,7 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
   // (docs/design.md, "Devices and key epochs").
   const Membership tentative = PulledMembership(sealed, &opened, &good);
   CheckProvenance(*log_, tentative, sealed, opened.headers, &good);
-  if (tentative.current_epoch() > keys_->current_epoch() ||
-      tentative.wrap_generation() > members().wrap_generation()) {
+  if (NeedsKeys(tentative) || tentative.wrap_generation() > members().wrap_generation()) {
     absl::MutexLock lock(write_mu_);  // the keys and secrets change only under it
     AdoptEpochs(tentative, &opened.meta);
   }

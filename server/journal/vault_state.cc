@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
+#include "server/crypto/key_wrap.h"
 #include "server/crypto/sealed_record.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
@@ -72,6 +73,49 @@ absl::StatusOr<std::string> Epoch0Authority(std::string_view vault_id, const Sec
   return absl::DataLossError("this key is not one of the vault's keys");
 }
 
+v1::Keyring HeldKeyring(const VaultKeys& keys, uint32_t epoch) {
+  v1::Keyring keyring;
+  for (uint32_t e = 0; e < epoch; ++e) {
+    std::vector<const SecretBytes*> held = keys.epoch_keys(e);
+    keyring.add_keys(std::string(held.front()->view()));
+    for (size_t i = 1; i < held.size(); ++i) {
+      auto* alternate = keyring.add_alternates();
+      alternate->set_epoch(e);
+      alternate->set_key(std::string(held[i]->view()));
+    }
+  }
+  return keyring;
+}
+
+void WipeKeyring(v1::Keyring* keyring) {
+  for (auto& key : *keyring->mutable_keys()) sodium_memzero(key.data(), key.size());
+  for (auto& alt : *keyring->mutable_alternates()) {
+    sodium_memzero(alt.mutable_key()->data(), alt.key().size());
+  }
+}
+
+absl::StatusOr<v1::Keyring> OpenKeyring(const SecretBytes& key, std::string_view vault_id,
+                                        uint32_t epoch, std::string_view sealed) {
+  auto plain = OpenBlob(key, sealed, KeyringAd(vault_id, epoch));
+  if (!plain.ok()) return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) +
+                                              " does not open");
+  v1::Keyring keyring;
+  bool parsed = keyring.ParseFromString(*plain);
+  sodium_memzero(plain->data(), plain->size());
+  if (!parsed || keyring.keys_size() != static_cast<int>(epoch)) {
+    WipeKeyring(&keyring);
+    return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) + " is malformed");
+  }
+  for (const auto& alt : keyring.alternates()) {
+    if (alt.epoch() >= epoch || alt.key().size() != kVaultKeyBytes) {
+      WipeKeyring(&keyring);
+      return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) +
+                                 " is malformed");
+    }
+  }
+  return keyring;
+}
+
 absl::StatusOr<std::unique_ptr<VaultKeys>> KeysFromCurrent(const Membership& members,
                                                            std::string_view vault_id,
                                                            SecretBytes current_key) {
@@ -84,21 +128,35 @@ absl::StatusOr<std::unique_ptr<VaultKeys>> KeysFromCurrent(const Membership& mem
     return absl::DataLossError("the wrapped key is not the key of the vault's current epoch " +
                                std::to_string(current.epoch));
   }
-  auto plain = OpenBlob(current_key, current.keyring, KeyringAd(vault_id, current.epoch));
-  if (!plain.ok()) return absl::DataLossError("the keyring of the current epoch does not open");
-  v1::Keyring keyring;
-  bool parsed = keyring.ParseFromString(*plain);
-  sodium_memzero(plain->data(), plain->size());
-  if (!parsed || keyring.keys_size() != static_cast<int>(current.epoch)) {
-    return absl::DataLossError("the keyring of the current epoch is malformed");
-  }
+  ASSIGN_OR_RETURN(v1::Keyring keyring,
+                   OpenKeyring(current_key, vault_id, current.epoch, current.keyring));
   auto keys = std::make_unique<VaultKeys>(SecretBytes::CopyOf(keyring.keys(0)));
-  for (int e = 1; e < keyring.keys_size(); ++e) {
-    RETURN_IF_ERROR(keys->AddEpoch(e, SecretBytes::CopyOf(keyring.keys(e))));
+  absl::Status added = absl::OkStatus();
+  for (int e = 1; e < keyring.keys_size() && added.ok(); ++e) {
+    added = keys->AddEpoch(e, SecretBytes::CopyOf(keyring.keys(e)));
   }
-  for (auto& key : *keyring.mutable_keys()) sodium_memzero(key.data(), key.size());
+  for (const auto& alt : keyring.alternates()) {
+    if (added.ok()) added = keys->AddKey(alt.epoch(), SecretBytes::CopyOf(alt.key()), false);
+  }
+  WipeKeyring(&keyring);
+  RETURN_IF_ERROR(added);
   RETURN_IF_ERROR(keys->AddEpoch(current.epoch, std::move(current_key)));
   return keys;
+}
+
+absl::StatusOr<SecretBytes> OpenBoxedSecretKey(std::string_view sealed,
+                                               const SecretBytes& device_sign_key) {
+  SecretBytes x_secret(crypto_box_SECRETKEYBYTES);
+  crypto_sign_ed25519_sk_to_curve25519(x_secret.data(), device_sign_key.data());
+  std::string x_public(crypto_box_PUBLICKEYBYTES, '\0');
+  crypto_scalarmult_base(reinterpret_cast<uint8_t*>(x_public.data()), x_secret.data());
+  if (sealed.size() <= crypto_box_SEALBYTES) return absl::DataLossError("a Secret Key box is short");
+  SecretBytes secret(sealed.size() - crypto_box_SEALBYTES);
+  if (crypto_box_seal_open(secret.data(), U8(sealed), sealed.size(), U8(x_public),
+                           x_secret.data()) != 0) {
+    return absl::DataLossError("the new Secret Key's box for this device does not open");
+  }
+  return secret;
 }
 
 absl::StatusOr<std::optional<SecretBytes>> OpenSecretKeyBox(const Membership& members,
@@ -107,18 +165,7 @@ absl::StatusOr<std::optional<SecretBytes>> OpenSecretKeyBox(const Membership& me
   const auto& boxes = members.current().secret_key_boxes;
   auto box = boxes.find(HexEncode(device_id));
   if (box == boxes.end()) return std::optional<SecretBytes>();
-  SecretBytes x_secret(crypto_box_SECRETKEYBYTES);
-  crypto_sign_ed25519_sk_to_curve25519(x_secret.data(), device_sign_key.data());
-  std::string x_public(crypto_box_PUBLICKEYBYTES, '\0');
-  crypto_scalarmult_base(reinterpret_cast<uint8_t*>(x_public.data()), x_secret.data());
-  const std::string& sealed = box->second;
-  if (sealed.size() <= crypto_box_SEALBYTES)
-    return absl::DataLossError("a Secret Key box is short");
-  SecretBytes secret(sealed.size() - crypto_box_SEALBYTES);
-  if (crypto_box_seal_open(secret.data(), U8(sealed), sealed.size(), U8(x_public),
-                           x_secret.data()) != 0) {
-    return absl::DataLossError("the new Secret Key's box for this device does not open");
-  }
+  ASSIGN_OR_RETURN(SecretBytes secret, OpenBoxedSecretKey(box->second, device_sign_key));
   return std::optional<SecretBytes>(std::move(secret));
 }
 

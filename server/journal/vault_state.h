@@ -48,6 +48,18 @@ absl::StatusOr<std::unique_ptr<VaultKeys>> KeysFromCurrent(const Membership& mem
 absl::StatusOr<std::string> Epoch0Authority(std::string_view vault_id, const SecretBytes& key,
                                             const std::vector<MemberRecord>& records);
 
+// The keyring a rotation to `epoch` seals: the primary key of each epoch
+// before it and every other key held for them.
+v1::Keyring HeldKeyring(const VaultKeys& keys, uint32_t epoch);
+// Opens an Epoch's keyring with its key; DataLoss when it does not open or
+// does not hold a key for every epoch before it.
+absl::StatusOr<v1::Keyring> OpenKeyring(const SecretBytes& key, std::string_view vault_id,
+                                        uint32_t epoch, std::string_view sealed);
+void WipeKeyring(v1::Keyring* keyring);
+// A Secret Key boxed to this device's key (crypto_box_seal, X25519 form).
+absl::StatusOr<SecretBytes> OpenBoxedSecretKey(std::string_view box,
+                                               const SecretBytes& device_sign_key);
+
 // The associated data of an epoch's keyring.
 std::string KeyringAd(std::string_view vault_id, uint32_t epoch);
 
