@@ -50,6 +50,11 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* 
                                                std::move(members)));
   // Under the writer lock: a journal opened before (still held by a pull or
   // an import) may be writing the view this one upgrades, loads and catches up.
+  Journal* self = journal.get();
+  journal->view_.set_admit([self](const RecordHeader& header) {
+    absl::MutexLock members_lock(&self->members_mu_);
+    return self->members_.Admits(header.device_id, header.seq, header.legacy()).ok();
+  });
   absl::MutexLock lock(log_writer);
   RETURN_IF_ERROR(journal->view_.Upgrade());
   RETURN_IF_ERROR(journal->view_.Load());

@@ -239,6 +239,9 @@ class Journal {
   void AdoptEpochs(const Membership& members,
                    std::vector<std::pair<std::string, std::string>>* meta) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Marks the view for a rebuild when the log holds records of a revoked
+  // device beyond its cut (they were folded before the revoke arrived).
+  void RebuildPastCuts(const Membership& before, const Membership& after) const;
   // Whether `members` names an epoch key not held, or another primary.
   bool NeedsKeys(const Membership& members) const;
   // AdoptEpochs' work: takes every Epoch op's key it can open; false when

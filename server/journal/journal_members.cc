@@ -170,6 +170,20 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   return epoch;
 }
 
+void Journal::RebuildPastCuts(const Membership& before, const Membership& after) const {
+  for (const auto& [id, device] : after.devices()) {
+    const DeviceState* earlier = before.Find(id);
+    if (!device.revoked || (earlier != nullptr && earlier->revoked)) continue;
+    if (log_->Head(id) <= device.cut) continue;
+    // Records of a revoked device beyond its cut, folded before the revoke
+    // arrived: the view is rebuilt without them at the next unlock.
+    haven::Log(LogLevel::kWarn, "records of a revoked device past its cut leave the view",
+               {{"device", HexEncode(id).substr(0, 8)}, {"cut", std::to_string(device.cut)}});
+    (void)view_.MarkForRebuild();
+    return;
+  }
+}
+
 absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   absl::MutexLock lock(write_mu_);
   Membership next = members();
@@ -185,7 +199,9 @@ absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   for (const auto& [key, value] : meta) batch.Put(Family::kMeta, key, value);
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   absl::MutexLock members_lock(&members_mu_);
+  const Membership before_add = members_;
   members_.Add(std::move(records));
+  RebuildPastCuts(before_add, members_);
   return absl::OkStatus();
 }
 

@@ -161,7 +161,9 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
   view_.Publish(items, pending);
   if (!members.empty()) {
     absl::MutexLock members_lock(&members_mu_);
+    const Membership before = members_;
     members_.Add(std::move(members));
+    RebuildPastCuts(before, members_);
   }
   return append.records.size();
 }

@@ -99,7 +99,11 @@ class View {
   absl::Status Load() ABSL_LOCKS_EXCLUDED(mu_);
   // Folds records that `log` holds but the view has not applied yet
   // (stored by an older daemon, or left by a crash). One writer at a time.
+  // Records `admit` refuses (beyond a revoked device's cut) are passed
+  // over as applied (docs/design.md, "Devices and key epochs").
   absl::Status CatchUp(const RecordLog& log) ABSL_LOCKS_EXCLUDED(mu_);
+  // Which records catch-up folds; set before the first CatchUp.
+  void set_admit(std::function<bool(const RecordHeader&)> admit) { admit_ = std::move(admit); }
 
   // Applies records to entry states (loaded, or already in `pending`) and
   // stages their rows and the applied markers into `batch`. One writer at
@@ -190,6 +194,7 @@ class View {
   const VaultKeys* const keys_;
   TypeRegistry* const types_;
   HybridClock* const clock_;
+  std::function<bool(const RecordHeader&)> admit_;  // empty: every record
 
   mutable absl::Mutex mu_;
   EntryIndex index_ ABSL_GUARDED_BY(mu_);

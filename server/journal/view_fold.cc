@@ -158,6 +158,7 @@ absl::Status View::CatchUpBatch(const RecordLog& log, const std::string& device,
   for (size_t i = 0; i < sealed.size(); ++i) {
     auto plain = OpenRecordAnyEpoch(*keys_, sealed[i], &headers[i]);
     if (plain.status().code() == absl::StatusCode::kNotFound) continue;  // membership
+    if (plain.ok() && admit_ && !admit_(headers[i])) continue;           // beyond a cut
     if (!plain.ok() || !bodies[i].ParseFromString(*plain) || bodies[i].entry_id().empty() ||
         !CheckRecordJson(bodies[i]).ok()) {
       // A forged record stored while the vault was locked, or one whose
