@@ -62,6 +62,7 @@ std::vector<nlohmann::json> DeviceTableRows(const std::vector<v1::DeviceInfo>& d
                     {"added", LocalTime(d.added_us())},
                     {"by", d.added_by().empty() ? "-" : ShortDevice(d.added_by(), devices)},
                     {"seq", d.seq()},
+                    {"last seen", LocalTime(d.last_seen_us())},
                     {"status", Status(d, devices)}});
   }
   return rows;
@@ -81,7 +82,9 @@ nlohmann::json DeviceJson(const v1::DeviceInfo& d) {
           {"added_by", d.added_by()},
           {"seq", d.seq()},
           {"revoked_at", d.revoked() ? time_or_null(d.revoked_us()) : nlohmann::json(nullptr)},
-          {"revoked_by", d.revoked_by()}};
+          {"revoked_by", d.revoked_by()},
+          {"last_seen", time_or_null(d.last_seen_us())},
+          {"last_seen_us", d.last_seen_us()}};
 }
 
 }  // namespace haven::cli

@@ -25,6 +25,7 @@ inline constexpr char kMetaSecretKey[] = "vault/secret_key";
 inline constexpr char kMetaAuthKey[] = "vault/auth_key";      // epoch 0's, for registration
 inline constexpr char kMetaDeviceKey[] = "vault/device_key";  // Ed25519, this device's own
 inline constexpr char kMetaMemberPrefix[] = "member/";  // ‖ device ‖ seq: a membership record
+inline constexpr char kMetaSeenPrefix[] = "seen/";      // ‖ hex device: its last login at a hub
 
 std::string MemberMetaKey(std::string_view device_id, uint64_t seq);
 

@@ -21,6 +21,7 @@ void FillDevice(const DeviceView& view, v1::DeviceInfo* out) {
   out->set_seq(view.seq);
   out->set_revoked_us(view.revoked_us);
   out->set_revoked_by(view.revoked_by);
+  out->set_last_seen_us(view.last_seen_us);
 }
 
 }  // namespace

@@ -81,7 +81,12 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
     RETURN_IF_ERROR(ExchangeMembership(client.get(), credential));
   }
   SyncCounts counts;
-  ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads());
+  std::map<std::string, int64_t> last_seen;
+  ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads(&last_seen));
+  if (absl::Status noted = vault_->NoteLastSeen(last_seen); !noted.ok()) {
+    Log(LogLevel::kWarn, "could not keep when the hub last saw each device",
+        {{"error", std::string(noted.message())}});
+  }
   ASSIGN_OR_RETURN(counts.pushed, client->Push(*log_, hub_heads));
   // Pulled records are stored only once they are seen to open, which needs
   // the key: a locked device pushes, and pulls at its next unlock.

@@ -52,7 +52,8 @@ struct DeviceView {
   std::string added_by;  // hex device id; empty: it joined with passphrase and Secret Key
   uint64_t seq = 0;      // its sequence head here
   int64_t revoked_us = 0;
-  std::string revoked_by;  // hex
+  std::string revoked_by;    // hex
+  int64_t last_seen_us = 0;  // its last login at a hub, as this device heard at a sync
 };
 
 struct RekeyResult {
@@ -138,6 +139,9 @@ class Vault {
   // boxed for this device takes effect here even while locked. Records
   // that do not parse are passed over.
   absl::Status AddMemberRecords(const std::vector<std::string>& sealed) ABSL_LOCKS_EXCLUDED(mu_);
+  // Keeps when a hub last saw each device (hex id -> microseconds), the
+  // newest of what every hub said.
+  absl::Status NoteLastSeen(const std::map<std::string, int64_t>& last_seen);
   // After a sync pulled records: enrols this device if it is not yet, and
   // rotates when a revoked device still holds the current key (both only
   // while unlocked).

@@ -1,6 +1,7 @@
 // Devices, key rotation, the passphrase and the emergency kit
 // (docs/design.md, "Devices and key epochs").
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -40,6 +41,8 @@ DeviceView Vault::ViewOf(const Journal& journal, const DeviceState& device) cons
   view.seq = log_->Head(device.device_id);
   view.revoked_us = device.revoked_at_us;
   view.revoked_by = device.revoked_by.empty() ? "" : HexEncode(device.revoked_by);
+  auto seen = store_->Get(Family::kMeta, std::string(kMetaSeenPrefix) + view.device_id);
+  if (seen.ok() && seen->has_value()) view.last_seen_us = std::atoll((*seen)->c_str());
   return view;
 }
 
@@ -172,7 +175,8 @@ absl::Status Vault::AddMemberRecords(const std::vector<std::string>& sealed) {
   for (const MemberRecord& r : parsed) {
     batch.Put(Family::kMeta, MemberMetaKey(r.header.device_id, r.header.seq), r.sealed);
   }
-  if (members.wrap_generation() > 0) batch.Put(Family::kMeta, kMetaWrappedKey, members.wrapped_key());
+  if (members.wrap_generation() > 0)
+    batch.Put(Family::kMeta, kMetaWrappedKey, members.wrapped_key());
   SecretBytes device_key;
   std::string device_id;
   {
@@ -184,6 +188,19 @@ absl::Status Vault::AddMemberRecords(const std::vector<std::string>& sealed) {
   if (boxed.ok() && boxed->has_value()) batch.Put(Family::kMeta, kMetaSecretKey, (*boxed)->view());
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   return LoadIdentity();
+}
+
+absl::Status Vault::NoteLastSeen(const std::map<std::string, int64_t>& last_seen) {
+  WriteBatch batch = store_->NewBatch();
+  for (const auto& [hex, us] : last_seen) {
+    if (hex.size() != 2 * kDeviceIdBytes || us <= 0) continue;
+    const std::string key = std::string(kMetaSeenPrefix) + hex;
+    ASSIGN_OR_RETURN(auto stored, store_->Get(Family::kMeta, key));
+    if (stored && std::atoll(stored->c_str()) >= us) continue;
+    batch.Put(Family::kMeta, key, std::to_string(us));
+  }
+  if (batch.Count() == 0) return absl::OkStatus();
+  return store_->Write(&batch, /*sync=*/false);
 }
 
 absl::StatusOr<EmergencyKit> Vault::ShowKit(std::string_view passphrase) {
