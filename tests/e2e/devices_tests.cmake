@@ -19,3 +19,8 @@ haven_add_test(e2e_devices_test
 target_compile_definitions(e2e_devices_test PRIVATE
   V1_FIXTURE_DIR="${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
 add_dependencies(e2e_devices_test haven havend haven_builtin_plugins haven_raw_record_tool)
+
+haven_add_test(e2e_revoke_cut_test
+  SOURCES revoke_cut_test.cc
+  LIBS haven_devices_e2e_harness)
+add_dependencies(e2e_revoke_cut_test haven havend haven_builtin_plugins haven_raw_record_tool)
