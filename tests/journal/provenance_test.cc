@@ -1,7 +1,8 @@
 // CheckProvenance (server/journal/provenance.h) over real signed, chained
 // format-2 records and a real RecordLog in a temporary store: a run of a
-// device's records holds when its chain holds and its last record is signed
-// by the device's enrolled key; a break, a foreign signature, a device not
+// device's records holds when its chain holds and a record signed by the
+// device's enrolled key vouches for it (the run's last, or when that one
+// fails the nearest before it); a break, a foreign signature, a device not
 // enrolled or a record beyond a revoked device's cut fails from there on;
 // format-1 records of a device not enrolled pass; records at or below the
 // log's head are left to the log.
@@ -133,13 +134,25 @@ TEST_F(ProvenanceTest, AGoodRunPasses) {
   EXPECT_EQ(Check({run[3], run[1], run[0], run[2]}), (std::vector<int>{1, 1, 1, 1}));
 }
 
-TEST_F(ProvenanceTest, ARunWhoseLastSignatureIsByAnotherKeyFailsWhole) {
+TEST_F(ProvenanceTest, ARunSignedByAnotherKeyFailsWhole) {
+  Keep({enrol_});
+  const KeyPair other = KeyPair::Make();  // a member forging the device's records
+  std::vector<std::string> run{Entry(dev_, &other), Entry(dev_, &other), Entry(dev_, &other)};
+  EXPECT_EQ(Check(run), (std::vector<int>{0, 0, 0}));
+  // Only the last one's signature is checked when it holds: one by the
+  // device's key vouches for the whole chain before it.
+  run.push_back(Entry(dev_));
+  EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 1, 1}));
+}
+
+TEST_F(ProvenanceTest, ARunWhoseLastSignatureIsByAnotherKeyLosesThatRecord) {
+  Keep({enrol_});
   const KeyPair other = KeyPair::Make();
-  std::vector<std::string> run{enrol_, Entry(dev_), Entry(dev_), Entry(dev_, &other)};
-  EXPECT_EQ(Check(run), (std::vector<int>{0, 0, 0, 0}));
-  // Without the forged end, the same records hold.
-  run.pop_back();
-  EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 1}));
+  std::vector<std::string> run{Entry(dev_), Entry(dev_), Entry(dev_, &other)};
+  EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 0}));
+  // And what follows the forged record fails with it.
+  run.push_back(Entry(dev_, &other));
+  EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 0, 0}));
 }
 
 TEST_F(ProvenanceTest, ABrokenChainFailsFromThereOn) {
@@ -205,15 +218,27 @@ TEST_F(ProvenanceTest, RecordsAtOrBelowTheHeadAreLeftAlone) {
   EXPECT_EQ(Check({fourth}, {0}), (std::vector<int>{0}));
 }
 
+// Only the first copy of a sequence in a batch is checked; the log's Accept
+// then keeps the first copy still marked good. So when the first copy fails,
+// a second one must not stay marked good unchecked.
 TEST_F(ProvenanceTest, ASecondCopyOfARefusedRecordInTheBatchIsRefusedToo) {
   TestDevice revoker;
   Enrol(revoker);
   std::vector<std::string> run{enrol_, Entry(dev_), Entry(dev_)};
   AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 2), MemberVault::Hlc(++hlc_)));
-  // Seq 3 is beyond the cut; served twice in one batch, neither copy may
-  // pass (the log would keep the first copy still marked good).
+  // Seq 3 is beyond the cut, served twice.
   run.push_back(Sealed(dev_, 3, RecordChainHash(run[1]), dev_.key));
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 0, 0}));
+}
+
+TEST_F(ProvenanceTest, AForgeryBehindABrokenCopyIsRefused) {
+  Keep({enrol_});
+  const std::string second = Entry(dev_);
+  const KeyPair other = KeyPair::Make();  // another member's key
+  const std::string broken = Sealed(dev_, 3, std::string(kChainHashBytes, 'x'), dev_.key);
+  const std::string forged = Sealed(dev_, 3, RecordChainHash(second), other);
+  EXPECT_EQ(Check({second, forged}), (std::vector<int>{1, 0})) << "the control";
+  EXPECT_EQ(Check({second, broken, forged}), (std::vector<int>{1, 0, 0}));
 }
 
 }  // namespace
