@@ -76,6 +76,19 @@ void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view typ
   Count(slot, +1);
 }
 
+void EntryIndex::Remove(std::string_view id) {
+  auto key = KeyFromHex<Key>(id);
+  if (!key) return;
+  auto it = by_id_.find(*key);
+  if (it == by_id_.end()) return;
+  auto slot = by_time_.find(TimeSlot{it->second, *key, 0, false});
+  if (slot != by_time_.end()) {
+    Count(*slot, -1);
+    by_time_.erase(slot);
+  }
+  by_id_.erase(it);
+}
+
 void EntryIndex::Batch::Add(std::string_view id, int64_t at_us, std::string_view type,
                             bool deleted) {
   auto key = KeyFromHex<Key>(id);

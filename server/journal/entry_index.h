@@ -73,6 +73,9 @@ class EntryIndex {
   // unlock) the rows go in sorted, several times faster than a million
   // inserts in the random order of a scan.
   void AddAll(std::vector<Batch> batches);
+  // Forgets an entry (its create was taken away: docs/design.md, "Devices
+  // and key epochs"); nothing when it is not indexed.
+  void Remove(std::string_view id);
   bool Contains(std::string_view id) const;
 
   size_t size() const { return by_id_.size(); }

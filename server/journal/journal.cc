@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* 
   Journal* self = journal.get();
   journal->view_.set_admit([self](const RecordHeader& header) {
     absl::MutexLock members_lock(&self->members_mu_);
-    return self->members_.Admits(header.device_id, header.seq, header.legacy()).ok();
+    return AdmittedHere(self->members_, self->identity_.device_id, header);
   });
   absl::MutexLock lock(log_writer);
   RETURN_IF_ERROR(journal->view_.Upgrade());
@@ -62,7 +62,11 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* 
   // Keys of rotations that lost to a concurrent one, which no keyring holds.
   std::vector<std::pair<std::string, std::string>> kept_already;
   const Membership held = journal->members();
+  journal->write_mu_->AssertHeld();  // the same mutex as `log_writer`, held above
   if (journal->NeedsKeys(held)) journal->AdoptEpochs(held, &kept_already);
+  // A revoke stored while this device was locked (its membership came with
+  // a locked sync) takes its device's records beyond the cut out of the view.
+  RETURN_IF_ERROR(journal->RefoldPastCuts(Membership(journal->identity_.vault_id, ""), held));
   return journal;
 }
 

@@ -31,6 +31,7 @@
 #include "server/crypto/vault_keys.h"
 #include "server/journal/entry_index.h"
 #include "server/journal/hlc.h"
+#include "server/journal/provenance.h"
 #include "server/journal/view.h"
 #include "server/membership/membership.h"
 #include "server/model/entry.h"
@@ -190,7 +191,15 @@ class Journal {
     std::vector<size_t> order;  // the records that opened, in log order
     uint64_t rejected = 0;      // the records that did not
   };
-  OpenedBatch OpenPulled(std::vector<std::string> sealed) const;
+  // What one pull carries from batch to batch: each batch is opened while
+  // the one before it is stored, so what that one brought (each device's
+  // last chain hash, its membership records) is not in the log yet.
+  struct PullState {
+    CarriedChains chains;
+    std::vector<MemberRecord> members;
+  };
+  // `state` (optional) is read and updated; give batches in arrival order.
+  OpenedBatch OpenPulled(std::vector<std::string> sealed, PullState* state = nullptr) const;
   // Stores an opened batch and folds it into the view, all in one write
   // (fsynced when `sync`). Batches must be stored in the order they
   // arrived. Returns how many records were new.
@@ -239,9 +248,10 @@ class Journal {
   void AdoptEpochs(const Membership& members,
                    std::vector<std::pair<std::string, std::string>>* meta) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Marks the view for a rebuild when the log holds records of a revoked
-  // device beyond its cut (they were folded before the revoke arrived).
-  void RebuildPastCuts(const Membership& before, const Membership& after) const;
+  // Refolds the entries that records of a device revoked between `before`
+  // and `after` touched beyond its cut (folded before the revoke arrived).
+  absl::Status RefoldPastCuts(const Membership& before, const Membership& after)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
   // Whether `members` names an epoch key not held, or another primary.
   bool NeedsKeys(const Membership& members) const;
   // AdoptEpochs' work: takes every Epoch op's key it can open; false when
@@ -251,7 +261,8 @@ class Journal {
   // The membership with a pulled batch's membership records added; marks
   // them in `opened->member` and clears good[i] for those that do not parse.
   Membership PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,
-                              std::vector<char>* good) const ABSL_LOCKS_EXCLUDED(members_mu_);
+                              std::vector<char>* good, PullState* state) const
+      ABSL_LOCKS_EXCLUDED(members_mu_);
   // The chain hash of this device's last record.
   std::string OwnChainHead() const;
 

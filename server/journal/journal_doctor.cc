@@ -14,6 +14,7 @@
 #include "server/crypto/ids.h"
 #include "server/journal/journal.h"
 #include "server/journal/merge.h"
+#include "server/journal/provenance.h"
 
 namespace haven {
 namespace {
@@ -54,7 +55,8 @@ bool IsMembershipRecord(const RecordLog& log, std::string_view device, uint64_t 
 // (nothing, without a problem, for a membership record).
 std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const VaultKeys& keys,
                                           const VaultIdentity& identity, std::string_view device,
-                                          uint64_t seq, std::vector<std::string>* problems) {
+                                          uint64_t seq, std::vector<std::string>* problems,
+                                          RecordHeader* header_out) {
   const std::string where =
       "device " + HexEncode(device).substr(0, 8) + ": record " + std::to_string(seq);
   auto sealed = log.Get(device, seq);
@@ -82,25 +84,58 @@ std::optional<v1::RecordBody> CheckRecord(const RecordLog& log, const VaultKeys&
     problems->push_back(where + " was not applied: " + std::string(json.message()));
     return std::nullopt;
   }
+  *header_out = std::move(header);
   return body;
+}
+
+// Each device's records must form its hash chain, and its last format-2
+// record must carry a valid signature by its enrolled key (which vouches for
+// the chain before it; docs/design.md, "Devices and key epochs").
+void CheckChain(const RecordLog& log, const Membership& members, const std::string& device,
+                uint64_t head, std::vector<std::string>* problems) {
+  const std::string who = "device " + HexEncode(device).substr(0, 8);
+  std::string prev(kChainHashBytes, '\0');
+  std::optional<std::string> last_signed;
+  for (uint64_t seq = 1; seq <= head; ++seq) {
+    auto sealed = log.Get(device, seq);
+    if (!sealed.ok() || !sealed->has_value()) return;  // reported as missing
+    auto header = ParseRecordHeader(**sealed);
+    if (!header.ok()) return;
+    if (!header->legacy()) {
+      if (header->prev_hash != prev) {
+        problems->push_back(who + ": record " + std::to_string(seq) +
+                            " does not follow the record before it (broken chain)");
+        return;
+      }
+      last_signed = **sealed;
+    }
+    prev = RecordChainHash(**sealed);
+  }
+  const std::string key = members.SigningKey(device);
+  if (last_signed && !key.empty() && !RecordSignatureValid(*last_signed, key)) {
+    problems->push_back(who + ": its last record is not signed by its device key");
+  }
 }
 
 // The records pass: opens every record of every device, notes which
 // records each entry is made of, and reports a device whose records the
 // view has not all applied.
-LogFacts CheckLog(const RecordLog& log, const VaultKeys& keys, const VaultIdentity& identity,
+LogFacts CheckLog(const RecordLog& log, const VaultKeys& keys, const Membership& members, const VaultIdentity& identity,
                   const VersionVector& applied, DriftTally* ahead, size_t* records,
                   std::vector<std::string>* problems) {
   LogFacts facts;
   for (const auto& [device, head] : log.Heads()) {
+    CheckChain(log, members, device, head, problems);
     for (uint64_t seq = 1; seq <= head; ++seq) {
       ++*records;
-      auto body = CheckRecord(log, keys, identity, device, seq, problems);
+      RecordHeader header;
+      auto body = CheckRecord(log, keys, identity, device, seq, problems, &header);
       if (!body) {
         if (IsMembershipRecord(log, device, seq)) continue;
         facts.bad_refs.insert(RefKey(device, seq));
         continue;
       }
+      if (!AdmittedHere(members, identity.device_id, header)) continue;  // past a revoked cut
       AddRef(&facts.entries[body->entry_id()], RefKey(device, seq));
       ahead->Add(device, body->entry_id(), body->hlc());
     }
@@ -171,7 +206,8 @@ std::vector<std::string> Journal::Verify(size_t* records, size_t* entries,
   std::vector<std::string> problems;
   *records = 0;
   DriftTally ahead(clock_.PhysicalStamp());  // docs/design.md, "Clock drift"
-  LogFacts facts = CheckLog(*log_, *keys_, identity_, view_.applied(), &ahead, records, &problems);
+  LogFacts facts =
+      CheckLog(*log_, *keys_, members(), identity_, view_.applied(), &ahead, records, &problems);
   if (warnings != nullptr) *warnings = ahead.Lines();
   ViewFacts view = CheckView(*store_, view_, facts, &problems);
   *entries = view.rows;

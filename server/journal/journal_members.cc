@@ -3,6 +3,8 @@
 // epochs").
 #include <sodium.h>
 
+#include <set>
+
 #include "absl/status/status.h"
 #include "common/time.h"
 #include "server/crypto/ids.h"
@@ -170,18 +172,25 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   return epoch;
 }
 
-void Journal::RebuildPastCuts(const Membership& before, const Membership& after) const {
+absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership& after) {
+  std::set<std::string> entries;
   for (const auto& [id, device] : after.devices()) {
     const DeviceState* earlier = before.Find(id);
     if (!device.revoked || (earlier != nullptr && earlier->revoked)) continue;
-    if (log_->Head(id) <= device.cut) continue;
     // Records of a revoked device beyond its cut, folded before the revoke
-    // arrived: the view is rebuilt without them at the next unlock.
-    haven::Log(LogLevel::kWarn, "records of a revoked device past its cut leave the view",
-               {{"device", HexEncode(id).substr(0, 8)}, {"cut", std::to_string(device.cut)}});
-    (void)view_.MarkForRebuild();
-    return;
+    // arrived, leave the view now: every device ends with the same view.
+    for (uint64_t seq = device.cut + 1; seq <= log_->Head(id); ++seq) {
+      ASSIGN_OR_RETURN(auto sealed, log_->Get(id, seq));
+      if (!sealed) continue;
+      auto plain = OpenRecordAnyEpoch(*keys_, *sealed, nullptr);
+      v1::RecordBody body;
+      if (plain.ok() && body.ParseFromString(*plain)) entries.insert(body.entry_id());
+    }
   }
+  if (entries.empty()) return absl::OkStatus();
+  haven::Log(LogLevel::kInfo, "entries changed by a revoked device past its cut are refolded",
+             {{"entries", std::to_string(entries.size())}});
+  return view_.Refold(*log_, entries);
 }
 
 absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
@@ -198,11 +207,12 @@ absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   }
   for (const auto& [key, value] : meta) batch.Put(Family::kMeta, key, value);
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
-  absl::MutexLock members_lock(&members_mu_);
-  const Membership before_add = members_;
-  members_.Add(std::move(records));
-  RebuildPastCuts(before_add, members_);
-  return absl::OkStatus();
+  const Membership before_add = members();
+  {
+    absl::MutexLock members_lock(&members_mu_);
+    members_.Add(std::move(records));
+  }
+  return RefoldPastCuts(before_add, members());
 }
 
 void Journal::UseStretched(SecretBytes stretched) {
@@ -282,11 +292,10 @@ void Journal::AdoptEpochs(const Membership& members, MetaPuts* meta) const {
   if (members.wrap_generation() > 0) meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
   auto boxed = OpenSecretKeyBox(members, identity_.device_id, secrets_.sign_key);
   const bool new_secret = boxed.ok() && boxed->has_value();
-  SecretBytes secret = SecretBytes::CopyOf(new_secret ? (*boxed)->view()
-                                                      : secrets_.secret_key.view());
+  SecretBytes secret =
+      SecretBytes::CopyOf(new_secret ? (*boxed)->view() : secrets_.secret_key.view());
   if (!TakeEpochKeys(members, secret)) {
-    haven::Log(LogLevel::kWarn,
-               "a key epoch does not open with this unlock's passphrase; locking",
+    haven::Log(LogLevel::kWarn, "a key epoch does not open with this unlock's passphrase; locking",
                {{"epoch", std::to_string(members.current_epoch())}});
     keys_lost_ = true;
     return;

@@ -40,8 +40,9 @@ std::vector<char> ParseHeaders(const std::vector<std::string>& sealed, std::stri
 }  // namespace
 
 Membership Journal::PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,
-                                     std::vector<char>* good) const {
+                                     std::vector<char>* good, PullState* state) const {
   Membership tentative = members();
+  if (state != nullptr && !state->members.empty()) tentative.Add(state->members);
   std::vector<MemberRecord> incoming;
   for (size_t i = 0; i < sealed.size(); ++i) {
     if (!(*good)[i] || !opened->headers[i].membership()) continue;
@@ -53,11 +54,16 @@ Membership Journal::PulledMembership(const std::vector<std::string>& sealed, Ope
     opened->member[i] = 1;
     incoming.push_back(std::move(*record));
   }
-  if (!incoming.empty()) tentative.Add(std::move(incoming));
+  if (!incoming.empty()) {
+    if (state != nullptr) {
+      state->members.insert(state->members.end(), incoming.begin(), incoming.end());
+    }
+    tentative.Add(std::move(incoming));
+  }
   return tentative;
 }
 
-Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const {
+Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed, PullState* state) const {
   // Opened before the write mutex is taken (local writes wait less), on up
   // to PassThreads() threads (at most four) for a big batch.
   OpenedBatch opened;
@@ -68,8 +74,10 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
   std::vector<char> good = ParseHeaders(sealed, identity_.vault_id, &opened.headers);
   // Who wrote each record, checked before anything is opened
   // (docs/design.md, "Devices and key epochs").
-  const Membership tentative = PulledMembership(sealed, &opened, &good);
-  CheckProvenance(*log_, tentative, sealed, opened.headers, &good);
+  const Membership tentative = PulledMembership(sealed, &opened, &good, state);
+  std::vector<char> ignored(sealed.size(), 0);
+  CheckProvenance(*log_, tentative, sealed, opened.headers, &good,
+                  state != nullptr ? &state->chains : nullptr, &ignored);
   if (NeedsKeys(tentative) || tentative.wrap_generation() > members().wrap_generation()) {
     absl::MutexLock lock(write_mu_);  // the keys and secrets change only under it
     AdoptEpochs(tentative, &opened.meta);
@@ -100,7 +108,7 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed) const 
   for (size_t i = 0; i < sealed.size(); ++i) {
     if (good[i]) {
       opened.order.push_back(i);
-    } else {
+    } else if (!ignored[i]) {
       ++opened.rejected;
     }
   }
@@ -160,10 +168,12 @@ absl::StatusOr<size_t> Journal::StorePulled(OpenedBatch opened, bool sync) {
   RETURN_IF_ERROR(log_->Commit(&append, sync));
   view_.Publish(items, pending);
   if (!members.empty()) {
-    absl::MutexLock members_lock(&members_mu_);
-    const Membership before = members_;
-    members_.Add(std::move(members));
-    RebuildPastCuts(before, members_);
+    const Membership before = this->members();
+    {
+      absl::MutexLock members_lock(&members_mu_);
+      members_.Add(std::move(members));
+    }
+    RETURN_IF_ERROR(RefoldPastCuts(before, this->members()));
   }
   return append.records.size();
 }

@@ -97,8 +97,8 @@ void WipeKeyring(v1::Keyring* keyring) {
 absl::StatusOr<v1::Keyring> OpenKeyring(const SecretBytes& key, std::string_view vault_id,
                                         uint32_t epoch, std::string_view sealed) {
   auto plain = OpenBlob(key, sealed, KeyringAd(vault_id, epoch));
-  if (!plain.ok()) return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) +
-                                              " does not open");
+  if (!plain.ok())
+    return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) + " does not open");
   v1::Keyring keyring;
   bool parsed = keyring.ParseFromString(*plain);
   sodium_memzero(plain->data(), plain->size());
@@ -109,8 +109,7 @@ absl::StatusOr<v1::Keyring> OpenKeyring(const SecretBytes& key, std::string_view
   for (const auto& alt : keyring.alternates()) {
     if (alt.epoch() >= epoch || alt.key().size() != kVaultKeyBytes) {
       WipeKeyring(&keyring);
-      return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) +
-                                 " is malformed");
+      return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) + " is malformed");
     }
   }
   return keyring;
@@ -150,7 +149,8 @@ absl::StatusOr<SecretBytes> OpenBoxedSecretKey(std::string_view sealed,
   crypto_sign_ed25519_sk_to_curve25519(x_secret.data(), device_sign_key.data());
   std::string x_public(crypto_box_PUBLICKEYBYTES, '\0');
   crypto_scalarmult_base(reinterpret_cast<uint8_t*>(x_public.data()), x_secret.data());
-  if (sealed.size() <= crypto_box_SEALBYTES) return absl::DataLossError("a Secret Key box is short");
+  if (sealed.size() <= crypto_box_SEALBYTES)
+    return absl::DataLossError("a Secret Key box is short");
   SecretBytes secret(sealed.size() - crypto_box_SEALBYTES);
   if (crypto_box_seal_open(secret.data(), U8(sealed), sealed.size(), U8(x_public),
                            x_secret.data()) != 0) {

@@ -102,6 +102,11 @@ class View {
   // Records `admit` refuses (beyond a revoked device's cut) are passed
   // over as applied (docs/design.md, "Devices and key epochs").
   absl::Status CatchUp(const RecordLog& log) ABSL_LOCKS_EXCLUDED(mu_);
+  // Recomputes `entry_ids` from their records that the admit check takes
+  // (a revocation arrived after records beyond its cut were folded), and
+  // writes and indexes them at once. One writer at a time.
+  absl::Status Refold(const RecordLog& log, const std::set<std::string>& entry_ids)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Which records catch-up folds; set before the first CatchUp.
   void set_admit(std::function<bool(const RecordHeader&)> admit) { admit_ = std::move(admit); }
 
@@ -186,6 +191,8 @@ class View {
   void AdoptVaultType(const v1::EntryState& state);
   uint64_t AppliedFor(const std::string& device) const ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status LoadApplied() ABSL_LOCKS_EXCLUDED(mu_);
+  // One entry's state from its records that the admit check takes.
+  absl::StatusOr<v1::EntryState> RefoldOne(const RecordLog& log, const std::string& entry_id) const;
   // Folds the log's records of `device` from `from` (at most one batch).
   absl::Status CatchUpBatch(const RecordLog& log, const std::string& device, uint64_t from,
                             bool* more);

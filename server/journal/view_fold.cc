@@ -182,6 +182,52 @@ absl::Status View::CatchUpBatch(const RecordLog& log, const std::string& device,
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::EntryState> View::RefoldOne(const RecordLog& log,
+                                               const std::string& entry_id) const {
+  ASSIGN_OR_RETURN(v1::EntryState old, LoadState(entry_id));
+  v1::EntryState fresh;
+  for (const v1::RecordRef& ref : old.records()) {
+    ASSIGN_OR_RETURN(auto sealed, log.Get(ref.device(), ref.seq()));
+    if (!sealed) continue;
+    RecordHeader header;
+    auto plain = OpenRecordAnyEpoch(*keys_, *sealed, &header);
+    if (!plain.ok() || (admit_ && !admit_(header))) continue;
+    v1::RecordBody body;
+    if (!body.ParseFromString(*plain)) continue;
+    ApplyRecord(&fresh, body, ref.device(), ref.seq());
+  }
+  fresh.set_entry_id(entry_id);
+  RefreshDerived(&fresh);
+  return fresh;
+}
+
+absl::Status View::Refold(const RecordLog& log, const std::set<std::string>& entry_ids) {
+  WriteBatch batch = store_->NewBatch();
+  PendingStates states;
+  for (const std::string& id : entry_ids) {
+    ASSIGN_OR_RETURN(v1::EntryState state, RefoldOne(log, id));
+    if (state.records_size() == 0) {
+      batch.Delete(Family::kView, keys_->ViewKeyFor(id));
+    } else {
+      auto [key, row] = SealRow(state);
+      batch.Put(Family::kView, key, row);
+    }
+    states.emplace(id, std::move(state));
+  }
+  RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
+  absl::MutexLock lock(&mu_);
+  for (const auto& [id, state] : states) {
+    if (state.has_create()) {
+      orphans_.erase(id);
+      IndexState(state);
+    } else {
+      index_.Remove(id);
+      if (state.records_size() > 0) orphans_.insert(id);
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status View::CatchUp(const RecordLog& log) {
   for (const auto& [device, head] : log.Heads()) {
     bool more = true;

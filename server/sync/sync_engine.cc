@@ -72,6 +72,16 @@ absl::Status SyncEngine::ExchangeMembership(HubClient* client, const HubCredenti
   return client->SubmitMemberRecords(credential.vault_id, missing);
 }
 
+absl::StatusOr<VersionVector> SyncEngine::HubHeads(HubClient* client) {
+  std::map<std::string, int64_t> last_seen;
+  ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads(&last_seen));
+  if (absl::Status noted = vault_->NoteLastSeen(last_seen); !noted.ok()) {
+    Log(LogLevel::kWarn, "could not keep when the hub last saw each device",
+        {{"error", std::string(noted.message())}});
+  }
+  return hub_heads;
+}
+
 absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config) {
   ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(config)));
@@ -81,12 +91,7 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
     RETURN_IF_ERROR(ExchangeMembership(client.get(), credential));
   }
   SyncCounts counts;
-  std::map<std::string, int64_t> last_seen;
-  ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads(&last_seen));
-  if (absl::Status noted = vault_->NoteLastSeen(last_seen); !noted.ok()) {
-    Log(LogLevel::kWarn, "could not keep when the hub last saw each device",
-        {{"error", std::string(noted.message())}});
-  }
+  ASSIGN_OR_RETURN(VersionVector hub_heads, HubHeads(client.get()));
   ASSIGN_OR_RETURN(counts.pushed, client->Push(*log_, hub_heads));
   // Pulled records are stored only once they are seen to open, which needs
   // the key: a locked device pushes, and pulls at its next unlock.
@@ -108,11 +113,16 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
     stored_so_far = stored.status();
     return stored_so_far;
   };
+  // Batches open in order (each carries what the one before brought in
+  // `pull_state`), each while the one before it is stored.
+  Journal::PullState pull_state;
   absl::Status pulled = client->Pull(log_->Heads(), [&](std::vector<std::string> batch) {
     std::future<Journal::OpenedBatch> before = std::move(opening);
-    opening = std::async(std::launch::async, [&journal, batch = std::move(batch)]() mutable {
-      return journal->OpenPulled(std::move(batch));
-    });
+    if (before.valid()) before.wait();
+    opening =
+        std::async(std::launch::async, [&journal, &pull_state, batch = std::move(batch)]() mutable {
+          return journal->OpenPulled(std::move(batch), &pull_state);
+        });
     return store_opened(std::move(before));
   });
   // The last batch that arrived whole is stored, even when the stream was

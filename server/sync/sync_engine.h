@@ -57,6 +57,8 @@ class SyncEngine {
   // Fetches the hub's membership records into the vault and sends the hub
   // those it lacks.
   absl::Status ExchangeMembership(HubClient* client, const HubCredential& credential);
+  // The hub's heads; keeps when it last saw each device.
+  absl::StatusOr<VersionVector> HubHeads(HubClient* client);
   absl::StatusOr<SyncCounts> SyncRemote(const v1::RemoteConfig& config);
   void RecordOutcome(const std::string& name, const absl::Status& status);
   // Pins the id of the hub remote `name` logged in to, at its first login

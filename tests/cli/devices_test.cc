@@ -46,6 +46,7 @@ TEST(DevicesTest, TableRowsShowShortIdsLocalTimesAndWhoAddedAndRevoked) {
                                      {"added", "2025-12-05 09:00"},
                                      {"by", "-"},
                                      {"seq", 42},
+                                     {"last seen", "-"},
                                      {"status", "active"}}));
 }
 

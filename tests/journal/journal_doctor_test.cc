@@ -34,7 +34,9 @@ TEST_F(JournalDoctorTest, VerifyReportsDamagedAndMissingRecords) {
   auto sealed = store_->Get(Family::kRecords, key1);
   ASSERT_TRUE(sealed.ok() && sealed->has_value());
   std::string damaged = **sealed;
-  damaged.back() = static_cast<char>(damaged.back() ^ 1);
+  // The AEAD tag, just before the signature.
+  const size_t tag_end = damaged.size() - kRecordSignatureBytes - 1;
+  damaged[tag_end] = static_cast<char>(damaged[tag_end] ^ 1);
   ASSERT_TRUE(store_->Put(Family::kRecords, key1, damaged, false).ok());
   DeleteKey(Family::kRecords, log_->RecordKey(identity_.device_id, 2));
   size_t records = 0, entries = 0;

@@ -30,6 +30,9 @@ class JournalSyncTest : public testing::JournalTestBase {
   // log (no key needed), durably, without touching the view.
   void DeliverFromLaptop(const v1::RecordBody& body) {
     IncomingRecord r;
+    // Format 1: a device not enrolled yet (a vault from before device keys)
+    // needs no membership of its own for its records to count.
+    r.header.version = kRecordFormatV1;
     r.header.vault_id = identity_.vault_id;
     r.header.device_id = laptop_;
     r.header.seq = log_->Head(laptop_) + 1;
@@ -179,6 +182,7 @@ class JournalPullTest : public JournalSyncTest {
     std::vector<std::string> sealed;
     for (const auto& body : bodies) {
       RecordHeader header;
+      header.version = kRecordFormatV1;  // a device not enrolled yet (see DeliverFromLaptop)
       header.vault_id = identity_.vault_id;
       header.device_id = device;
       header.seq = ++sent_[device];

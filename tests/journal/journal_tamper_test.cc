@@ -53,6 +53,7 @@ class JournalTamperTest : public testing::JournalTestBase {
   // pull does; returns how many records the pull rejected.
   uint64_t PullFrom(const std::string& device, const v1::RecordBody& body) {
     RecordHeader header;
+    header.version = kRecordFormatV1;  // a device not enrolled yet: no membership needed
     header.vault_id = identity_.vault_id;
     header.device_id = device;
     header.seq = log_->Head(device) + 1;

@@ -4,6 +4,7 @@
 #define HAVEN_TESTS_JOURNAL_JOURNAL_TEST_SUPPORT_H_
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <memory>
 #include <string>
@@ -30,7 +31,11 @@ class JournalTestBase : public ::testing::Test {
 
   JournalTestBase()
       : vault_key_(GenerateVaultKey().view()),
-        identity_{RandomBytes(kVaultIdBytes), RandomBytes(kDeviceIdBytes)} {}
+        identity_{RandomBytes(kVaultIdBytes), RandomBytes(kDeviceIdBytes)},
+        device_key_(crypto_sign_SECRETKEYBYTES) {
+    std::string public_key(crypto_sign_PUBLICKEYBYTES, '\0');
+    crypto_sign_keypair(reinterpret_cast<uint8_t*>(public_key.data()), device_key_.data());
+  }
 
   void SetUp() override { OpenAll(); }
 
@@ -43,9 +48,20 @@ class JournalTestBase : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened;
   }
 
+  // This device's secrets: a fresh device key and Secret Key; no stretched
+  // passphrase (these tests never rotate).
+  DeviceSecrets Secrets() const {
+    DeviceSecrets secrets;
+    secrets.sign_key = SecretBytes::CopyOf(device_key_.view());
+    secrets.secret_key = SecretBytes::Random(20);
+    return secrets;
+  }
+  // The vault's membership: none yet, as in a vault made before device keys.
+  Membership Members() const { return Membership(identity_.vault_id, Keys()->auth_public_key()); }
+
   void OpenJournal() {
-    auto journal =
-        Journal::Open(store_.get(), log_.get(), &log_writer_, registry_, identity_, Keys());
+    auto journal = Journal::Open(store_.get(), log_.get(), &log_writer_, registry_, identity_,
+                                 Keys(), Secrets(), Members());
     ASSERT_TRUE(journal.ok()) << journal.status();
     journal_ = std::move(*journal);
   }
@@ -112,6 +128,7 @@ class JournalTestBase : public ::testing::Test {
   TempDir dir_;
   std::string vault_key_;
   VaultIdentity identity_;
+  SecretBytes device_key_;  // this device's Ed25519 key
   std::unique_ptr<Store> store_;
   std::unique_ptr<RecordLog> log_;
   absl::Mutex log_writer_;  // the log's one writer lock, as the Vault keeps it

@@ -11,7 +11,8 @@ namespace {
 class JournalWritersTest : public JournalTestBase {};
 
 TEST_F(JournalWritersTest, TwoJournalsOverOneLogNeverWriteTheSameSequence) {
-  auto second = Journal::Open(store_.get(), log_.get(), &log_writer_, registry_, identity_, Keys());
+  auto second = Journal::Open(store_.get(), log_.get(), &log_writer_, registry_, identity_, Keys(),
+                              Secrets(), Members());
   ASSERT_TRUE(second.ok()) << second.status();
   constexpr int kEach = 100;
   auto write = [](Journal* journal) {

@@ -210,8 +210,12 @@ TEST_F(VaultTest, AnIdentityThatDoesNotReadIsNeverOverwritten) {
   OpenVault();
   auto init = vault_->Init(kPassphrase, "interactive");
   EXPECT_EQ(init.status().code(), StatusCode::kDataLoss) << init.status();
-  auto joined = vault_->Join("sixteen-raw-byte", SecretBytes::CopyOf(std::string(32, 'k')),
-                             SecretBytes::CopyOf(std::string(16, 's')), "wrapped");
+  JoinSecrets join;
+  join.vault_id = "sixteen-raw-byte";
+  join.current_key = SecretBytes::CopyOf(std::string(32, 'k'));
+  join.secret_key = SecretBytes::CopyOf(std::string(16, 's'));
+  join.wrapped_key = "wrapped";
+  auto joined = vault_->Join(std::move(join));
   EXPECT_EQ(joined.status().code(), StatusCode::kDataLoss) << joined.status();
   EXPECT_FALSE(Meta("vault/device").has_value()) << "a refused init or join wrote an identity";
   EXPECT_EQ(Meta("vault/id"), "sixteen-raw-byte");
