@@ -120,9 +120,9 @@ void CheckChain(const RecordLog& log, const Membership& members, const std::stri
 // The records pass: opens every record of every device, notes which
 // records each entry is made of, and reports a device whose records the
 // view has not all applied.
-LogFacts CheckLog(const RecordLog& log, const VaultKeys& keys, const Membership& members, const VaultIdentity& identity,
-                  const VersionVector& applied, DriftTally* ahead, size_t* records,
-                  std::vector<std::string>* problems) {
+LogFacts CheckLog(const RecordLog& log, const VaultKeys& keys, const Membership& members,
+                  const VaultIdentity& identity, const VersionVector& applied, DriftTally* ahead,
+                  size_t* records, std::vector<std::string>* problems) {
   LogFacts facts;
   for (const auto& [device, head] : log.Heads()) {
     CheckChain(log, members, device, head, problems);
