@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/html_escape.h"
+
 namespace haven::cli {
 namespace {
 
@@ -91,33 +93,6 @@ nlohmann::json KitJson(const Kit& kit) {
           {"secret_key", kit.secret_key},
           {"remotes", remotes},
           {"join", join}};
-}
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string KitHtml(const Kit& kit, std::string_view made) {

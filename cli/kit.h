@@ -45,9 +45,6 @@ nlohmann::json KitJson(const Kit& kit);
 // same content; every value HTML-escaped. `made` is when, as people read it.
 std::string KitHtml(const Kit& kit, std::string_view made);
 
-// &, <, >, " and ' as character references.
-std::string HtmlEscape(std::string_view text);
-
 // Writes `content` to a new file at `path`, mode 0600. AlreadyExists when
 // something is there (never overwritten, never followed as a symlink);
 // the error names `flag` (e.g. "-o"). A partly written file is removed.

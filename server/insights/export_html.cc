@@ -2,8 +2,8 @@
 // day, and the footer. The figures come from html_stats.cc.
 #include "server/insights/export_html.h"
 
+#include "common/html_escape.h"
 #include "common/time.h"
-#include "server/insights/html_escape.h"
 #include "server/insights/html_stats.h"
 #include "server/insights/journal_text.h"
 

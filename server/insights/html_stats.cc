@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/html_escape.h"
 #include "common/time.h"
-#include "server/insights/html_escape.h"
 #include "server/insights/svg_chart.h"
 #include "server/insights/weekly_series.h"
 

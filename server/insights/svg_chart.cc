@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "server/insights/html_escape.h"
+#include "common/html_escape.h"
 
 namespace haven {
 namespace {

@@ -69,12 +69,6 @@ TEST(KitTest, JsonHasTheDocumentedKeys) {
   EXPECT_EQ(out["join"][0], JoinLine(OneHub(), &OneHub().remotes[0]));
 }
 
-TEST(KitTest, HtmlEscapeEscapesEveryMarkupCharacter) {
-  EXPECT_EQ(HtmlEscape(R"(<a href="x" title='y'>&</a>)"),
-            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
-  EXPECT_EQ(HtmlEscape("plain"), "plain");
-}
-
 TEST(KitTest, HtmlPageIsSelfContainedAndEscapesEveryValue) {
   Kit kit{kVault, kKey, {{"<script>alert(1)</script>", "h\"ost:1", "", false}}};
   std::string page = KitHtml(kit, "2026-12-05 <now>");

@@ -1,4 +1,4 @@
-#include "server/insights/html_escape.h"
+#include "common/html_escape.h"
 
 namespace haven {
 

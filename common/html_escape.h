@@ -1,6 +1,6 @@
 // Text from a person's journal made safe to place in an HTML or SVG page.
-#ifndef HAVEN_SERVER_INSIGHTS_HTML_ESCAPE_H_
-#define HAVEN_SERVER_INSIGHTS_HTML_ESCAPE_H_
+#ifndef HAVEN_COMMON_HTML_ESCAPE_H_
+#define HAVEN_COMMON_HTML_ESCAPE_H_
 
 #include <string>
 #include <string_view>
@@ -14,4 +14,4 @@ std::string HtmlEscape(std::string_view text);
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_INSIGHTS_HTML_ESCAPE_H_
+#endif  // HAVEN_COMMON_HTML_ESCAPE_H_
