@@ -110,28 +110,25 @@ const SecretBytes* VaultKeys::record_key(uint32_t epoch) const {
   return key == nullptr ? nullptr : &key->record_key;
 }
 
-std::vector<const SecretBytes*> VaultKeys::epoch_keys(uint32_t epoch) const {
+std::vector<const SecretBytes*> VaultKeys::KeysOf(uint32_t epoch,
+                                                  SecretBytes VaultKeys::Key::*which) const {
   std::vector<const SecretBytes*> out;
   if (epoch >= epochs_.load(std::memory_order_acquire)) return out;
   const Slot& slot = *(*slots_)[epoch];
   const int primary = slot.primary.load(std::memory_order_acquire);
-  out.push_back(&slot.keys[primary]->key);
+  out.push_back(&((*slot.keys[primary]).*which));
   for (int i = 0; i < slot.count.load(std::memory_order_acquire); ++i) {
-    if (i != primary) out.push_back(&slot.keys[i]->key);
+    if (i != primary) out.push_back(&((*slot.keys[i]).*which));
   }
   return out;
 }
 
+std::vector<const SecretBytes*> VaultKeys::epoch_keys(uint32_t epoch) const {
+  return KeysOf(epoch, &Key::key);
+}
+
 std::vector<const SecretBytes*> VaultKeys::record_keys(uint32_t epoch) const {
-  std::vector<const SecretBytes*> out;
-  if (epoch >= epochs_.load(std::memory_order_acquire)) return out;
-  const Slot& slot = *(*slots_)[epoch];
-  const int primary = slot.primary.load(std::memory_order_acquire);
-  out.push_back(&slot.keys[primary]->record_key);
-  for (int i = 0; i < slot.count.load(std::memory_order_acquire); ++i) {
-    if (i != primary) out.push_back(&slot.keys[i]->record_key);
-  }
-  return out;
+  return KeysOf(epoch, &Key::record_key);
 }
 
 std::string VaultKeys::ViewKeyFor(std::string_view entry_id) const {

@@ -96,6 +96,8 @@ class VaultKeys {
     std::atomic<int> primary{0};
   };
   const Key* Primary(uint32_t epoch) const;
+  // `which` of every key of `epoch`, the primary first.
+  std::vector<const SecretBytes*> KeysOf(uint32_t epoch, SecretBytes Key::*which) const;
 
   SecretBytes vault_key_;
   // Slots 0 .. epochs_-1 are set; a slot is made once, before epochs_
