@@ -141,6 +141,16 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
     return absl::FailedPreconditionError("the vault cannot take another key epoch");
   }
   const SecretBytes& secret = new_secret_key ? *new_secret_key : secrets_.secret_key;
+  // The new key is wrapped with the salt of the current wrapped key: only
+  // a passphrase that opens that key may wrap it (after a passphrase change
+  // on another device, this unlock's would make a key nobody could open).
+  const std::string current_wrapped = CurrentWrappedKey();
+  if (!UnwrapStretched(current_wrapped, secrets_.stretched, secrets_.secret_key, identity_.vault_id)
+           .ok()) {
+    return absl::FailedPreconditionError(
+        "the passphrase this device was unlocked with has changed since: lock and unlock again "
+        "before rotating the vault key");
+  }
   SecretBytes key = GenerateVaultKey();
   v1::MembershipOp op;
   v1::Epoch* next = op.mutable_epoch();
@@ -152,7 +162,7 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   next->set_keyring(SealBlob(key, plain, KeyringAd(identity_.vault_id, epoch)));
   sodium_memzero(plain.data(), plain.size());
   for (auto& k : *keyring.mutable_keys()) sodium_memzero(k.data(), k.size());
-  ASSIGN_OR_RETURN(std::string wrapped, WrapStretched(key, secrets_.stretched, CurrentWrappedKey(),
+  ASSIGN_OR_RETURN(std::string wrapped, WrapStretched(key, secrets_.stretched, current_wrapped,
                                                       secret, identity_.vault_id));
   next->set_wrapped_key(wrapped);
   for (const std::string& device : before.ActiveDevices()) {
