@@ -143,6 +143,27 @@ std::vector<MemberRecord> HubMemberships::Verified(const Membership& membership,
   return kept;
 }
 
+bool HubMemberships::TakesNow(const std::string& vault_id, const Membership& membership,
+                              const MemberRecord& record) const {
+  const RecordHeader& h = record.header;
+  // The bytes in this slot, if the hub holds the record already.
+  auto stored = storage_->Read(vault_id, h.device_id, h.seq, 1, kMaxRecordBytes);
+  const bool slot_taken = stored.ok() && !stored->empty();
+  if (slot_taken && stored->front() != record.sealed) return false;  // a rewritten slot
+  for (const MemberRecord& r : membership.records()) {
+    if (r.header.device_id == h.device_id && r.header.seq == h.seq) return false;
+  }
+  // A revoked device adds nothing it had not pushed before its revocation.
+  const DeviceState* writer = membership.Find(h.device_id);
+  if (writer != nullptr && writer->revoked && !slot_taken) return false;
+  // An enrolment is taken only under the epoch current here now: one signed
+  // under an older epoch's key (which revoked devices hold) is refused.
+  if (record.op.has_enrol() && record.op.enrol().authority_epoch() != membership.current_epoch()) {
+    return false;
+  }
+  return true;
+}
+
 absl::StatusOr<size_t> HubMemberships::Add(const std::string& vault_id,
                                            const std::vector<std::string>& sealed, bool strict) {
   std::vector<MemberRecord> parsed;
@@ -162,7 +183,9 @@ absl::StatusOr<size_t> HubMemberships::Add(const std::string& vault_id,
   for (const MemberRecord& r : vault->membership->records()) held.insert(r.sealed);
   std::vector<MemberRecord> fresh;
   for (MemberRecord& r : Verified(*vault->membership, std::move(parsed))) {
-    if (held.insert(r.sealed).second) fresh.push_back(std::move(r));
+    if (held.contains(r.sealed) || !TakesNow(vault_id, *vault->membership, r)) continue;
+    held.insert(r.sealed);
+    fresh.push_back(std::move(r));
   }
   if (fresh.empty()) return 0;
   if (held.size() > kHubMaxMemberRecords) {

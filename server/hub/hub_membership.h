@@ -90,6 +90,13 @@ class HubMemberships {
   // before them, in order.
   static std::vector<MemberRecord> Verified(const Membership& membership,
                                             std::vector<MemberRecord> parsed);
+  // Whether a verified record that the membership does not hold yet may join
+  // it now (docs/design.md, "Devices and key epochs"): its (device, seq)
+  // slot holds no other bytes, here or among the stored records; a revoked
+  // writer adds only a record it pushed before; an Enrol is signed under
+  // the epoch current now.
+  bool TakesNow(const std::string& vault_id, const Membership& membership,
+                const MemberRecord& record) const;
 
   HubStorage* const storage_;
   absl::Mutex mu_;

@@ -252,6 +252,9 @@ class Journal {
   // and `after` touched beyond its cut (folded before the revoke arrived).
   absl::Status RefoldPastCuts(const Membership& before, const Membership& after)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
+  // Whether a membership record from elsewhere fits this device's log and
+  // kept membership records: its (device, seq) slot holds no other bytes.
+  bool SlotFree(const MemberRecord& record) const;
   // Whether `members` names an epoch key not held, or another primary.
   bool NeedsKeys(const Membership& members) const;
   // AdoptEpochs' work: takes every Epoch op's key it can open; false when

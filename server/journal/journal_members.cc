@@ -19,6 +19,14 @@ namespace {
 
 using MetaPuts = std::vector<std::pair<std::string, std::string>>;
 
+// Whether `key` derives the authority key an Epoch announced for it.
+bool AuthorityIs(const SecretBytes& key, const std::string& announced) {
+  SecretBytes authority;
+  std::string derived;
+  DeriveAuthorityKey(key, &authority, &derived);
+  return derived == announced;
+}
+
 std::string EncodeBE32(uint32_t v) {
   std::string out;
   for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -121,6 +129,15 @@ absl::Status Journal::Rename(const std::string& device_id, std::string_view name
 
 absl::StatusOr<uint32_t> Journal::Revoke(const std::string& device_id) {
   absl::MutexLock lock(write_mu_);
+  // The rotation that must follow is checked first, so that a revoke is
+  // never written without it.
+  if (!UnwrapStretched(CurrentWrappedKey(), secrets_.stretched, secrets_.secret_key,
+                       identity_.vault_id)
+           .ok() ||
+      members().current_epoch() + 1 >= kMaxKeyEpochs) {
+    return absl::FailedPreconditionError(
+        "the vault key cannot be rotated from this unlock: lock and unlock again, then revoke");
+  }
   v1::MembershipOp op;
   op.mutable_revoke()->set_device_id(device_id);
   op.mutable_revoke()->set_cut(log_->Head(device_id));
@@ -186,7 +203,8 @@ absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership&
   std::set<std::string> entries;
   for (const auto& [id, device] : after.devices()) {
     const DeviceState* earlier = before.Find(id);
-    if (!device.revoked || (earlier != nullptr && earlier->revoked)) continue;
+    if (!device.revoked) continue;
+    if (earlier != nullptr && earlier->revoked && earlier->cut <= device.cut) continue;
     // Records of a revoked device beyond its cut, folded before the revoke
     // arrived, leave the view now: every device ends with the same view.
     for (uint64_t seq = device.cut + 1; seq <= log_->Head(id); ++seq) {
@@ -203,8 +221,19 @@ absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership&
   return view_.Refold(*log_, entries);
 }
 
+bool Journal::SlotFree(const MemberRecord& record) const {
+  const RecordHeader& h = record.header;
+  auto logged = log_->Get(h.device_id, h.seq);
+  if (logged.ok() && logged->has_value() && **logged != record.sealed) return false;
+  auto kept = store_->Get(Family::kMeta, MemberMetaKey(h.device_id, h.seq));
+  return !(kept.ok() && kept->has_value() && **kept != record.sealed);
+}
+
 absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   absl::MutexLock lock(write_mu_);
+  // A record in a slot that holds other bytes (the log's, or a membership
+  // record kept before) is refused: nobody rewrites a device's past.
+  std::erase_if(records, [&](const MemberRecord& r) { return !SlotFree(r); });
   Membership next = members();
   const size_t before = next.records().size();
   next.Add(records);
@@ -232,6 +261,14 @@ void Journal::UseStretched(SecretBytes stretched) {
 
 absl::Status Journal::Rewrap(const std::string& wrapped, SecretBytes stretched) {
   absl::MutexLock lock(write_mu_);
+  // The wrapped key must be the current epoch's: a rotation pulled since
+  // the caller unwrapped it would make this Wrap name the wrong key.
+  auto inside = UnwrapStretched(wrapped, stretched, secrets_.secret_key, identity_.vault_id);
+  if (!inside.ok() || !AuthorityIs(*inside, members().current().authority_public_key)) {
+    return absl::AbortedError(
+        "the vault key changed while the passphrase was being changed: "
+        "run `haven passwd` again");
+  }
   v1::MembershipOp op;
   op.mutable_wrap()->set_epoch(keys_->current_epoch());
   op.mutable_wrap()->set_wrapped_key(wrapped);
@@ -251,6 +288,13 @@ bool Journal::TakeEpochKeys(const Membership& members, const SecretBytes& secret
     if (!record.op.has_epoch()) continue;
     const v1::Epoch& op = record.op.epoch();
     if (keys_->HoldsKey(op.epoch(), op.authority_public_key())) continue;
+    // Only a rotation a member signed, numbered no further than the
+    // membership's current epoch, gives a key (a hub could otherwise hand
+    // an old wrapped key in as a new epoch's).
+    if (op.epoch() > members.current_epoch() ||
+        !RecordSignatureValid(record.sealed, members.SigningKey(record.header.device_id))) {
+      continue;
+    }
     auto key = UnwrapStretched(op.wrapped_key(), secrets_.stretched, secret, identity_.vault_id);
     auto box = op.secret_key_boxes().find(HexEncode(identity_.device_id));
     if (!key.ok() && box != op.secret_key_boxes().end()) {
@@ -259,7 +303,7 @@ bool Journal::TakeEpochKeys(const Membership& members, const SecretBytes& secret
         key = UnwrapStretched(op.wrapped_key(), secrets_.stretched, *boxed, identity_.vault_id);
       }
     }
-    if (!key.ok()) continue;
+    if (!key.ok() || !AuthorityIs(*key, op.authority_public_key())) continue;
     if (op.epoch() > keys_->current_epoch() + 1) {
       // Epochs in between come from this one's keyring.
       auto ring = OpenKeyring(*key, identity_.vault_id, op.epoch(), op.keyring());

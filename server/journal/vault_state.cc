@@ -63,7 +63,8 @@ absl::StatusOr<std::string> Epoch0Authority(std::string_view vault_id, const Sec
     auto plain = OpenBlob(key, epoch.keyring(), KeyringAd(vault_id, epoch.epoch()));
     if (!plain.ok()) continue;
     v1::Keyring keyring;
-    bool parsed = keyring.ParseFromString(*plain) && keyring.keys_size() > 0;
+    bool parsed = keyring.ParseFromString(*plain) && keyring.keys_size() > 0 &&
+                  keyring.keys(0).size() == kVaultKeyBytes;
     sodium_memzero(plain->data(), plain->size());
     if (!parsed) continue;
     VaultKeys first(SecretBytes::CopyOf(keyring.keys(0)));
@@ -105,6 +106,13 @@ absl::StatusOr<v1::Keyring> OpenKeyring(const SecretBytes& key, std::string_view
   if (!parsed || keyring.keys_size() != static_cast<int>(epoch)) {
     WipeKeyring(&keyring);
     return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) + " is malformed");
+  }
+  for (const auto& key : keyring.keys()) {
+    if (key.size() != kVaultKeyBytes) {
+      WipeKeyring(&keyring);
+      return absl::DataLossError("the keyring of epoch " + std::to_string(epoch) +
+                                 " holds a key of the wrong size");
+    }
   }
   for (const auto& alt : keyring.alternates()) {
     if (alt.epoch() >= epoch || alt.key().size() != kVaultKeyBytes) {
