@@ -63,9 +63,19 @@ class MemberVault {
   Membership NewMembership() const { return Membership(vault_id_, authority0_.public_key); }
 
   // The device's next record of `op` at `hlc`, chained and signed by
-  // `signer` (the device's own key unless a forgery is wanted).
+  // `signer` (the device's own key unless a forgery is wanted). Every op
+  // but an Enrol also carries an authority signature by epoch 0's
+  // authority (valid at every epoch); WriteWithAuthority chooses another.
   std::string Write(TestDevice& device, v1::MembershipOp op, uint64_t hlc,
                     const KeyPair* signer = nullptr) {
+    return WriteWithAuthority(device, std::move(op), hlc, 0, &authority0_, signer);
+  }
+
+  // Write, with the authority signature of `authority` for `epoch`
+  // (nullptr: no authority signature at all).
+  std::string WriteWithAuthority(TestDevice& device, v1::MembershipOp op, uint64_t hlc,
+                                 uint32_t epoch, const KeyPair* authority,
+                                 const KeyPair* signer = nullptr) {
     op.set_hlc(hlc);
     RecordHeader header;
     header.vault_id = vault_id_;
@@ -73,6 +83,9 @@ class MemberVault {
     header.seq = ++device.seq;
     header.epoch = kMembershipEpoch;
     header.prev_hash = device.head_hash;
+    if (authority != nullptr && !op.has_enrol()) {
+      SignOpAuthority(&op, header, epoch, authority->secret_key);
+    }
     std::string sealed = MakeMemberRecord(
         header, op, signer != nullptr ? signer->secret_key : device.key.secret_key);
     device.head_hash = RecordChainHash(sealed);
@@ -83,6 +96,15 @@ class MemberVault {
   MemberRecord Record(TestDevice& device, v1::MembershipOp op, uint64_t hlc,
                       const KeyPair* signer = nullptr) {
     auto parsed = ParseMemberRecord(Write(device, std::move(op), hlc, signer), vault_id_);
+    if (!parsed.ok()) std::abort();
+    return *std::move(parsed);
+  }
+
+  // RecordWithAuthority: WriteWithAuthority, then ParseMemberRecord.
+  MemberRecord RecordWithAuthority(TestDevice& device, v1::MembershipOp op, uint64_t hlc,
+                                   uint32_t epoch, const KeyPair* authority) {
+    auto parsed = ParseMemberRecord(
+        WriteWithAuthority(device, std::move(op), hlc, epoch, authority), vault_id_);
     if (!parsed.ok()) std::abort();
     return *std::move(parsed);
   }

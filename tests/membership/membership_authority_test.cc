@@ -1,0 +1,155 @@
+// The authority rule for every op but an Enrol: the op must also be signed
+// by the authority key of an epoch no later than the current one where it
+// applies. An op signed only by a device key (what a locked laptop's disk
+// yields), by a key that is no epoch's authority, or for an epoch beyond
+// the current one is kept without effect; an op signed under an older
+// epoch's authority after a rotation still applies.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server/membership/membership.h"
+#include "tests/membership/member_fixture.h"
+
+namespace haven {
+namespace {
+
+using testing::KeyPair;
+using testing::MemberVault;
+using testing::TestDevice;
+
+// How one op kind is written and how its effect is seen.
+struct OpKind {
+  std::string name;
+  std::function<v1::MembershipOp(const TestDevice& target, uint32_t current)> make;
+  std::function<bool(const Membership&, const TestDevice& target, uint32_t current)> applied;
+};
+
+std::vector<OpKind> Kinds(const KeyPair& next_authority) {
+  return {
+      {"rename", [](const TestDevice& t, uint32_t) { return MemberVault::Rename(t, "renamed"); },
+       [](const Membership& m, const TestDevice& t, uint32_t) {
+         return m.Find(t.id)->name.sealed() == "renamed";
+       }},
+      {"revoke", [](const TestDevice& t, uint32_t) { return MemberVault::Revoke(t.id, 1); },
+       [](const Membership& m, const TestDevice& t, uint32_t) { return m.Find(t.id)->revoked; }},
+      {"epoch",
+       [&next_authority](const TestDevice& t, uint32_t current) {
+         return MemberVault::Epoch(current + 1, next_authority, {&t}, "new key");
+       },
+       [](const Membership& m, const TestDevice&, uint32_t current) {
+         return m.current_epoch() == current + 1;
+       }},
+      {"wrap", [](const TestDevice&, uint32_t current) { return MemberVault::Wrap(current, "w"); },
+       [](const Membership& m, const TestDevice&, uint32_t) { return m.wrapped_key() == "w"; }},
+  };
+}
+
+class MembershipAuthorityTest : public ::testing::Test {
+ protected:
+  MemberRecord EnrolRecord(TestDevice& device, uint64_t hlc) {
+    return vault_.Record(device, vault_.Enrol(device, vault_.authority0()), MemberVault::Hlc(hlc));
+  }
+
+  // Whether `kind`'s op by a on b applies, signed by `authority` for
+  // `epoch` (nullptr: no authority signature). a and b are enrolled at
+  // epoch 0; at `current` 1, a has rotated to epoch 1 under authority1_.
+  bool Applies(const OpKind& kind, uint32_t current, uint32_t epoch, const KeyPair* authority) {
+    TestDevice a, b;
+    Membership membership = vault_.NewMembership();
+    std::vector<MemberRecord> records = {EnrolRecord(a, 1), EnrolRecord(b, 2)};
+    if (current == 1) {
+      records.push_back(vault_.Record(a, MemberVault::Epoch(1, authority1_, {&a, &b}, "w1"),
+                                      MemberVault::Hlc(3)));
+    }
+    records.push_back(vault_.RecordWithAuthority(a, kind.make(b, current), MemberVault::Hlc(10),
+                                                 epoch, authority));
+    membership.Add(records);
+    EXPECT_EQ(membership.records().size(), records.size());  // kept, with effect or not
+    return kind.applied(membership, b, current);
+  }
+
+  MemberVault vault_;
+  TestDevice a_, b_;  // for the concurrent revoke
+  KeyPair authority1_ = KeyPair::Make();
+  KeyPair authority2_ = KeyPair::Make();
+  KeyPair stranger_ = KeyPair::Make();
+};
+
+TEST_F(MembershipAuthorityTest, AnOpSignedOnlyByTheDeviceKeyHasNoEffect) {
+  for (const OpKind& kind : Kinds(authority1_)) {
+    SCOPED_TRACE(kind.name);
+    EXPECT_FALSE(Applies(kind, 0, 0, nullptr));
+    EXPECT_FALSE(Applies(kind, 1, 0, nullptr));
+  }
+}
+
+TEST_F(MembershipAuthorityTest, AnOpSignedByAKeyThatIsNoEpochsAuthorityHasNoEffect) {
+  for (const OpKind& kind : Kinds(authority1_)) {
+    SCOPED_TRACE(kind.name);
+    EXPECT_FALSE(Applies(kind, 0, 0, &stranger_));
+    // A device's own key as the authority does not do either.
+    EXPECT_FALSE(Applies(kind, 0, 0, &a_.key));
+    // Nor the next epoch's authority before its Epoch op applies.
+    EXPECT_FALSE(Applies(kind, 0, 0, &authority1_));
+  }
+}
+
+TEST_F(MembershipAuthorityTest, AnOpForAnEpochBeyondTheCurrentHasNoEffect) {
+  for (const OpKind& kind : Kinds(authority1_)) {
+    SCOPED_TRACE(kind.name);
+    // Epoch 0's own authority, claimed for epoch 1 while 0 is current.
+    EXPECT_FALSE(Applies(kind, 0, 1, &vault_.authority0()));
+    EXPECT_FALSE(Applies(kind, 0, 1, &authority1_));
+  }
+  for (const OpKind& kind : Kinds(authority2_)) {
+    SCOPED_TRACE(kind.name + " after a rotation");
+    EXPECT_FALSE(Applies(kind, 1, 2, &authority2_));
+  }
+}
+
+TEST_F(MembershipAuthorityTest, TheSameOpWithTheCurrentAuthorityApplies) {
+  for (const OpKind& kind : Kinds(authority1_)) {
+    SCOPED_TRACE(kind.name);
+    EXPECT_TRUE(Applies(kind, 0, 0, &vault_.authority0()));
+  }
+  for (const OpKind& kind : Kinds(authority2_)) {
+    SCOPED_TRACE(kind.name + " at epoch 1");
+    EXPECT_TRUE(Applies(kind, 1, 1, &authority1_));
+    // The right key claimed for the wrong epoch does not verify.
+    EXPECT_FALSE(Applies(kind, 1, 0, &authority1_));
+  }
+}
+
+TEST_F(MembershipAuthorityTest, AnOpUnderAnOlderEpochsAuthorityStillAppliesAfterARotation) {
+  for (const OpKind& kind : Kinds(authority2_)) {
+    SCOPED_TRACE(kind.name);
+    EXPECT_TRUE(Applies(kind, 1, 0, &vault_.authority0()));
+  }
+}
+
+// A concurrent revoke and rekey: c revokes b under epoch 0's authority, not
+// having seen a's rotation, which is stamped first. The revoke applies
+// after the rotation, and b is revoked with its cut.
+TEST_F(MembershipAuthorityTest, ARevokeConcurrentWithARekeyStillApplies) {
+  TestDevice c;
+  Membership membership = vault_.NewMembership();
+  std::vector<MemberRecord> records = {EnrolRecord(a_, 1), EnrolRecord(b_, 2), EnrolRecord(c, 3)};
+  records.push_back(
+      vault_.RecordWithAuthority(a_, MemberVault::Epoch(1, authority1_, {&a_, &b_, &c}, "w1"),
+                                 MemberVault::Hlc(10), 0, &vault_.authority0()));
+  records.push_back(vault_.RecordWithAuthority(c, MemberVault::Revoke(b_.id, 1),
+                                               MemberVault::Hlc(11), 0, &vault_.authority0()));
+  membership.Add(records);
+  EXPECT_EQ(membership.current_epoch(), 1u);
+  ASSERT_NE(membership.Find(b_.id), nullptr);
+  EXPECT_TRUE(membership.Find(b_.id)->revoked);
+  EXPECT_EQ(membership.Find(b_.id)->cut, 1u);
+  EXPECT_EQ(membership.Find(b_.id)->revoked_by, c.id);
+  EXPECT_TRUE(membership.NeedsRotation());  // b held epoch 1's key
+}
+
+}  // namespace
+}  // namespace haven
