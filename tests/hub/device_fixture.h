@@ -59,11 +59,18 @@ class HubVault {
   const VaultKeys& keys() const { return keys_; }
 
   // The device's next record, a membership record of `op`, signed by
-  // `signer` (the device's own key unless a forgery is wanted).
-  std::string Write(HubDevice& device, v1::MembershipOp op, const SecretBytes* signer = nullptr) {
+  // `signer` (the device's own key unless a forgery is wanted); every op
+  // but an Enrol also by epoch 0's authority (the vault's auth key), unless
+  // `authority_signed` is false (a device key alone).
+  std::string Write(HubDevice& device, v1::MembershipOp op, const SecretBytes* signer = nullptr,
+                    bool authority_signed = true) {
     op.set_hlc((static_cast<uint64_t>(kAtUs / 1000) << 16) + device.seq + 1);
-    std::string sealed = MakeMemberRecord(NextHeader(device, kMembershipEpoch), op,
-                                          signer != nullptr ? *signer : device.secret_key);
+    const RecordHeader header = NextHeader(device, kMembershipEpoch);
+    if (authority_signed && !op.has_enrol()) {
+      SignOpAuthority(&op, header, 0, keys_.auth_secret_key());
+    }
+    std::string sealed =
+        MakeMemberRecord(header, op, signer != nullptr ? *signer : device.secret_key);
     device.head_hash = RecordChainHash(sealed);
     return sealed;
   }
@@ -81,12 +88,15 @@ class HubVault {
         SignWithAuthKey(authority != nullptr ? *authority : keys_, EnrolmentMessage(id_, *enrol)));
     return Write(device, std::move(op));
   }
-  std::string Revoke(HubDevice& by, const HubDevice& target, uint64_t cut) {
+  // A Revoke of `target` by `by`, with no authority signature when
+  // `authority_signed` is false.
+  std::string Revoke(HubDevice& by, const HubDevice& target, uint64_t cut,
+                     bool authority_signed = true) {
     v1::MembershipOp op;
     op.mutable_revoke()->set_device_id(target.id);
     op.mutable_revoke()->set_cut(cut);
     op.mutable_revoke()->set_at_us(kAtUs);
-    return Write(by, std::move(op));
+    return Write(by, std::move(op), nullptr, authority_signed);
   }
   std::string Wrap(HubDevice& by, const std::string& wrapped_key) {
     v1::MembershipOp op;

@@ -99,6 +99,19 @@ TEST_F(DeviceLoginTest, ARevokedDeviceIsRefusedNamingWhenAndByWhom) {
   EXPECT_TRUE(raw_->Heads(session_a, &heads).ok());
 }
 
+// A revoke signed only by a's device key (no authority signature: what a
+// locked laptop's disk yields) is kept without effect: b still logs in.
+TEST_F(DeviceLoginTest, ARevokeWithoutAnAuthoritySignatureRevokesNobody) {
+  ASSERT_TRUE(Submit({enrol_a_, enrol_b_}).ok());
+  std::string session_a = LoggedIn(a_);
+  raw_->Push(session_a, {enrol_a_, vault_.Revoke(a_, b_, 1, /*authority_signed=*/false)});
+  grpc::Status login = raw_->Login(vault_, b_, nullptr);
+  EXPECT_TRUE(login.ok()) << login.error_message();
+  // The same revoke signed by the authority, next in a's chain, applies.
+  ASSERT_TRUE(raw_->Push(session_a, {vault_.Revoke(a_, b_, 1)}).ok());
+  EXPECT_EQ(raw_->Login(vault_, b_, nullptr).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
 // A Watch stream open when the revoke arrives ends with the same refusal.
 TEST_F(DeviceLoginTest, ARevokeEndsTheRevokedDevicesOpenWatch) {
   ASSERT_TRUE(Submit({enrol_a_, enrol_b_}).ok());
