@@ -77,6 +77,15 @@ absl::Status Journal::AppendMember(v1::MembershipOp op, const MetaPuts& meta) {
   header.seq = log_->Head(identity_.device_id) + 1;
   header.epoch = kMembershipEpoch;
   header.prev_hash = OwnChainHead();
+  if (!op.has_enrol()) {
+    const uint32_t epoch = members().current_epoch();
+    const SecretBytes* key = keys_->epoch_key(epoch);
+    if (key == nullptr) return absl::FailedPreconditionError("the current key is not held");
+    SecretBytes authority;
+    std::string authority_public;
+    DeriveAuthorityKey(*key, &authority, &authority_public);
+    SignOpAuthority(&op, header, epoch, authority);
+  }
   std::string sealed = MakeMemberRecord(header, op, secrets_.sign_key);
   ASSIGN_OR_RETURN(MemberRecord record, ParseMemberRecord(sealed, identity_.vault_id));
   RecordLog::Append append = log_->Stage({{header, sealed}});

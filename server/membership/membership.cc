@@ -84,7 +84,13 @@ bool Membership::WriterMay(const MemberRecord& record) {
   const DeviceState* writer = Find(record.header.device_id);
   if (writer == nullptr || !writer->enrolled) return false;
   if (writer->revoked && record.header.seq > writer->cut) return false;
-  return SignedBy(record.sealed, writer->sign_public_key);
+  if (!SignedBy(record.sealed, writer->sign_public_key)) return false;
+  // And by an epoch's authority key, which only an unlocked member holds
+  // (a device key alone, from a locked laptop's disk, changes nothing).
+  const uint32_t epoch = record.op.authority_epoch();
+  if (epoch > current_epoch()) return false;
+  return Verified(OpAuthorityMessage(vault_id_, record.header, record.op),
+                  record.op.authority_signature(), epochs_[epoch].authority_public_key);
 }
 
 bool Membership::Verified(std::string_view message, std::string_view signature,

@@ -12,7 +12,10 @@
 //     the authority signature is by the current epoch's authority key;
 //   - Rename, Revoke, Epoch, Wrap: the writer is enrolled and not revoked
 //     (or revoked, and the record is within its cut: its records up to
-//     the cut stay, whenever they are stamped);
+//     the cut stay, whenever they are stamped), and the op carries an
+//     authority signature (OpAuthorityMessage) by the authority key of an
+//     epoch no later than the current one: only an unlocked member, which
+//     holds a vault key, changes the membership;
 //   - Rename: of a device enrolled or revoked before;
 //   - Revoke: of another device (enrolled or only known by its records),
 //     not already revoked;

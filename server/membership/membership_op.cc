@@ -1,5 +1,7 @@
 #include "server/membership/membership_op.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <sodium.h>
 
 #include <set>
@@ -166,6 +168,37 @@ v1::SealedName SealName(const SecretBytes& record_key, uint32_t epoch, std::stri
 absl::StatusOr<std::string> OpenName(const SecretBytes& record_key, std::string_view device_id,
                                      const v1::SealedName& sealed) {
   return OpenBlob(record_key, sealed.sealed(), NameAd(device_id));
+}
+
+std::string OpAuthorityMessage(std::string_view vault_id, const RecordHeader& header,
+                               const v1::MembershipOp& op) {
+  v1::MembershipOp unsigned_op = op;
+  unsigned_op.clear_authority_signature();
+  std::string body;
+  {
+    google::protobuf::io::StringOutputStream raw(&body);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.SetSerializationDeterministic(true);
+    unsigned_op.SerializeToCodedStream(&out);
+  }
+  std::string message = "haven-member-op-v1";
+  message.append(vault_id);
+  message.append(header.device_id);
+  for (int i = 7; i >= 0; --i) message.push_back(static_cast<char>(header.seq >> (8 * i)));
+  message.append(body);
+  return message;
+}
+
+void SignOpAuthority(v1::MembershipOp* op, const RecordHeader& header, uint32_t epoch,
+                     const SecretBytes& authority_secret_key) {
+  op->set_authority_epoch(epoch);
+  op->clear_authority_signature();
+  const std::string message = OpAuthorityMessage(header.vault_id, header, *op);
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
+                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+                       authority_secret_key.data());
+  op->set_authority_signature(signature);
 }
 
 }  // namespace haven

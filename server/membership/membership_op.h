@@ -41,6 +41,18 @@ std::string MakeMemberRecord(const RecordHeader& header, const v1::MembershipOp&
 // authority epoch (4 bytes, big-endian) || legacy_until (8 bytes, big-endian).
 std::string EnrolmentMessage(std::string_view vault_id, const v1::Enrol& enrol);
 
+// What an op's authority signature covers (every op but an Enrol):
+// "haven-member-op-v1" || vault id || device id || seq (8 bytes,
+// big-endian) || the op serialized deterministically with
+// authority_signature empty.
+std::string OpAuthorityMessage(std::string_view vault_id, const RecordHeader& header,
+                               const v1::MembershipOp& op);
+// Sets op->authority_epoch and signs `op`, to be written at
+// (header.device_id, header.seq), with the authority key of `epoch`
+// (DeriveAuthorityKey of that epoch's vault key; 64 bytes).
+void SignOpAuthority(v1::MembershipOp* op, const RecordHeader& header, uint32_t epoch,
+                     const SecretBytes& authority_secret_key);
+
 // A device name sealed for the vault under epoch `epoch`'s record key.
 v1::SealedName SealName(const SecretBytes& record_key, uint32_t epoch, std::string_view device_id,
                         std::string_view name);

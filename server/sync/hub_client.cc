@@ -140,6 +140,12 @@ std::string Sign(const Key& secret_key, std::string_view message) {
 }  // namespace
 
 absl::Status HubClient::Register(const HubCredential& credential) {
+  if (credential.auth_secret_key.size() != crypto_sign_SECRETKEYBYTES) {
+    return absl::FailedPreconditionError("remote \"" + endpoint_.name +
+                                         "\" does not hold this vault yet: unlock this device "
+                                         "(any command that asks for the passphrase) and sync "
+                                         "again to register it");
+  }
   ASSIGN_OR_RETURN(std::string nonce, FreshNonce(credential.vault_id));
   v1::RegisterVaultRequest reg;
   reg.set_vault_id(credential.vault_id);
@@ -157,6 +163,10 @@ absl::Status HubClient::Register(const HubCredential& credential) {
 }
 
 absl::Status HubClient::LoginVaultWide(const HubCredential& credential) {
+  if (credential.auth_secret_key.size() != crypto_sign_SECRETKEYBYTES) {
+    return absl::FailedPreconditionError(
+        "this device has not enrolled yet: unlock it once so that it signs in with its own key");
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     ASSIGN_OR_RETURN(std::string nonce, FreshNonce(credential.vault_id));
     v1::AuthenticateRequest areq;

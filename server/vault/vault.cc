@@ -22,7 +22,10 @@ constexpr char kVaultIdKey[] = "vault/id";
 constexpr char kDeviceIdKey[] = "vault/device";
 constexpr char kWrappedKey[] = "vault/wrapped_key";
 constexpr char kSecretKey[] = "vault/secret_key";
+// Epoch 0's auth secret key, which homes made before device keys kept
+// unsealed; read while present, dropped once the device enrols.
 constexpr char kAuthKey[] = "vault/auth_key";
+constexpr char kAuthPublic[] = "vault/auth_public";  // the key the vault id derives from
 static_assert(std::string_view(kWrappedKey) == kMetaWrappedKey);
 static_assert(std::string_view(kSecretKey) == kMetaSecretKey);
 
@@ -69,9 +72,14 @@ absl::Status Vault::LoadIdentity() {
   ASSIGN_OR_RETURN(auto wrapped, store_->Get(Family::kMeta, kWrappedKey));
   ASSIGN_OR_RETURN(auto secret, store_->Get(Family::kMeta, kSecretKey));
   ASSIGN_OR_RETURN(auto auth, store_->Get(Family::kMeta, kAuthKey));
+  ASSIGN_OR_RETURN(auto auth_public, store_->Get(Family::kMeta, kAuthPublic));
   ASSIGN_OR_RETURN(auto device_key, store_->Get(Family::kMeta, kMetaDeviceKey));
-  if (!device_id || !wrapped || !secret || !auth) {
+  if (!device_id || !wrapped || !secret || (!auth && !auth_public)) {
     return absl::DataLossError("the vault's metadata is incomplete");
+  }
+  if (!auth_public) {
+    auth_public = auth->substr(32);  // libsodium keeps the public key in the tail
+    RETURN_IF_ERROR(store_->Put(Family::kMeta, kAuthPublic, *auth_public, /*sync=*/true));
   }
   if (!device_key) {
     // A home made before device keys: its key is made now and enrolled at
@@ -85,10 +93,11 @@ absl::Status Vault::LoadIdentity() {
   device_id_ = *device_id;
   wrapped_key_ = *wrapped;
   secret_key_ = SecretBytes::CopyOf(*secret);
-  auth_key_ = SecretBytes::CopyOf(*auth);
+  auth_key_ = auth ? SecretBytes::CopyOf(*auth) : SecretBytes();
+  auth_public_ = *auth_public;
   device_key_ = SecretBytes::CopyOf(*device_key);
   WipeString(&*secret);  // the store's copies are its own (docs/design.md, "Keys")
-  WipeString(&*auth);
+  if (auth) WipeString(&*auth);
   WipeString(&*device_key);
   return absl::OkStatus();
 }
@@ -103,7 +112,7 @@ absl::Status Vault::StoreIdentity(std::string_view vault_id, std::string_view de
   batch.Put(Family::kMeta, kDeviceIdKey, device_id);
   batch.Put(Family::kMeta, kWrappedKey, wrapped);
   batch.Put(Family::kMeta, kSecretKey, secret_key.view());
-  batch.Put(Family::kMeta, kAuthKey, keys.auth_secret_key().view());
+  batch.Put(Family::kMeta, kAuthPublic, keys.auth_public_key());
   batch.Put(Family::kMeta, kMetaDeviceKey, NewDeviceKey().view());
   for (const std::string& sealed : member_records) {
     auto header = ParseRecordHeader(sealed);
@@ -119,7 +128,7 @@ absl::StatusOr<Membership> Vault::StoredMembership() const {
   {
     absl::MutexLock lock(&mu_);
     vault_id = vault_id_;
-    authority = std::string(auth_key_.view().substr(32));  // libsodium keeps it in the tail
+    authority = auth_public_;
   }
   return ReadMembership(*store_, vault_id, authority);
 }
@@ -136,8 +145,14 @@ absl::StatusOr<HubCredential> Vault::BaseCredential() const {
   if (vault_id_.empty()) return absl::NotFoundError("no vault in this home yet");
   HubCredential c;
   c.vault_id = vault_id_;
-  c.auth_secret_key = SecretBytes::CopyOf(auth_key_.view());
-  c.auth_public_key = std::string(auth_key_.view().substr(32));  // libsodium keeps it in the tail
+  // Epoch 0's auth secret key registers the vault on a hub: derived from
+  // the vault key while unlocked, never kept on disk.
+  if (journal_ != nullptr) {
+    c.auth_secret_key = SecretBytes::CopyOf(journal_->keys().auth_secret_key().view());
+  } else if (auth_key_.size() > 0) {
+    c.auth_secret_key = SecretBytes::CopyOf(auth_key_.view());
+  }
+  c.auth_public_key = auth_public_;
   c.wrapped_key = wrapped_key_;
   c.device_id = device_id_;
   c.device_sign_key = SecretBytes::CopyOf(device_key_.view());
@@ -217,6 +232,20 @@ absl::Status Vault::OpenJournal(std::unique_ptr<VaultKeys> keys, SecretBytes str
   return absl::OkStatus();
 }
 
+void Vault::DropStoredAuthKey() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auth_key_.size() == 0) return;
+  }
+  // A home from before device keys kept epoch 0's auth secret key on disk;
+  // an enrolled device needs it only while unlocked, when it derives it.
+  WriteBatch batch = store_->NewBatch();
+  batch.Delete(Family::kMeta, kAuthKey);
+  if (!store_->Write(&batch, /*sync=*/true).ok()) return;
+  absl::MutexLock lock(&mu_);
+  auth_key_ = SecretBytes();
+}
+
 void Vault::Settle() {
   std::shared_ptr<Journal> journal = PeekJournal();
   if (journal != nullptr && !journal->keys_lost()) SettleMembership(journal.get(), "");
@@ -230,6 +259,7 @@ void Vault::SettleMembership(Journal* journal, std::string_view device_name) {
           {{"error", std::string(enrolled.message())}});
     }
   }
+  if (journal->enrolled()) DropStoredAuthKey();
   Membership members = journal->members();
   const DeviceState* self = members.Find(journal->identity().device_id);
   if (members.NeedsRotation() && self != nullptr && self->enrolled && !self->revoked) {

@@ -188,6 +188,7 @@ class Vault {
   // After an open: enrol a device of a vault made before device keys, and
   // rotate when a revoked device still holds the current key.
   void SettleMembership(Journal* journal, std::string_view device_name);
+  void DropStoredAuthKey() ABSL_LOCKS_EXCLUDED(mu_);
   // The stretched passphrase when it opens the current wrapped key, after
   // the failure delay otherwise (PermissionDenied). Also the key it opens.
   absl::StatusOr<SecretBytes> CheckPassphrase(std::string_view passphrase,
@@ -220,8 +221,11 @@ class Vault {
   // "Keys", says why the device holds them); copied out only into other
   // SecretBytes.
   SecretBytes secret_key_ ABSL_GUARDED_BY(mu_);  // raw Secret Key
-  SecretBytes auth_key_ ABSL_GUARDED_BY(mu_);    // epoch 0's Ed25519 key, for registration
-  SecretBytes device_key_ ABSL_GUARDED_BY(mu_);  // this device's Ed25519 key
+  // Epoch 0's auth secret key: only in a home from before device keys, until
+  // it enrols (docs/design.md, "Keys"); empty otherwise.
+  SecretBytes auth_key_ ABSL_GUARDED_BY(mu_);
+  std::string auth_public_ ABSL_GUARDED_BY(mu_);  // the key the vault id derives from
+  SecretBytes device_key_ ABSL_GUARDED_BY(mu_);   // this device's Ed25519 key
   std::shared_ptr<Journal> journal_ ABSL_GUARDED_BY(mu_);
   int64_t lock_after_us_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t locks_at_us_ ABSL_GUARDED_BY(mu_) = 0;

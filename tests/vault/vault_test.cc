@@ -225,12 +225,19 @@ TEST_F(VaultTest, AnIdentityThatDoesNotReadIsNeverOverwritten) {
 // its vault id is the one a hub derives from the public key.
 TEST_F(VaultTest, TheHubCredentialIsThereWhileLockedAndMatchesTheVaultId) {
   InitResult init = MustInit();
+  auto unlocked = vault_->hub_credential();
+  ASSERT_TRUE(unlocked.ok()) << unlocked.status();
+  // Unlocked, the epoch-0 auth secret key (registration) is derived.
+  EXPECT_EQ(unlocked->auth_secret_key.view().substr(32), unlocked->auth_public_key);
   vault_->Lock();
   auto credential = vault_->hub_credential();
   ASSERT_TRUE(credential.ok()) << credential.status();
   EXPECT_EQ(HexEncode(credential->vault_id), init.vault_id);
   EXPECT_EQ(VaultIdFromAuthKey(credential->auth_public_key), credential->vault_id);
-  EXPECT_EQ(credential->auth_secret_key.view().substr(32), credential->auth_public_key);
+  // Locked: the device key logs in; no vault-derived secret is on disk.
+  EXPECT_EQ(credential->device_sign_key.size(), 64u);
+  EXPECT_EQ(credential->auth_secret_key.size(), 0u);
+  EXPECT_FALSE(Meta("vault/auth_key").has_value());
 }
 
 TEST_F(VaultTest, LockDropsTheJournalAndItsKeysGoWithTheLastHolder) {
