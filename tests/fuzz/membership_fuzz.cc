@@ -3,8 +3,9 @@
 // Membership::Add over a base membership (two devices enrolled under the
 // target's fixed test keys) and every query. Each input is tried three ways:
 // as one sealed record; as a run of records, each behind a 4-byte big-endian
-// length; and as a MembershipOp body that device B signs, so the fuzzer
-// reaches every rule without forging a signature.
+// length; and as a MembershipOp body that device B signs, as it is and,
+// when it parses as an op, also signed by epoch 0's authority, so the
+// fuzzer reaches every rule without forging a signature.
 //
 // Checked properties, beyond "no crash": a parsed record is a membership
 // record of the vault; adding a record again changes nothing; the state
@@ -88,6 +89,20 @@ std::string Sign(const std::string& device, const TestKey& key, uint64_t seq,
   std::string sealed = haven::ClearRecord(header, body);
   haven::SignRecord(&sealed, key.secret_key);
   return sealed;
+}
+
+// `op` signed by epoch 0's authority for (device, seq) when it is no Enrol
+// (the authority rule), then the record of it as Sign makes it.
+std::string SignOp(const std::string& device, const TestKey& key, uint64_t seq,
+                   v1::MembershipOp op) {
+  if (!op.has_enrol()) {
+    haven::RecordHeader header;
+    header.vault_id = kVaultId;
+    header.device_id = device;
+    header.seq = seq;
+    haven::SignOpAuthority(&op, header, 0, Authority().secret_key);
+  }
+  return Sign(device, key, seq, op.SerializeAsString());
 }
 
 v1::MembershipOp EnrolOp(const std::string& device, const TestKey& key, uint64_t hlc) {
@@ -201,6 +216,12 @@ void FuzzOp(std::string_view input) {
   if (input.size() > haven::kMaxMembershipOpBytes) return;
   std::vector<MemberRecord> records;
   if (ParseInto(Sign(kDeviceB, KeyB(), 2, std::string(input)), &records)) AddAndCheck(records);
+  // A body that parses as an op, signed by the authority too, so the fuzzer
+  // reaches the rules beyond the authority's.
+  v1::MembershipOp op;
+  if (!op.ParseFromArray(input.data(), static_cast<int>(input.size())) || op.has_enrol()) return;
+  records.clear();
+  if (ParseInto(SignOp(kDeviceB, KeyB(), 2, std::move(op)), &records)) AddAndCheck(records);
 }
 
 }  // namespace
@@ -302,12 +323,10 @@ int main(int argc, char** argv) {
   const TestKey key_c('\x0c');
   const std::string enrol_c =
       Sign(kDeviceC, key_c, 1, EnrolOp(kDeviceC, key_c, kHlc + 5).SerializeAsString());
-  const std::string revoke =
-      Sign(kDeviceA, KeyA(), 2, Revoke(kDeviceB, 1, kHlc + 10).SerializeAsString());
-  const std::string rekey =
-      Sign(kDeviceB, KeyB(), 2, Epoch({kDeviceA, kDeviceB}, kHlc + 11).SerializeAsString());
-  const std::string rename = Sign(kDeviceB, KeyB(), 3, Others(0, kHlc + 12).SerializeAsString());
-  const std::string wrap = Sign(kDeviceA, KeyA(), 3, Others(1, kHlc + 13).SerializeAsString());
+  const std::string revoke = SignOp(kDeviceA, KeyA(), 2, Revoke(kDeviceB, 1, kHlc + 10));
+  const std::string rekey = SignOp(kDeviceB, KeyB(), 2, Epoch({kDeviceA, kDeviceB}, kHlc + 11));
+  const std::string rename = SignOp(kDeviceB, KeyB(), 3, Others(0, kHlc + 12));
+  const std::string wrap = SignOp(kDeviceA, KeyA(), 3, Others(1, kHlc + 13));
   Write(dir, "enrol_a.rec", Base()[0].sealed);
   Write(dir, "enrol_c.rec", enrol_c);
   Write(dir, "revoke.rec", revoke);
@@ -316,7 +335,7 @@ int main(int argc, char** argv) {
   Write(dir, "wrap.rec", wrap);
   // B's rotation stamped before A's revoke of B still lists B; stamped after, it is ignored.
   const std::string early_rekey =
-      Sign(kDeviceB, KeyB(), 2, Epoch({kDeviceA, kDeviceB}, kHlc + 9).SerializeAsString());
+      SignOp(kDeviceB, KeyB(), 2, Epoch({kDeviceA, kDeviceB}, kHlc + 9));
   Write(dir, "revoke_meets_rekey.recs", LengthPrefixed({enrol_c, revoke, early_rekey, rename}));
   Write(dir, "revoked_writer.recs", LengthPrefixed({enrol_c, revoke, rekey, rename, wrap}));
   Write(dir, "op_revoke.bin", Revoke(kDeviceA, 1, kHlc + 20).SerializeAsString());
