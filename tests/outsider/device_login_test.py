@@ -52,7 +52,8 @@ class DeviceLoginTest(unittest.TestCase):
         code, details, session_a = self.login(self.a)
         self.assertEqual(code, grpc.StatusCode.OK, details)
         code, details, _ = push(self.channel, session_a,
-                                [[self.enrol_a, revoke(self.key.vault_id, self.a, self.b.id, 1)]])
+                                [[self.enrol_a, revoke(self.key.vault_id, self.a, self.b.id, 1,
+                                                       authority=self.key)]])
         self.assertEqual(code, grpc.StatusCode.OK, details)
 
         code, details, _ = self.login(self.b)
@@ -63,6 +64,27 @@ class DeviceLoginTest(unittest.TestCase):
             heads(self.channel, session_b)
         self.assertEqual(refused.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
         code, details, _ = push(self.channel, session_b, [[self.enrol_b]])
+        self.assertEqual(code, grpc.StatusCode.PERMISSION_DENIED, details)
+
+    def test_a_revoke_signed_only_by_a_device_key_revokes_nobody(self):
+        # A locked laptop's disk yields the device key, not the vault's
+        # authority: its revoke is kept without effect.
+        self.assertEqual(self.submit([self.enrol_a, self.enrol_b])[0], grpc.StatusCode.OK)
+        code, details = self.submit([revoke(self.key.vault_id, self.a, self.b.id, 1)])
+        self.assertEqual(code, grpc.StatusCode.OK, details)
+        code, details, _ = self.login(self.b)
+        self.assertEqual(code, grpc.StatusCode.OK, details)
+        # Signed by a key that is no epoch's authority: no effect either.
+        code, details = self.submit(
+            [revoke(self.key.vault_id, self.a, self.b.id, 1, authority=Key())])
+        self.assertEqual(code, grpc.StatusCode.OK, details)
+        code, details, _ = self.login(self.b)
+        self.assertEqual(code, grpc.StatusCode.OK, details)
+        # The same revoke signed by the vault's authority applies.
+        code, details = self.submit(
+            [revoke(self.key.vault_id, self.a, self.b.id, 1, authority=self.key)])
+        self.assertEqual(code, grpc.StatusCode.OK, details)
+        code, details, _ = self.login(self.b)
         self.assertEqual(code, grpc.StatusCode.PERMISSION_DENIED, details)
 
     def test_a_push_in_another_devices_name_is_refused(self):

@@ -13,6 +13,7 @@ from hubfixture import hub_pb2, status_of, unary
 LOGIN_CONTEXT = b"haven-hub-auth-v2"
 DEVICE_LOGIN_CONTEXT = b"haven-hub-auth-v3"
 ENROL_CONTEXT = b"haven-enrol-v1"
+OP_AUTHORITY_CONTEXT = b"haven-member-op-v1"
 CHAIN_CONTEXT = b"haven-chain-v2"
 MEMBERSHIP_EPOCH = 0xFFFFFFFF
 REGISTER_CONTEXT = b"haven-hub-register-v1"
@@ -95,11 +96,19 @@ class Device:
         return sodium.sign(self._secret, message)
 
 
-def member_record(vault_id, device, op, signer=None):
+def member_record(vault_id, device, op, signer=None, authority=None):
     """The device's next record: a format-2 membership record of `op` (a
-    MembershipOp), chained and signed by `signer` (default the device)."""
+    MembershipOp), chained and signed by `signer` (default the device); with
+    `authority` (epoch 0's auth key), `op` carries its authority signature
+    too, which every op but an Enrol needs to take effect."""
     device.seq += 1
     op.hlc = (1796016000000 << 16) + device.seq
+    if authority is not None:
+        op.authority_epoch = 0
+        op.ClearField("authority_signature")
+        message = (OP_AUTHORITY_CONTEXT + vault_id + device.id + device.seq.to_bytes(8, "big") +
+                   op.SerializeToString(deterministic=True))
+        op.authority_signature = authority.sign(message)
     unsigned = (bytes([2]) + vault_id + device.id + device.seq.to_bytes(8, "big") +
                 MEMBERSHIP_EPOCH.to_bytes(4, "big") + device.head_hash + op.SerializeToString())
     chain_hash = blake2b_256(CHAIN_CONTEXT + unsigned)
@@ -122,22 +131,24 @@ def enrol(vault_key, device, authority=None):
     return member_record(vault_key.vault_id, device, op)
 
 
-def revoke(vault_id, by, target_id, cut):
-    """`by`'s record revoking `target_id` after its record `cut`."""
+def revoke(vault_id, by, target_id, cut, authority=None):
+    """`by`'s record revoking `target_id` after its record `cut`;
+    authority-signed by `authority` when given (see member_record)."""
     op = membership_pb2.MembershipOp()
     op.revoke.device_id = target_id
     op.revoke.cut = cut
     op.revoke.at_us = 1796016000 * 1000000
-    return member_record(vault_id, by, op)
+    return member_record(vault_id, by, op, authority=authority)
 
 
-def wrap(vault_id, by, wrapped_key):
-    """`by`'s record wrapping epoch 0's key anew (a passphrase change)."""
+def wrap(vault_id, by, wrapped_key, authority=None):
+    """`by`'s record wrapping epoch 0's key anew (a passphrase change);
+    authority-signed by `authority` when given (see member_record)."""
     op = membership_pb2.MembershipOp()
     op.wrap.epoch = 0
     op.wrap.wrapped_key = wrapped_key
     op.wrap.at_us = 1796016000 * 1000000
-    return member_record(vault_id, by, op)
+    return member_record(vault_id, by, op, authority=authority)
 
 
 def submit_membership(channel, token, vault_id, records):
