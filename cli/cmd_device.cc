@@ -41,7 +41,7 @@ absl::Status List(Context& ctx) {
   for (const auto& d : devices) rows.push_back(DeviceJson(d));
   PrintRows(rows,
             {"device_id", "name", "current", "enrolled", "revoked", "added", "added_by", "seq",
-             "revoked_at", "revoked_by"},
+             "revoked_at", "revoked_by", "last_seen", "last_seen_us"},
             *format);
   return absl::OkStatus();
 }
@@ -98,7 +98,10 @@ void RegisterDeviceCommands(CLI::App& app, Context& ctx) {
   auto f = std::make_shared<DeviceFlags>();
   auto* device = app.add_subcommand("device", "The devices of this vault");
   device->require_subcommand(1);
-  device->add_subcommand("list", "Every device: id, name, when it was added, active or revoked")
+  device
+      ->add_subcommand("list",
+                       "Every device: id, name, when it was added, its sequence, when a hub last "
+                       "saw it, active or revoked")
       ->callback([&ctx] { ctx.action = [&ctx] { return List(ctx); }; });
   auto* rename = device->add_subcommand("rename", "Give a device a new name");
   rename->add_option("id", f->id, "the device's id, or the first characters of it")->required();

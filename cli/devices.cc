@@ -7,7 +7,8 @@
 
 namespace haven::cli {
 
-const std::vector<std::string> kDeviceColumns = {"", "id", "name", "added", "by", "seq", "status"};
+const std::vector<std::string> kDeviceColumns = {"",   "id",  "name",      "added",
+                                                 "by", "seq", "last seen", "status"};
 
 std::string DefaultDeviceName() {
   char host[256] = {};
