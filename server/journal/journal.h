@@ -240,6 +240,9 @@ class Journal {
   absl::Status AppendMember(v1::MembershipOp op,
                             const std::vector<std::pair<std::string, std::string>>& meta)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
+  // Whether this unlock can rotate: another epoch fits, and the stretched
+  // passphrase opens the current wrapped key (whose salt the new one takes).
+  absl::Status CanRotate() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<uint32_t> RotateLocked(const SecretBytes* new_secret_key)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
   // Takes the keys of epochs `members` knows and this journal does not
@@ -252,9 +255,6 @@ class Journal {
   // and `after` touched beyond its cut (folded before the revoke arrived).
   absl::Status RefoldPastCuts(const Membership& before, const Membership& after)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
-  // Whether a membership record from elsewhere fits this device's log and
-  // kept membership records: its (device, seq) slot holds no other bytes.
-  bool SlotFree(const MemberRecord& record) const;
   // Whether `members` names an epoch key not held, or another primary.
   bool NeedsKeys(const Membership& members) const;
   // AdoptEpochs' work: takes every Epoch op's key it can open; false when

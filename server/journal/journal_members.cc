@@ -19,20 +19,6 @@ namespace {
 
 using MetaPuts = std::vector<std::pair<std::string, std::string>>;
 
-// Whether `key` derives the authority key an Epoch announced for it.
-bool AuthorityIs(const SecretBytes& key, const std::string& announced) {
-  SecretBytes authority;
-  std::string derived;
-  DeriveAuthorityKey(key, &authority, &derived);
-  return derived == announced;
-}
-
-std::string EncodeBE32(uint32_t v) {
-  std::string out;
-  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
-  return out;
-}
-
 }  // namespace
 
 Membership Journal::members() const {
@@ -140,13 +126,7 @@ absl::StatusOr<uint32_t> Journal::Revoke(const std::string& device_id) {
   absl::MutexLock lock(write_mu_);
   // The rotation that must follow is checked first, so that a revoke is
   // never written without it.
-  if (!UnwrapStretched(CurrentWrappedKey(), secrets_.stretched, secrets_.secret_key,
-                       identity_.vault_id)
-           .ok() ||
-      members().current_epoch() + 1 >= kMaxKeyEpochs) {
-    return absl::FailedPreconditionError(
-        "the vault key cannot be rotated from this unlock: lock and unlock again, then revoke");
-  }
+  RETURN_IF_ERROR(CanRotate());
   v1::MembershipOp op;
   op.mutable_revoke()->set_device_id(device_id);
   op.mutable_revoke()->set_cut(log_->Head(device_id));
@@ -160,23 +140,30 @@ absl::StatusOr<uint32_t> Journal::Rotate(const SecretBytes* new_secret_key) {
   return RotateLocked(new_secret_key);
 }
 
-absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key) {
-  const Membership before = members();
-  const uint32_t epoch = before.current_epoch() + 1;
+absl::Status Journal::CanRotate() const {
+  const uint32_t epoch = members().current_epoch() + 1;
   if (epoch >= kMaxKeyEpochs || keys_->current_epoch() + 1 != epoch) {
     return absl::FailedPreconditionError("the vault cannot take another key epoch");
   }
-  const SecretBytes& secret = new_secret_key ? *new_secret_key : secrets_.secret_key;
   // The new key is wrapped with the salt of the current wrapped key: only
   // a passphrase that opens that key may wrap it (after a passphrase change
   // on another device, this unlock's would make a key nobody could open).
-  const std::string current_wrapped = CurrentWrappedKey();
-  if (!UnwrapStretched(current_wrapped, secrets_.stretched, secrets_.secret_key, identity_.vault_id)
+  if (!UnwrapStretched(CurrentWrappedKey(), secrets_.stretched, secrets_.secret_key,
+                       identity_.vault_id)
            .ok()) {
     return absl::FailedPreconditionError(
         "the passphrase this device was unlocked with has changed since: lock and unlock again "
         "before rotating the vault key");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key) {
+  RETURN_IF_ERROR(CanRotate());
+  const Membership before = members();
+  const uint32_t epoch = before.current_epoch() + 1;
+  const SecretBytes& secret = new_secret_key ? *new_secret_key : secrets_.secret_key;
+  const std::string current_wrapped = CurrentWrappedKey();
   SecretBytes key = GenerateVaultKey();
   v1::MembershipOp op;
   v1::Epoch* next = op.mutable_epoch();
@@ -187,7 +174,7 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   std::string plain = keyring.SerializeAsString();
   next->set_keyring(SealBlob(key, plain, KeyringAd(identity_.vault_id, epoch)));
   sodium_memzero(plain.data(), plain.size());
-  for (auto& k : *keyring.mutable_keys()) sodium_memzero(k.data(), k.size());
+  WipeKeyring(&keyring);
   ASSIGN_OR_RETURN(std::string wrapped, WrapStretched(key, secrets_.stretched, current_wrapped,
                                                       secret, identity_.vault_id));
   next->set_wrapped_key(wrapped);
@@ -230,19 +217,11 @@ absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership&
   return view_.Refold(*log_, entries);
 }
 
-bool Journal::SlotFree(const MemberRecord& record) const {
-  const RecordHeader& h = record.header;
-  auto logged = log_->Get(h.device_id, h.seq);
-  if (logged.ok() && logged->has_value() && **logged != record.sealed) return false;
-  auto kept = store_->Get(Family::kMeta, MemberMetaKey(h.device_id, h.seq));
-  return !(kept.ok() && kept->has_value() && **kept != record.sealed);
-}
-
 absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   absl::MutexLock lock(write_mu_);
   // A record in a slot that holds other bytes (the log's, or a membership
   // record kept before) is refused: nobody rewrites a device's past.
-  std::erase_if(records, [&](const MemberRecord& r) { return !SlotFree(r); });
+  std::erase_if(records, [&](const MemberRecord& r) { return !MemberSlotFree(*store_, *log_, r); });
   Membership next = members();
   const size_t before = next.records().size();
   next.Add(records);

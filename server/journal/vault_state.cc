@@ -44,6 +44,21 @@ absl::StatusOr<Membership> ReadMembership(const Store& store, const std::string&
   return members;
 }
 
+bool AuthorityIs(const SecretBytes& key, std::string_view announced) {
+  SecretBytes authority;
+  std::string derived;
+  DeriveAuthorityKey(key, &authority, &derived);
+  return derived == announced;
+}
+
+bool MemberSlotFree(const Store& store, const RecordLog& log, const MemberRecord& record) {
+  const RecordHeader& h = record.header;
+  auto logged = log.Get(h.device_id, h.seq);
+  if (logged.ok() && logged->has_value() && **logged != record.sealed) return false;
+  auto kept = store.Get(Family::kMeta, MemberMetaKey(h.device_id, h.seq));
+  return !(kept.ok() && kept->has_value() && **kept != record.sealed);
+}
+
 std::string KeyringAd(std::string_view vault_id, uint32_t epoch) {
   std::string ad = "haven-keyring-v1";
   ad.append(vault_id);
@@ -128,10 +143,7 @@ absl::StatusOr<std::unique_ptr<VaultKeys>> KeysFromCurrent(const Membership& mem
                                                            SecretBytes current_key) {
   const EpochState& current = members.current();
   if (current.epoch == 0) return std::make_unique<VaultKeys>(std::move(current_key));
-  SecretBytes authority;
-  std::string authority_public;
-  DeriveAuthorityKey(current_key, &authority, &authority_public);
-  if (authority_public != current.authority_public_key) {
+  if (!AuthorityIs(current_key, current.authority_public_key)) {
     return absl::DataLossError("the wrapped key is not the key of the vault's current epoch " +
                                std::to_string(current.epoch));
   }

@@ -13,6 +13,7 @@
 #include "server/crypto/secret_bytes.h"
 #include "server/crypto/vault_keys.h"
 #include "server/membership/membership.h"
+#include "server/store/record_log.h"
 #include "server/store/store.h"
 
 namespace haven {
@@ -60,6 +61,14 @@ void WipeKeyring(v1::Keyring* keyring);
 // A Secret Key boxed to this device's key (crypto_box_seal, X25519 form).
 absl::StatusOr<SecretBytes> OpenBoxedSecretKey(std::string_view box,
                                                const SecretBytes& device_sign_key);
+
+// Whether `key` derives the authority key an Epoch announced for it.
+bool AuthorityIs(const SecretBytes& key, std::string_view announced);
+
+// Whether a membership record from elsewhere (a hub's) fits what this
+// device holds: its (device, seq) slot holds no other bytes, in `log` or
+// among the membership records kept in `store`'s meta.
+bool MemberSlotFree(const Store& store, const RecordLog& log, const MemberRecord& record);
 
 // The associated data of an epoch's keyring.
 std::string KeyringAd(std::string_view vault_id, uint32_t epoch);

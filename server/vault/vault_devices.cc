@@ -169,12 +169,7 @@ absl::Status Vault::AddMemberRecords(const std::vector<std::string>& sealed) {
   if (std::shared_ptr<Journal> journal = PeekJournal()) return journal->AddMembers(parsed);
   // Locked: the same rule as Journal::AddMembers, a slot that holds other
   // bytes (in the log or among the kept membership records) is refused.
-  std::erase_if(parsed, [&](const MemberRecord& r) {
-    auto logged = log_->Get(r.header.device_id, r.header.seq);
-    auto kept = store_->Get(Family::kMeta, MemberMetaKey(r.header.device_id, r.header.seq));
-    return (logged.ok() && logged->has_value() && **logged != r.sealed) ||
-           (kept.ok() && kept->has_value() && **kept != r.sealed);
-  });
+  std::erase_if(parsed, [&](const MemberRecord& r) { return !MemberSlotFree(*store_, *log_, r); });
   ASSIGN_OR_RETURN(Membership members, StoredMembership());
   const size_t before = members.records().size();
   members.Add(parsed);
