@@ -194,6 +194,10 @@ class Vault {
   absl::StatusOr<SecretBytes> CheckPassphrase(std::string_view passphrase,
                                               SecretBytes* current_key = nullptr)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // The same, against a membership the caller has read already.
+  absl::StatusOr<SecretBytes> CheckPassphrase(std::string_view passphrase,
+                                              const Membership& members, SecretBytes* current_key)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void PauseAfterFailure() ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::string> ResolveDevice(const Membership& members, std::string_view id) const;
   DeviceView ViewOf(const Journal& journal, const DeviceState& device) const;

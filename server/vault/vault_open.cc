@@ -58,7 +58,7 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
     return absl::FailedPreconditionError("no vault in this home yet: run `haven init`");
   ASSIGN_OR_RETURN(Membership members, StoredMembership());
   SecretBytes current_key;
-  ASSIGN_OR_RETURN(SecretBytes stretched, CheckPassphrase(passphrase, &current_key));
+  ASSIGN_OR_RETURN(SecretBytes stretched, CheckPassphrase(passphrase, members, &current_key));
   std::string vault_id;
   {
     absl::MutexLock lock(&mu_);
@@ -73,6 +73,12 @@ absl::Status Vault::Unlock(std::string_view passphrase, int64_t timeout_us) {
 absl::StatusOr<SecretBytes> Vault::CheckPassphrase(std::string_view passphrase,
                                                    SecretBytes* current_key) {
   ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  return CheckPassphrase(passphrase, members, current_key);
+}
+
+absl::StatusOr<SecretBytes> Vault::CheckPassphrase(std::string_view passphrase,
+                                                   const Membership& members,
+                                                   SecretBytes* current_key) {
   ASSIGN_OR_RETURN(std::string wrapped, CurrentWrapped(members));
   std::string vault_id, device_id;
   SecretBytes secret, device_key;
