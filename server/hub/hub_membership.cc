@@ -156,12 +156,11 @@ bool HubMemberships::TakesNow(const std::string& vault_id, const Membership& mem
   // A revoked device adds nothing it had not pushed before its revocation.
   const DeviceState* writer = membership.Find(h.device_id);
   if (writer != nullptr && writer->revoked && !slot_taken) return false;
-  // An enrolment is taken only under the epoch current here now: one signed
-  // under an older epoch's key (which revoked devices hold) is refused.
-  if (record.op.has_enrol() && record.op.enrol().authority_epoch() != membership.current_epoch()) {
-    return false;
-  }
-  return true;
+  // An enrolment under an older epoch's key (which revoked devices keep)
+  // is kept but has no effect unless the rotation that closed that epoch
+  // had seen it (Membership's fold): a device whose enrolment a rotation
+  // voided still needs it, as the first record of its chain.
+  return membership.TakesNow(record);
 }
 
 absl::StatusOr<size_t> HubMemberships::Add(const std::string& vault_id,
@@ -188,9 +187,9 @@ absl::StatusOr<size_t> HubMemberships::Add(const std::string& vault_id,
     fresh.push_back(std::move(r));
   }
   if (fresh.empty()) return 0;
-  if (held.size() > kHubMaxMemberRecords) {
+  if (held.size() > kMaxMemberRecords) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("membership: this vault has ", kHubMaxMemberRecords,
+        absl::StrCat("membership: this vault has ", kMaxMemberRecords,
                      " membership records on this hub, the most it keeps"));
   }
   std::vector<std::string> bytes;

@@ -32,10 +32,6 @@
 
 namespace haven {
 
-// Membership records a hub keeps per vault; past it, SubmitMembership and
-// pushes of membership records are refused (ResourceExhausted).
-inline constexpr size_t kHubMaxMemberRecords = 4096;
-
 class HubMemberships {
  public:
   // `storage` must outlive this.
@@ -67,7 +63,8 @@ class HubMemberships {
   // that verify as the header says, stores them, and recomputes. `strict`:
   // a record that is not a membership record of the vault is
   // InvalidArgument naming its index and the cause. ResourceExhausted past
-  // kHubMaxMemberRecords. Returns how many were new and kept.
+  // kMaxMemberRecords a vault (SubmitMembership and pushes of membership
+  // records are then refused). Returns how many were new and kept.
   absl::StatusOr<size_t> Add(const std::string& vault_id, const std::vector<std::string>& sealed,
                              bool strict);
 
@@ -93,8 +90,7 @@ class HubMemberships {
   // Whether a verified record that the membership does not hold yet may join
   // it now (docs/design.md, "Devices and key epochs"): its (device, seq)
   // slot holds no other bytes, here or among the stored records; a revoked
-  // writer adds only a record it pushed before; an Enrol is signed under
-  // the epoch current now.
+  // writer adds only a record it pushed before.
   bool TakesNow(const std::string& vault_id, const Membership& membership,
                 const MemberRecord& record) const;
 

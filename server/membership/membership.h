@@ -7,7 +7,15 @@
 // Ops apply in (hlc, writer device id, writer seq) order. Each op's record
 // must carry a valid signature by its writer's device key (for an Enrol,
 // the key it enrols); an op that breaks a rule is kept but has no effect:
-//   - a record of a revoked writer beyond its cut is ignored, whatever it says;
+//   - a record of a revoked writer beyond its cut is ignored, whatever it
+//     says and wherever its stamp sorts it;
+//   - a rotation closes the epoch before it: an op signed under the
+//     authority of epoch a is void when the Epoch that made a + 1 had not
+//     seen it (its `seen` heads, or the rotation's writer's own earlier
+//     records), except a Revoke of that rotation's writer. A revoked
+//     device keeps old authority keys; this is what stops it stamping an
+//     op so that it sorts before the rotation. The writer of a voided op
+//     writes it again under the new epoch (an Enrol with records_from);
 //   - Enrol: the writer enrols itself, is not enrolled or revoked yet, and
 //     the authority signature is by the current epoch's authority key;
 //   - Rename, Revoke, Epoch, Wrap: the writer is enrolled and not revoked
@@ -19,13 +27,21 @@
 //   - Rename: of a device enrolled or revoked before;
 //   - Revoke: of another device (enrolled or only known by its records),
 //     not already revoked;
-//   - Epoch: numbered current + 1; its members become the epoch's holders;
+//   - Epoch: numbered current + 1 and signed by the current epoch's
+//     authority; its members become the epoch's holders;
 //   - Wrap: for the current epoch.
+// The rules that look at later ops (the cut, the closing rotation) are
+// applied by folding again without the ops they void, until none is.
 // A device that enrols while an epoch is current holds that epoch's key
 // too. When a revoked device still holds the current epoch's key (a revoke
 // met a concurrent rotation that listed it), NeedsRotation() says so and
 // any unlocked member rotates again: every device converges on one
 // membership and one current epoch.
+//
+// No rule can tell a revoked device's op, stamped into the past, from an
+// honest op made concurrently at that time: a device that has applied a
+// revocation therefore refuses, as it arrives, what only the revoked
+// device would send (TakesNow), as hubs do (docs/design.md).
 //
 // Thread safety: none; callers guard an instance (it is small and cheap to
 // copy).
@@ -50,7 +66,8 @@ struct DeviceState {
   std::string device_id;        // 16 raw bytes
   std::string sign_public_key;  // Ed25519; empty for a device known only by legacy records
   bool enrolled = false;
-  uint64_t enrol_seq = 0;  // the sequence of its Enrol record
+  uint64_t enrol_seq = 0;     // the sequence of its Enrol record
+  uint64_t records_from = 0;  // its format-2 records are admitted from here
   uint32_t enrol_epoch = 0;
   int64_t enrolled_at_us = 0;
   uint64_t legacy_until = 0;
@@ -59,6 +76,7 @@ struct DeviceState {
   int64_t revoked_at_us = 0;
   std::string revoked_by;  // device id
   uint64_t cut = 0;        // its records up to here stay
+  std::string cut_hash;    // the chain hash of its record at the cut
 };
 
 struct EpochState {
@@ -72,8 +90,14 @@ struct EpochState {
   std::string keyring;  // sealed (v1::Epoch.keyring); empty for epoch 0
   std::map<std::string, std::string> secret_key_boxes;  // hex device id -> box
   std::string written_by;                               // device id; empty for epoch 0
+  uint64_t written_seq = 0;                             // its Epoch record's sequence
+  std::map<std::string, uint64_t> seen;  // the writer's head for each device (v1::Epoch.seen)
   int64_t at_us = 0;
 };
+
+// The most membership records a vault keeps (a hub refuses more, a device
+// takes no more): they are all replayed at every change.
+inline constexpr size_t kMaxMemberRecords = 4096;
 
 class Membership {
  public:
@@ -103,8 +127,10 @@ class Membership {
 
   // Whether a record of `device` at `seq` may be stored and used: format 1
   // (`legacy`) records only from a device not enrolled yet or up to its
-  // legacy_until; format 2 records only from an enrolled device, from its
-  // Enrol record on; never beyond a revoked device's cut.
+  // legacy_until (once a rotation happened, a device not enrolled only up
+  // to the head the first rotation saw); format 2 records only from an
+  // enrolled device, from records_from on; never beyond a revoked
+  // device's cut.
   // PermissionDenied naming the device and why.
   absl::Status Admits(const std::string& device_id, uint64_t seq, bool legacy) const;
   // The key `device`'s format-2 records are signed with; empty when unknown.
@@ -112,12 +138,31 @@ class Membership {
   // Enrolled and not revoked, in device id order.
   std::vector<std::string> ActiveDevices() const;
   bool NeedsRotation() const;
+  // Whether `record` applied.
+  bool Applied(const MemberRecord& record) const;
+  // Whether a membership record arriving now may be kept: not from a
+  // writer this membership has revoked, beyond its cut. What an honest
+  // device never sends once the revocation exists; the fold alone cannot
+  // tell an op stamped into the past from one made concurrently, so a
+  // device or hub that has seen a revocation refuses it as it arrives.
+  bool TakesNow(const MemberRecord& record) const;
 
  private:
   void Recompute();
+  // One pass over records_ in order, skipping those `voided`; sets applied_.
+  void Fold(const std::vector<char>& voided);
+  // Marks in `voided` each applied op that a later op voids (the cut, the
+  // closing rotation); whether it marked any.
+  bool VoidBroken(std::vector<char>* voided) const;
+  // Whether the rotation that closed `record`'s authority epoch (if one
+  // applied) saw it.
+  bool ClosedOver(const MemberRecord& record) const;
   // Whether `record` applied (it broke no rule).
   bool Apply(const MemberRecord& record);
   bool Active(const std::string& device_id) const;
+  // A device not enrolled: how far its format-1 records stay admitted
+  // once a rotation happened (the first rotation's head for it).
+  uint64_t LegacyCut(const std::string& device_id) const;
   // Whether `record`'s writer may write it: enrolled, and not revoked or
   // within its cut; and the record is signed by its key.
   bool WriterMay(const MemberRecord& record);
@@ -136,6 +181,7 @@ class Membership {
   std::string vault_id_;
   std::string epoch0_authority_;
   std::vector<MemberRecord> records_;  // in application order
+  std::vector<char> applied_;          // parallel to records_
   std::map<std::string, DeviceState> devices_;
   std::vector<EpochState> epochs_;  // index = epoch; never empty
   std::string wrapped_key_;

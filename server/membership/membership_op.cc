@@ -18,6 +18,8 @@ constexpr std::string_view kEnrolContext = "haven-enrol-v1";
 // A sealed device name: a host name of up to 255 bytes, padded and sealed.
 constexpr size_t kMaxSealedNameBytes = 4096;
 constexpr int kMaxEpochMembers = 1024;
+// An Epoch's heads: every device the writer holds records of.
+constexpr int kMaxSeenHeads = 4096;
 
 absl::Status Invalid(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError("membership op " + std::string(field) + " " +
@@ -48,6 +50,12 @@ absl::Status CheckEnrol(const RecordHeader& header, const v1::Enrol& enrol) {
     return Invalid("enrol.legacy_until",
                    "must be below the record's sequence " + std::to_string(header.seq));
   }
+  if (enrol.records_from() >= header.seq ||
+      enrol.records_from() > 0 && enrol.records_from() <= enrol.legacy_until()) {
+    return Invalid(
+        "enrol.records_from",
+        "must be above legacy_until and below the record's sequence " + std::to_string(header.seq));
+  }
   return CheckName("enrol.name.sealed", enrol.name());
 }
 
@@ -68,6 +76,25 @@ absl::Status CheckBoxes(const v1::Epoch& epoch) {
   return absl::OkStatus();
 }
 
+absl::Status CheckSeen(const v1::Epoch& epoch) {
+  if (epoch.seen_size() > kMaxSeenHeads) {
+    return Invalid("epoch.seen", "has more than " + std::to_string(kMaxSeenHeads) + " heads");
+  }
+  std::set<std::string> devices;
+  for (const v1::Head& head : epoch.seen()) {
+    RETURN_IF_ERROR(CheckSize("epoch.seen.device_id", head.device_id(), kDeviceIdBytes));
+    if (!devices.insert(head.device_id()).second) {
+      return Invalid("epoch.seen", "names a device twice");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRevoke(const v1::Revoke& revoke) {
+  RETURN_IF_ERROR(CheckSize("revoke.device_id", revoke.device_id(), kDeviceIdBytes));
+  return CheckSize("revoke.cut_hash", revoke.cut_hash(), kChainHashBytes);
+}
+
 absl::Status CheckEpoch(const v1::Epoch& epoch) {
   if (epoch.epoch() == 0 || epoch.epoch() == kMembershipEpoch) {
     return Invalid("epoch.epoch", "must be between 1 and 2^32-2");
@@ -82,6 +109,7 @@ absl::Status CheckEpoch(const v1::Epoch& epoch) {
   }
   if (epoch.keyring().empty()) return Invalid("epoch.keyring", "is empty");
   if (epoch.wrapped_key().empty()) return Invalid("epoch.wrapped_key", "is empty");
+  RETURN_IF_ERROR(CheckSeen(epoch));
   return CheckBoxes(epoch);
 }
 
@@ -92,7 +120,7 @@ absl::Status CheckOp(const RecordHeader& header, const v1::MembershipOp& op) {
     case v1::MembershipOp::kRename:
       return CheckRename(op.rename());
     case v1::MembershipOp::kRevoke:
-      return CheckSize("revoke.device_id", op.revoke().device_id(), kDeviceIdBytes);
+      return CheckRevoke(op.revoke());
     case v1::MembershipOp::kEpoch:
       return CheckEpoch(op.epoch());
     case v1::MembershipOp::kWrap:
@@ -154,7 +182,20 @@ std::string EnrolmentMessage(std::string_view vault_id, const v1::Enrol& enrol) 
   message.append(enrol.sign_public_key());
   AppendBigEndian(&message, enrol.authority_epoch(), 4);
   AppendBigEndian(&message, enrol.legacy_until(), 8);
+  // A first enrolment's message is as it was before re-enrolment existed.
+  if (enrol.records_from() != 0) AppendBigEndian(&message, enrol.records_from(), 8);
   return message;
+}
+
+void SignEnrolment(v1::Enrol* enrol, std::string_view vault_id, uint32_t epoch,
+                   const SecretBytes& authority_secret_key) {
+  enrol->set_authority_epoch(epoch);
+  const std::string message = EnrolmentMessage(vault_id, *enrol);
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
+                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+                       authority_secret_key.data());
+  enrol->set_authority_signature(signature);
 }
 
 v1::SealedName SealName(const SecretBytes& record_key, uint32_t epoch, std::string_view device_id,

@@ -38,8 +38,13 @@ std::string MakeMemberRecord(const RecordHeader& header, const v1::MembershipOp&
 
 // What an Enrol's authority signature covers:
 // "haven-enrol-v1" || vault id || device id || sign public key ||
-// authority epoch (4 bytes, big-endian) || legacy_until (8 bytes, big-endian).
+// authority epoch (4 bytes, big-endian) || legacy_until (8 bytes, big-endian)
+// [|| records_from (8 bytes, big-endian), when it is not 0].
 std::string EnrolmentMessage(std::string_view vault_id, const v1::Enrol& enrol);
+// Sets enrol->authority_epoch and signs EnrolmentMessage with the
+// authority key of `epoch` (DeriveAuthorityKey of its vault key).
+void SignEnrolment(v1::Enrol* enrol, std::string_view vault_id, uint32_t epoch,
+                   const SecretBytes& authority_secret_key);
 
 // What an op's authority signature covers (every op but an Enrol):
 // "haven-member-op-v1" || vault id || device id || seq (8 bytes,

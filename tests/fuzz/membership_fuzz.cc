@@ -255,6 +255,7 @@ v1::MembershipOp Revoke(const std::string& target, uint64_t cut, uint64_t hlc) {
   op.set_hlc(hlc);
   op.mutable_revoke()->set_device_id(target);
   op.mutable_revoke()->set_cut(cut);
+  op.mutable_revoke()->set_cut_hash(std::string(kChainHashBytes, '\0'));
   op.mutable_revoke()->set_at_us(kAtUs);
   return op;
 }

@@ -95,6 +95,8 @@ class HubVault {
     v1::MembershipOp op;
     op.mutable_revoke()->set_device_id(target.id);
     op.mutable_revoke()->set_cut(cut);
+    op.mutable_revoke()->set_cut_hash(
+        std::string(kChainHashBytes, '\0'));  // not the hub's to check
     op.mutable_revoke()->set_at_us(kAtUs);
     return Write(by, std::move(op), nullptr, authority_signed);
   }
@@ -103,6 +105,25 @@ class HubVault {
     op.mutable_wrap()->set_epoch(0);
     op.mutable_wrap()->set_wrapped_key(wrapped_key);
     op.mutable_wrap()->set_at_us(kAtUs);
+    return Write(by, std::move(op));
+  }
+  // `by`'s Epoch 1 under `next`'s authority key, having seen `seen`'s
+  // records so far (its own earlier records count as seen anyway).
+  std::string Rotate(HubDevice& by, const VaultKeys& next,
+                     const std::vector<const HubDevice*>& seen) {
+    v1::MembershipOp op;
+    v1::Epoch* epoch = op.mutable_epoch();
+    epoch->set_epoch(1);
+    epoch->set_authority_public_key(next.auth_public_key());
+    for (const HubDevice* device : seen) {
+      epoch->add_members(device->id);
+      v1::Head* head = epoch->add_seen();
+      head->set_device_id(device->id);
+      head->set_seq(device->seq);
+    }
+    epoch->set_keyring("a sealed keyring");
+    epoch->set_wrapped_key("a wrapped key");
+    epoch->set_at_us(kAtUs);
     return Write(by, std::move(op));
   }
   // The device's next entry record (format 2, sealed and signed).

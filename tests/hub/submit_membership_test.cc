@@ -109,6 +109,25 @@ TEST_F(SubmitMembershipTest, ForgedOpsHaveNoEffect) {
   EXPECT_TRUE(login.ok()) << login.error_message();
 }
 
+// A revoked device keeps epoch 0's authority key. Once a rotation closed
+// epoch 0, an enrolment signed with that key, which the rotation had not
+// seen, lets nobody log in, however early it is stamped; one the rotation
+// saw still does.
+TEST_F(SubmitMembershipTest, AnEnrolmentUnderAClosedEpochLetsNobodyLogIn) {
+  HubDevice b, puppet;
+  const std::string enrol_b = vault_.Enrol(b);
+  const VaultKeys next(GenerateVaultKey());
+  const std::string rotation = vault_.Rotate(a_, next, {&a_, &b});
+  const std::string late_enrol = vault_.Enrol(puppet);  // stamped before the rotation
+  ASSERT_TRUE(Submit({enrol_a_, enrol_b, rotation}).ok());
+  ASSERT_TRUE(Submit({late_enrol}).ok());
+
+  EXPECT_EQ(raw_->Login(vault_, puppet, nullptr).error_code(), grpc::StatusCode::NOT_FOUND);
+  std::string session;
+  grpc::Status login = raw_->Login(vault_, b, &session);
+  EXPECT_TRUE(login.ok()) << login.error_message();
+}
+
 TEST_F(SubmitMembershipTest, AResubmittedRecordIsKeptOnce) {
   ASSERT_TRUE(Submit({enrol_a_}).ok());
   ASSERT_TRUE(Submit({enrol_a_}).ok());
@@ -117,7 +136,7 @@ TEST_F(SubmitMembershipTest, AResubmittedRecordIsKeptOnce) {
 
 TEST_F(SubmitMembershipTest, AVaultKeepsAtMost4096MembershipRecords) {
   std::vector<std::string> records = {enrol_a_};
-  while (records.size() < kHubMaxMemberRecords) {
+  while (records.size() < kMaxMemberRecords) {
     records.push_back(vault_.Wrap(a_, "wrapped " + std::to_string(records.size())));
   }
   for (size_t from = 0; from < records.size(); from += 256) {
@@ -125,12 +144,12 @@ TEST_F(SubmitMembershipTest, AVaultKeepsAtMost4096MembershipRecords) {
     grpc::Status s = Submit({records.begin() + from, records.begin() + to});
     ASSERT_TRUE(s.ok()) << from << ": " << s.error_message();
   }
-  EXPECT_EQ(Kept(), kHubMaxMemberRecords);
+  EXPECT_EQ(Kept(), kMaxMemberRecords);
   grpc::Status over = Submit({vault_.Wrap(a_, "one too many")});
   EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(over.error_message().find("4096 membership records"), std::string::npos)
       << over.error_message();
-  EXPECT_EQ(Kept(), kHubMaxMemberRecords);
+  EXPECT_EQ(Kept(), kMaxMemberRecords);
   EXPECT_TRUE(Submit({records[7]}).ok()) << "a record held already is no new one";
 }
 

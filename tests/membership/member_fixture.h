@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,16 @@ class MemberVault {
     header.seq = ++device.seq;
     header.epoch = kMembershipEpoch;
     header.prev_hash = device.head_hash;
+    if (op.has_epoch() && op.epoch().seen_size() == 0) {
+      // The rotation saw everything written so far, unless a test says
+      // otherwise (SeenOnly).
+      for (const auto& [id, head] : heads_) {
+        v1::Head* seen = op.mutable_epoch()->add_seen();
+        seen->set_device_id(id);
+        seen->set_seq(head);
+      }
+    }
+    heads_[device.id] = header.seq;
     if (authority != nullptr && !op.has_enrol()) {
       SignOpAuthority(&op, header, epoch, authority->secret_key);
     }
@@ -116,11 +127,10 @@ class MemberVault {
     v1::Enrol* enrol = op.mutable_enrol();
     enrol->set_device_id(device.id);
     enrol->set_sign_public_key(device.key.public_key);
-    enrol->set_authority_epoch(epoch);
     enrol->set_legacy_until(legacy_until);
     enrol->set_at_us(kNowUs);
     enrol->mutable_name()->set_sealed(std::string(64, 'n'));
-    enrol->set_authority_signature(authority.Sign(EnrolmentMessage(vault_id_, *enrol)));
+    SignEnrolment(enrol, vault_id_, epoch, authority.secret_key);
     return op;
   }
 
@@ -131,10 +141,14 @@ class MemberVault {
     return op;
   }
 
-  static v1::MembershipOp Revoke(const std::string& target_id, uint64_t cut) {
+  // A Revoke at `cut`; `cut_hash` is the target's chain hash there (what
+  // a revoker holds; the membership itself does not check it).
+  static v1::MembershipOp Revoke(const std::string& target_id, uint64_t cut,
+                                 const std::string& cut_hash = std::string(kChainHashBytes, '\0')) {
     v1::MembershipOp op;
     op.mutable_revoke()->set_device_id(target_id);
     op.mutable_revoke()->set_cut(cut);
+    op.mutable_revoke()->set_cut_hash(cut_hash);
     op.mutable_revoke()->set_at_us(kNowUs);
     return op;
   }
@@ -150,6 +164,17 @@ class MemberVault {
     e->set_keyring("sealed keyring of epoch " + std::to_string(epoch));
     e->set_wrapped_key(wrapped_key);
     e->set_at_us(kNowUs);
+    return op;
+  }
+
+  // `op` (an Epoch) saw only `devices`' records written so far (a
+  // rotation concurrent with the others').
+  v1::MembershipOp SeenOnly(v1::MembershipOp op, const std::vector<const TestDevice*>& devices) {
+    for (const TestDevice* device : devices) {
+      v1::Head* seen = op.mutable_epoch()->add_seen();
+      seen->set_device_id(device->id);
+      seen->set_seq(device->seq);
+    }
     return op;
   }
 
@@ -169,6 +194,7 @@ class MemberVault {
  private:
   KeyPair authority0_;
   std::string vault_id_;
+  std::map<std::string, uint64_t> heads_;  // every device written for: its sequence head
 };
 
 }  // namespace haven::testing

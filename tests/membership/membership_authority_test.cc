@@ -123,32 +123,69 @@ TEST_F(MembershipAuthorityTest, TheSameOpWithTheCurrentAuthorityApplies) {
   }
 }
 
-TEST_F(MembershipAuthorityTest, AnOpUnderAnOlderEpochsAuthorityStillAppliesAfterARotation) {
+// A rotation closes the epoch before it: an op signed under an older
+// epoch's authority that the rotation had not seen has no effect, however
+// it is stamped (a revoked device keeps old authority keys).
+TEST_F(MembershipAuthorityTest, AnOpUnderAnOlderEpochsAuthorityTheRotationDidNotSeeHasNoEffect) {
   for (const OpKind& kind : Kinds(authority2_)) {
     SCOPED_TRACE(kind.name);
-    EXPECT_TRUE(Applies(kind, 1, 0, &vault_.authority0()));
+    EXPECT_FALSE(Applies(kind, 1, 0, &vault_.authority0()));
   }
 }
 
-// A concurrent revoke and rekey: c revokes b under epoch 0's authority, not
-// having seen a's rotation, which is stamped first. The revoke applies
-// after the rotation, and b is revoked with its cut.
-TEST_F(MembershipAuthorityTest, ARevokeConcurrentWithARekeyStillApplies) {
+// Stamped into the past, before the rotation, it has no effect either;
+// the same op that the rotation saw keeps its effect.
+TEST_F(MembershipAuthorityTest, AnOpStampedBeforeARotationCountsOnlyIfTheRotationSawIt) {
   TestDevice c;
-  Membership membership = vault_.NewMembership();
   std::vector<MemberRecord> records = {EnrolRecord(a_, 1), EnrolRecord(b_, 2), EnrolRecord(c, 3)};
+  records.push_back(vault_.Record(c, MemberVault::Rename(b_, "seen"), MemberVault::Hlc(4)));
+  records.push_back(vault_.RecordWithAuthority(
+      a_, vault_.SeenOnly(MemberVault::Epoch(1, authority1_, {&a_, &b_, &c}, "w1"), {&a_, &b_, &c}),
+      MemberVault::Hlc(10), 0, &vault_.authority0()));
+  // Written after the rotation, stamped before it.
+  records.push_back(vault_.Record(c, MemberVault::Rename(b_, "backdated"), MemberVault::Hlc(5)));
+  TestDevice puppet;
   records.push_back(
-      vault_.RecordWithAuthority(a_, MemberVault::Epoch(1, authority1_, {&a_, &b_, &c}, "w1"),
-                                 MemberVault::Hlc(10), 0, &vault_.authority0()));
-  records.push_back(vault_.RecordWithAuthority(c, MemberVault::Revoke(b_.id, 1),
-                                               MemberVault::Hlc(11), 0, &vault_.authority0()));
+      vault_.Record(puppet, vault_.Enrol(puppet, vault_.authority0(), 0), MemberVault::Hlc(6)));
+  Membership membership = vault_.NewMembership();
   membership.Add(records);
   EXPECT_EQ(membership.current_epoch(), 1u);
-  ASSERT_NE(membership.Find(b_.id), nullptr);
-  EXPECT_TRUE(membership.Find(b_.id)->revoked);
-  EXPECT_EQ(membership.Find(b_.id)->cut, 1u);
-  EXPECT_EQ(membership.Find(b_.id)->revoked_by, c.id);
-  EXPECT_TRUE(membership.NeedsRotation());  // b held epoch 1's key
+  EXPECT_EQ(membership.Find(b_.id)->name.sealed(), "seen");
+  EXPECT_EQ(membership.Find(puppet.id), nullptr);
+  EXPECT_TRUE(membership.Applied(records[3]));
+  EXPECT_FALSE(membership.Applied(records[5]));
+  EXPECT_FALSE(membership.Applied(records[6]));
+}
+
+// A concurrent revoke and rekey: c revokes b under epoch 0's authority, not
+// having seen a's rotation. The revoke has no effect (c writes it again
+// under epoch 1, Journal::RedoVoided); a revoke of the rotation's own
+// writer keeps its effect, and voids that writer's rotation beyond its cut.
+TEST_F(MembershipAuthorityTest, ARevokeConcurrentWithARekeyIsVoidUnlessItRevokesTheRekeyer) {
+  TestDevice c;
+  std::vector<MemberRecord> records = {EnrolRecord(a_, 1), EnrolRecord(b_, 2), EnrolRecord(c, 3)};
+  const MemberRecord rotation = vault_.RecordWithAuthority(
+      a_, vault_.SeenOnly(MemberVault::Epoch(1, authority1_, {&a_, &b_, &c}, "w1"), {&a_, &b_, &c}),
+      MemberVault::Hlc(10), 0, &vault_.authority0());
+  const MemberRecord revoke_b = vault_.RecordWithAuthority(
+      c, MemberVault::Revoke(b_.id, 1), MemberVault::Hlc(11), 0, &vault_.authority0());
+  Membership membership = vault_.NewMembership();
+  records.push_back(rotation);
+  records.push_back(revoke_b);
+  membership.Add(records);
+  EXPECT_EQ(membership.current_epoch(), 1u);
+  EXPECT_FALSE(membership.Find(b_.id)->revoked);
+  EXPECT_FALSE(membership.Applied(revoke_b));
+
+  const MemberRecord revoke_a = vault_.RecordWithAuthority(
+      c, MemberVault::Revoke(a_.id, 1), MemberVault::Hlc(12), 0, &vault_.authority0());
+  membership.Add({revoke_a});
+  EXPECT_TRUE(membership.Applied(revoke_a));
+  EXPECT_TRUE(membership.Find(a_.id)->revoked);
+  EXPECT_EQ(membership.Find(a_.id)->cut, 1u);
+  EXPECT_FALSE(membership.Applied(rotation));  // beyond a's cut
+  EXPECT_EQ(membership.current_epoch(), 0u);
+  EXPECT_TRUE(membership.Applied(revoke_b));  // its epoch is open again
 }
 
 }  // namespace

@@ -86,6 +86,17 @@ class MembershipConvergenceTest : public ::testing::Test {
     } while (std::next_permutation(order.begin(), order.end()));
   }
 
+  // For histories too long to try every order: 200 seeded shuffles.
+  void ExpectShuffledOrdersAgree(std::vector<MemberRecord> records, const std::string& want) {
+    std::mt19937 random(17);
+    for (int round = 0; round < 200; ++round) {
+      std::shuffle(records.begin(), records.end(), random);
+      Membership m = vault_.NewMembership();
+      for (const MemberRecord& record : records) m.Add({record});
+      ASSERT_EQ(Snapshot(m), want) << "round " << round;
+    }
+  }
+
   MemberVault vault_;
   TestDevice a_, b_, c_;
 };
@@ -106,13 +117,17 @@ TEST_F(MembershipConvergenceTest, OfTwoDevicesRevokingEachOtherExactlyOneSurvive
   ExpectEveryOrderAgrees(records, Snapshot(all));
 }
 
-TEST_F(MembershipConvergenceTest, ARevokeMeetingAConcurrentRotationRotatesAgain) {
+// a revokes c and rotates; b, unaware, rekeys for all three, stamped
+// between them. b's rotation closes epoch 0 without a's revoke, so the
+// revoke has no effect; a writes it again under epoch 1 and rotates again.
+TEST_F(MembershipConvergenceTest, ARevokeMeetingAConcurrentRotationIsWrittenAgain) {
   KeyPair by_b = KeyPair::Make(), by_a = KeyPair::Make(), healed = KeyPair::Make();
   std::vector<MemberRecord> records = {EnrolRecord(a_, 1), EnrolRecord(b_, 2), EnrolRecord(c_, 3)};
-  // a revokes c and rotates; b, unaware, rekeys for all three first.
+  // Written first, so that it sees only the enrolments.
+  const MemberRecord b_rotates = vault_.Record(
+      b_, MemberVault::Epoch(1, by_b, {&a_, &b_, &c_}, "b's key"), MemberVault::Hlc(11));
   records.push_back(vault_.Record(a_, MemberVault::Revoke(c_.id, 1), MemberVault::Hlc(10)));
-  records.push_back(vault_.Record(b_, MemberVault::Epoch(1, by_b, {&a_, &b_, &c_}, "b's key"),
-                                  MemberVault::Hlc(11)));
+  records.push_back(b_rotates);
   records.push_back(
       vault_.Record(a_, MemberVault::Epoch(1, by_a, {&a_, &b_}, "a's key"), MemberVault::Hlc(12)));
   Membership m = vault_.NewMembership();
@@ -120,15 +135,20 @@ TEST_F(MembershipConvergenceTest, ARevokeMeetingAConcurrentRotationRotatesAgain)
   ASSERT_EQ(m.current_epoch(), 1u);
   EXPECT_EQ(m.current().authority_public_key, by_b.public_key);
   EXPECT_EQ(m.wrapped_key(), "b's key");
-  EXPECT_TRUE(m.NeedsRotation());
+  EXPECT_FALSE(m.Find(c_.id)->revoked);
+  EXPECT_FALSE(m.Applied(records[3]));
   ExpectEveryOrderAgrees(records, Snapshot(m));
 
-  records.push_back(
-      vault_.Record(a_, MemberVault::Epoch(2, healed, {&a_, &b_}, "healed"), MemberVault::Hlc(20)));
-  m.Add({records.back()});
+  records.push_back(vault_.RecordWithAuthority(a_, MemberVault::Revoke(c_.id, 1),
+                                               MemberVault::Hlc(20), 1, &by_b));
+  records.push_back(vault_.RecordWithAuthority(
+      a_, MemberVault::Epoch(2, healed, {&a_, &b_}, "healed"), MemberVault::Hlc(21), 1, &by_b));
+  m.Add({records[records.size() - 2], records.back()});
+  EXPECT_TRUE(m.Find(c_.id)->revoked);
   EXPECT_EQ(m.current_epoch(), 2u);
   EXPECT_FALSE(m.NeedsRotation());
   EXPECT_EQ(m.wrapped_key(), "healed");
+  ExpectShuffledOrdersAgree(records, Snapshot(m));
 }
 
 TEST_F(MembershipConvergenceTest, ARotationThatLeftTheRevokedDeviceOutNeedsNoOther) {

@@ -86,11 +86,14 @@ TEST_F(MembershipTest, IgnoresAnEnrolForAnOldEpochAfterARotation) {
   ASSERT_NE(membership_.Find(c_.id), nullptr);
   EXPECT_EQ(membership_.Find(c_.id)->enrol_epoch, 1u);
   EXPECT_EQ(membership_.current().holders, (std::set<std::string>{a_.id, c_.id}));
-  // The same Enrol before the rotation, in (hlc) order, counts.
+  // Stamped before the rotation, it still has no effect: the rotation had
+  // not seen it (a revoked device keeps epoch 0's authority key).
   TestDevice d;
-  membership_.Add({vault_.Record(d, vault_.Enrol(d, vault_.authority0(), 0), MemberVault::Hlc(1))});
-  EXPECT_TRUE(membership_.Find(d.id)->enrolled);
-  EXPECT_EQ(membership_.epoch(0)->holders.count(d.id), 1u);
+  const MemberRecord late =
+      vault_.Record(d, vault_.Enrol(d, vault_.authority0(), 0), MemberVault::Hlc(1));
+  membership_.Add({late});
+  EXPECT_EQ(membership_.Find(d.id), nullptr);
+  EXPECT_EQ(membership_.epoch(0)->holders.count(d.id), 0u);
 }
 
 TEST_F(MembershipTest, RenamesAnyKnownDevice) {
@@ -184,6 +187,31 @@ TEST_F(MembershipTest, AdmitsLegacyRecordsUpToLegacyUntil) {
   EXPECT_TRUE(membership_.Admits(a_.id, 60, false).ok());
 }
 
+// Format 1 is sealed under epoch 0's key, which a revoked device keeps:
+// after a rotation, a device that has not enrolled keeps only the format-1
+// records the rotation saw, and a device it never saw none; once it
+// enrols (under the current epoch), its legacy_until counts.
+TEST_F(MembershipTest, AfterARotationALegacyDeviceKeepsOnlyWhatTheRotationSaw) {
+  TestDevice legacy, unseen;
+  legacy.seq = 5;  // five format-1 records that a holds
+  membership_.Add({EnrolRecord(a_, 1)});
+  EXPECT_TRUE(membership_.Admits(unseen.id, 9, true).ok()) << "epoch 0: any format-1 record";
+  KeyPair authority1 = KeyPair::Make();
+  membership_.Add({vault_.Record(
+      a_, vault_.SeenOnly(MemberVault::Epoch(1, authority1, {&a_}, "w1"), {&a_, &legacy}),
+      MemberVault::Hlc(2))});
+  ASSERT_EQ(membership_.current_epoch(), 1u);
+  EXPECT_TRUE(membership_.Admits(legacy.id, 5, true).ok());
+  EXPECT_EQ(membership_.Admits(legacy.id, 6, true).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(membership_.Admits(unseen.id, 1, true).code(), absl::StatusCode::kPermissionDenied);
+
+  legacy.seq = 8;  // it wrote three more before it upgraded
+  membership_.Add(
+      {vault_.Record(legacy, vault_.Enrol(legacy, authority1, 1, 8), MemberVault::Hlc(3))});
+  EXPECT_TRUE(membership_.Find(legacy.id)->enrolled);
+  EXPECT_TRUE(membership_.Admits(legacy.id, 8, true).ok());
+}
+
 TEST_F(MembershipTest, RevokesADeviceKnownOnlyByItsLegacyRecords) {
   membership_.Add(
       {EnrolRecord(a_, 1), vault_.Record(a_, MemberVault::Revoke(b_.id, 4), MemberVault::Hlc(2))});
@@ -220,7 +248,8 @@ TEST_F(MembershipTest, WrapsAndEpochsReplaceTheWrappedKey) {
   EXPECT_EQ(one.written_by, a_.id);
   EXPECT_EQ(one.keyring, "sealed keyring of epoch 1");
   EXPECT_EQ(one.holders, std::set<std::string>{a_.id});
-  membership_.Add({vault_.Record(a_, MemberVault::Wrap(1, "passwd 2"), MemberVault::Hlc(6))});
+  membership_.Add({vault_.RecordWithAuthority(a_, MemberVault::Wrap(1, "passwd 2"),
+                                              MemberVault::Hlc(6), 1, &authority1)});
   EXPECT_EQ(membership_.wrapped_key(), "passwd 2");
   EXPECT_EQ(membership_.wrap_generation(), 3u);
 }

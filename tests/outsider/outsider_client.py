@@ -137,6 +137,7 @@ def revoke(vault_id, by, target_id, cut, authority=None):
     op = membership_pb2.MembershipOp()
     op.revoke.device_id = target_id
     op.revoke.cut = cut
+    op.revoke.cut_hash = bytes(32)  # the target's chain hash at the cut; hubs do not check it
     op.revoke.at_us = 1796016000 * 1000000
     return member_record(vault_id, by, op, authority=authority)
 
