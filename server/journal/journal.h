@@ -100,7 +100,9 @@ class Journal {
   Membership members() const ABSL_LOCKS_EXCLUDED(members_mu_);
   bool enrolled() const ABSL_LOCKS_EXCLUDED(members_mu_);
   // Enrols this device under the current epoch, vouching for its records
-  // so far (format 1, from before device keys) as legacy.
+  // so far (format 1, from before device keys) as legacy. Enrolling again
+  // after a rotation voided the first (docs/design.md) keeps the records
+  // written since the first.
   absl::Status Enrol(std::string_view name) ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
   absl::Status Rename(const std::string& device_id, std::string_view name)
       ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
@@ -119,8 +121,14 @@ class Journal {
       ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
   // Membership records from elsewhere (a hub's, ahead of its pull): kept
   // in meta, added to the membership, and any new epoch's key adopted.
+  // Those in a slot that holds other bytes, those Membership::TakesNow
+  // refuses, and those past kMaxMemberRecords are left out.
   absl::Status AddMembers(std::vector<MemberRecord> records)
       ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
+  // Writes again, under the current epoch, this device's newest Revoke or
+  // Rename of a device when a rotation it had not seen voided it (and the
+  // revoke is still needed). Returns how many it wrote.
+  absl::StatusOr<int> RedoVoided() ABSL_LOCKS_EXCLUDED(write_mu_, members_mu_);
   // The stretched passphrase a rotation wraps the new key with, freshly
   // checked against the current wrapped key by the caller.
   void UseStretched(SecretBytes stretched) ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -262,10 +270,17 @@ class Journal {
   bool TakeEpochKeys(const Membership& members, const SecretBytes& secret) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The membership with a pulled batch's membership records added; marks
-  // them in `opened->member` and clears good[i] for those that do not parse.
+  // them in `opened->member` and clears good[i] for those that do not parse
+  // and, setting ignored[i] too, for those it does not take now
+  // (Membership::TakesNow).
   Membership PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,
-                              std::vector<char>* good, PullState* state) const
-      ABSL_LOCKS_EXCLUDED(members_mu_);
+                              std::vector<char>* good, std::vector<char>* ignored,
+                              PullState* state) const ABSL_LOCKS_EXCLUDED(members_mu_);
+  // The chain hash of `device_id`'s record at `seq` here (32 zero bytes
+  // for 0).
+  absl::StatusOr<std::string> ChainHashAt(const std::string& device_id, uint64_t seq) const;
+  // This device's first Enrol (signed by its current key), if it wrote one.
+  std::optional<MemberRecord> OwnFirstEnrol() const ABSL_LOCKS_EXCLUDED(members_mu_);
   // The chain hash of this device's last record.
   std::string OwnChainHead() const;
 

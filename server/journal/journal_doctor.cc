@@ -110,6 +110,10 @@ void CheckChain(const RecordLog& log, const Membership& members, const std::stri
       last_signed = **sealed;
     }
     prev = RecordChainHash(**sealed);
+    if (!OnRevokedChain(members, *header, prev)) {
+      problems->push_back(who + ": record " + std::to_string(seq) +
+                          " is not the one its revocation names (a forked chain)");
+    }
   }
   const std::string key = members.SigningKey(device);
   if (last_signed && !key.empty() && !RecordSignatureValid(*last_signed, key)) {

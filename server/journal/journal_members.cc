@@ -3,6 +3,9 @@
 // epochs").
 #include <sodium.h>
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "absl/status/status.h"
@@ -42,10 +45,15 @@ std::string Journal::CurrentWrappedKey() const {
 }
 
 std::string Journal::OwnChainHead() const {
-  const uint64_t head = log_->Head(identity_.device_id);
-  if (head == 0) return std::string(kChainHashBytes, '\0');
-  auto last = log_->Get(identity_.device_id, head);
-  return last.ok() && last->has_value() ? RecordChainHash(**last) : "";
+  auto hash = ChainHashAt(identity_.device_id, log_->Head(identity_.device_id));
+  return hash.ok() ? *hash : "";
+}
+
+absl::StatusOr<std::string> Journal::ChainHashAt(const std::string& device_id, uint64_t seq) const {
+  if (seq == 0) return std::string(kChainHashBytes, '\0');
+  ASSIGN_OR_RETURN(auto record, log_->Get(device_id, seq));
+  if (!record) return absl::DataLossError("a record below a device's head is missing");
+  return RecordChainHash(*record);
 }
 
 std::string Journal::DeviceName(const DeviceState& device) const {
@@ -56,7 +64,11 @@ std::string Journal::DeviceName(const DeviceState& device) const {
 }
 
 absl::Status Journal::AppendMember(v1::MembershipOp op, const MetaPuts& meta) {
-  op.set_hlc(clock_.Now());
+  // Stamped after every op this device holds, so that an op sorts after
+  // all it saw, whatever the clocks (a rotation names what it saw).
+  uint64_t newest = 0;
+  for (const MemberRecord& held : members().records()) newest = std::max(newest, held.op.hlc());
+  op.set_hlc(clock_.NowAfter(newest));
   RecordHeader header;
   header.vault_id = identity_.vault_id;
   header.device_id = identity_.device_id;
@@ -97,20 +109,32 @@ absl::Status Journal::Enrol(std::string_view name) {
   v1::Enrol* enrol = op.mutable_enrol();
   enrol->set_device_id(identity_.device_id);
   enrol->set_sign_public_key(sign_public_key_);
-  enrol->set_authority_epoch(epoch);
   enrol->set_legacy_until(log_->Head(identity_.device_id));
+  if (std::optional<MemberRecord> first = OwnFirstEnrol()) {
+    // Enrolling again (the first came too late for a rotation): the
+    // records since the first stay this device's.
+    enrol->set_legacy_until(first->op.enrol().legacy_until());
+    enrol->set_records_from(first->header.seq);
+  }
   *enrol->mutable_name() = SealName(*keys_->record_key(epoch), epoch, identity_.device_id, name);
   enrol->set_at_us(NowMicros());
   SecretBytes authority;
   std::string authority_public;
   DeriveAuthorityKey(*epoch_key, &authority, &authority_public);
-  std::string message = EnrolmentMessage(identity_.vault_id, *enrol);
-  std::string signature(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
-                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
-                       authority.data());
-  enrol->set_authority_signature(signature);
+  SignEnrolment(enrol, identity_.vault_id, epoch, authority);
   return AppendMember(std::move(op), {});
+}
+
+std::optional<MemberRecord> Journal::OwnFirstEnrol() const {
+  absl::MutexLock lock(&members_mu_);
+  for (const MemberRecord& record : members_.records()) {
+    // records() is in stamp order; an Enrol is a device's first op.
+    if (record.header.device_id == identity_.device_id && record.op.has_enrol() &&
+        record.op.enrol().sign_public_key() == sign_public_key_) {
+      return record;
+    }
+  }
+  return std::nullopt;
 }
 
 absl::Status Journal::Rename(const std::string& device_id, std::string_view name) {
@@ -129,7 +153,10 @@ absl::StatusOr<uint32_t> Journal::Revoke(const std::string& device_id) {
   RETURN_IF_ERROR(CanRotate());
   v1::MembershipOp op;
   op.mutable_revoke()->set_device_id(device_id);
-  op.mutable_revoke()->set_cut(log_->Head(device_id));
+  const uint64_t cut = log_->Head(device_id);
+  op.mutable_revoke()->set_cut(cut);
+  ASSIGN_OR_RETURN(std::string cut_hash, ChainHashAt(device_id, cut));
+  op.mutable_revoke()->set_cut_hash(cut_hash);
   op.mutable_revoke()->set_at_us(NowMicros());
   RETURN_IF_ERROR(AppendMember(std::move(op), {}));
   return RotateLocked(nullptr);
@@ -185,6 +212,12 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
           BoxSecretKey(*new_secret_key, before.SigningKey(device));
     }
   }
+  // What this rotation saw: the epoch it closes keeps only those ops.
+  for (const auto& [device, head] : log_->Heads()) {
+    v1::Head* seen = next->add_seen();
+    seen->set_device_id(device);
+    seen->set_seq(head);
+  }
   next->set_at_us(NowMicros());
   MetaPuts meta = {{kMetaWrappedKey, wrapped}};
   if (new_secret_key != nullptr) meta.emplace_back(kMetaSecretKey, new_secret_key->view());
@@ -221,8 +254,17 @@ absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   absl::MutexLock lock(write_mu_);
   // A record in a slot that holds other bytes (the log's, or a membership
   // record kept before) is refused: nobody rewrites a device's past.
-  std::erase_if(records, [&](const MemberRecord& r) { return !MemberSlotFree(*store_, *log_, r); });
+  // And, as a hub does, what only a revoked device would send now
+  // (Membership::TakesNow).
   Membership next = members();
+  std::erase_if(records, [&](const MemberRecord& r) {
+    return !MemberSlotFree(*store_, *log_, r) || !next.TakesNow(r);
+  });
+  if (next.records().size() + records.size() > kMaxMemberRecords) {
+    haven::Log(LogLevel::kWarn, "a hub sent more membership records than a vault keeps",
+               {{"records", std::to_string(records.size())}});
+    records.resize(kMaxMemberRecords - std::min(kMaxMemberRecords, next.records().size()));
+  }
   const size_t before = next.records().size();
   next.Add(records);
   if (next.records().size() == before) return absl::OkStatus();
@@ -266,86 +308,36 @@ absl::Status Journal::Rewrap(const std::string& wrapped, SecretBytes stretched) 
   return absl::OkStatus();
 }
 
-// Each Epoch op's key that this journal does not hold yet (a rotation
-// that lost to a concurrent one among them), opened with the stretched
-// passphrase and the Secret Key (or the one boxed for this device in that
-// op); then the membership's choice of key for each epoch becomes its
-// primary. Whatever opens is kept.
-bool Journal::TakeEpochKeys(const Membership& members, const SecretBytes& secret) const {
-  for (const MemberRecord& record : members.records()) {
-    if (!record.op.has_epoch()) continue;
-    const v1::Epoch& op = record.op.epoch();
-    if (keys_->HoldsKey(op.epoch(), op.authority_public_key())) continue;
-    // Only a rotation a member signed, numbered no further than the
-    // membership's current epoch, gives a key (a hub could otherwise hand
-    // an old wrapped key in as a new epoch's).
-    if (op.epoch() > members.current_epoch() ||
-        !RecordSignatureValid(record.sealed, members.SigningKey(record.header.device_id))) {
-      continue;
+absl::StatusOr<int> Journal::RedoVoided() {
+  std::vector<std::string> revokes;
+  std::vector<std::pair<std::string, std::string>> renames;
+  {
+    const Membership now = members();
+    // This device's newest Revoke and Rename of each device (records() is
+    // in stamp order, so a later one replaces an earlier).
+    std::map<std::string, const MemberRecord*> revoke_of, rename_of;
+    for (const MemberRecord& r : now.records()) {
+      if (r.header.device_id != identity_.device_id) continue;
+      if (r.op.has_revoke()) revoke_of[r.op.revoke().device_id()] = &r;
+      if (r.op.has_rename()) rename_of[r.op.rename().device_id()] = &r;
     }
-    auto key = UnwrapStretched(op.wrapped_key(), secrets_.stretched, secret, identity_.vault_id);
-    auto box = op.secret_key_boxes().find(HexEncode(identity_.device_id));
-    if (!key.ok() && box != op.secret_key_boxes().end()) {
-      auto boxed = OpenBoxedSecretKey(box->second, secrets_.sign_key);
-      if (boxed.ok()) {
-        key = UnwrapStretched(op.wrapped_key(), secrets_.stretched, *boxed, identity_.vault_id);
+    for (const auto& [target, record] : revoke_of) {
+      const DeviceState* device = now.Find(target);
+      if (!now.Applied(*record) && (device == nullptr || !device->revoked)) {
+        revokes.push_back(target);
       }
     }
-    if (!key.ok() || !AuthorityIs(*key, op.authority_public_key())) continue;
-    if (op.epoch() > keys_->current_epoch() + 1) {
-      // Epochs in between come from this one's keyring.
-      auto ring = OpenKeyring(*key, identity_.vault_id, op.epoch(), op.keyring());
-      if (!ring.ok()) continue;
-      for (uint32_t e = keys_->current_epoch() + 1; e < op.epoch(); ++e) {
-        (void)keys_->AddKey(e, SecretBytes::CopyOf(ring->keys(e)), /*primary=*/true);
-      }
-      for (const auto& alt : ring->alternates()) {
-        (void)keys_->AddKey(alt.epoch(), SecretBytes::CopyOf(alt.key()), /*primary=*/false);
-      }
-      WipeKeyring(&*ring);
-    }
-    (void)keys_->AddKey(op.epoch(), std::move(*key), /*primary=*/false);
-  }
-  bool complete = true;
-  for (uint32_t e = 1; e <= members.current_epoch(); ++e) {
-    const EpochState* chosen = members.epoch(e);
-    if (chosen == nullptr || !keys_->SetPrimary(e, chosen->authority_public_key)) complete = false;
-  }
-  return complete;
-}
-
-bool Journal::NeedsKeys(const Membership& members) const {
-  for (const MemberRecord& record : members.records()) {
-    const v1::Epoch& op = record.op.epoch();
-    if (record.op.has_epoch() && !keys_->HoldsKey(op.epoch(), op.authority_public_key())) {
-      return true;
+    for (const auto& [target, record] : rename_of) {
+      const v1::SealedName& sealed = record->op.rename().name();
+      const SecretBytes* key = keys_->record_key(sealed.epoch());
+      if (now.Applied(*record) || now.Find(target) == nullptr || key == nullptr) continue;
+      auto name = OpenName(*key, target, sealed);
+      if (name.ok()) renames.emplace_back(target, std::move(*name));
     }
   }
-  for (uint32_t e = 1; e <= members.current_epoch(); ++e) {
-    const EpochState* chosen = members.epoch(e);
-    if (chosen != nullptr && keys_->PrimaryAuthority(e) != chosen->authority_public_key) {
-      return true;
-    }
-  }
-  return false;
-}
-
-void Journal::AdoptEpochs(const Membership& members, MetaPuts* meta) const {
-  if (members.wrap_generation() > 0) meta->emplace_back(kMetaWrappedKey, members.wrapped_key());
-  auto boxed = OpenSecretKeyBox(members, identity_.device_id, secrets_.sign_key);
-  const bool new_secret = boxed.ok() && boxed->has_value();
-  SecretBytes secret =
-      SecretBytes::CopyOf(new_secret ? (*boxed)->view() : secrets_.secret_key.view());
-  if (!TakeEpochKeys(members, secret)) {
-    haven::Log(LogLevel::kWarn, "a key epoch does not open with this unlock's passphrase; locking",
-               {{"epoch", std::to_string(members.current_epoch())}});
-    keys_lost_ = true;
-    return;
-  }
-  if (new_secret) {
-    meta->emplace_back(kMetaSecretKey, secret.view());
-    secrets_.secret_key = std::move(secret);
-  }
+  for (const std::string& target : revokes) RETURN_IF_ERROR(Revoke(target).status());
+  for (const auto& [target, name] : renames) RETURN_IF_ERROR(Rename(target, name));
+  return static_cast<int>(revokes.size() + renames.size());
 }
 
 }  // namespace haven

@@ -40,7 +40,8 @@ std::vector<char> ParseHeaders(const std::vector<std::string>& sealed, std::stri
 }  // namespace
 
 Membership Journal::PulledMembership(const std::vector<std::string>& sealed, OpenedBatch* opened,
-                                     std::vector<char>* good, PullState* state) const {
+                                     std::vector<char>* good, std::vector<char>* ignored,
+                                     PullState* state) const {
   Membership tentative = members();
   if (state != nullptr && !state->members.empty()) tentative.Add(state->members);
   std::vector<MemberRecord> incoming;
@@ -49,6 +50,13 @@ Membership Journal::PulledMembership(const std::vector<std::string>& sealed, Ope
     auto record = ParseMemberRecord(sealed[i], identity_.vault_id);
     if (!record.ok()) {
       (*good)[i] = 0;
+      continue;
+    }
+    if (!tentative.TakesNow(*record)) {
+      // What only a revoked device would send now: neither kept nor the
+      // hub's fault (an honest hub may have taken it before it knew).
+      (*good)[i] = 0;
+      (*ignored)[i] = 1;
       continue;
     }
     opened->member[i] = 1;
@@ -74,8 +82,8 @@ Journal::OpenedBatch Journal::OpenPulled(std::vector<std::string> sealed, PullSt
   std::vector<char> good = ParseHeaders(sealed, identity_.vault_id, &opened.headers);
   // Who wrote each record, checked before anything is opened
   // (docs/design.md, "Devices and key epochs").
-  const Membership tentative = PulledMembership(sealed, &opened, &good, state);
   std::vector<char> ignored(sealed.size(), 0);
+  const Membership tentative = PulledMembership(sealed, &opened, &good, &ignored, state);
   CheckProvenance(*log_, tentative, sealed, opened.headers, &good,
                   state != nullptr ? &state->chains : nullptr, &ignored);
   if (NeedsKeys(tentative) || tentative.wrap_generation() > members().wrap_generation()) {

@@ -59,6 +59,7 @@ size_t CheckRun(const RecordLog& log, const Membership& members,
     if (!members.Admits(h.device_id, h.seq, h.legacy()).ok()) break;
     if (!h.legacy() && h.prev_hash != prev) break;
     prev = RecordChainHash(sealed[run[k]]);
+    if (!OnRevokedChain(members, h, prev)) break;
     hashes.push_back(prev);
     good = k + 1;
   }
@@ -69,12 +70,24 @@ size_t CheckRun(const RecordLog& log, const Membership& members,
   return held;
 }
 
-bool PastCut(const Membership& members, const RecordHeader& header) {
+// Records that are no fault of the hub that sent them: a revoked device's
+// beyond its cut (a hub may hold them from before it learned of the
+// revoke), and those of a device that has not enrolled, or enrolled too
+// late for a rotation (they are taken once it enrols again).
+bool NoFault(const Membership& members, const RecordHeader& header) {
   const DeviceState* device = members.Find(header.device_id);
-  return device != nullptr && device->revoked && header.seq > device->cut;
+  if (device == nullptr || !device->enrolled) return true;
+  return device->revoked && header.seq > device->cut;
 }
 
 }  // namespace
+
+bool OnRevokedChain(const Membership& members, const RecordHeader& header,
+                    std::string_view chain_hash) {
+  const DeviceState* device = members.Find(header.device_id);
+  return device == nullptr || !device->revoked || header.seq != device->cut ||
+         device->cut_hash.empty() || device->cut_hash == chain_hash;
+}
 
 bool AdmittedHere(const Membership& members, const std::string& own_device,
                   const RecordHeader& header) {
@@ -117,7 +130,7 @@ void CheckProvenance(const RecordLog& log, const Membership& members,
     const uint64_t held_through = held == 0 ? 0 : headers[run[held - 1]].seq;
     for (size_t k = held; k < run.size(); ++k) {
       (*good)[run[k]] = 0;
-      if (ignored != nullptr && PastCut(members, headers[run[k]])) (*ignored)[run[k]] = 1;
+      if (ignored != nullptr && NoFault(members, headers[run[k]])) (*ignored)[run[k]] = 1;
     }
     for (size_t i : copies) {
       if (headers[i].seq > held_through) (*good)[i] = 0;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,7 +38,16 @@ using CarriedChains = std::map<std::string, std::pair<uint64_t, std::string>>;
 // passed. `ignored` (optional, as long as `sealed`) marks the failed
 // records that are no fault of the sender: a revoked device's records
 // beyond its cut, which a hub may hold from before it learned of the
-// revoke; they are neither stored nor an error.
+// revoke, and those of a device that is not enrolled (yet, or again after
+// a rotation voided its enrolment); they are neither stored nor an error.
+// A revoked device's record at its cut must have the chain hash its
+// Revoke names, so its records up to the cut are the ones the revoker
+// held (OnRevokedChain).
+// False only for a revoked device's record at its cut whose chain hash is
+// not the one its Revoke names.
+bool OnRevokedChain(const Membership& members, const RecordHeader& header,
+                    std::string_view chain_hash);
+
 // Whether this device's view takes a stored record: what the membership
 // admits, and this device's own records from before it enrolled.
 bool AdmittedHere(const Membership& members, const std::string& own_device,

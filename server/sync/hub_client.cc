@@ -269,6 +269,12 @@ absl::Status HubClient::Login(const HubCredential& credential) {
     }
     RETURN_IF_ERROR(SubmitMembership(credential));
     RETURN_IF_ERROR(AuthenticateDevice(credential, &s));
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+      // Its enrolment is held but has no effect: a rotation this device
+      // had not seen closed the epoch it was signed under.
+      return absl::NotFoundError("remote \"" + endpoint_.name +
+                                 "\" does not count this device's enrolment: " + s.error_message());
+    }
   }
   return Remote(s, "a login");
 }

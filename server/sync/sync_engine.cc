@@ -72,6 +72,23 @@ absl::Status SyncEngine::ExchangeMembership(HubClient* client, const HubCredenti
   return client->SubmitMemberRecords(credential.vault_id, missing);
 }
 
+absl::Status SyncEngine::LogIn(HubClient* client, HubCredential* credential) {
+  absl::Status login = client->Login(*credential);
+  if (!absl::IsNotFound(login) || credential->device_id.empty()) return login;
+  ASSIGN_OR_RETURN(*credential, EnrolAgain(client, *credential));
+  return client->Login(*credential);
+}
+
+absl::StatusOr<HubCredential> SyncEngine::EnrolAgain(HubClient* client,
+                                                     const HubCredential& credential) {
+  // The hub's membership (with the rotation), then a new enrolment under
+  // the current epoch, which SettleMembership writes when this device is
+  // not enrolled (docs/design.md, "Devices and key epochs").
+  RETURN_IF_ERROR(ExchangeMembership(client, credential));
+  vault_->Settle();
+  return vault_->hub_credential();
+}
+
 absl::StatusOr<VersionVector> SyncEngine::HubHeads(HubClient* client) {
   std::map<std::string, int64_t> last_seen;
   ASSIGN_OR_RETURN(VersionVector hub_heads, client->Heads(&last_seen));
@@ -85,7 +102,7 @@ absl::StatusOr<VersionVector> SyncEngine::HubHeads(HubClient* client) {
 absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config) {
   ASSIGN_OR_RETURN(HubCredential credential, vault_->hub_credential());
   ASSIGN_OR_RETURN(auto client, HubClient::Connect(EndpointFrom(config)));
-  RETURN_IF_ERROR(client->Login(credential));
+  RETURN_IF_ERROR(LogIn(client.get(), &credential));
   RETURN_IF_ERROR(PinHubId(config.info().name(), client->hub_id()));
   if (!credential.device_id.empty()) {
     RETURN_IF_ERROR(ExchangeMembership(client.get(), credential));

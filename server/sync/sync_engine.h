@@ -56,6 +56,13 @@ class SyncEngine {
  private:
   // Fetches the hub's membership records into the vault and sends the hub
   // those it lacks.
+  // Logs in; when the hub does not count this device's enrolment, enrols
+  // again (EnrolAgain) and logs in once more with the new `credential`.
+  absl::Status LogIn(HubClient* client, HubCredential* credential);
+  // After a hub refused this device's login because its enrolment has no
+  // effect: takes the hub's membership, enrols again, and returns the
+  // credential that carries the new enrolment.
+  absl::StatusOr<HubCredential> EnrolAgain(HubClient* client, const HubCredential& credential);
   absl::Status ExchangeMembership(HubClient* client, const HubCredential& credential);
   // The hub's heads; keeps when it last saw each device.
   absl::StatusOr<VersionVector> HubHeads(HubClient* client);

@@ -260,6 +260,14 @@ void Vault::SettleMembership(Journal* journal, std::string_view device_name) {
     }
   }
   if (journal->enrolled()) DropStoredAuthKey();
+  // A revoke or rename of this device that a concurrent rotation voided.
+  auto redone = journal->RedoVoided();
+  if (!redone.ok() || *redone > 0) {
+    Log(redone.ok() ? LogLevel::kInfo : LogLevel::kWarn,
+        "wrote again membership changes a concurrent rotation had voided",
+        {{"result",
+          redone.ok() ? std::to_string(*redone) : std::string(redone.status().message())}});
+  }
   Membership members = journal->members();
   const DeviceState* self = members.Find(journal->identity().device_id);
   if (members.NeedsRotation() && self != nullptr && self->enrolled && !self->revoked) {

@@ -256,5 +256,36 @@ TEST_F(RekeyTest, MutualRevocationsLeaveExactlyOneRevoked) {
   ExpectConverged({winner, 2});
 }
 
+// A device joins while the laptop, which has not seen it yet, rekeys: the
+// rotation closes the epoch the tablet enrolled under, so its enrolment
+// has no effect. At its next sync the tablet enrols again under the new
+// epoch, and what it wrote in between reaches every device.
+TEST_F(RekeyTest, AJoinRacingARekeyEnrolsAgainAndKeepsItsEntries) {
+  Disconnect(d_[0]);
+  TestHome tablet;
+  ASSERT_EQ(JoinWith(tablet, init_["secret_key"], tablet.passphrase()).exit_code, 0);
+  tablet.Log({"checkin", "-f", "mood=4", "-f", "note=written before the rekey was seen"});
+  ASSERT_TRUE(SyncOk(tablet).is_object());
+  RunResult rekey = d_[0].Run({"vault", "rekey"});
+  ASSERT_EQ(rekey.exit_code, 0) << rekey;
+  Reconnect(d_[0], hub_);
+  ASSERT_TRUE(SyncOk(d_[0]).is_object());
+
+  RunResult again = Sync(tablet);
+  ASSERT_EQ(again.exit_code, 0) << again;
+  SyncAll();
+  ASSERT_TRUE(SyncOk(tablet).is_object());
+  SyncAll();
+  ExpectConverged({0, 1, 2});
+  EXPECT_EQ(SortedList(tablet), SortedList(d_[0]));
+  EXPECT_EQ(SortedList(d_[0]).size(), 1u);
+  const nlohmann::json members = Membership(d_[0]);
+  EXPECT_EQ(members.size(), 4u) << members.dump(1);
+  for (const auto& device : members) EXPECT_FALSE(device.value("revoked", true)) << members.dump(1);
+  EXPECT_EQ(Membership(tablet), members);
+  DoctorClean(d_[0]);
+  DoctorClean(tablet);
+}
+
 }  // namespace
 }  // namespace haven::e2e

@@ -199,9 +199,26 @@ TEST_F(ProvenanceTest, ARevokedDevicesRecordsBeyondItsCutFailUpToItPass) {
   Enrol(revoker);
   std::vector<std::string> run{enrol_, Entry(dev_), Entry(dev_), Entry(dev_), Entry(dev_)};
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 1, 1, 1})) << "the control, before the revoke";
-  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 3), MemberVault::Hlc(++hlc_)));
+  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 3, RecordChainHash(run[2])),
+                         MemberVault::Hlc(++hlc_)));
   ASSERT_TRUE(members_.Find(dev_.id) != nullptr && members_.Find(dev_.id)->revoked);
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 1, 0, 0}));
+}
+
+// The revoked device signs another chain up to its cut (its key still
+// signs): a device that has not held those records yet takes only the
+// chain the revoker held, whose hash the Revoke names.
+TEST_F(ProvenanceTest, ARevokedDevicesForkedChainUpToItsCutIsRefused) {
+  TestDevice revoker;
+  Enrol(revoker);
+  const std::string second = Entry(dev_);
+  const std::string third = Entry(dev_);
+  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 3, RecordChainHash(third)),
+                         MemberVault::Hlc(++hlc_)));
+  const std::string other_second = Sealed(dev_, 2, RecordChainHash(enrol_), dev_.key);
+  const std::string other_third = Sealed(dev_, 3, RecordChainHash(other_second), dev_.key);
+  EXPECT_EQ(Check({enrol_, other_second, other_third}), (std::vector<int>{1, 1, 0}));
+  EXPECT_EQ(Check({enrol_, second, third}), (std::vector<int>{1, 1, 1})) << "the control";
 }
 
 TEST_F(ProvenanceTest, RecordsAtOrBelowTheHeadAreLeftAlone) {
@@ -225,7 +242,8 @@ TEST_F(ProvenanceTest, ASecondCopyOfARefusedRecordInTheBatchIsRefusedToo) {
   TestDevice revoker;
   Enrol(revoker);
   std::vector<std::string> run{enrol_, Entry(dev_), Entry(dev_)};
-  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 2), MemberVault::Hlc(++hlc_)));
+  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 2, RecordChainHash(run[1])),
+                         MemberVault::Hlc(++hlc_)));
   // Seq 3 is beyond the cut, served twice.
   run.push_back(Sealed(dev_, 3, RecordChainHash(run[1]), dev_.key));
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 0, 0}));
