@@ -52,6 +52,14 @@ std::string Status(const v1::DeviceInfo& d, const std::vector<v1::DeviceInfo>& d
   return d.enrolled() ? "active" : "active (not upgraded yet)";
 }
 
+// A device adds itself, with the passphrase and the Secret Key (the kit):
+// no other device approves it. "kit" says so; "-" for a device of an older
+// vault that has not enrolled yet.
+std::string AddedBy(const v1::DeviceInfo& d, const std::vector<v1::DeviceInfo>& devices) {
+  if (!d.added_by().empty()) return ShortDevice(d.added_by(), devices);
+  return d.enrolled() ? "kit" : "-";
+}
+
 }  // namespace
 
 std::vector<nlohmann::json> DeviceTableRows(const std::vector<v1::DeviceInfo>& devices) {
@@ -61,7 +69,7 @@ std::vector<nlohmann::json> DeviceTableRows(const std::vector<v1::DeviceInfo>& d
                     {"id", d.device_id().substr(0, 8)},
                     {"name", d.name().empty() ? "-" : PrintableName(d.name())},
                     {"added", LocalTime(d.added_us())},
-                    {"by", d.added_by().empty() ? "-" : ShortDevice(d.added_by(), devices)},
+                    {"by", AddedBy(d, devices)},
                     {"seq", d.seq()},
                     {"last seen", LocalTime(d.last_seen_us())},
                     {"status", Status(d, devices)}});

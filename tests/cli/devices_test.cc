@@ -44,7 +44,7 @@ TEST(DevicesTest, TableRowsShowShortIdsLocalTimesAndWhoAddedAndRevoked) {
                                      {"id", "1a2b3c4d"},
                                      {"name", "laptop"},
                                      {"added", "2025-12-05 09:00"},
-                                     {"by", "-"},
+                                     {"by", "kit"},
                                      {"seq", 42},
                                      {"last seen", "-"},
                                      {"status", "active"}}));
