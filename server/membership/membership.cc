@@ -113,9 +113,17 @@ bool Membership::Applied(const MemberRecord& record) const {
   return it != records_.end() && it->sealed == record.sealed && applied_[it - records_.begin()];
 }
 
-bool Membership::TakesNow(const MemberRecord& record) const {
+bool Membership::TakesNow(const MemberRecord& record) const { return !OutsideCut(record); }
+
+bool Membership::StaleEnrolment(const MemberRecord& record) const {
+  if (!record.op.has_enrol() || record.op.enrol().authority_epoch() >= current_epoch()) {
+    return false;
+  }
   const DeviceState* writer = Find(record.header.device_id);
-  return writer == nullptr || !writer->revoked || record.header.seq <= writer->cut;
+  const bool vouched = writer != nullptr && writer->enrolled &&
+                       writer->sign_public_key == record.op.enrol().sign_public_key() &&
+                       record.header.seq >= writer->records_from;
+  return !vouched && !ClosedOver(record);
 }
 
 bool Membership::NeedsRotation() const {

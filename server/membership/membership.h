@@ -8,7 +8,9 @@
 // must carry a valid signature by its writer's device key (for an Enrol,
 // the key it enrols); an op that breaks a rule is kept but has no effect:
 //   - a record of a revoked writer beyond its cut is ignored, whatever it
-//     says and wherever its stamp sorts it;
+//     says and wherever its stamp sorts it; so is one at or below the cut
+//     that the revoker did not hold (Revoke.held: a revoked device signing
+//     another record into a slot it had used);
 //   - a rotation closes the epoch before it: an op signed under the
 //     authority of epoch a is void when the Epoch that made a + 1 had not
 //     seen it (its `seen` heads, or the rotation's writer's own earlier
@@ -77,6 +79,10 @@ struct DeviceState {
   std::string revoked_by;  // device id
   uint64_t cut = 0;        // its records up to here stay
   std::string cut_hash;    // the chain hash of its record at the cut
+  // The chain hashes of its membership records at or below the cut that
+  // the revoker held (v1::Revoke.held); nullopt for a revoke from before
+  // revokes listed them.
+  std::optional<std::set<std::string>> held;
 };
 
 struct EpochState {
@@ -141,22 +147,34 @@ class Membership {
   // Whether `record` applied.
   bool Applied(const MemberRecord& record) const;
   // Whether a membership record arriving now may be kept: not from a
-  // writer this membership has revoked, beyond its cut. What an honest
+  // writer this membership has revoked, beyond its cut or at or below it
+  // but not held by the revoker (OutsideCut). What an honest
   // device never sends once the revocation exists; the fold alone cannot
   // tell an op stamped into the past from one made concurrently, so a
   // device or hub that has seen a revocation refuses it as it arrives.
   bool TakesNow(const MemberRecord& record) const;
+  // An Enrol under an epoch a rotation closed without seeing it, which no
+  // later enrolment of its writer vouches for (records_from): it can have
+  // no effect, and hubs, which anyone with the hub token may send
+  // enrolments, refuse to keep it (a revoked device keeps old authority
+  // keys and could fill the hub's membership records with them).
+  bool StaleEnrolment(const MemberRecord& record) const;
 
  private:
   void Recompute();
   // One pass over records_ in order, skipping those `voided`; sets applied_.
   void Fold(const std::vector<char>& voided);
-  // Marks in `voided` each applied op that a later op voids (the cut, the
-  // closing rotation); whether it marked any.
+  // Marks in `voided` each record that a later op voids (outside a cut,
+  // then not seen by the closing rotation), applied or not; whether it
+  // voided an applied one (only that changes the next fold).
   bool VoidBroken(std::vector<char>* voided) const;
   // Whether the rotation that closed `record`'s authority epoch (if one
   // applied) saw it.
   bool ClosedOver(const MemberRecord& record) const;
+  // Whether `record`'s writer is revoked and the record is beyond its cut,
+  // or at or below it and not one the revoker held.
+  bool OutsideCut(const MemberRecord& record) const;
+  bool ClosedOverNot(const MemberRecord& record) const;
   // Whether `record` applied (it broke no rule).
   bool Apply(const MemberRecord& record);
   bool Active(const std::string& device_id) const;
@@ -187,6 +205,7 @@ class Membership {
   std::string wrapped_key_;
   uint64_t wrap_generation_ = 0;
   std::set<std::string> verified_;  // kind || message digest || signature || public key
+  std::set<std::string> refused_;   // the same, for checks that failed
 };
 
 }  // namespace haven

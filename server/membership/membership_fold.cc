@@ -49,33 +49,38 @@ void Membership::Fold(const std::vector<char>& voided) {
 }
 
 bool Membership::VoidBroken(std::vector<char>* voided) const {
-  // Records beyond a cut first: voiding them can change which rotation
-  // closes an epoch, and an op must not be voided by a rotation that is
-  // itself void.
-  bool any = false;
-  for (size_t i = 0; i < records_.size(); ++i) {
-    const RecordHeader& h = records_[i].header;
-    const DeviceState* writer = Find(h.device_id);
-    if (applied_[i] && writer != nullptr && writer->revoked && h.seq > writer->cut) {
-      (*voided)[i] = 1;
-      any = true;
+  // Every record that breaks a rule is voided, applied or not, so that a
+  // pass does not let the next of many such records apply. Records outside
+  // a cut first: voiding them can change which rotation closes an epoch,
+  // and an op must not be voided by a rotation that is itself void.
+  for (auto rule : {&Membership::OutsideCut, &Membership::ClosedOverNot}) {
+    bool any = false;
+    for (size_t i = 0; i < records_.size(); ++i) {
+      if (!(*voided)[i] && (this->*rule)(records_[i])) {
+        (*voided)[i] = 1;
+        any = any || applied_[i];
+      }
     }
+    if (any) return true;
   }
-  if (any) return true;
-  for (size_t i = 0; i < records_.size(); ++i) {
-    if (applied_[i] && !ClosedOver(records_[i])) {
-      (*voided)[i] = 1;
-      any = true;
-    }
-  }
-  return any;
+  return false;
 }
+
+bool Membership::OutsideCut(const MemberRecord& record) const {
+  const DeviceState* writer = Find(record.header.device_id);
+  if (writer == nullptr || !writer->revoked) return false;
+  if (record.header.seq > writer->cut) return true;
+  return writer->held.has_value() && writer->held->count(RecordChainHash(record.sealed)) == 0;
+}
+
+bool Membership::ClosedOverNot(const MemberRecord& record) const { return !ClosedOver(record); }
 
 bool Membership::ClosedOver(const MemberRecord& record) const {
   if (record.op.has_epoch()) return true;  // a rival rotation loses by its number
   const uint32_t closing = AuthorityEpoch(record.op) + 1;
   if (closing > current_epoch()) return true;  // its epoch is still open
   const EpochState& rotation = epochs_[closing];
+  if (rotation.seen.empty()) return true;  // a rotation from before rotations named what they saw
   const RecordHeader& h = record.header;
   if (record.op.has_revoke() && record.op.revoke().device_id() == rotation.written_by) {
     return true;  // a rotation does not close out the revocation of its own writer
@@ -128,8 +133,10 @@ bool Membership::Verified(std::string_view message, std::string_view signature,
   triple.append(signature);
   triple.append(public_key);
   if (verified_.count(triple) != 0) return true;
+  if (refused_.count(triple) != 0) return false;
   if (crypto_sign_verify_detached(U8(signature), U8(message), message.size(), U8(public_key)) !=
       0) {
+    refused_.insert(std::move(triple));
     return false;
   }
   verified_.insert(std::move(triple));
@@ -142,7 +149,11 @@ bool Membership::SignedBy(std::string_view sealed, std::string_view public_key) 
   triple.append(sealed.substr(sealed.size() - kRecordSignatureBytes));
   triple.append(public_key);
   if (verified_.count(triple) != 0) return true;
-  if (!RecordSignatureValid(sealed, public_key)) return false;
+  if (refused_.count(triple) != 0) return false;
+  if (!RecordSignatureValid(sealed, public_key)) {
+    refused_.insert(std::move(triple));
+    return false;
+  }
   verified_.insert(std::move(triple));
   return true;
 }
@@ -193,6 +204,10 @@ bool Membership::ApplyRevoke(const MemberRecord& record) {
   device.revoked_by = record.header.device_id;
   device.cut = revoke.cut();
   device.cut_hash = revoke.cut_hash();
+  device.held.reset();
+  if (!revoke.cut_hash().empty()) {
+    device.held.emplace(revoke.held().begin(), revoke.held().end());
+  }
   return true;
 }
 

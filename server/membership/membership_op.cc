@@ -92,6 +92,14 @@ absl::Status CheckSeen(const v1::Epoch& epoch) {
 
 absl::Status CheckRevoke(const v1::Revoke& revoke) {
   RETURN_IF_ERROR(CheckSize("revoke.device_id", revoke.device_id(), kDeviceIdBytes));
+  if (revoke.held_size() > kMaxSeenHeads) {
+    return Invalid("revoke.held", "has more than " + std::to_string(kMaxSeenHeads) + " hashes");
+  }
+  for (const std::string& hash : revoke.held()) {
+    RETURN_IF_ERROR(CheckSize("revoke.held", hash, kChainHashBytes));
+  }
+  // Empty in a revoke written before revokes named their cut's hash.
+  if (revoke.cut_hash().empty()) return absl::OkStatus();
   return CheckSize("revoke.cut_hash", revoke.cut_hash(), kChainHashBytes);
 }
 

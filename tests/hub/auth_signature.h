@@ -13,13 +13,18 @@
 
 namespace haven::testing {
 
-// `message` signed (detached, crypto_sign_BYTES) by keys.auth_secret_key().
-inline std::string SignWithAuthKey(const VaultKeys& keys, std::string_view message) {
+// `message` signed (detached, crypto_sign_BYTES) by an Ed25519 secret key.
+inline std::string Ed25519Sign(const SecretBytes& secret_key, std::string_view message) {
   std::string signature(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
                        reinterpret_cast<const uint8_t*>(message.data()), message.size(),
-                       keys.auth_secret_key().data());
+                       secret_key.data());
   return signature;
+}
+
+// `message` signed by keys.auth_secret_key().
+inline std::string SignWithAuthKey(const VaultKeys& keys, std::string_view message) {
+  return Ed25519Sign(keys.auth_secret_key(), message);
 }
 
 }  // namespace haven::testing

@@ -27,14 +27,6 @@
 
 namespace haven::testing {
 
-inline std::string Ed25519Sign(const SecretBytes& secret_key, std::string_view message) {
-  std::string signature(crypto_sign_BYTES, '\0');
-  crypto_sign_detached(reinterpret_cast<uint8_t*>(signature.data()), nullptr,
-                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
-                       secret_key.data());
-  return signature;
-}
-
 // A device: its id, key pair, and where its own sequence and chain are.
 struct HubDevice {
   HubDevice() : id(RandomBytes(kDeviceIdBytes)), secret_key(crypto_sign_SECRETKEYBYTES) {
@@ -64,7 +56,8 @@ class HubVault {
   // `authority_signed` is false (a device key alone).
   std::string Write(HubDevice& device, v1::MembershipOp op, const SecretBytes* signer = nullptr,
                     bool authority_signed = true) {
-    op.set_hlc((static_cast<uint64_t>(kAtUs / 1000) << 16) + device.seq + 1);
+    // Stamped in the order written, as each device stamps after what it holds.
+    op.set_hlc((static_cast<uint64_t>(kAtUs / 1000) << 16) + ++stamps_);
     const RecordHeader header = NextHeader(device, kMembershipEpoch);
     if (authority_signed && !op.has_enrol()) {
       SignOpAuthority(&op, header, 0, keys_.auth_secret_key());
@@ -75,17 +68,18 @@ class HubVault {
     return sealed;
   }
   // The device's Enrol, its authority signature by `authority` (the
-  // vault's epoch-0 auth key unless a forgery is wanted).
-  std::string Enrol(HubDevice& device, const VaultKeys* authority = nullptr) {
+  // vault's epoch-0 auth key unless a forgery is wanted) for `epoch`; an
+  // enrolment again names `records_from`.
+  std::string Enrol(HubDevice& device, const VaultKeys* authority = nullptr, uint32_t epoch = 0,
+                    uint64_t records_from = 0) {
     v1::MembershipOp op;
     v1::Enrol* enrol = op.mutable_enrol();
     enrol->set_device_id(device.id);
     enrol->set_sign_public_key(device.public_key);
-    enrol->set_authority_epoch(0);
+    enrol->set_records_from(records_from);
     enrol->set_at_us(kAtUs);
     enrol->mutable_name()->set_sealed(std::string(64, 'n'));
-    enrol->set_authority_signature(
-        SignWithAuthKey(authority != nullptr ? *authority : keys_, EnrolmentMessage(id_, *enrol)));
+    SignEnrolment(enrol, id_, epoch, (authority != nullptr ? *authority : keys_).auth_secret_key());
     return Write(device, std::move(op));
   }
   // A Revoke of `target` by `by`, with no authority signature when
@@ -169,6 +163,7 @@ class HubVault {
 
   VaultKeys keys_;
   std::string id_;
+  uint64_t stamps_ = 0;
 };
 
 // Raw calls to a hub, as a device makes them.

@@ -111,20 +111,39 @@ TEST_F(SubmitMembershipTest, ForgedOpsHaveNoEffect) {
 
 // A revoked device keeps epoch 0's authority key. Once a rotation closed
 // epoch 0, an enrolment signed with that key, which the rotation had not
-// seen, lets nobody log in, however early it is stamped; one the rotation
+// seen, lets nobody log in and is not even kept; one the rotation
 // saw still does.
 TEST_F(SubmitMembershipTest, AnEnrolmentUnderAClosedEpochLetsNobodyLogIn) {
   HubDevice b, puppet;
   const std::string enrol_b = vault_.Enrol(b);
   const VaultKeys next(GenerateVaultKey());
   const std::string rotation = vault_.Rotate(a_, next, {&a_, &b});
-  const std::string late_enrol = vault_.Enrol(puppet);  // stamped before the rotation
+  const std::string late_enrol =
+      vault_.Enrol(puppet);  // after it (membership_test: stamped before)
   ASSERT_TRUE(Submit({enrol_a_, enrol_b, rotation}).ok());
   ASSERT_TRUE(Submit({late_enrol}).ok());
+  EXPECT_EQ(Kept(), 3u) << "a stale enrolment is not even kept";
 
   EXPECT_EQ(raw_->Login(vault_, puppet, nullptr).error_code(), grpc::StatusCode::NOT_FOUND);
   std::string session;
   grpc::Status login = raw_->Login(vault_, b, &session);
+  EXPECT_TRUE(login.ok()) << login.error_message();
+}
+
+// A device that enrolled while the rotation was being made enrols again
+// under the new epoch, naming its first enrolment's sequence: sent in one
+// call, the second vouches for the first, and the device logs in.
+TEST_F(SubmitMembershipTest, AnEnrolmentAgainVouchesForTheFirstInTheSameCall) {
+  HubDevice late;
+  const VaultKeys next(GenerateVaultKey());
+  const std::string rotation = vault_.Rotate(a_, next, {&a_});
+  ASSERT_TRUE(Submit({enrol_a_, rotation}).ok());
+  const std::string first = vault_.Enrol(late);
+  const std::string again = vault_.Enrol(late, &next, 1, /*records_from=*/1);
+  ASSERT_TRUE(Submit({first, again}).ok());
+  EXPECT_EQ(Kept(), 4u);
+  std::string session;
+  grpc::Status login = raw_->Login(vault_, late, &session);
   EXPECT_TRUE(login.ok()) << login.error_message();
 }
 

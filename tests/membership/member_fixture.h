@@ -141,14 +141,18 @@ class MemberVault {
     return op;
   }
 
-  // A Revoke at `cut`; `cut_hash` is the target's chain hash there (what
-  // a revoker holds; the membership itself does not check it).
+  // A Revoke at `cut`. `cut_hash` is the target's chain hash there and
+  // `held` the chain hashes of its membership records up to the cut, as
+  // the revoker holds them; with no cut_hash (a revoke from before revokes
+  // named them), neither is checked.
   static v1::MembershipOp Revoke(const std::string& target_id, uint64_t cut,
-                                 const std::string& cut_hash = std::string(kChainHashBytes, '\0')) {
+                                 const std::string& cut_hash = "",
+                                 const std::vector<std::string>& held = {}) {
     v1::MembershipOp op;
     op.mutable_revoke()->set_device_id(target_id);
     op.mutable_revoke()->set_cut(cut);
     op.mutable_revoke()->set_cut_hash(cut_hash);
+    for (const std::string& hash : held) op.mutable_revoke()->add_held(hash);
     op.mutable_revoke()->set_at_us(kNowUs);
     return op;
   }

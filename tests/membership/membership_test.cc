@@ -212,6 +212,36 @@ TEST_F(MembershipTest, AfterARotationALegacyDeviceKeepsOnlyWhatTheRotationSaw) {
   EXPECT_TRUE(membership_.Admits(legacy.id, 8, true).ok());
 }
 
+// A revoked device still holds its device key: it can sign another record
+// into a slot it had used, at or below its cut. The revoke lists the hashes
+// of the target's membership records the revoker held: a device that holds
+// the revoke refuses the other record as it arrives, and the fold voids it
+// wherever it is stamped.
+TEST_F(MembershipTest, ARevokedDevicesRecordRewrittenBelowItsCutHasNoEffect) {
+  const MemberRecord enrol_b = EnrolRecord(b_, 1);
+  TestDevice b_fork;  // b's id and chain before its rename; signed below with b's key
+  b_fork.id = b_.id;
+  b_fork.seq = b_.seq;
+  b_fork.head_hash = b_.head_hash;
+  const MemberRecord rename =
+      vault_.Record(b_, MemberVault::Rename(b_, "real"), MemberVault::Hlc(5));
+  const MemberRecord forged =
+      vault_.Record(b_fork, MemberVault::Rename(b_, "forged"), MemberVault::Hlc(3), &b_.key);
+  const MemberRecord revoke = vault_.Record(
+      a_,
+      MemberVault::Revoke(b_.id, 2, RecordChainHash(rename.sealed),
+                          {RecordChainHash(enrol_b.sealed), RecordChainHash(rename.sealed)}),
+      MemberVault::Hlc(10));
+  membership_.Add({EnrolRecord(a_, 1), enrol_b, rename, revoke});
+  ASSERT_TRUE(membership_.Find(b_.id)->revoked);
+  EXPECT_FALSE(membership_.TakesNow(forged));
+  EXPECT_TRUE(membership_.TakesNow(rename));
+  membership_.Add({forged});
+  EXPECT_FALSE(membership_.Applied(forged));
+  EXPECT_TRUE(membership_.Applied(rename));
+  EXPECT_EQ(membership_.Find(b_.id)->name.sealed(), "real");
+}
+
 TEST_F(MembershipTest, RevokesADeviceKnownOnlyByItsLegacyRecords) {
   membership_.Add(
       {EnrolRecord(a_, 1), vault_.Record(a_, MemberVault::Revoke(b_.id, 4), MemberVault::Hlc(2))});
