@@ -157,10 +157,9 @@ bool HubMemberships::TakesNow(const std::string& vault_id, const Membership& mem
   const DeviceState* writer = membership.Find(h.device_id);
   if (writer != nullptr && writer->revoked && !slot_taken) return false;
   // An enrolment under an older epoch's key (which revoked devices keep)
-  // is kept but has no effect unless the rotation that closed that epoch
-  // had seen it (Membership's fold): a device whose enrolment a rotation
-  // voided still needs it, as the first record of its chain.
-  return membership.TakesNow(record);
+  // only when the rotation that closed that epoch had seen it, or its
+  // device enrolled again from it on (the first record of its chain).
+  return membership.TakesNow(record) && !membership.StaleEnrolment(record);
 }
 
 absl::StatusOr<size_t> HubMemberships::Add(const std::string& vault_id,
@@ -180,11 +179,26 @@ absl::StatusOr<size_t> HubMemberships::Add(const std::string& vault_id,
   ASSIGN_OR_RETURN(VaultState * vault, Load(vault_id));
   std::set<std::string> held;
   for (const MemberRecord& r : vault->membership->records()) held.insert(r.sealed);
-  std::vector<MemberRecord> fresh;
+  std::vector<MemberRecord> fresh, later;
   for (MemberRecord& r : Verified(*vault->membership, std::move(parsed))) {
-    if (held.contains(r.sealed) || !TakesNow(vault_id, *vault->membership, r)) continue;
+    if (held.contains(r.sealed)) continue;
+    if (!TakesNow(vault_id, *vault->membership, r)) {
+      later.push_back(std::move(r));
+      continue;
+    }
     held.insert(r.sealed);
     fresh.push_back(std::move(r));
+  }
+  if (!later.empty() && !fresh.empty()) {
+    // Once more against the membership with the fresh ones: a device's
+    // enrolment again vouches for its first, sent in the same call.
+    Membership with_fresh = *vault->membership;
+    with_fresh.Add(fresh);
+    for (MemberRecord& r : later) {
+      if (held.contains(r.sealed) || !TakesNow(vault_id, with_fresh, r)) continue;
+      held.insert(r.sealed);
+      fresh.push_back(std::move(r));
+    }
   }
   if (fresh.empty()) return 0;
   if (held.size() > kMaxMemberRecords) {

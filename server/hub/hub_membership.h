@@ -90,7 +90,10 @@ class HubMemberships {
   // Whether a verified record that the membership does not hold yet may join
   // it now (docs/design.md, "Devices and key epochs"): its (device, seq)
   // slot holds no other bytes, here or among the stored records; a revoked
-  // writer adds only a record it pushed before.
+  // writer adds only a record it pushed before (and Membership::TakesNow);
+  // and it is no stale enrolment (Membership::StaleEnrolment). A record
+  // refused is tried once more against the membership with the call's
+  // other records: a device's enrolment again vouches for its first.
   bool TakesNow(const std::string& vault_id, const Membership& membership,
                 const MemberRecord& record) const;
 

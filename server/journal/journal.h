@@ -259,8 +259,9 @@ class Journal {
   void AdoptEpochs(const Membership& members,
                    std::vector<std::pair<std::string, std::string>>* meta) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Refolds the entries that records of a device revoked between `before`
-  // and `after` touched beyond its cut (folded before the revoke arrived).
+  // Refolds the entries that records of a device whose cut moved between
+  // `before` and `after` touched beyond the lower cut: folded before a
+  // revoke arrived, or left out before a revoke was voided.
   absl::Status RefoldPastCuts(const Membership& before, const Membership& after)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(members_mu_);
   // Whether `members` names an epoch key not held, or another primary.

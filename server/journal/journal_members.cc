@@ -52,8 +52,11 @@ std::string Journal::OwnChainHead() const {
 absl::StatusOr<std::string> Journal::ChainHashAt(const std::string& device_id, uint64_t seq) const {
   if (seq == 0) return std::string(kChainHashBytes, '\0');
   ASSIGN_OR_RETURN(auto record, log_->Get(device_id, seq));
-  if (!record) return absl::DataLossError("a record below a device's head is missing");
-  return RecordChainHash(*record);
+  if (record) return RecordChainHash(*record);
+  for (const MemberRecord& r : members().records()) {
+    if (r.header.device_id == device_id && r.header.seq == seq) return RecordChainHash(r.sealed);
+  }
+  return absl::DataLossError("a record below a device's head is missing");
 }
 
 std::string Journal::DeviceName(const DeviceState& device) const {
@@ -152,12 +155,22 @@ absl::StatusOr<uint32_t> Journal::Revoke(const std::string& device_id) {
   // never written without it.
   RETURN_IF_ERROR(CanRotate());
   v1::MembershipOp op;
-  op.mutable_revoke()->set_device_id(device_id);
-  const uint64_t cut = log_->Head(device_id);
-  op.mutable_revoke()->set_cut(cut);
+  v1::Revoke* revoke = op.mutable_revoke();
+  revoke->set_device_id(device_id);
+  // The cut covers every record of it held here, membership records (kept
+  // apart from the log, ahead of their place in it) included, so that
+  // none this device took counts less after the revoke than before.
+  uint64_t cut = log_->Head(device_id);
+  const Membership now = members();
+  for (const MemberRecord& r : now.records()) {
+    if (r.header.device_id != device_id) continue;
+    cut = std::max(cut, r.header.seq);
+    revoke->add_held(RecordChainHash(r.sealed));
+  }
+  revoke->set_cut(cut);
   ASSIGN_OR_RETURN(std::string cut_hash, ChainHashAt(device_id, cut));
-  op.mutable_revoke()->set_cut_hash(cut_hash);
-  op.mutable_revoke()->set_at_us(NowMicros());
+  revoke->set_cut_hash(cut_hash);
+  revoke->set_at_us(NowMicros());
   RETURN_IF_ERROR(AppendMember(std::move(op), {}));
   return RotateLocked(nullptr);
 }
@@ -228,15 +241,40 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   return epoch;
 }
 
+namespace {
+
+// The devices whose cut differs between `before` and `after` (revoked in
+// one only, or at another cut).
+std::vector<std::string> CutsMovedBetween(const Membership& before, const Membership& after) {
+  std::set<std::string> ids;
+  for (const Membership* m : {&before, &after}) {
+    for (const auto& [id, device] : m->devices()) ids.insert(id);
+  }
+  std::vector<std::string> moved;
+  for (const std::string& id : ids) {
+    const DeviceState* was = before.Find(id);
+    const DeviceState* is = after.Find(id);
+    const bool revoked_was = was != nullptr && was->revoked;
+    const bool revoked_is = is != nullptr && is->revoked;
+    if (revoked_was != revoked_is || (revoked_is && was->cut != is->cut)) moved.push_back(id);
+  }
+  return moved;
+}
+
+}  // namespace
+
 absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership& after) {
   std::set<std::string> entries;
-  for (const auto& [id, device] : after.devices()) {
-    const DeviceState* earlier = before.Find(id);
-    if (!device.revoked) continue;
-    if (earlier != nullptr && earlier->revoked && earlier->cut <= device.cut) continue;
-    // Records of a revoked device beyond its cut, folded before the revoke
-    // arrived, leave the view now: every device ends with the same view.
-    for (uint64_t seq = device.cut + 1; seq <= log_->Head(id); ++seq) {
+  for (const std::string& id : CutsMovedBetween(before, after)) {
+    // Records of a device revoked (or no longer) beyond its cut, folded
+    // before the change arrived, leave (or return to) the view now: every
+    // device ends with the same view.
+    uint64_t lowest = log_->Head(id);
+    for (const Membership* m : {&before, &after}) {
+      const DeviceState* device = m->Find(id);
+      if (device != nullptr && device->revoked) lowest = std::min(lowest, device->cut);
+    }
+    for (uint64_t seq = lowest + 1; seq <= log_->Head(id); ++seq) {
       ASSIGN_OR_RETURN(auto sealed, log_->Get(id, seq));
       if (!sealed) continue;
       auto plain = OpenRecordAnyEpoch(*keys_, *sealed, nullptr);
@@ -245,7 +283,7 @@ absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership&
     }
   }
   if (entries.empty()) return absl::OkStatus();
-  haven::Log(LogLevel::kInfo, "entries changed by a revoked device past its cut are refolded",
+  haven::Log(LogLevel::kInfo, "entries changed by a device whose cut moved are refolded",
              {{"entries", std::to_string(entries.size())}});
   return view_.Refold(*log_, entries);
 }
@@ -258,9 +296,23 @@ absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   // (Membership::TakesNow).
   Membership next = members();
   std::erase_if(records, [&](const MemberRecord& r) {
-    return !MemberSlotFree(*store_, *log_, r) || !next.TakesNow(r);
+    if (!MemberSlotFree(*store_, *log_, r)) return true;
+    if (next.TakesNow(r)) return false;
+    if (r.op.has_revoke()) {
+      // Two devices that revoked each other through different hubs; or a
+      // revoked device and a hub that helps it.
+      haven::Log(LogLevel::kWarn, "refused a revoke by a device this vault had already revoked",
+                 {{"by", HexEncode(r.header.device_id).substr(0, 8)},
+                  {"of", HexEncode(r.op.revoke().device_id()).substr(0, 8)}});
+    }
+    return true;
   });
   if (next.records().size() + records.size() > kMaxMemberRecords) {
+    // The earliest stamped are kept, whatever order the hub sent them in.
+    std::sort(records.begin(), records.end(), [](const MemberRecord& a, const MemberRecord& b) {
+      return std::forward_as_tuple(a.op.hlc(), a.header.device_id, a.header.seq) <
+             std::forward_as_tuple(b.op.hlc(), b.header.device_id, b.header.seq);
+    });
     haven::Log(LogLevel::kWarn, "a hub sent more membership records than a vault keeps",
                {{"records", std::to_string(records.size())}});
     records.resize(kMaxMemberRecords - std::min(kMaxMemberRecords, next.records().size()));
@@ -306,38 +358,6 @@ absl::Status Journal::Rewrap(const std::string& wrapped, SecretBytes stretched) 
   RETURN_IF_ERROR(AppendMember(std::move(op), {{kMetaWrappedKey, wrapped}}));
   secrets_.stretched = std::move(stretched);
   return absl::OkStatus();
-}
-
-absl::StatusOr<int> Journal::RedoVoided() {
-  std::vector<std::string> revokes;
-  std::vector<std::pair<std::string, std::string>> renames;
-  {
-    const Membership now = members();
-    // This device's newest Revoke and Rename of each device (records() is
-    // in stamp order, so a later one replaces an earlier).
-    std::map<std::string, const MemberRecord*> revoke_of, rename_of;
-    for (const MemberRecord& r : now.records()) {
-      if (r.header.device_id != identity_.device_id) continue;
-      if (r.op.has_revoke()) revoke_of[r.op.revoke().device_id()] = &r;
-      if (r.op.has_rename()) rename_of[r.op.rename().device_id()] = &r;
-    }
-    for (const auto& [target, record] : revoke_of) {
-      const DeviceState* device = now.Find(target);
-      if (!now.Applied(*record) && (device == nullptr || !device->revoked)) {
-        revokes.push_back(target);
-      }
-    }
-    for (const auto& [target, record] : rename_of) {
-      const v1::SealedName& sealed = record->op.rename().name();
-      const SecretBytes* key = keys_->record_key(sealed.epoch());
-      if (now.Applied(*record) || now.Find(target) == nullptr || key == nullptr) continue;
-      auto name = OpenName(*key, target, sealed);
-      if (name.ok()) renames.emplace_back(target, std::move(*name));
-    }
-  }
-  for (const std::string& target : revokes) RETURN_IF_ERROR(Revoke(target).status());
-  for (const auto& [target, name] : renames) RETURN_IF_ERROR(Rename(target, name));
-  return static_cast<int>(revokes.size() + renames.size());
 }
 
 }  // namespace haven

@@ -52,9 +52,11 @@ Membership Journal::PulledMembership(const std::vector<std::string>& sealed, Ope
       (*good)[i] = 0;
       continue;
     }
-    if (!tentative.TakesNow(*record)) {
-      // What only a revoked device would send now: neither kept nor the
-      // hub's fault (an honest hub may have taken it before it knew).
+    if (!tentative.TakesNow(*record) || !MemberSlotFree(*store_, *log_, *record)) {
+      // What only a revoked device would send now, or a rewrite of a slot
+      // held here: neither kept, nor let into the tentative membership
+      // (whose keys are adopted before the log drops a held slot's copy),
+      // nor the hub's fault (an honest hub may have taken it before it knew).
       (*good)[i] = 0;
       (*ignored)[i] = 1;
       continue;

@@ -199,8 +199,9 @@ TEST_F(ProvenanceTest, ARevokedDevicesRecordsBeyondItsCutFailUpToItPass) {
   Enrol(revoker);
   std::vector<std::string> run{enrol_, Entry(dev_), Entry(dev_), Entry(dev_), Entry(dev_)};
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 1, 1, 1})) << "the control, before the revoke";
-  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 3, RecordChainHash(run[2])),
-                         MemberVault::Hlc(++hlc_)));
+  AddMember(vault_.Write(
+      revoker, MemberVault::Revoke(dev_.id, 3, RecordChainHash(run[2]), {RecordChainHash(enrol_)}),
+      MemberVault::Hlc(++hlc_)));
   ASSERT_TRUE(members_.Find(dev_.id) != nullptr && members_.Find(dev_.id)->revoked);
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 1, 0, 0}));
 }
@@ -213,8 +214,9 @@ TEST_F(ProvenanceTest, ARevokedDevicesForkedChainUpToItsCutIsRefused) {
   Enrol(revoker);
   const std::string second = Entry(dev_);
   const std::string third = Entry(dev_);
-  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 3, RecordChainHash(third)),
-                         MemberVault::Hlc(++hlc_)));
+  AddMember(vault_.Write(
+      revoker, MemberVault::Revoke(dev_.id, 3, RecordChainHash(third), {RecordChainHash(enrol_)}),
+      MemberVault::Hlc(++hlc_)));
   const std::string other_second = Sealed(dev_, 2, RecordChainHash(enrol_), dev_.key);
   const std::string other_third = Sealed(dev_, 3, RecordChainHash(other_second), dev_.key);
   EXPECT_EQ(Check({enrol_, other_second, other_third}), (std::vector<int>{1, 1, 0}));
@@ -242,8 +244,9 @@ TEST_F(ProvenanceTest, ASecondCopyOfARefusedRecordInTheBatchIsRefusedToo) {
   TestDevice revoker;
   Enrol(revoker);
   std::vector<std::string> run{enrol_, Entry(dev_), Entry(dev_)};
-  AddMember(vault_.Write(revoker, MemberVault::Revoke(dev_.id, 2, RecordChainHash(run[1])),
-                         MemberVault::Hlc(++hlc_)));
+  AddMember(vault_.Write(
+      revoker, MemberVault::Revoke(dev_.id, 2, RecordChainHash(run[1]), {RecordChainHash(enrol_)}),
+      MemberVault::Hlc(++hlc_)));
   // Seq 3 is beyond the cut, served twice.
   run.push_back(Sealed(dev_, 3, RecordChainHash(run[1]), dev_.key));
   EXPECT_EQ(Check(run), (std::vector<int>{1, 1, 0, 0}));
