@@ -1,14 +1,18 @@
 // Micro-benchmarks of the per-record work every write, sync and view
 // rebuild does: sealing / opening a record, encoding its body, folding it
-// into an entry's state. Run by scripts/bench; figures are per operation.
+// into an entry's state; and taking one more membership record. Run by
+// scripts/bench; figures are per operation.
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <vector>
 
 #include "haven/v1/record.pb.h"
 #include "server/crypto/sealed_record.h"
 #include "server/crypto/secret_bytes.h"
 #include "server/journal/merge.h"
+#include "server/membership/membership.h"
+#include "tests/membership/member_fixture.h"
 
 namespace haven {
 namespace {
@@ -116,6 +120,41 @@ void BM_MergeEditAfterN(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MergeEditAfterN)->Arg(1)->Arg(16)->Arg(256);
+
+// A vault's membership of N records (devices enrolling, renaming, a
+// rotation that saw them all): the cost of taking one more record, which
+// folds them all again (docs/design.md, "Devices and key epochs"), and
+// checks the new record's two signatures; those of the records held were
+// checked when they came, as on a device or hub.
+void BM_MembershipAddOne(benchmark::State& state) {
+  testing::MemberVault vault;
+  std::vector<testing::TestDevice> devices(static_cast<size_t>(state.range(0)) / 2);
+  std::vector<MemberRecord> records;
+  uint64_t tick = 0;
+  for (testing::TestDevice& d : devices) {
+    records.push_back(vault.Record(d, vault.Enrol(d, vault.authority0()),
+                                   testing::MemberVault::Hlc(++tick)));
+    records.push_back(vault.Record(d, testing::MemberVault::Rename(d, "renamed"),
+                                   testing::MemberVault::Hlc(++tick)));
+  }
+  const testing::KeyPair next = testing::KeyPair::Make();
+  records.push_back(vault.Record(devices[0],
+                                 testing::MemberVault::Epoch(1, next, {&devices[0]}, "wrapped"),
+                                 testing::MemberVault::Hlc(++tick)));
+  const MemberRecord one =
+      vault.RecordWithAuthority(devices[1], testing::MemberVault::Rename(devices[1], "again"),
+                                testing::MemberVault::Hlc(++tick), 1, &next);
+  Membership without = vault.NewMembership();
+  without.Add(records);
+  for (auto _ : state) {
+    state.PauseTiming();
+    Membership m = without;
+    state.ResumeTiming();
+    m.Add({one});
+    benchmark::DoNotOptimize(m.current_epoch());
+  }
+}
+BENCHMARK(BM_MembershipAddOne)->Arg(16)->Arg(256)->Arg(4096)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace haven
