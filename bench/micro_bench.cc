@@ -132,8 +132,8 @@ void BM_MembershipAddOne(benchmark::State& state) {
   std::vector<MemberRecord> records;
   uint64_t tick = 0;
   for (testing::TestDevice& d : devices) {
-    records.push_back(vault.Record(d, vault.Enrol(d, vault.authority0()),
-                                   testing::MemberVault::Hlc(++tick)));
+    records.push_back(
+        vault.Record(d, vault.Enrol(d, vault.authority0()), testing::MemberVault::Hlc(++tick)));
     records.push_back(vault.Record(d, testing::MemberVault::Rename(d, "renamed"),
                                    testing::MemberVault::Hlc(++tick)));
   }
