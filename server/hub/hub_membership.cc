@@ -156,6 +156,12 @@ bool HubMemberships::TakesNow(const std::string& vault_id, const Membership& mem
   // A revoked device adds nothing it had not pushed before its revocation.
   const DeviceState* writer = membership.Find(h.device_id);
   if (writer != nullptr && writer->revoked && !slot_taken) return false;
+  // A device enrolled under one key enrols under no other (it could not
+  // apply; a hub need not keep it).
+  if (record.op.has_enrol() && writer != nullptr && writer->enrolled &&
+      writer->sign_public_key != record.op.enrol().sign_public_key()) {
+    return false;
+  }
   // An enrolment under an older epoch's key (which revoked devices keep)
   // only when the rotation that closed that epoch had seen it, or its
   // device enrolled again from it on (the first record of its chain).

@@ -157,15 +157,12 @@ absl::StatusOr<uint32_t> Journal::Revoke(const std::string& device_id) {
   v1::MembershipOp op;
   v1::Revoke* revoke = op.mutable_revoke();
   revoke->set_device_id(device_id);
-  // The cut covers every record of it held here, membership records (kept
-  // apart from the log, ahead of their place in it) included, so that
-  // none this device took counts less after the revoke than before.
-  uint64_t cut = log_->Head(device_id);
-  const Membership now = members();
-  for (const MemberRecord& r : now.records()) {
-    if (r.header.device_id != device_id) continue;
-    cut = std::max(cut, r.header.seq);
-    revoke->add_held(RecordChainHash(r.sealed));
+  // Its records up to this device's log head for it stay; so do the
+  // membership records of it held here (kept apart from the log, perhaps
+  // beyond that head), each named by its hash.
+  const uint64_t cut = log_->Head(device_id);
+  for (const MemberRecord& r : members().records()) {
+    if (r.header.device_id == device_id) revoke->add_held(RecordChainHash(r.sealed));
   }
   revoke->set_cut(cut);
   ASSIGN_OR_RETURN(std::string cut_hash, ChainHashAt(device_id, cut));
@@ -220,6 +217,7 @@ absl::StatusOr<uint32_t> Journal::RotateLocked(const SecretBytes* new_secret_key
   next->set_wrapped_key(wrapped);
   for (const std::string& device : before.ActiveDevices()) {
     next->add_members(device);
+    next->add_member_keys(before.SigningKey(device));
     if (new_secret_key != nullptr) {
       (*next->mutable_secret_key_boxes())[HexEncode(device)] =
           BoxSecretKey(*new_secret_key, before.SigningKey(device));
@@ -290,33 +288,8 @@ absl::Status Journal::RefoldPastCuts(const Membership& before, const Membership&
 
 absl::Status Journal::AddMembers(std::vector<MemberRecord> records) {
   absl::MutexLock lock(write_mu_);
-  // A record in a slot that holds other bytes (the log's, or a membership
-  // record kept before) is refused: nobody rewrites a device's past.
-  // And, as a hub does, what only a revoked device would send now
-  // (Membership::TakesNow).
   Membership next = members();
-  std::erase_if(records, [&](const MemberRecord& r) {
-    if (!MemberSlotFree(*store_, *log_, r)) return true;
-    if (next.TakesNow(r)) return false;
-    if (r.op.has_revoke()) {
-      // Two devices that revoked each other through different hubs; or a
-      // revoked device and a hub that helps it.
-      haven::Log(LogLevel::kWarn, "refused a revoke by a device this vault had already revoked",
-                 {{"by", HexEncode(r.header.device_id).substr(0, 8)},
-                  {"of", HexEncode(r.op.revoke().device_id()).substr(0, 8)}});
-    }
-    return true;
-  });
-  if (next.records().size() + records.size() > kMaxMemberRecords) {
-    // The earliest stamped are kept, whatever order the hub sent them in.
-    std::sort(records.begin(), records.end(), [](const MemberRecord& a, const MemberRecord& b) {
-      return std::forward_as_tuple(a.op.hlc(), a.header.device_id, a.header.seq) <
-             std::forward_as_tuple(b.op.hlc(), b.header.device_id, b.header.seq);
-    });
-    haven::Log(LogLevel::kWarn, "a hub sent more membership records than a vault keeps",
-               {{"records", std::to_string(records.size())}});
-    records.resize(kMaxMemberRecords - std::min(kMaxMemberRecords, next.records().size()));
-  }
+  TakeIncomingMembers(*store_, *log_, next, &records);
   const size_t before = next.records().size();
   next.Add(records);
   if (next.records().size() == before) return absl::OkStatus();

@@ -59,6 +59,32 @@ bool MemberSlotFree(const Store& store, const RecordLog& log, const MemberRecord
   return !(kept.ok() && kept->has_value() && **kept != record.sealed);
 }
 
+void TakeIncomingMembers(const Store& store, const RecordLog& log, const Membership& current,
+                         std::vector<MemberRecord>* records) {
+  std::set<std::string> held;
+  for (const MemberRecord& r : current.records()) held.insert(r.sealed);
+  std::erase_if(*records, [&](const MemberRecord& r) {
+    if (held.contains(r.sealed) || !MemberSlotFree(store, log, r)) return true;
+    if (current.TakesNow(r)) return false;
+    if (r.op.has_revoke()) {
+      Log(LogLevel::kWarn, "refused a revoke by a device this vault had already revoked",
+          {{"by", HexEncode(r.header.device_id).substr(0, 8)},
+           {"of", HexEncode(r.op.revoke().device_id()).substr(0, 8)}});
+    }
+    return true;
+  });
+  const size_t room = kMaxMemberRecords - std::min(kMaxMemberRecords, current.records().size());
+  if (records->size() <= room) return;
+  Log(LogLevel::kWarn, "a hub sent more membership records than a vault keeps",
+      {{"records", std::to_string(records->size())}});
+  // The earliest stamped are kept, whatever order the hub sent them in.
+  std::sort(records->begin(), records->end(), [](const MemberRecord& a, const MemberRecord& b) {
+    return std::forward_as_tuple(a.op.hlc(), a.header.device_id, a.header.seq) <
+           std::forward_as_tuple(b.op.hlc(), b.header.device_id, b.header.seq);
+  });
+  records->resize(room);
+}
+
 std::string KeyringAd(std::string_view vault_id, uint32_t epoch) {
   std::string ad = "haven-keyring-v1";
   ad.append(vault_id);

@@ -70,6 +70,15 @@ bool AuthorityIs(const SecretBytes& key, std::string_view announced);
 // among the membership records kept in `store`'s meta.
 bool MemberSlotFree(const Store& store, const RecordLog& log, const MemberRecord& record);
 
+// What a device keeps of membership records from a hub, locked or not:
+// leaves out those `current` holds already, those in a slot that holds
+// other bytes (MemberSlotFree), those Membership::TakesNow refuses (logging
+// a refused revoke: two devices that revoked each other through different
+// hubs, or a revoked device and a hub that helps it), and, past
+// kMaxMemberRecords in all, the latest stamped.
+void TakeIncomingMembers(const Store& store, const RecordLog& log, const Membership& current,
+                         std::vector<MemberRecord>* records);
+
 // The associated data of an epoch's keyring.
 std::string KeyringAd(std::string_view vault_id, uint32_t epoch);
 

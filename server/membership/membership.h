@@ -7,10 +7,11 @@
 // Ops apply in (hlc, writer device id, writer seq) order. Each op's record
 // must carry a valid signature by its writer's device key (for an Enrol,
 // the key it enrols); an op that breaks a rule is kept but has no effect:
-//   - a record of a revoked writer beyond its cut is ignored, whatever it
-//     says and wherever its stamp sorts it; so is one at or below the cut
-//     that the revoker did not hold (Revoke.held: a revoked device signing
-//     another record into a slot it had used);
+//   - a membership record of a revoked writer that its revoker did not
+//     hold (Revoke.held; for a revoke from before revokes listed them,
+//     one beyond the cut) is ignored, whatever it says and wherever its
+//     stamp sorts it: a revoked device keeps its device key and could sign
+//     another record, even into a slot it had used;
 //   - a rotation closes the epoch before it: an op signed under the
 //     authority of epoch a is void when the Epoch that made a + 1 had not
 //     seen it (its `seen` heads, or the rotation's writer's own earlier
@@ -32,8 +33,9 @@
 //   - Epoch: numbered current + 1 and signed by the current epoch's
 //     authority; its members become the epoch's holders;
 //   - Wrap: for the current epoch.
-// The rules that look at later ops (the cut, the closing rotation) are
-// applied by folding again without the ops they void, until none is.
+// The rules that look at later ops (the revoker's list, the closing
+// rotation) are applied by folding again without the ops they void, until
+// none is (Recompute).
 // A device that enrols while an epoch is current holds that epoch's key
 // too. When a revoked device still holds the current epoch's key (a revoke
 // met a concurrent rotation that listed it), NeedsRotation() says so and
@@ -79,9 +81,8 @@ struct DeviceState {
   std::string revoked_by;  // device id
   uint64_t cut = 0;        // its records up to here stay
   std::string cut_hash;    // the chain hash of its record at the cut
-  // The chain hashes of its membership records at or below the cut that
-  // the revoker held (v1::Revoke.held); nullopt for a revoke from before
-  // revokes listed them.
+  // The chain hashes of its membership records the revoker held
+  // (v1::Revoke.held); nullopt for a revoke from before revokes listed them.
   std::optional<std::set<std::string>> held;
 };
 
@@ -98,6 +99,9 @@ struct EpochState {
   std::string written_by;                               // device id; empty for epoch 0
   uint64_t written_seq = 0;                             // its Epoch record's sequence
   std::map<std::string, uint64_t> seen;  // the writer's head for each device (v1::Epoch.seen)
+  // The Epoch op's members, each with its device key ("" in a rotation
+  // from before rotations named the keys).
+  std::map<std::string, std::string> listed;
   int64_t at_us = 0;
 };
 
@@ -147,8 +151,8 @@ class Membership {
   // Whether `record` applied.
   bool Applied(const MemberRecord& record) const;
   // Whether a membership record arriving now may be kept: not from a
-  // writer this membership has revoked, beyond its cut or at or below it
-  // but not held by the revoker (OutsideCut). What an honest
+  // writer this membership has revoked, unless its revoker held it
+  // (OutsideCut). What an honest
   // device never sends once the revocation exists; the fold alone cannot
   // tell an op stamped into the past from one made concurrently, so a
   // device or hub that has seen a revocation refuses it as it arrives.
@@ -164,15 +168,17 @@ class Membership {
   void Recompute();
   // One pass over records_ in order, skipping those `voided`; sets applied_.
   void Fold(const std::vector<char>& voided);
-  // Marks in `voided` each record that a later op voids (outside a cut,
-  // then not seen by the closing rotation), applied or not; whether it
-  // voided an applied one (only that changes the next fold).
-  bool VoidBroken(std::vector<char>* voided) const;
+  // Marks in `voided` each record (each applied one, with `applied_only`)
+  // that `rule` voids; whether it marked one that had applied (only that
+  // changes the next fold). Marking those that did not apply as well
+  // keeps many such records from costing one fold each.
+  bool VoidWhere(bool (Membership::*rule)(const MemberRecord&) const, bool applied_only,
+                 std::vector<char>* voided) const;
   // Whether the rotation that closed `record`'s authority epoch (if one
   // applied) saw it.
   bool ClosedOver(const MemberRecord& record) const;
-  // Whether `record`'s writer is revoked and the record is beyond its cut,
-  // or at or below it and not one the revoker held.
+  // Whether `record`'s writer is revoked and the record is not one its
+  // revoker held (or, for an older revoke, is beyond the cut).
   bool OutsideCut(const MemberRecord& record) const;
   bool ClosedOverNot(const MemberRecord& record) const;
   // Whether `record` applied (it broke no rule).

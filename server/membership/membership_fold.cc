@@ -20,11 +20,17 @@ uint32_t AuthorityEpoch(const v1::MembershipOp& op) {
 }  // namespace
 
 void Membership::Recompute() {
-  std::vector<char> voided(records_.size(), 0);
-  // Each pass voids at least one more op, so this ends; most vaults need one.
-  do {
-    Fold(voided);
-  } while (VoidBroken(&voided));
+  // Rotations close epochs: what they void stays void (`closed` only
+  // grows). Cuts depend on which revokes apply, which a closed op can
+  // change, so their voids are found again from scratch each time.
+  std::vector<char> closed(records_.size(), 0);
+  for (;;) {
+    std::vector<char> voided = closed;
+    do {
+      Fold(voided);
+    } while (VoidWhere(&Membership::OutsideCut, /*applied_only=*/true, &voided));
+    if (!VoidWhere(&Membership::ClosedOverNot, /*applied_only=*/false, &closed)) return;
+  }
 }
 
 void Membership::Fold(const std::vector<char>& voided) {
@@ -48,29 +54,24 @@ void Membership::Fold(const std::vector<char>& voided) {
   }
 }
 
-bool Membership::VoidBroken(std::vector<char>* voided) const {
-  // Every record that breaks a rule is voided, applied or not, so that a
-  // pass does not let the next of many such records apply. Records outside
-  // a cut first: voiding them can change which rotation closes an epoch,
-  // and an op must not be voided by a rotation that is itself void.
-  for (auto rule : {&Membership::OutsideCut, &Membership::ClosedOverNot}) {
-    bool any = false;
-    for (size_t i = 0; i < records_.size(); ++i) {
-      if (!(*voided)[i] && (this->*rule)(records_[i])) {
-        (*voided)[i] = 1;
-        any = any || applied_[i];
-      }
-    }
-    if (any) return true;
+bool Membership::VoidWhere(bool (Membership::*rule)(const MemberRecord&) const, bool applied_only,
+                           std::vector<char>* voided) const {
+  bool changed = false;
+  for (size_t i = 0; i < records_.size(); ++i) {
+    if ((*voided)[i] || (applied_only && !applied_[i]) || !(this->*rule)(records_[i])) continue;
+    (*voided)[i] = 1;
+    changed = changed || applied_[i];  // voiding what did not apply changes no fold
   }
-  return false;
+  return changed;
 }
 
 bool Membership::OutsideCut(const MemberRecord& record) const {
   const DeviceState* writer = Find(record.header.device_id);
   if (writer == nullptr || !writer->revoked) return false;
-  if (record.header.seq > writer->cut) return true;
-  return writer->held.has_value() && writer->held->count(RecordChainHash(record.sealed)) == 0;
+  // The revoker named each membership record of it that it held; a revoke
+  // from before revokes did, the cut alone.
+  if (writer->held.has_value()) return writer->held->count(RecordChainHash(record.sealed)) == 0;
+  return record.header.seq > writer->cut;
 }
 
 bool Membership::ClosedOverNot(const MemberRecord& record) const { return !ClosedOver(record); }
@@ -86,6 +87,18 @@ bool Membership::ClosedOver(const MemberRecord& record) const {
     return true;  // a rotation does not close out the revocation of its own writer
   }
   if (h.device_id == rotation.written_by && h.seq < rotation.written_seq) return true;
+  const DeviceState* writer = Find(h.device_id);
+  if (record.op.has_enrol() && (writer == nullptr || !writer->revoked)) {
+    // An enrolment counts only for a device the rotation listed as a member
+    // with the key it enrols: its sequence alone, which its own key signs,
+    // could claim any device's seen slot. (A revoked device's records are
+    // pinned by its revoker's list instead, OutsideCut.)
+    auto listed = rotation.listed.find(h.device_id);
+    if (listed == rotation.listed.end() ||
+        (!listed->second.empty() && listed->second != record.op.enrol().sign_public_key())) {
+      return false;
+    }
+  }
   auto head = rotation.seen.find(h.device_id);
   return head != rotation.seen.end() && head->second >= h.seq;
 }
@@ -227,6 +240,9 @@ bool Membership::ApplyEpoch(const MemberRecord& record) {
   next.written_by = record.header.device_id;
   next.written_seq = record.header.seq;
   for (const v1::Head& head : op.seen()) next.seen[head.device_id()] = head.seq();
+  for (int i = 0; i < op.members_size(); ++i) {
+    next.listed[op.members(i)] = i < op.member_keys_size() ? op.member_keys(i) : "";
+  }
   next.at_us = op.at_us();
   epochs_.push_back(std::move(next));
   wrapped_key_ = op.wrapped_key();

@@ -115,6 +115,12 @@ absl::Status CheckEpoch(const v1::Epoch& epoch) {
   for (const std::string& member : epoch.members()) {
     RETURN_IF_ERROR(CheckSize("epoch.members", member, kDeviceIdBytes));
   }
+  if (epoch.member_keys_size() != 0 && epoch.member_keys_size() != epoch.members_size()) {
+    return Invalid("epoch.member_keys", "must be as many as epoch.members");
+  }
+  for (const std::string& key : epoch.member_keys()) {
+    RETURN_IF_ERROR(CheckSize("epoch.member_keys", key, crypto_sign_PUBLICKEYBYTES));
+  }
   if (epoch.keyring().empty()) return Invalid("epoch.keyring", "is empty");
   if (epoch.wrapped_key().empty()) return Invalid("epoch.wrapped_key", "is empty");
   RETURN_IF_ERROR(CheckSeen(epoch));

@@ -167,10 +167,9 @@ absl::Status Vault::AddMemberRecords(const std::vector<std::string>& sealed) {
   }
   if (parsed.empty()) return absl::OkStatus();
   if (std::shared_ptr<Journal> journal = PeekJournal()) return journal->AddMembers(parsed);
-  // Locked: the same rule as Journal::AddMembers, a slot that holds other
-  // bytes (in the log or among the kept membership records) is refused.
-  std::erase_if(parsed, [&](const MemberRecord& r) { return !MemberSlotFree(*store_, *log_, r); });
+  // Locked: the same filter as Journal::AddMembers.
   ASSIGN_OR_RETURN(Membership members, StoredMembership());
+  TakeIncomingMembers(*store_, *log_, members, &parsed);
   const size_t before = members.records().size();
   members.Add(parsed);
   if (members.records().size() == before) return absl::OkStatus();

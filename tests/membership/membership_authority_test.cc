@@ -188,5 +188,55 @@ TEST_F(MembershipAuthorityTest, ARevokeConcurrentWithARekeyIsVoidUnlessItRevokes
   EXPECT_TRUE(membership.Applied(revoke_b));  // its epoch is open again
 }
 
+// Rotations name each member with its key: an enrolment claiming a slot
+// the rotation saw of a device it did not list (a device of an older
+// vault that had not enrolled), signed by some other key, has no effect.
+TEST_F(MembershipAuthorityTest, AnEnrolmentClaimingAnUnlistedDevicesSeenSlotHasNoEffect) {
+  TestDevice legacy;  // five format-1 records, not enrolled
+  legacy.seq = 5;
+  std::vector<MemberRecord> records = {EnrolRecord(a_, 1)};
+  TestDevice forger;  // its own key, legacy's id and a slot the rotation saw
+  forger.id = legacy.id;
+  forger.seq = 2;
+  records.push_back(
+      vault_.Record(forger, vault_.Enrol(forger, vault_.authority0()), MemberVault::Hlc(2)));
+  records.push_back(vault_.RecordWithAuthority(
+      a_, vault_.SeenOnly(MemberVault::Epoch(1, authority1_, {&a_}, "w1"), {&a_, &legacy}),
+      MemberVault::Hlc(10), 0, &vault_.authority0()));
+  Membership membership = vault_.NewMembership();
+  membership.Add(records);
+  EXPECT_EQ(membership.current_epoch(), 1u);
+  EXPECT_FALSE(membership.Applied(records[1]));
+  EXPECT_EQ(membership.SigningKey(legacy.id), "");
+}
+
+// A rotation that had not seen a revoke of t voids it; t's own revoke of
+// x, which the rotation saw, then counts again, though while t was revoked
+// it lay beyond t's cut.
+TEST_F(MembershipAuthorityTest, AnOpBeyondACutCountsAgainWhenItsRevokeIsVoided) {
+  TestDevice t, x, h2;
+  std::vector<MemberRecord> records = {EnrolRecord(a_, 1), EnrolRecord(t, 2), EnrolRecord(x, 3),
+                                       EnrolRecord(h2, 4)};
+  records.push_back(vault_.Record(t,
+                                  MemberVault::Revoke(x.id, 1, std::string(kChainHashBytes, 'x'),
+                                                      {RecordChainHash(records[2].sealed)}),
+                                  MemberVault::Hlc(12)));
+  // h2 rotates having seen t's revoke of x, but not a's revoke of t.
+  records.push_back(vault_.RecordWithAuthority(
+      h2,
+      vault_.SeenOnly(MemberVault::Epoch(1, authority1_, {&a_, &t, &h2}, "w1"), {&a_, &t, &x, &h2}),
+      MemberVault::Hlc(13), 0, &vault_.authority0()));
+  records.push_back(vault_.Record(a_,
+                                  MemberVault::Revoke(t.id, 1, RecordChainHash(records[1].sealed),
+                                                      {RecordChainHash(records[1].sealed)}),
+                                  MemberVault::Hlc(10)));
+  Membership membership = vault_.NewMembership();
+  membership.Add(records);
+  EXPECT_FALSE(membership.Applied(records[6]));
+  EXPECT_FALSE(membership.Find(t.id)->revoked);
+  EXPECT_TRUE(membership.Applied(records[4]));
+  EXPECT_TRUE(membership.Find(x.id)->revoked);
+}
+
 }  // namespace
 }  // namespace haven

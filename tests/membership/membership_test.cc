@@ -242,6 +242,27 @@ TEST_F(MembershipTest, ARevokedDevicesRecordRewrittenBelowItsCutHasNoEffect) {
   EXPECT_EQ(membership_.Find(b_.id)->name.sealed(), "real");
 }
 
+// Membership records travel apart from the log, so a revoker may hold some
+// of the target's beyond its log head (the cut): those it lists keep their
+// effect; one it did not hold has none, above the cut as below.
+TEST_F(MembershipTest, ARevokedDevicesMembershipRecordsCountOnlyIfItsRevokerHeldThem) {
+  const MemberRecord enrol_b = EnrolRecord(b_, 1);
+  const MemberRecord held = vault_.Record(b_, MemberVault::Rename(b_, "held"), MemberVault::Hlc(2));
+  const MemberRecord later =
+      vault_.Record(b_, MemberVault::Rename(b_, "later"), MemberVault::Hlc(3));
+  const MemberRecord revoke = vault_.Record(
+      a_,
+      MemberVault::Revoke(b_.id, 1, RecordChainHash(enrol_b.sealed),
+                          {RecordChainHash(enrol_b.sealed), RecordChainHash(held.sealed)}),
+      MemberVault::Hlc(10));
+  membership_.Add({EnrolRecord(a_, 1), enrol_b, held, later, revoke});
+  EXPECT_TRUE(membership_.Find(b_.id)->revoked);
+  EXPECT_EQ(membership_.Find(b_.id)->cut, 1u);
+  EXPECT_TRUE(membership_.Applied(held));
+  EXPECT_FALSE(membership_.Applied(later));
+  EXPECT_EQ(membership_.Find(b_.id)->name.sealed(), "held");
+}
+
 TEST_F(MembershipTest, RevokesADeviceKnownOnlyByItsLegacyRecords) {
   membership_.Add(
       {EnrolRecord(a_, 1), vault_.Record(a_, MemberVault::Revoke(b_.id, 4), MemberVault::Hlc(2))});
