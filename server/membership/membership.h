@@ -22,8 +22,8 @@
 //   - Enrol: the writer enrols itself, is not enrolled or revoked yet, and
 //     the authority signature is by the current epoch's authority key;
 //   - Rename, Revoke, Epoch, Wrap: the writer is enrolled and not revoked
-//     (or revoked, and the record is within its cut: its records up to
-//     the cut stay, whenever they are stamped), and the op carries an
+//     (or revoked, and the record is one its revoker held: those stay,
+//     whenever they are stamped), and the op carries an
 //     authority signature (OpAuthorityMessage) by the authority key of an
 //     epoch no later than the current one: only an unlocked member, which
 //     holds a vault key, changes the membership;

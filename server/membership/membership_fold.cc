@@ -124,7 +124,8 @@ bool Membership::Apply(const MemberRecord& record) {
 bool Membership::WriterMay(const MemberRecord& record) {
   const DeviceState* writer = Find(record.header.device_id);
   if (writer == nullptr || !writer->enrolled) return false;
-  if (writer->revoked && record.header.seq > writer->cut) return false;
+  // A revoked writer's records count only within what its revoker held.
+  if (writer->revoked && OutsideCut(record)) return false;
   if (!SignedBy(record.sealed, writer->sign_public_key)) return false;
   // And by an epoch's authority key, which only an unlocked member holds
   // (a device key alone, from a locked laptop's disk, changes nothing).

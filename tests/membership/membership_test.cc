@@ -248,19 +248,25 @@ TEST_F(MembershipTest, ARevokedDevicesRecordRewrittenBelowItsCutHasNoEffect) {
 TEST_F(MembershipTest, ARevokedDevicesMembershipRecordsCountOnlyIfItsRevokerHeldThem) {
   const MemberRecord enrol_b = EnrolRecord(b_, 1);
   const MemberRecord held = vault_.Record(b_, MemberVault::Rename(b_, "held"), MemberVault::Hlc(2));
+  // Held too, though stamped after the revoke (a clock running ahead).
+  const MemberRecord held_late =
+      vault_.Record(b_, MemberVault::Rename(a_, "held late"), MemberVault::Hlc(20));
   const MemberRecord later =
       vault_.Record(b_, MemberVault::Rename(b_, "later"), MemberVault::Hlc(3));
   const MemberRecord revoke = vault_.Record(
       a_,
       MemberVault::Revoke(b_.id, 1, RecordChainHash(enrol_b.sealed),
-                          {RecordChainHash(enrol_b.sealed), RecordChainHash(held.sealed)}),
+                          {RecordChainHash(enrol_b.sealed), RecordChainHash(held.sealed),
+                           RecordChainHash(held_late.sealed)}),
       MemberVault::Hlc(10));
-  membership_.Add({EnrolRecord(a_, 1), enrol_b, held, later, revoke});
+  membership_.Add({EnrolRecord(a_, 1), enrol_b, held, held_late, later, revoke});
   EXPECT_TRUE(membership_.Find(b_.id)->revoked);
   EXPECT_EQ(membership_.Find(b_.id)->cut, 1u);
   EXPECT_TRUE(membership_.Applied(held));
+  EXPECT_TRUE(membership_.Applied(held_late));
   EXPECT_FALSE(membership_.Applied(later));
   EXPECT_EQ(membership_.Find(b_.id)->name.sealed(), "held");
+  EXPECT_EQ(membership_.Find(a_.id)->name.sealed(), "held late");
 }
 
 TEST_F(MembershipTest, RevokesADeviceKnownOnlyByItsLegacyRecords) {
