@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
 #include "server/crypto/key_wrap.h"
