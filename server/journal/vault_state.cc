@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <set>
-#include <tuple>
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
@@ -82,10 +81,7 @@ void TakeIncomingMembers(const Store& store, const RecordLog& log, const Members
   Log(LogLevel::kWarn, "a hub sent more membership records than a vault keeps",
       {{"records", std::to_string(records->size())}});
   // The earliest stamped are kept, whatever order the hub sent them in.
-  std::sort(records->begin(), records->end(), [](const MemberRecord& a, const MemberRecord& b) {
-    return std::forward_as_tuple(a.op.hlc(), a.header.device_id, a.header.seq) <
-           std::forward_as_tuple(b.op.hlc(), b.header.device_id, b.header.seq);
-  });
+  std::sort(records->begin(), records->end(), AppliesBefore);
   records->resize(room);
 }
 

@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
 
 #include "server/crypto/ids.h"
@@ -16,13 +15,6 @@ const unsigned char* U8(std::string_view s) {
 }
 
 std::string Short(const std::string& device_id) { return HexEncode(device_id).substr(0, 8); }
-
-// Application order; the bytes break the tie between two different records
-// a writer made at one sequence, so the order never depends on arrival.
-bool Before(const MemberRecord& a, const MemberRecord& b) {
-  return std::forward_as_tuple(a.op.hlc(), a.header.device_id, a.header.seq, a.sealed) <
-         std::forward_as_tuple(b.op.hlc(), b.header.device_id, b.header.seq, b.sealed);
-}
 
 bool SameRecord(const MemberRecord& a, const MemberRecord& b) { return a.sealed == b.sealed; }
 
@@ -42,7 +34,7 @@ Membership::Membership(std::string vault_id, std::string epoch0_authority)
 void Membership::Add(std::vector<MemberRecord> records) {
   if (records.empty()) return;
   for (MemberRecord& record : records) records_.push_back(std::move(record));
-  std::sort(records_.begin(), records_.end(), Before);
+  std::sort(records_.begin(), records_.end(), AppliesBefore);
   records_.erase(std::unique(records_.begin(), records_.end(), SameRecord), records_.end());
   Recompute();
 }
@@ -109,7 +101,7 @@ uint64_t Membership::LegacyCut(const std::string& device_id) const {
 }
 
 bool Membership::Applied(const MemberRecord& record) const {
-  auto it = std::lower_bound(records_.begin(), records_.end(), record, Before);
+  auto it = std::lower_bound(records_.begin(), records_.end(), record, AppliesBefore);
   return it != records_.end() && it->sealed == record.sealed && applied_[it - records_.begin()];
 }
 

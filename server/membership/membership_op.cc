@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "server/crypto/ids.h"
@@ -180,6 +181,11 @@ absl::StatusOr<MemberRecord> ParseMemberRecord(std::string sealed, std::string_v
   record.header = std::move(header);
   record.sealed = std::move(sealed);
   return record;
+}
+
+bool AppliesBefore(const MemberRecord& a, const MemberRecord& b) {
+  return std::forward_as_tuple(a.op.hlc(), a.header.device_id, a.header.seq, a.sealed) <
+         std::forward_as_tuple(b.op.hlc(), b.header.device_id, b.header.seq, b.sealed);
 }
 
 std::string MakeMemberRecord(const RecordHeader& header, const v1::MembershipOp& op,

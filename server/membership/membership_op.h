@@ -26,6 +26,11 @@ struct MemberRecord {
   std::string sealed;  // the whole signed record
 };
 
+// The order membership ops apply in: (hlc, writer, seq); the bytes break
+// the tie between two different records a writer made at one sequence, so
+// the order never depends on arrival.
+bool AppliesBefore(const MemberRecord& a, const MemberRecord& b);
+
 // Parses the framing and the op (no signature check: that needs the
 // writer's key, which Membership knows). InvalidArgument naming the cause
 // when it is not a well-formed membership record of `vault_id`.
