@@ -76,6 +76,12 @@ void RegisterDataCommands(CLI::App& app, Context& ctx);
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 void RegisterCompletionCommand(CLI::App& app, Context& ctx);
 void RegisterDeviceCommands(CLI::App& app, Context& ctx);
+void RegisterSearchCommand(CLI::App& app, Context& ctx);
+// `haven search kind -harsh`: a '-word' after `search` is an exclusion, not
+// an option; main rewrites it as --exclude=word before parsing (the values
+// of options that take one, like `--since -7d`, are left alone; so is
+// everything after `--`).
+std::vector<std::string> RewriteSearchExclusions(std::vector<std::string> args);
 // `vault rekey`, `vault kit` (under `vault`) and `passwd` (cmd_keys.cc).
 void RegisterKeyCommands(CLI::App& app, CLI::App& vault, Context& ctx);
 

@@ -25,14 +25,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   haven::cli::RegisterVaultCommands(app, ctx);
   haven::cli::RegisterEntryCommands(app, ctx);
+  haven::cli::RegisterSearchCommand(app, ctx);
   haven::cli::RegisterTypeCommands(app, ctx);
   haven::cli::RegisterDataCommands(app, ctx);
   haven::cli::RegisterDaemonCommands(app, ctx);
   haven::cli::RegisterSyncCommands(app, ctx);
   haven::cli::RegisterDeviceCommands(app, ctx);
   haven::cli::RegisterCompletionCommand(app, ctx);
+  std::vector<std::string> args =
+      haven::cli::RewriteSearchExclusions(std::vector<std::string>(argv, argv + argc));
+  std::vector<char*> rewritten;
+  for (auto& arg : args) rewritten.push_back(arg.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(rewritten.size()), rewritten.data());
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : haven::cli::kExitUsage;

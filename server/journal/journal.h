@@ -36,6 +36,8 @@
 #include "server/membership/membership.h"
 #include "server/model/entry.h"
 #include "server/plugins/type_registry.h"
+#include "server/search/search_index.h"
+#include "server/search/search_query.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 
@@ -66,6 +68,13 @@ struct LogInput {
   std::string origin;
   int64_t created_us = 0;
   int64_t updated_us = 0;
+};
+
+// One entry `haven search` found, with the excerpt that shows why.
+struct SearchHit {
+  Entry entry;
+  std::string snippet;  // around the first wanted word or phrase; may be empty
+  std::string field;    // where the snippet comes from ("tags" for a tag)
 };
 
 struct EditInput {
@@ -152,6 +161,14 @@ class Journal {
   absl::StatusOr<std::vector<nlohmann::json>> History(std::string_view id_or_prefix) const;
   // Newest first. `total` (optional) receives the number of matches before the limit.
   absl::StatusOr<std::vector<Entry>> List(const ListFilter& filter, size_t* total) const;
+  // `haven search` (journal_search.cc; docs/design.md, "Search"): the
+  // newest `limit` entries holding the query's words and phrases and none
+  // of its exclusions; `total` receives how many match in all.
+  absl::StatusOr<std::vector<SearchHit>> Search(const SearchQuery& query,
+                                                const SearchFilter& filter, size_t limit,
+                                                size_t* total) const;
+  // The search index's approximate heap bytes and entries (bench, vault info).
+  std::pair<size_t, size_t> SearchIndexSize() const { return view_.SearchIndexSize(); }
   // Streams matching entries (newest first unless filter.oldest_first)
   // until `visit` returns false.
   absl::Status Scan(const ListFilter& filter, const std::function<bool(const Entry&)>& visit) const;

@@ -7,6 +7,7 @@
 #include "common/json_bounded.h"
 #include "server/crypto/ids.h"
 #include "server/journal/merge.h"
+#include "server/journal/search_doc.h"
 #include "server/util/log.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
@@ -98,6 +99,8 @@ absl::Status View::Load() {
   const int workers = PassThreads();
   size_t skipped = 0;
   std::vector<EntryIndex::Batch> batches(workers);
+  std::vector<SearchIndex::Shard> shards(workers);
+  std::vector<SearchDocReader> readers(workers);
   std::vector<uint64_t> newest(workers, 0);
   absl::Mutex rare_mu;  // for the rare rows that are not entries
   std::vector<v1::EntryState> type_rows;
@@ -115,6 +118,7 @@ absl::Status View::Load() {
     }
     if (!IsEntry(state)) return;
     batches[worker].Add(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
+    shards[worker].Add(readers[worker].Read(state));
   };
   RETURN_IF_ERROR(ForEachRow(workers, visit, &skipped));
   if (skipped > 0) {
@@ -127,6 +131,7 @@ absl::Status View::Load() {
   {
     absl::MutexLock lock(&mu_);
     index_.AddAll(std::move(batches));
+    search_.AddAll(std::move(shards));
     orphans_.insert(orphans.begin(), orphans.end());
   }
   for (const auto& state : type_rows) AdoptVaultType(state);
@@ -153,6 +158,8 @@ void View::AdoptVaultType(const v1::EntryState& state) {
 void View::IndexState(const v1::EntryState& state) {
   if (!IsEntry(state)) return;
   index_.Upsert(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
+  SearchDocReader reader;
+  search_.Upsert(reader.Read(state));
 }
 
 absl::StatusOr<v1::EntryState> View::LoadState(std::string_view entry_id) const {
@@ -210,6 +217,18 @@ void View::DropIndexed(std::vector<v1::RecordBody>* bodies) const {
     ++kept;
   }
   bodies->resize(kept);
+}
+
+std::vector<SearchMatch> View::Search(const std::vector<std::string>& required,
+                                      const std::vector<std::string>& excluded,
+                                      const SearchFilter& filter, size_t sorted) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return search_.Find(required, excluded, filter, sorted);
+}
+
+std::pair<size_t, size_t> View::SearchIndexSize() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return {search_.ApproximateBytes(), search_.entries()};
 }
 
 size_t View::live_entries() const {

@@ -31,6 +31,7 @@
 #include "server/journal/entry_index.h"
 #include "server/journal/hlc.h"
 #include "server/plugins/type_registry.h"
+#include "server/search/search_index.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 
@@ -151,6 +152,13 @@ class View {
       ABSL_LOCKS_EXCLUDED(mu_);
   // Drops the bodies whose entry is in the index already.
   void DropIndexed(std::vector<v1::RecordBody>* bodies) const ABSL_LOCKS_EXCLUDED(mu_);
+  // The search index's answer (SearchIndex::Find), under the reader lock.
+  std::vector<SearchMatch> Search(const std::vector<std::string>& required,
+                                  const std::vector<std::string>& excluded,
+                                  const SearchFilter& filter, size_t sorted) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // The search index's approximate heap bytes and entries.
+  std::pair<size_t, size_t> SearchIndexSize() const ABSL_LOCKS_EXCLUDED(mu_);
   size_t live_entries() const ABSL_LOCKS_EXCLUDED(mu_);
   size_t all_entries() const ABSL_LOCKS_EXCLUDED(mu_);
   VersionVector applied() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -205,6 +213,8 @@ class View {
 
   mutable absl::Mutex mu_;
   EntryIndex index_ ABSL_GUARDED_BY(mu_);
+  // Every entry's words, kept in step with index_ (docs/design.md, "Search").
+  SearchIndex search_ ABSL_GUARDED_BY(mu_);
   // Rows of entries whose CREATE has not arrived yet (another device's edit
   // pulled first). Every other id missing from the index has no row, so a
   // new entry's fold needs no store read.

@@ -222,6 +222,7 @@ absl::Status View::Refold(const RecordLog& log, const std::set<std::string>& ent
       IndexState(state);
     } else {
       index_.Remove(id);
+      search_.Remove(id);
       if (state.records_size() > 0) orphans_.insert(id);
     }
   }

@@ -35,6 +35,8 @@ class JournalService final : public v1::Journal::Service {
                       grpc::ServerWriter<v1::ExportChunk>*) override;
   grpc::Status Import(grpc::ServerContext*, grpc::ServerReader<v1::ImportChunk>*,
                       v1::ImportReply*) override;
+  // journal_service_search.cc
+  grpc::Status Search(grpc::ServerContext*, const v1::SearchRequest*, v1::SearchReply*) override;
 
  private:
   Vault* vault_;

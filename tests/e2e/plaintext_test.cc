@@ -108,6 +108,33 @@ TEST(PlaintextTest, NoMarkerOnDiskAfterLoggingEditingAndDeleting) {
   EXPECT_TRUE(SharedMemoryHits(markers).empty());
 }
 
+// The search index lives only in the daemon's memory: searching writes
+// nothing of the words to disk, before or after `haven lock`.
+TEST(PlaintextTest, SearchLeavesNoWordOnDiskUnlockedOrLocked) {
+  TestHome home;
+  home.Init();
+  const std::string word = Marker("word"), tag = Marker("tag"), phrase = Marker("phrase");
+  const std::vector<std::string> markers{word, tag, phrase};
+  const std::string id = home.Log({"letter", "-f", "issue=" + word, "-f",
+                                   "letter=Dear me, " + phrase + " gently", "--tag", tag});
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"search", word, "--format", "jsonl"},
+        {"search", tag, "--format", "table"},
+        {"search", phrase + " gently", "--format", "json"},
+        {"search", word, "-nothing", "--deleted", "--format", "csv"}}) {
+    RunResult r = home.Run(args);
+    ASSERT_EQ(r.exit_code, 0) << r;
+    ASSERT_NE(r.out.find(id.substr(0, 8)), std::string::npos) << r;  // found
+  }
+  int scanned = 0;
+  EXPECT_TRUE(FilesContaining(home.root(), markers, &scanned).empty());
+  ASSERT_EQ(home.Run({"lock"}).exit_code, 0);
+  EXPECT_TRUE(FilesContaining(home.root(), markers, &scanned).empty());
+  home.StopDaemon();
+  EXPECT_TRUE(FilesContaining(home.root(), markers, &scanned).empty());
+  EXPECT_GT(scanned, 3);
+}
+
 TEST(PlaintextTest, EditorBufferIsPrivateAndWipedAfterTerminalLog) {
   TestHome home;
   home.Init();

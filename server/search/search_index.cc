@@ -1,0 +1,166 @@
+#include "server/search/search_index.h"
+
+#include <algorithm>
+
+#include "absl/strings/string_view.h"
+#include "server/search/word_folding.h"
+
+namespace haven {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+std::optional<SearchIndex::Key> KeyOf(std::string_view id) {
+  SearchIndex::Key key{};
+  if (id.size() != key.size() * 2) return std::nullopt;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const int hi = HexValue(id[2 * i]), lo = HexValue(id[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    key[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return key;
+}
+
+}  // namespace
+
+std::string SearchMatch::id() const {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(key.size() * 2, '0');
+  for (size_t i = 0; i < key.size(); ++i) {
+    out[2 * i] = kDigits[key[i] >> 4];
+    out[2 * i + 1] = kDigits[key[i] & 15];
+  }
+  return out;
+}
+
+namespace {
+
+// The tag terms start with a byte no folded word holds.
+constexpr char kTagMark = '\x01';
+
+}  // namespace
+
+std::string TagTerm(std::string_view tag) { return std::string(1, kTagMark).append(tag); }
+
+void DocTerms(const SearchDoc& doc, std::vector<std::string>* out) {
+  out->clear();
+  auto add = [&](std::string_view folded, size_t, size_t) {
+    out->emplace_back(folded);
+    return true;
+  };
+  for (std::string_view text : doc.texts) ForEachWord(text, add);
+  for (std::string_view tag : doc.tags) {
+    ForEachWord(tag, add);
+    out->push_back(TagTerm(tag));
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+void SearchIndex::Shard::Add(const SearchDoc& doc) {
+  auto key = KeyOf(doc.id);
+  if (!key) return;
+  const auto number = static_cast<uint32_t>(docs_.size());
+  auto type = std::find(types_.begin(), types_.end(), doc.type);
+  if (type == types_.end()) type = types_.emplace(types_.end(), doc.type);
+  docs_.push_back(Doc{*key, doc.at_us, static_cast<uint16_t>(type - types_.begin()), doc.deleted});
+  DocTerms(doc, &scratch_);
+  for (const auto& term : scratch_) terms_[term].Append(number);
+}
+
+void SearchIndex::AddAll(std::vector<Shard> shards) {
+  for (auto& shard : shards) {
+    const auto base = static_cast<uint32_t>(docs_.size());
+    for (const auto& d : shard.docs_) {
+      auto [it, added] = by_key_.emplace(d.key, static_cast<uint32_t>(docs_.size()));
+      if (!added) {
+        docs_[it->second].state = kStale;  // the same entry seen twice: keep the last
+        ++stale_;
+        it->second = static_cast<uint32_t>(docs_.size());
+      }
+      docs_.push_back(
+          Doc{d.key, d.at_us, Intern(shard.types_[d.type]), d.deleted ? kDeleted : kLive});
+    }
+    for (auto& [term, list] : shard.terms_) TermList(term).AppendShifted(list, base);
+    shard = Shard();  // free it before joining the next
+  }
+  for (auto& list : terms_) list.ShrinkToFit();
+  docs_.shrink_to_fit();
+}
+
+void SearchIndex::Upsert(const SearchDoc& doc) {
+  auto key = KeyOf(doc.id);
+  if (!key) return;
+  MarkStale(*key);
+  const auto number = static_cast<uint32_t>(docs_.size());
+  docs_.push_back(Doc{*key, doc.at_us, Intern(doc.type), doc.deleted ? kDeleted : kLive});
+  by_key_[*key] = number;
+  std::vector<std::string> terms;
+  DocTerms(doc, &terms);
+  for (const auto& term : terms) TermList(term).Append(number);
+  CompactIfStale();
+}
+
+void SearchIndex::Remove(std::string_view id) {
+  auto key = KeyOf(id);
+  if (!key) return;
+  MarkStale(*key);
+  by_key_.erase(*key);
+  CompactIfStale();
+}
+
+void SearchIndex::MarkStale(const Key& key) {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return;
+  docs_[it->second].state = kStale;
+  ++stale_;
+}
+
+void SearchIndex::CompactIfStale() {
+  if (stale_ < 1024 || stale_ * 2 < docs_.size()) return;
+  std::vector<uint32_t> renumber(docs_.size(), PostingList::kDropped);
+  std::vector<Doc> kept;
+  kept.reserve(docs_.size() - stale_);
+  for (size_t i = 0; i < docs_.size(); ++i) {
+    if (docs_[i].state == kStale) continue;
+    renumber[i] = static_cast<uint32_t>(kept.size());
+    by_key_[docs_[i].key] = renumber[i];
+    kept.push_back(docs_[i]);
+  }
+  docs_ = std::move(kept);
+  for (auto& list : terms_) list.Renumber(renumber);
+  stale_ = 0;
+}
+
+PostingList& SearchIndex::TermList(std::string_view term) {
+  // Debian's Abseil has its own string_view, which its string hash takes.
+  auto it = term_ids_.find(absl::string_view(term.data(), term.size()));
+  if (it == term_ids_.end()) {
+    it = term_ids_.emplace(std::string(term), static_cast<uint32_t>(terms_.size())).first;
+    terms_.emplace_back();
+  }
+  return terms_[it->second];
+}
+
+uint16_t SearchIndex::Intern(std::string_view type) {
+  for (size_t i = 0; i < types_.size(); ++i) {
+    if (types_[i] == type) return static_cast<uint16_t>(i);
+  }
+  types_.emplace_back(type);
+  return static_cast<uint16_t>(types_.size() - 1);
+}
+
+size_t SearchIndex::ApproximateBytes() const {
+  size_t bytes = docs_.capacity() * sizeof(Doc) +
+                 by_key_.capacity() * (sizeof(Key) + sizeof(uint32_t) + 1) +
+                 term_ids_.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1) +
+                 terms_.capacity() * sizeof(PostingList);
+  for (const auto& list : terms_) bytes += list.heap_bytes();
+  return bytes;
+}
+
+}  // namespace haven
