@@ -25,9 +25,9 @@ std::vector<uint32_t> SearchIndex::Candidates(const std::vector<std::string>& re
                                               const std::vector<std::string>& excluded) const {
   std::vector<const PostingList*> lists;
   for (const auto& word : required) {
-    auto it = term_ids_.find(word);
-    if (it == term_ids_.end()) return {};
-    lists.push_back(&terms_[it->second]);
+    auto id = terms_.Find(word);
+    if (!id) return {};
+    lists.push_back(&terms_.list(*id));
   }
   if (lists.empty()) return {};
   std::sort(lists.begin(), lists.end(),
@@ -35,8 +35,8 @@ std::vector<uint32_t> SearchIndex::Candidates(const std::vector<std::string>& re
   std::vector<uint32_t> docs = lists.front()->Decode();
   for (size_t i = 1; i < lists.size() && !docs.empty(); ++i) Intersect(*lists[i], true, &docs);
   for (const auto& word : excluded) {
-    auto it = term_ids_.find(word);
-    if (it != term_ids_.end() && !docs.empty()) Intersect(terms_[it->second], false, &docs);
+    auto id = terms_.Find(word);
+    if (id && !docs.empty()) Intersect(terms_.list(*id), false, &docs);
   }
   return docs;
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/string_view.h"
 #include "server/search/word_folding.h"
 
 namespace haven {
@@ -37,30 +36,6 @@ std::string SearchMatch::id() const {
   return out;
 }
 
-namespace {
-
-// The tag terms start with a byte no folded word holds.
-constexpr char kTagMark = '\x01';
-
-}  // namespace
-
-std::string TagTerm(std::string_view tag) { return std::string(1, kTagMark).append(tag); }
-
-void DocTerms(const SearchDoc& doc, std::vector<std::string>* out) {
-  out->clear();
-  auto add = [&](std::string_view folded, size_t, size_t) {
-    out->emplace_back(folded);
-    return true;
-  };
-  for (std::string_view text : doc.texts) ForEachWord(text, add);
-  for (std::string_view tag : doc.tags) {
-    ForEachWord(tag, add);
-    out->push_back(TagTerm(tag));
-  }
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
-}
-
 void SearchIndex::Shard::Add(const SearchDoc& doc) {
   auto key = KeyOf(doc.id);
   if (!key) return;
@@ -68,8 +43,8 @@ void SearchIndex::Shard::Add(const SearchDoc& doc) {
   auto type = std::find(types_.begin(), types_.end(), doc.type);
   if (type == types_.end()) type = types_.emplace(types_.end(), doc.type);
   docs_.push_back(Doc{*key, doc.at_us, static_cast<uint16_t>(type - types_.begin()), doc.deleted});
-  DocTerms(doc, &scratch_);
-  for (const auto& term : scratch_) terms_[term].Append(number);
+  DocTermIds(doc, &terms_, &scratch_);
+  for (uint32_t term : scratch_) terms_.list(term).Append(number);
 }
 
 void SearchIndex::AddAll(std::vector<Shard> shards) {
@@ -85,10 +60,12 @@ void SearchIndex::AddAll(std::vector<Shard> shards) {
       docs_.push_back(
           Doc{d.key, d.at_us, Intern(shard.types_[d.type]), d.deleted ? kDeleted : kLive});
     }
-    for (auto& [term, list] : shard.terms_) TermList(term).AppendShifted(list, base);
+    shard.terms_.ForEach([&](const std::string& term, const PostingList& list) {
+      terms_.list(terms_.Id(term)).AppendShifted(list, base);
+    });
     shard = Shard();  // free it before joining the next
   }
-  for (auto& list : terms_) list.ShrinkToFit();
+  terms_.ShrinkToFit();
   docs_.shrink_to_fit();
 }
 
@@ -99,9 +76,8 @@ void SearchIndex::Upsert(const SearchDoc& doc) {
   const auto number = static_cast<uint32_t>(docs_.size());
   docs_.push_back(Doc{*key, doc.at_us, Intern(doc.type), doc.deleted ? kDeleted : kLive});
   by_key_[*key] = number;
-  std::vector<std::string> terms;
-  DocTerms(doc, &terms);
-  for (const auto& term : terms) TermList(term).Append(number);
+  DocTermIds(doc, &terms_, &scratch_);
+  for (uint32_t term : scratch_) terms_.list(term).Append(number);
   CompactIfStale();
 }
 
@@ -132,18 +108,8 @@ void SearchIndex::CompactIfStale() {
     kept.push_back(docs_[i]);
   }
   docs_ = std::move(kept);
-  for (auto& list : terms_) list.Renumber(renumber);
+  terms_.Renumber(renumber);
   stale_ = 0;
-}
-
-PostingList& SearchIndex::TermList(std::string_view term) {
-  // Debian's Abseil has its own string_view, which its string hash takes.
-  auto it = term_ids_.find(absl::string_view(term.data(), term.size()));
-  if (it == term_ids_.end()) {
-    it = term_ids_.emplace(std::string(term), static_cast<uint32_t>(terms_.size())).first;
-    terms_.emplace_back();
-  }
-  return terms_[it->second];
 }
 
 uint16_t SearchIndex::Intern(std::string_view type) {
@@ -155,12 +121,8 @@ uint16_t SearchIndex::Intern(std::string_view type) {
 }
 
 size_t SearchIndex::ApproximateBytes() const {
-  size_t bytes = docs_.capacity() * sizeof(Doc) +
-                 by_key_.capacity() * (sizeof(Key) + sizeof(uint32_t) + 1) +
-                 term_ids_.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1) +
-                 terms_.capacity() * sizeof(PostingList);
-  for (const auto& list : terms_) bytes += list.heap_bytes();
-  return bytes;
+  return docs_.capacity() * sizeof(Doc) +
+         by_key_.capacity() * (sizeof(Key) + sizeof(uint32_t) + 1) + terms_.ApproximateBytes();
 }
 
 }  // namespace haven

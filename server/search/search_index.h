@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "server/search/posting_list.h"
+#include "server/search/term_table.h"
 
 namespace haven {
 
@@ -74,8 +75,8 @@ class SearchIndex {
     };
     std::vector<Doc> docs_;
     std::vector<std::string> types_;
-    absl::flat_hash_map<std::string, PostingList> terms_;
-    std::vector<std::string> scratch_;
+    TermTable terms_;
+    std::vector<uint32_t> scratch_;
   };
 
   // Joins `shards` into an empty index (building it at unlock).
@@ -112,25 +113,17 @@ class SearchIndex {
   // Renumbers the documents without the stale ones, when they outnumber
   // the rest.
   void CompactIfStale();
-  PostingList& TermList(std::string_view term);
   std::vector<uint32_t> Candidates(const std::vector<std::string>& required,
                                    const std::vector<std::string>& excluded) const;
   bool Selected(const Doc& doc, const SearchFilter& filter, std::optional<uint16_t> type) const;
 
   std::vector<Doc> docs_;
   absl::flat_hash_map<Key, uint32_t> by_key_;  // entry -> its live document
-  absl::flat_hash_map<std::string, uint32_t> term_ids_;
-  std::vector<PostingList> terms_;
+  TermTable terms_;
+  std::vector<uint32_t> scratch_;
   std::vector<std::string> types_;
   size_t stale_ = 0;
 };
-
-// The words a document is indexed under: its folded words, each tag's
-// folded words, and each tag whole (prefixed, for the --tag filter).
-// Sorted and unique; `out` is replaced.
-void DocTerms(const SearchDoc& doc, std::vector<std::string>* out);
-// The term that stands for the exact tag `tag`.
-std::string TagTerm(std::string_view tag);
 
 }  // namespace haven
 
