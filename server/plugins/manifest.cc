@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/json_bounded.h"
-#include "server/plugins/field_check.h"
+#include "common/field_check.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
