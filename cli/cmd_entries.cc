@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/context.h"
+#include "cli/guided_log.h"
 #include "cli/prompt.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
@@ -86,64 +87,6 @@ absl::Status PrintOneEntry(Context& ctx, const std::string& entry_json, bool id_
   return absl::OkStatus();
 }
 
-absl::StatusOr<nlohmann::json> FetchType(DaemonClient& client, const std::string& type) {
-  v1::TypesRequest req;
-  req.set_type(type);
-  v1::TypesReply reply;
-  grpc::ClientContext call;
-  grpc::Status s = client.journal().Types(&call, req, &reply);
-  if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
-    return absl::InvalidArgumentError(s.error_message());
-  }
-  if (!s.ok()) return FromGrpc(s);
-  if (reply.type_json_size() == 0) return absl::InternalError("the daemon sent no type");
-  return ParseReply(reply.type_json(0));
-}
-
-// Asks on the terminal for each required field of `type` that `req` does
-// not give, adding the answers to it; returns the fields asked, by name.
-absl::StatusOr<std::map<std::string, nlohmann::json>> AskMissingFields(DaemonClient& client,
-                                                                       const std::string& type,
-                                                                       v1::LogRequest* req) {
-  auto manifest = FetchType(client, type);
-  if (!manifest.ok()) return manifest.status();
-  // Too deep or not JSON: the daemon refuses it with the reason.
-  auto parsed = ParseJsonBounded(req->fields_json().empty() ? "{}" : req->fields_json(),
-                                 kFieldsInputLimits, "--json");
-  const nlohmann::json given = parsed.ok() ? std::move(*parsed) : nlohmann::json();
-  std::map<std::string, nlohmann::json> asked;
-  for (const auto& field : (*manifest)["fields"]) {
-    std::string name = field.value("name", "");
-    bool missing =
-        !req->field_text().contains(name) && !(given.is_object() && given.contains(name));
-    if (!missing || !field.value("required", false)) continue;
-    auto answer = AskField(field);
-    if (!answer.ok()) return answer.status();
-    (*req->mutable_field_text())[name] = *answer;
-    asked[name] = field;
-  }
-  return asked;
-}
-
-// Sends `req`; when the daemon refuses a field that was asked on the
-// terminal, says why and asks it again (up to five times).
-absl::Status SendLog(DaemonClient& client, const std::map<std::string, nlohmann::json>& asked,
-                     v1::LogRequest* req, v1::EntryReply* reply) {
-  for (int attempt = 0;; ++attempt) {
-    absl::Status s = client.WithUnlock([&] {
-      grpc::ClientContext call;
-      return client.journal().Log(&call, *req, reply);
-    });
-    s = RelabelInput(s, kFieldsJsonField, "--json");
-    const std::string field = ViolatedField(s).value_or("");
-    if (s.ok() || attempt >= 5 || !asked.contains(field)) return s;
-    std::cerr << s.message() << "\n";
-    auto answer = AskField(asked.at(field));
-    if (!answer.ok()) return answer.status();
-    (*req->mutable_field_text())[field] = *answer;
-  }
-}
-
 absl::Status Log(Context& ctx, const EntryFlags& flags) {
   if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::LogRequest req;
@@ -163,18 +106,26 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
     req.set_at_us(**at);
   }
   for (const auto& t : flags.tags) req.add_tags(t);
+  // On a terminal the person is guided through the exercise (cli/guided_log.h);
+  // `--json -` takes standard input, so nothing is asked then.
+  const bool guided = InteractiveTerminal() && flags.json != "-";
+  if (flags.type.empty() && !guided) {
+    return absl::InvalidArgumentError(
+        "log: which exercise? Name its type, e.g. `haven log checkin` (see `haven types`)");
+  }
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
-  // On a terminal, ask for what is missing, and ask again when an answer
-  // does not fit the field.
-  std::map<std::string, nlohmann::json> asked;
-  if (InteractiveTerminal()) {
-    auto answered = AskMissingFields(**client, flags.type, &req);
+  GuidedLog guide{.save = true, .asked = {}};
+  if (guided) {
+    auto answered = GuideLog(**client, &req);
     if (!answered.ok()) return answered.status();
-    asked = std::move(*answered);
+    guide = std::move(*answered);
+    if (!guide.save) return absl::OkStatus();
   }
   v1::EntryReply reply;
-  if (auto s = SendLog(**client, asked, &req, &reply); !s.ok()) return s;
+  auto saved = SendLog(**client, guide.asked, &req, &reply);
+  if (!saved.ok()) return saved.status();
+  if (!*saved) return absl::OkStatus();
   return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
 }
 
@@ -286,7 +237,8 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<EntryFlags>();
 
   auto* log = app.add_subcommand("log", "Write an entry: what you practised");
-  log->add_option("type", flags->type, "exercise type (see `haven types`)")->required();
+  log->add_option("type", flags->type,
+                  "exercise type (see `haven types`); on a terminal, a menu when left out");
   log->add_option("-f,--field", flags->fields, "a field value, name=value (repeatable)");
   log->add_option("--json", flags->json, "field values as a JSON object, or - to read stdin");
   log->add_option("--at", flags->at, "when you practised (default now): 2026-11-20 08:30, -2h");

@@ -6,6 +6,7 @@
 #include "cli/devices.h"
 #include "cli/passphrase.h"
 #include "cli/status.h"
+#include "cli/sync_report.h"
 #include "common/field_error.h"
 #include "common/status.h"
 #include "common/time.h"
@@ -82,10 +83,9 @@ absl::Status Sync(Context& ctx, const std::string& name) {
   grpc::ClientContext call;
   if (auto s = (*client)->vault().Sync(&call, req, &reply); !s.ok()) return InFlagTerms(s);
   if (ctx.format_flag == "json" || ctx.format_flag == "jsonl") {
-    std::cout << nlohmann::json({{"pushed", reply.pushed()}, {"pulled", reply.pulled()}}).dump()
-              << "\n";
+    std::cout << SyncReportJson(reply).dump() << "\n";
   } else {
-    std::cout << "pushed " << reply.pushed() << ", pulled " << reply.pulled() << "\n";
+    std::cout << SyncReportText(reply, NowMicros());
   }
   return absl::OkStatus();
 }
@@ -143,7 +143,8 @@ void RegisterSyncCommands(CLI::App& app, Context& ctx) {
   rm->add_option("name", f->name, "remote name")->required();
   rm->callback([&ctx, f] { ctx.action = [&ctx, f] { return RemoteRemove(ctx, f->name); }; });
 
-  auto* sync = app.add_subcommand("sync", "Push and pull now; prints what went each way");
+  auto* sync = app.add_subcommand(
+      "sync", "Push and pull now; says what went each way, and what background sync did");
   sync->add_option("name", f->name, "only this remote");
   sync->callback([&ctx, f] { ctx.action = [&ctx, f] { return Sync(ctx, f->name); }; });
 

@@ -8,6 +8,29 @@
 #include "cli/status.h"
 #include "common/harden.h"
 
+namespace {
+
+// `haven` alone: the everyday commands; `haven --help` lists them all.
+constexpr char kShortHelp[] =
+    "haven: a private journal of your self-compassion practice.\n"
+    "\n"
+    "Everyday commands:\n"
+    "  haven log [TYPE]       write down a practice; on a terminal it guides you\n"
+    "  haven list             your entries, newest first\n"
+    "  haven search WORDS     find entries by what they say\n"
+    "  haven show ID          one entry in full\n"
+    "  haven edit ID          change an entry\n"
+    "  haven stats            streaks, active days and how things change\n"
+    "  haven nudge            one kind line when you have not practised today\n"
+    "  haven reread           read a past letter to yourself again\n"
+    "  haven sync             send and receive with your hubs now\n"
+    "  haven unlock, lock     open the journal for a while, close it now\n"
+    "  haven types            the practices you can log\n"
+    "\n"
+    "Everything else: haven --help (and haven COMMAND --help).\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
   // First: the CLI may hold a passphrase or an entry's text.
   if (absl::Status hardened = haven::HardenProcess(); !hardened.ok()) {
@@ -22,7 +45,7 @@ int main(int argc, char** argv) {
   app.add_option("--format", ctx.format_flag,
                  "table, json, jsonl or csv (default: table on a terminal, jsonl otherwise)");
   app.fallthrough();
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   haven::cli::RegisterVaultCommands(app, ctx);
   haven::cli::RegisterEntryCommands(app, ctx);
   haven::cli::RegisterSearchCommand(app, ctx);
@@ -43,6 +66,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : haven::cli::kExitUsage;
   } catch (...) {
     return haven::cli::ReportException(std::current_exception(), std::cerr);
+  }
+  if (app.get_subcommands().empty()) {
+    std::cout << kShortHelp;
+    return haven::cli::kExitOk;
   }
   if (!ctx.action) {
     std::cerr << app.help();

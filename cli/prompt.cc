@@ -9,10 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "absl/status/status.h"
-#include "common/field_error.h"
 
 namespace haven::cli {
 namespace {
@@ -53,88 +51,101 @@ void ShredDirectory(const fs::path& dir) {
   fs::remove_all(dir, ec);
 }
 
-std::string Describe(const nlohmann::json& field) {
-  std::string kind = field.value("type", "string");
-  std::ostringstream out;
-  if (field.contains("choices")) {
-    out << "one of: ";
-    bool first = true;
-    for (const auto& c : field["choices"]) {
-      out << (first ? "" : ", ") << c.get<std::string>();
-      first = false;
+// What the editor's file starts as: the text, an empty line, the comments.
+std::string Template(const std::string& initial, const std::vector<std::string>& guidance) {
+  std::string out = initial.empty() ? "\n" : initial + "\n\n";
+  for (const std::string& block : guidance) {
+    size_t start = 0;
+    while (start <= block.size()) {
+      size_t end = block.find('\n', start);
+      if (end == std::string::npos) end = block.size();
+      out += "# " + block.substr(start, end - start) + "\n";
+      start = end + 1;
     }
-  } else if (field.contains("min") && field.contains("max")) {
-    out << field["min"].dump() << " to " << field["max"].dump();
-  } else if (kind == "boolean") {
-    out << "yes or no";
   }
-  return out.str();
+  return out;
+}
+
+// The file's text without comment lines and without blank lines before or
+// after it.
+std::string ReadWithoutComments(const fs::path& file) {
+  std::ifstream in(file);
+  std::string text, line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line[0] == '#') continue;
+    if (text.empty() && line.find_first_not_of(" \t") == std::string::npos) continue;
+    text += line + "\n";
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// A fresh 0700 directory for the editor; nullopt when it cannot be made.
+std::optional<fs::path> PrivateDirectory() {
+  std::string pattern = RuntimeBase() + "/haven-edit-XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) return std::nullopt;
+  fs::path dir(buf.data());
+  chmod(dir.c_str(), 0700);
+  return dir;
+}
+
+bool WriteNewFile(const fs::path& file, const std::string& content) {
+  int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool ok = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  close(fd);
+  return ok;
 }
 
 }  // namespace
 
 bool InteractiveTerminal() { return isatty(STDIN_FILENO) && isatty(STDERR_FILENO); }
 
-absl::StatusOr<std::string> AskField(const nlohmann::json& field) {
-  std::string name = field.value("name", "");
-  std::string prompt = field.value("prompt", "");
-  if (prompt.empty()) prompt = name;
-  if (field.value("type", "") == "text") {
-    std::cerr << prompt << " (opening your editor)\n";
-    return EditText("# " + prompt + "\n# " + field.value("help", "") +
-                    "\n# Lines starting with # are ignored.\n");
-  }
-  std::string help = field.value("help", "");
-  std::string range = Describe(field);
-  if (!help.empty()) std::cerr << "  " << help << "\n";
-  std::cerr << prompt;
-  if (!range.empty()) std::cerr << " [" << range << "]";
-  if (field.contains("default")) std::cerr << " (default " << field["default"].dump() << ")";
-  std::cerr << ": " << std::flush;
+std::optional<std::string> AskLine(const std::string& prompt) {
+  std::cerr << prompt << std::flush;
   std::string line;
-  if (!std::getline(std::cin, line)) {
-    return FieldError(absl::StatusCode::kInvalidArgument, name,
-                      "field \"" + name + "\": no answer given");
-  }
+  if (!std::getline(std::cin, line)) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
 
-absl::StatusOr<std::string> EditText(const std::string& header) {
-  std::string pattern = RuntimeBase() + "/haven-edit-XXXXXX";
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr) {
-    return absl::InternalError("cannot create a private directory for the editor");
-  }
-  fs::path dir(buf.data());
-  chmod(dir.c_str(), 0700);
-  fs::path file = dir / "entry.txt";
-  {
-    int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      ShredDirectory(dir);
-      return absl::InternalError("cannot create the editor's file");
-    }
-    ssize_t ignored = write(fd, header.data(), header.size());
-    (void)ignored;
-    close(fd);
-  }
-  const char* editor = std::getenv("EDITOR");
-  if (!editor || !*editor) editor = std::getenv("VISUAL");
-  std::string command = std::string(editor && *editor ? editor : "vi") + " '" + file.string() + "'";
-  int rc = std::system(command.c_str());
+std::optional<std::string> ReadTypedLines(const std::string& line_prompt) {
   std::string text;
-  {
-    std::ifstream in(file);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line[0] == '#') continue;
-      text += line + "\n";
-    }
+  for (bool first = true;; first = false) {
+    std::optional<std::string> line = AskLine(line_prompt);
+    if (!line && first) return std::nullopt;
+    if (!line || line->empty()) return text;
+    text += (first ? "" : "\n") + *line;
   }
-  ShredDirectory(dir);
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  if (rc != 0) return absl::InvalidArgumentError("editor exited with an error; nothing saved");
+}
+
+std::optional<std::string> ConfiguredEditor() {
+  for (const char* name : {"EDITOR", "VISUAL"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return std::string(value);
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::string> EditText(const std::string& editor, const std::string& initial,
+                                     const std::vector<std::string>& guidance) {
+  std::optional<fs::path> dir = PrivateDirectory();
+  if (!dir) return absl::InternalError("cannot create a private directory for the editor");
+  fs::path file = *dir / "entry.txt";
+  if (!WriteNewFile(file, Template(initial, guidance))) {
+    ShredDirectory(*dir);
+    return absl::InternalError("cannot create the editor's file");
+  }
+  std::string command = editor + " '" + file.string() + "'";
+  int rc = std::system(command.c_str());
+  std::string text = ReadWithoutComments(file);
+  ShredDirectory(*dir);
+  if (rc != 0) return absl::InvalidArgumentError("the editor exited with an error; nothing saved");
   return text;
 }
 

@@ -5,8 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/field_check.h"
 #include "common/json_bounded.h"
-#include "server/plugins/field_check.h"
 #include "server/util/status_macros.h"
 
 namespace haven {

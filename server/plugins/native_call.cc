@@ -9,9 +9,9 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/field_check.h"
 #include "common/field_error.h"
 #include "common/json_bounded.h"
-#include "server/plugins/field_check.h"
 #include "server/plugins/native_internal.h"
 #include "server/plugins/native_plugin.h"
 

@@ -7,11 +7,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/field_check.h"
 #include "common/field_error.h"
 #include "common/time.h"
-#include "server/plugins/field_check.h"
 #include "server/plugins/manifest.h"
 #include "server/plugins/native_plugin.h"
 #include "server/plugins/plugin_files.h"
@@ -161,11 +160,7 @@ class TypeRegistryImpl final : public TypeRegistry {
 
  private:
   static absl::Status UnknownField(const ExerciseType& type, std::string_view name) {
-    std::vector<std::string> names;
-    for (const FieldSpec& f : type.fields) names.push_back(f.name);
-    return FieldError(absl::StatusCode::kInvalidArgument, name,
-                      absl::StrCat("unknown field \"", std::string(name), "\" for type \"", type.id,
-                                   "\" (its fields: ", absl::StrJoin(names, ", "), ")"));
+    return UnknownFieldError(type.id, type.fields, name);
   }
 
   std::shared_ptr<const Snapshot> Current() const {

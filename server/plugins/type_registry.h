@@ -17,25 +17,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/field_spec.h"
 #include "server/model/entry.h"
 
 namespace haven {
-
-enum class FieldKind { kInteger, kNumber, kScale, kBoolean, kString, kText, kEnum, kDatetime };
-
-struct FieldSpec {
-  std::string name;
-  FieldKind kind = FieldKind::kString;
-  bool required = false;
-  std::string prompt;
-  std::string help;
-  std::optional<double> min;
-  std::optional<double> max;
-  std::vector<std::string> choices;    // kEnum only
-  nlohmann::json default_value;        // null when there is none
-  std::optional<uint64_t> max_length;  // kString / kText, in bytes
-  bool exclusive_min = false;          // added: value must be > min (manifest "exclusive_min")
-};
 
 struct ExerciseType {
   std::string id;

@@ -39,6 +39,9 @@ grpc::Status VaultService::Sync(grpc::ServerContext*, const v1::SyncRequest* req
   if (!counts.ok()) return ToGrpc(counts.status());
   reply->set_pushed(counts->pushed);
   reply->set_pulled(counts->pulled);
+  reply->set_background_pushed(counts->background.pushed);
+  reply->set_background_pulled(counts->background.pulled);
+  reply->set_background_last_us(counts->background.last_us);
   return grpc::Status::OK;
 }
 

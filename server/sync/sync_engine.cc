@@ -3,6 +3,7 @@
 #include <chrono>
 #include <future>
 #include <set>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "common/field_error.h"
@@ -160,6 +161,21 @@ absl::StatusOr<SyncCounts> SyncEngine::SyncRemote(const v1::RemoteConfig& config
 }
 
 absl::StatusOr<SyncCounts> SyncEngine::Sync(const std::string& name) {
+  return SyncNow(name, SyncCaller::kPerson);
+}
+
+void SyncEngine::TallyLocked(SyncCaller caller, SyncCounts* counts) {
+  absl::MutexLock lock(&mu_);
+  if (caller == SyncCaller::kPerson) {
+    counts->background = std::exchange(background_, BackgroundSyncs{});
+  } else if (caller == SyncCaller::kBackground && counts->pushed + counts->pulled > 0) {
+    background_.pushed += counts->pushed;
+    background_.pulled += counts->pulled;
+    background_.last_us = NowMicros();
+  }
+}
+
+absl::StatusOr<SyncCounts> SyncEngine::SyncNow(const std::string& name, SyncCaller caller) {
   if (!vault_->exists()) {
     return absl::FailedPreconditionError(
         "no vault in this home yet: run `haven init` or `haven join`");
@@ -187,6 +203,10 @@ absl::StatusOr<SyncCounts> SyncEngine::Sync(const std::string& name) {
     total.pushed += counts->pushed;
     total.pulled += counts->pulled;
   }
+  // Still under sync_mu_: a person's sync that waited for a background one
+  // reports what that one moved. A failed background sync still counts
+  // what its other remotes moved; a failed person's sync takes nothing.
+  if (first_error.ok() || caller == SyncCaller::kBackground) TallyLocked(caller, &total);
   if (!first_error.ok()) return first_error;
   return total;
 }
@@ -222,7 +242,7 @@ absl::StatusOr<std::pair<std::string, SyncCounts>> SyncEngine::Join(const v1::Jo
   // Epoch record announces (Vault::Join checks both).
   ASSIGN_OR_RETURN(std::string device_id, vault_->Join(std::move(join)));
   RETURN_IF_ERROR(AddRemote(remote));
-  ASSIGN_OR_RETURN(SyncCounts counts, Sync(remote.info().name()));
+  ASSIGN_OR_RETURN(SyncCounts counts, SyncNow(remote.info().name(), SyncCaller::kJoin));
   return std::make_pair(device_id, counts);
 }
 
@@ -237,7 +257,7 @@ void SyncEngine::Loop() {
       due_us_ = interval_us_ > 0 ? now + interval_us_ : 0;
       mu_.Unlock();
       if (vault_->exists() && !Remotes().empty()) {
-        auto counts = Sync("");
+        auto counts = SyncNow("", SyncCaller::kBackground);
         if (!counts.ok()) {
           Log(LogLevel::kWarn, "background sync failed",
               {{"error", std::string(counts.status().message())}});

@@ -26,10 +26,21 @@
 
 namespace haven {
 
-struct SyncCounts {
+// What background syncs (timer, after a write, a hub's watch) moved since
+// the last explicit Sync, in records: one per new entry, edit, deletion,
+// restore or shared type definition.
+struct BackgroundSyncs {
   uint64_t pushed = 0;
   uint64_t pulled = 0;
+  int64_t last_us = 0;  // when the last of them that moved a record ended; 0: none
+};
+
+struct SyncCounts {
+  uint64_t pushed = 0;    // records sent
+  uint64_t pulled = 0;    // records received and stored
   uint64_t rejected = 0;  // records from the hub that did not open or did not belong
+  // Sync() only: what background syncs moved before it (see BackgroundSyncs).
+  BackgroundSyncs background;
 };
 
 class SyncEngine {
@@ -47,8 +58,10 @@ class SyncEngine {
   absl::Status RemoveRemote(const std::string& name);
   std::vector<v1::RemoteConfig> Remotes() const;
 
-  // Syncs one remote by name, or every remote when `name` is empty.
-  // Pulling needs the unlocked journal to check records.
+  // Syncs one remote by name, or every remote when `name` is empty, for
+  // someone who asked (`haven sync`): the counts also say what background
+  // syncs moved since the last such call that succeeded, and start that
+  // tally again. Pulling needs the unlocked journal to check records.
   absl::StatusOr<SyncCounts> Sync(const std::string& name);
   // Joins an existing vault held by a hub; see `haven join`.
   absl::StatusOr<std::pair<std::string, SyncCounts>> Join(const v1::JoinRequest& request);
@@ -67,6 +80,12 @@ class SyncEngine {
   // The hub's heads; keeps when it last saw each device.
   absl::StatusOr<VersionVector> HubHeads(HubClient* client);
   absl::StatusOr<SyncCounts> SyncRemote(const v1::RemoteConfig& config);
+  enum class SyncCaller { kPerson, kBackground, kJoin };
+  // Sync's work for each caller: a background sync adds what it moved to
+  // the tally, a person's sync takes the tally into its counts.
+  absl::StatusOr<SyncCounts> SyncNow(const std::string& name, SyncCaller caller);
+  void TallyLocked(SyncCaller caller, SyncCounts* counts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void RecordOutcome(const std::string& name, const absl::Status& status);
   // Pins the id of the hub remote `name` logged in to, at its first login
   // (server/sync/remotes.cc); Unavailable when another id is pinned there
@@ -99,6 +118,7 @@ class SyncEngine {
     std::shared_ptr<grpc::ClientContext> ctx;
   };
   std::map<std::string, Watcher> watchers_ ABSL_GUARDED_BY(mu_);
+  BackgroundSyncs background_ ABSL_GUARDED_BY(mu_);  // since the last Sync()
 };
 
 }  // namespace haven

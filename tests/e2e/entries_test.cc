@@ -281,7 +281,18 @@ TEST_F(EntriesTest, RmHidesFromListAndRestoreBringsBack) {
 }
 
 TEST_F(EntriesTest, TerminalPromptsForMissingFieldAndAsksAgainWhenInvalid) {
-  RunResult r = home_.RunOnTerminal({"log", "checkin"}, {{"mood", "11\n"}, {"mood", "7\n"}});
+  // The whole walk through is in guided_log_test.cc; here: mood, then Enter
+  // on the optional fields and on the question whether to save.
+  RunResult r = home_.RunOnTerminal({"log", "checkin"},
+                                    {{"[0 to 10] > ", "11\n"},
+                                     {"does not fit", ""},
+                                     {"[0 to 10] > ", "7\n"},
+                                     {"Enter to skip] > ", "\n"},
+                                     {"Enter to skip] > ", "\n"},
+                                     {"Enter to skip] > ", "\n"},
+                                     {"an empty first line skips it", "\n"},
+                                     {"Save it? [Y/n] > ", "\n"}},
+                                    {{"EDITOR", std::nullopt}, {"VISUAL", std::nullopt}});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_EQ(ShowJson(r.Trimmed())["fields"]["mood"], 7) << r;
 }

@@ -152,8 +152,11 @@ TEST(PlaintextTest, EditorBufferIsPrivateAndWipedAfterTerminalLog) {
                 "printf '%s\\n' \"$HAVEN_TEST_TEXT\" >> \"$1\"\n",
             0700);
 
+  // The other fields given, so that the guided log asks for the letter alone.
   RunResult r =
-      home.RunOnTerminal({"log", "letter", "-f", "issue=a letter to myself"}, {},
+      home.RunOnTerminal({"log", "letter", "-f", "issue=a letter to myself", "-f", "emotions=tired",
+                          "-f", "perspective=friend", "-f", "reflection=later"},
+                         {{"Save it? [Y/n] > ", "\n"}},
                          {{"EDITOR", editor}, {"VISUAL", std::nullopt}, {"HAVEN_TEST_TEXT", text}});
   ASSERT_EQ(r.exit_code, 0) << r;
   std::string id = r.Trimmed();

@@ -1,7 +1,8 @@
-// Guided logging through a pseudo-terminal: one prompt per missing required
-// field with its help and range, re-asking on an invalid answer, $EDITOR for
-// text fields in a private runtime directory that leaves nothing behind; and
-// the non-terminal error naming the missing field.
+// Text fields of guided logging through a pseudo-terminal: $EDITOR in a
+// private runtime directory that leaves nothing behind, a failing editor
+// that saves nothing; fields given with -f not asked again; and the
+// non-terminal error naming the missing field. The walk through every field
+// is tested in guided_log_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -74,44 +75,32 @@ class PluginsE2ePrompt : public ::testing::Test {
   std::string editor_, editor_text_, editor_info_;
 };
 
-TEST_F(PluginsE2ePrompt, CheckinAsksForMoodAndReasksOnAnInvalidAnswer) {
-  RunResult r =
-      home_.RunOnTerminal({"log", "checkin"}, {{"How is your mood right now?", ""},
-                                               {"[0 to 10]: ", "11\n"},
-                                               {"\"mood\"", ""},  // the refusal names the field
-                                               {"[0 to 10]: ", "7\n"}});
-  ASSERT_EQ(r.exit_code, 0) << r;
-  // The prompt shows the field's help and its allowed range.
-  EXPECT_THAT(r.err, HasSubstr("There is no right number; this is just for you.")) << r;
-  EXPECT_THAT(r.err, HasSubstr("[0 to 10]")) << r;
-  // Asked twice: once, then again after the refusal.
-  size_t first = r.err.find("How is your mood right now?");
-  ASSERT_NE(first, std::string::npos) << r;
-  EXPECT_NE(r.err.find("How is your mood right now?", first + 1), std::string::npos) << r;
-  // Optional fields are not asked for.
-  EXPECT_THAT(r.err, Not(HasSubstr("How connected"))) << r;
-
-  std::string id = r.Trimmed();
-  ASSERT_FALSE(id.empty()) << r;
-  nlohmann::json e = ShowEntry(home_, id);
-  EXPECT_EQ(e["type"], "checkin");
-  EXPECT_EQ(e["fields"]["mood"], 7) << e.dump();
-  EXPECT_FALSE(e["fields"].contains("connection")) << e.dump();
-  EXPECT_EQ(EntryCount(home_), 1u);
-}
-
 TEST_F(PluginsE2ePrompt, GivenFieldsAreNotAskedAgain) {
-  RunResult r = home_.RunOnTerminal({"log", "checkin", "-f", "mood=4"}, {});
+  RunResult r = home_.RunOnTerminal({"log", "checkin", "-f", "mood=4", "-f", "resilience=5", "-f",
+                                     "connection=6", "-f", "satisfaction=7", "-f", "note=calm"},
+                                    {{"Save it? [Y/n] > ", "\n"}});
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_THAT(r.err, Not(HasSubstr("How is your mood"))) << r;
+  EXPECT_THAT(r.err, Not(HasSubstr("Anything else"))) << r;
   EXPECT_EQ(ShowEntry(home_, r.Trimmed())["fields"]["mood"], 4);
+}
+
+// The letter's other fields, so that the editor opens for the letter alone.
+const std::vector<std::string> kLetterOthers = {"-f", "emotions=tired",  "-f", "perspective=friend",
+                                                "-f", "reflection=later"};
+
+std::vector<std::string> LogLetter(const std::string& issue) {
+  std::vector<std::string> args = {"log", "letter", "-f", "issue=" + issue};
+  args.insert(args.end(), kLetterOthers.begin(), kLetterOthers.end());
+  return args;
 }
 
 TEST_F(PluginsE2ePrompt, LetterTextFieldGoesThroughTheEditorAndLeavesNothingBehind) {
   const std::string marker = Marker();
   WriteFile(editor_text_, "Dear me,\n" + marker + "\n");
-  RunResult r = home_.RunOnTerminal({"log", "letter", "-f", "issue=the meeting"},
-                                    {{"Write your letter", ""}}, EditorEnv(editor_));
+  RunResult r = home_.RunOnTerminal(LogLetter("the meeting"),
+                                    {{"Write your letter", ""}, {"Save it? [Y/n] > ", "\n"}},
+                                    EditorEnv(editor_));
   // The text lives only in the entry from now on.
   fs::remove(editor_text_);
   ASSERT_EQ(r.exit_code, 0) << r;
@@ -139,27 +128,6 @@ TEST_F(PluginsE2ePrompt, LetterTextFieldGoesThroughTheEditorAndLeavesNothingBehi
   ExpectNoTraces(marker);
 }
 
-TEST_F(PluginsE2ePrompt, BreakWalksThroughEveryMissingRequiredField) {
-  const std::string marker = Marker();
-  WriteFile(editor_text_, marker + "\n");
-  RunResult r = home_.RunOnTerminal({"log", "break"},
-                                    {{"[0 to 10]: ", "12\n"},      // distress_before, out of range
-                                     {"[0 to 10]: ", "3\n"},       // distress_after
-                                     {"\"distress_before\"", ""},  // refused, naming the field
-                                     {"[0 to 10]: ", "8\n"}},      // asked again
-                                    EditorEnv(editor_));
-  fs::remove(editor_text_);
-  ASSERT_EQ(r.exit_code, 0) << r;
-  nlohmann::json e = ShowEntry(home_, r.Trimmed());
-  EXPECT_EQ(e["fields"]["situation"], marker) << e.dump();
-  EXPECT_EQ(e["fields"]["distress_before"], 8) << e.dump();
-  EXPECT_EQ(e["fields"]["distress_after"], 3) << e.dump();
-  EXPECT_EQ(e["derived"]["distress_change"], -5) << e.dump();
-  // Optional fields are left out, not asked.
-  EXPECT_FALSE(e["fields"].contains("felt_in_body")) << e.dump();
-  ExpectNoTraces(marker);
-}
-
 TEST_F(PluginsE2ePrompt, AFailingEditorSavesNothingAndLeavesNothingBehind) {
   const std::string marker = Marker();
   WriteFile(editor_text_, marker + "\n");
@@ -168,7 +136,7 @@ TEST_F(PluginsE2ePrompt, AFailingEditorSavesNothingAndLeavesNothingBehind) {
             "#!/bin/sh\nprintf '%s\\n' \"$1\" > \"$HV_EDITOR_INFO\"\n"
             "cat \"$HV_EDITOR_TEXT\" >> \"$1\"\nexit 1\n",
             0700);
-  RunResult r = home_.RunOnTerminal({"log", "letter", "-f", "issue=x"}, {}, EditorEnv(failing));
+  RunResult r = home_.RunOnTerminal(LogLetter("x"), {}, EditorEnv(failing));
   fs::remove(editor_text_);
   EXPECT_NE(r.exit_code, 0) << r;
   EXPECT_TRUE(r.out.empty()) << r;
@@ -183,7 +151,7 @@ TEST_F(PluginsE2ePrompt, EditorBufferFallsBackToDevShmWithoutARuntimeDir) {
   WriteFile(editor_text_, marker + "\n");
   EnvOverrides env = EditorEnv(editor_);
   env["XDG_RUNTIME_DIR"] = std::nullopt;
-  RunResult r = home_.RunOnTerminal({"log", "letter", "-f", "issue=x"}, {}, env);
+  RunResult r = home_.RunOnTerminal(LogLetter("x"), {{"Save it? [Y/n] > ", "\n"}}, env);
   fs::remove(editor_text_);
   ASSERT_EQ(r.exit_code, 0) << r;
   std::string info = ReadFile(editor_info_);

@@ -19,6 +19,7 @@ haven_add_test(e2e_sync_test
     sync_failure_test.cc
     sync_convergence_test.cc
     sync_limits_test.cc
+    sync_report_test.cc
     sync_tls_test.cc
   LIBS haven_sync_e2e_harness)
 add_dependencies(e2e_sync_test haven havend haven_builtin_plugins haven_tamper_tool

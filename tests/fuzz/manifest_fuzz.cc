@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "server/plugins/field_check.h"
+#include "common/field_check.h"
 #include "server/plugins/manifest.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // Field rules: every kind, its bounds and its text parsing.
-#include "server/plugins/field_check.h"
+#include "common/field_check.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "server/plugins/field_check.h"
+#include "common/field_check.h"
 
 #include <charconv>
 #include <cmath>
@@ -292,6 +292,16 @@ absl::StatusOr<json> ParseFieldValueText(const FieldSpec& spec, std::string_view
   std::optional<json> value = TextToJson(spec, text);
   if (!value) return FailRule(spec, got);
   return Check(spec, *value, now_us, got);
+}
+
+absl::Status UnknownFieldError(std::string_view type_id, const std::vector<FieldSpec>& fields,
+                               std::string_view name) {
+  std::vector<std::string> names;
+  for (const FieldSpec& f : fields) names.push_back(f.name);
+  return FieldError(
+      absl::StatusCode::kInvalidArgument, name,
+      absl::StrCat("unknown field \"", std::string(name), "\" for type \"", std::string(type_id),
+                   "\" (its fields: ", absl::StrJoin(names, ", "), ")"));
 }
 
 bool IsValidUtf8(std::string_view text) {

@@ -1,18 +1,21 @@
 // The rules of one field: checking a JSON value against its FieldSpec and
 // turning `-f name=value` text into that value. Pure functions, thread-safe.
+// In common/ because the daemon (server/plugins) and the CLI's guided
+// logging (cli/field_answer.cc) apply the same rules with the same words.
 //
 // Error messages are one line: `field "minutes": must be a number greater
 // than 0 and at most 1440, got "abc"`. Free text (string / text values) is
 // never echoed back, since it may be private.
-#ifndef HAVEN_SERVER_PLUGINS_FIELD_CHECK_H_
-#define HAVEN_SERVER_PLUGINS_FIELD_CHECK_H_
+#ifndef HAVEN_COMMON_FIELD_CHECK_H_
+#define HAVEN_COMMON_FIELD_CHECK_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/plugins/type_registry.h"
+#include "common/field_spec.h"
 
 namespace haven {
 
@@ -32,9 +35,14 @@ absl::StatusOr<nlohmann::json> CheckFieldValue(const FieldSpec& spec, const nloh
 absl::StatusOr<nlohmann::json> ParseFieldValueText(const FieldSpec& spec, std::string_view text,
                                                    int64_t now_us);
 
+// InvalidArgument naming `name` as the violated field: it is not a field
+// of type `type_id`, whose fields are listed.
+absl::Status UnknownFieldError(std::string_view type_id, const std::vector<FieldSpec>& fields,
+                               std::string_view name);
+
 // True when `text` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view text);
 
 }  // namespace haven
 
-#endif  // HAVEN_SERVER_PLUGINS_FIELD_CHECK_H_
+#endif  // HAVEN_COMMON_FIELD_CHECK_H_
