@@ -76,6 +76,7 @@ void RegisterDataCommands(CLI::App& app, Context& ctx);
 void RegisterSyncCommands(CLI::App& app, Context& ctx);
 void RegisterCompletionCommand(CLI::App& app, Context& ctx);
 void RegisterDeviceCommands(CLI::App& app, Context& ctx);
+void RegisterPracticeCommands(CLI::App& app, Context& ctx);  // nudge, remind, reread
 // `vault rekey`, `vault kit` (under `vault`) and `passwd` (cmd_keys.cc).
 void RegisterKeyCommands(CLI::App& app, CLI::App& vault, Context& ctx);
 

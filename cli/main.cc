@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   haven::cli::RegisterDaemonCommands(app, ctx);
   haven::cli::RegisterSyncCommands(app, ctx);
   haven::cli::RegisterDeviceCommands(app, ctx);
+  haven::cli::RegisterPracticeCommands(app, ctx);
   haven::cli::RegisterCompletionCommand(app, ctx);
   try {
     app.parse(argc, argv);
