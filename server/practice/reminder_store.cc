@@ -1,7 +1,6 @@
 #include "server/practice/reminder_store.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "absl/status/status.h"
 #include "server/crypto/ids.h"
@@ -69,12 +68,6 @@ absl::StatusOr<v1::Reminder> NormalizeReminder(const v1::Reminder& reminder,
   for (auto& day : days) out.add_days(std::move(day));
   out.set_type(reminder.type());
   return out;
-}
-
-std::string FormatMinuteOfDay(uint32_t minute_of_day) {
-  char text[8];
-  std::snprintf(text, sizeof(text), "%02u:%02u", (minute_of_day / 60) % 100, minute_of_day % 60);
-  return text;
 }
 
 absl::StatusOr<v1::ListRemindersReply> ReminderStore::Read() const {

@@ -34,8 +34,6 @@ inline constexpr size_t kReminderIdChars = 8;
 // name other than mon..sun), "--type" (a type this device does not know).
 absl::StatusOr<v1::Reminder> NormalizeReminder(const v1::Reminder& reminder,
                                                const TypeRegistry& types);
-// "HH:MM" of a minute of the day.
-std::string FormatMinuteOfDay(uint32_t minute_of_day);
 
 class ReminderStore {
  public:
