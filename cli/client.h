@@ -29,6 +29,11 @@ class DaemonClient {
   v1::Journal::Stub& journal() { return *journal_; }
   v1::Vault::Stub& vault() { return *vault_; }
   v1::Admin::Stub& admin() { return *admin_; }
+  // Made at first use: most commands never call it.
+  v1::Practice::Stub& practice() {
+    if (!practice_) practice_ = v1::Practice::NewStub(channel_);
+    return *practice_;
+  }
 
   // Runs `call`; when the daemon answers that the vault is locked, unlocks
   // it with a passphrase (prompt or environment) and runs `call` once more.
@@ -41,6 +46,7 @@ class DaemonClient {
   std::unique_ptr<v1::Journal::Stub> journal_;
   std::unique_ptr<v1::Vault::Stub> vault_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::unique_ptr<v1::Practice::Stub> practice_;
 };
 
 }  // namespace haven::cli

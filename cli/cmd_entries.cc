@@ -27,6 +27,7 @@ struct EntryFlags {
   size_t limit = 0;
   bool history = false;
   bool deleted = false;
+  bool on_this_day = false;
 };
 
 absl::StatusOr<std::map<std::string, std::string>> ParseFieldFlags(
@@ -138,6 +139,10 @@ absl::Status List(Context& ctx, const EntryFlags& flags) {
   for (const auto& t : flags.tags) req.add_tags(t);
   req.set_limit(static_cast<uint32_t>(flags.limit));
   req.set_include_deleted(flags.deleted);
+  if (flags.on_this_day) {
+    req.set_on_this_day(true);
+    req.set_now_us(NowMicros());
+  }
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::ListReply reply;
@@ -252,6 +257,7 @@ void RegisterEntryCommands(CLI::App& app, Context& ctx) {
   list->add_option("--tag", flags->tags, "only entries with this tag (repeatable)");
   list->add_option("--limit", flags->limit, "at most this many");
   list->add_flag("--deleted", flags->deleted, "include deleted entries");
+  list->add_flag("--on-this-day", flags->on_this_day, "only this calendar day in earlier years");
   list->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return List(ctx, *flags); }; });
 
   auto* show = app.add_subcommand("show", "One entry (an id prefix of 6+ characters will do)");

@@ -82,6 +82,7 @@ void RegisterSearchCommand(CLI::App& app, Context& ctx);
 // of options that take one, like `--since -7d`, are left alone; so is
 // everything after `--`).
 std::vector<std::string> RewriteSearchExclusions(std::vector<std::string> args);
+void RegisterPracticeCommands(CLI::App& app, Context& ctx);  // nudge, remind, reread
 // `vault rekey`, `vault kit` (under `vault`) and `passwd` (cmd_keys.cc).
 void RegisterKeyCommands(CLI::App& app, CLI::App& vault, Context& ctx);
 

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   haven::cli::RegisterDaemonCommands(app, ctx);
   haven::cli::RegisterSyncCommands(app, ctx);
   haven::cli::RegisterDeviceCommands(app, ctx);
+  haven::cli::RegisterPracticeCommands(app, ctx);
   haven::cli::RegisterCompletionCommand(app, ctx);
   std::vector<std::string> args =
       haven::cli::RewriteSearchExclusions(std::vector<std::string>(argv, argv + argc));

@@ -13,6 +13,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -33,8 +34,13 @@
 #include "server/hub/hub_storage.h"
 #include "server/plugins/plugin_dirs.h"
 #include "server/plugins/type_registry.h"
+#include "server/practice/notifier.h"
+#include "server/practice/practice_clock.h"
+#include "server/practice/reminder_scheduler.h"
+#include "server/practice/reminder_store.h"
 #include "server/service/admin_service.h"
 #include "server/service/journal_service.h"
+#include "server/service/practice_service.h"
 #include "server/service/vault_service.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
@@ -131,18 +137,26 @@ MemoryInterceptors(MemoryReleaser* releaser) {
   return list;
 }
 
-// The home's own services (Journal and Vault on a device, Admin on both):
-// a server with no port of its own, fed only the Unix socket connections
-// of the daemon's user (server/daemon/unix_listener.h).
+// The home's own services (Journal, Vault and Practice on a device, Admin
+// on both): a server with no port of its own, fed only the Unix socket
+// connections of the daemon's user (server/daemon/unix_listener.h).
+struct LocalServices {
+  JournalService* journal;
+  VaultService* vault;
+  PracticeService* practice;
+  AdminService* admin;
+};
+
 std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
-                                               JournalService* journal, VaultService* vault,
-                                               AdminService* admin, MemoryReleaser* releaser) {
+                                               const LocalServices& services,
+                                               MemoryReleaser* releaser) {
   grpc::ServerBuilder builder;
   if (!options.hub) {
-    builder.RegisterService(journal);
-    builder.RegisterService(vault);
+    builder.RegisterService(services.journal);
+    builder.RegisterService(services.vault);
+    builder.RegisterService(services.practice);
   }
-  builder.RegisterService(admin);
+  builder.RegisterService(services.admin);
   builder.SetMaxReceiveMessageSize(kLocalMaxReceiveBytes);
   builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
   return builder.BuildAndStart();
@@ -241,9 +255,23 @@ void LogReady(const DaemonOptions& options, const std::string& socket_path, cons
        {"heap", HeapAllocatorName()}});
 }
 
+// Where reminders look for notify-send: the daemon's PATH.
+std::string SearchPath() {
+  const char* path = std::getenv("PATH");
+  return path != nullptr ? path : "";
+}
+
+// What a device does on its own (a hub does neither): background sync and
+// reminders.
+void StartDeviceWork(SyncEngine* sync, ReminderScheduler* reminders) {
+  sync->Start();
+  reminders->Start();
+}
+
 // What runs until shutdown, in the order it is stopped.
 struct Running {
   HubService* hub_service;  // null on a device
+  ReminderScheduler* reminders;
   SyncEngine* sync;
   UnixListener* listener;
   grpc::Server* hub_server;  // null on a device
@@ -263,6 +291,7 @@ void ServeUntilShutdown(const sigset_t& signals, ShutdownSignal& shutdown, const
   shutdown.Wait();
   Log(LogLevel::kInfo, "shutting down");
   if (r.hub_service) r.hub_service->Stop();
+  r.reminders->Stop();
   r.sync->Stop();
   r.listener->Stop();
   const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
@@ -305,6 +334,10 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   VaultService vault_service(&vault, log.get(), &sync, options.home);
   AdminService admin_service(options.hub ? nullptr : &vault, options.home, options.hub,
                              [&] { shutdown.Request(); });
+  ReminderStore reminders(store.get());
+  DesktopNotifier notifier(SearchPath());
+  ReminderScheduler scheduler(&reminders, &vault, types.get(), &notifier, PracticeNowMicros);
+  PracticeService practice_service(&vault, types.get(), &reminders, &scheduler, PracticeNowMicros);
   ASSIGN_OR_RETURN(HubParts hub, MakeHubParts(options, store.get(), hub_token));
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -314,8 +347,8 @@ absl::Status RunDaemon(const DaemonOptions& options) {
                      StartHubServer(options, tcp_credentials, hub.service.get(), &releaser));
   }
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<grpc::Server> local_server =
-      StartLocalServer(options, &journal_service, &vault_service, &admin_service, &releaser);
+  std::unique_ptr<grpc::Server> local_server = StartLocalServer(
+      options, {&journal_service, &vault_service, &practice_service, &admin_service}, &releaser);
   if (!local_server) return absl::UnavailableError("cannot start the home's gRPC server");
   const std::string socket_path = SocketPath(options.home);
   ASSIGN_OR_RETURN(std::unique_ptr<UnixListener> listener,
@@ -323,10 +356,10 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   listener->Start();
   LogReady(options, socket_path, hub);
   ReturnFreeHeapPages();  // what start-up freed (recovery, plugin loading)
-  if (!options.hub) sync.Start();
+  if (!options.hub) StartDeviceWork(&sync, &scheduler);
 
   ServeUntilShutdown(signals, shutdown,
-                     {hub.service.get(), &sync, listener.get(), hub_server.get(),
+                     {hub.service.get(), &scheduler, &sync, listener.get(), hub_server.get(),
                       local_server.get(), &releaser, &vault});
   Log(LogLevel::kInfo, "stopped");
   return absl::OkStatus();

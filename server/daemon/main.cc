@@ -7,6 +7,7 @@
 #include "common/time.h"
 #include "server/daemon/daemon.h"
 #include "server/journal/hlc.h"
+#include "server/practice/practice_clock.h"
 #include "server/util/byte_size.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   haven::HybridClock::ReadFaultOffsetFromEnvironment();  // tests only; unset: no effect
+  haven::ReadPracticeClockFromEnvironment();             // tests only; unset: no effect
   haven::DaemonOptions options;
   std::string lock_after = "15m", sync_interval = "5m";
   CLI::App app{"havend: keeps this device's haven journal, sealed, and syncs it"};

@@ -220,4 +220,12 @@ void EntryIndex::Visit(const IndexQuery& q,
   });
 }
 
+std::vector<std::pair<std::string, size_t>> EntryIndex::LiveByType() const {
+  std::vector<std::pair<std::string, size_t>> out;
+  for (size_t i = 0; i < types_.size(); ++i) {
+    if (counts_[i].live > 0) out.emplace_back(*types_[i], counts_[i].live);
+  }
+  return out;
+}
+
 }  // namespace haven

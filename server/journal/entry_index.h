@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -91,6 +92,9 @@ class EntryIndex {
   // Visits matching entries newest first (oldest first on request) until
   // `visit` returns false. Only entries inside the time range are walked.
   void Visit(const IndexQuery& query, const std::function<bool(const IndexedEntry&)>& visit) const;
+  // Live entries per type, types with none left out, in no particular
+  // order; O(types), visits no entry.
+  std::vector<std::pair<std::string, size_t>> LiveByType() const;
 
  private:
   struct TimeSlot {

@@ -250,6 +250,16 @@ class Journal {
   std::vector<std::string> Verify(size_t* records, size_t* entries,
                                   std::vector<std::string>* warnings = nullptr) const;
 
+  // Index-only reads for the practice companions (server/practice/): they
+  // open no entry. `visit` runs under the view's reader lock and must not
+  // call into the journal.
+  size_t CountIndexed(const IndexQuery& query) const { return view_.Count(query); }
+  void VisitIndexed(const IndexQuery& query,
+                    const std::function<bool(const IndexedEntry&)>& visit) const {
+    view_.VisitIndex(query, visit);
+  }
+  std::vector<std::pair<std::string, size_t>> LiveByType() const { return view_.LiveByType(); }
+
   size_t live_entries() const { return view_.live_entries(); }
   size_t deleted_entries() const { return view_.all_entries() - view_.live_entries(); }
   const VaultKeys& keys() const { return *keys_; }

@@ -208,6 +208,17 @@ std::vector<std::string> View::Ids(const IndexQuery& query,
   return ids;
 }
 
+void View::VisitIndex(const IndexQuery& query,
+                      const std::function<bool(const IndexedEntry&)>& visit) const {
+  absl::ReaderMutexLock lock(&mu_);
+  index_.Visit(query, visit);
+}
+
+std::vector<std::pair<std::string, size_t>> View::LiveByType() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return index_.LiveByType();
+}
+
 void View::DropIndexed(std::vector<v1::RecordBody>* bodies) const {
   absl::ReaderMutexLock lock(&mu_);
   size_t kept = 0;

@@ -150,6 +150,12 @@ class View {
   std::vector<std::string> Ids(const IndexQuery& query,
                                const std::function<bool(size_t)>& more) const
       ABSL_LOCKS_EXCLUDED(mu_);
+  // EntryIndex::Visit under the reader lock: `visit` must not call back
+  // into the view.
+  void VisitIndex(const IndexQuery& query,
+                  const std::function<bool(const IndexedEntry&)>& visit) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::pair<std::string, size_t>> LiveByType() const ABSL_LOCKS_EXCLUDED(mu_);
   // Drops the bodies whose entry is in the index already.
   void DropIndexed(std::vector<v1::RecordBody>* bodies) const ABSL_LOCKS_EXCLUDED(mu_);
   // The search index's answer (SearchIndex::Find), under the reader lock.

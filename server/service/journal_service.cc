@@ -2,7 +2,9 @@
 
 #include "common/json_bounded.h"
 #include "common/status.h"
+#include "common/time.h"
 #include "server/model/entry_json.h"
+#include "server/practice/on_this_day.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -52,7 +54,10 @@ grpc::Status JournalService::List(grpc::ServerContext*, const v1::ListRequest* r
     filter.limit = req->limit();
     filter.include_deleted = req->include_deleted();
     size_t total = 0;
-    ASSIGN_OR_RETURN(auto entries, journal.List(filter, &total));
+    const int64_t now_us = req->now_us() != 0 ? req->now_us() : NowMicros();
+    ASSIGN_OR_RETURN(auto entries, req->on_this_day()
+                                       ? ListOnThisDay(journal, filter, now_us, &total)
+                                       : journal.List(filter, &total));
     for (const auto& e : entries) reply->add_entry_json(EntryToJson(e).dump());
     reply->set_total_matching(total);
     return absl::OkStatus();

@@ -1,0 +1,43 @@
+#include "server/practice/practice_clock.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "common/time.h"
+
+namespace haven {
+namespace {
+
+// Set once at start-up, before any thread reads it.
+std::string* fault_clock_file = nullptr;
+
+// A century either way is more than any test needs.
+constexpr long long kMaxOffsetSeconds = 100LL * 366 * 24 * 3600;
+
+long long ReadOffsetSeconds(const std::string& path) {
+  std::ifstream in(path);
+  char text[32] = {};
+  in.read(text, sizeof(text) - 1);
+  char* end = nullptr;
+  long long seconds = std::strtoll(text, &end, 10);
+  if (end == text) return 0;
+  return std::clamp(seconds, -kMaxOffsetSeconds, kMaxOffsetSeconds);
+}
+
+}  // namespace
+
+void ReadPracticeClockFromEnvironment() {
+  const char* value = std::getenv("HAVEN_FAULT_PRACTICE_CLOCK_FILE");
+  if (value == nullptr || *value == '\0') return;
+  fault_clock_file = new std::string(value);  // lives as long as the process
+}
+
+int64_t PracticeNowMicros() {
+  const int64_t now = NowMicros();
+  if (fault_clock_file == nullptr) return now;
+  return now + ReadOffsetSeconds(*fault_clock_file) * 1000000;
+}
+
+}  // namespace haven

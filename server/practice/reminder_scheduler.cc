@@ -1,0 +1,109 @@
+#include "server/practice/reminder_scheduler.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "common/time.h"
+#include "server/practice/practice_days.h"
+#include "server/practice/schedule.h"
+#include "server/util/log.h"
+
+namespace haven {
+namespace {
+
+constexpr char kTitle[] = "haven";
+
+}  // namespace
+
+ReminderScheduler::ReminderScheduler(ReminderStore* reminders, Vault* vault, TypeRegistry* types,
+                                     Notifier* notifier, std::function<int64_t()> now)
+    : reminders_(reminders),
+      vault_(vault),
+      types_(types),
+      notifier_(notifier),
+      now_(std::move(now)) {}
+
+ReminderScheduler::~ReminderScheduler() { Stop(); }
+
+void ReminderScheduler::Start() {
+  absl::MutexLock lock(&mu_);
+  if (loop_.joinable() || stopping_) return;
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void ReminderScheduler::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    wake_.SignalAll();
+  }
+  if (loop_.joinable()) loop_.join();
+}
+
+void ReminderScheduler::Replan() {
+  absl::MutexLock lock(&mu_);
+  replan_ = true;
+  wake_.SignalAll();
+}
+
+std::string ReminderScheduler::BodyFor(const v1::Reminder& reminder, const TypeRegistry& types) {
+  if (reminder.type().empty()) return "A moment for your practice, if it suits you today.";
+  auto type = types.Find(reminder.type());
+  const std::string title = type && !type->title.empty() ? type->title : reminder.type();
+  return "A moment for " + title + " (haven log " + reminder.type() + "), if it suits you today.";
+}
+
+bool ReminderScheduler::AlreadyPractised(const v1::Reminder& reminder, int64_t due_us) const {
+  std::shared_ptr<Journal> journal = vault_->PeekJournal();
+  if (journal == nullptr) return false;  // locked: cannot know (header)
+  return PractisedOnDay(*journal, LocalDayNumber(due_us), reminder.type());
+}
+
+int64_t ReminderScheduler::SendDue(int64_t from_us, int64_t to_us) {
+  auto held = reminders_->List();
+  if (!held.ok()) {
+    Log(LogLevel::kWarn, "reminders unreadable", {{"error", std::string(held.status().message())}});
+    return 0;
+  }
+  std::vector<std::pair<int64_t, const v1::Reminder*>> due;
+  int64_t next = 0;
+  for (const v1::Reminder& r : *held) {
+    if (auto at = LatestOccurrenceIn(r, from_us, to_us)) due.emplace_back(*at, &r);
+    const int64_t after = NextOccurrence(r, to_us);
+    next = next == 0 ? after : std::min(next, after);
+  }
+  std::sort(due.begin(), due.end());
+  for (const auto& [at, reminder] : due) {
+    if (!vault_->exists()) continue;  // nothing to practise into yet
+    if (AlreadyPractised(*reminder, at)) {
+      Log(LogLevel::kInfo, "reminder skipped: practised today", {{"id", reminder->id()}});
+      continue;
+    }
+    Log(LogLevel::kDebug, "reminder due", {{"id", reminder->id()}});
+    notifier_->Notify(kTitle, BodyFor(*reminder, *types_));
+  }
+  return next;
+}
+
+void ReminderScheduler::Loop() {
+  int64_t checked_us = now_();
+  mu_.Lock();
+  while (!stopping_) {
+    replan_ = false;
+    mu_.Unlock();
+    const int64_t now = now_();
+    // A clock moved back starts again from where it now stands.
+    const int64_t from = std::max(std::min(checked_us, now), now - kLateUs);
+    const int64_t next = SendDue(from, now);
+    checked_us = now;
+    mu_.Lock();
+    if (stopping_ || replan_) continue;
+    const int64_t wait_us =
+        next == 0 ? kMaxSleepUs : std::clamp<int64_t>(next - now, 1000, kMaxSleepUs);
+    wake_.WaitWithTimeout(&mu_, absl::Microseconds(wait_us));
+  }
+  mu_.Unlock();
+}
+
+}  // namespace haven

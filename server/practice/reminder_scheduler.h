@@ -1,0 +1,76 @@
+// Sends this device's reminders at their times (schedule.h) from a thread
+// of its own, which sleeps on a condition variable until the next one is
+// due (at most kMaxSleepUs, so that a clock moved or a machine woken from
+// suspend is noticed: the timed wait runs on a clock that stops while the
+// machine sleeps).
+//
+// A reminder due in the last kLateUs is still sent, once (a machine that
+// woke at 09:10 shows the 09:00 one); older ones are not. A reminder is
+// skipped, with a line in the log, when the practice of its day is already
+// logged: any live entry that day, or one of its type when it names one.
+// While the vault is locked the daemon cannot know, so it reminds anyway,
+// with the same neutral text, which never says that nothing was logged.
+//
+// Thread safety: all public methods may be called from any thread.
+#ifndef HAVEN_SERVER_PRACTICE_REMINDER_SCHEDULER_H_
+#define HAVEN_SERVER_PRACTICE_REMINDER_SCHEDULER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "haven/v1/daemon.pb.h"
+#include "server/plugins/type_registry.h"
+#include "server/practice/notifier.h"
+#include "server/practice/reminder_store.h"
+#include "server/vault/vault.h"
+
+namespace haven {
+
+class ReminderScheduler {
+ public:
+  static constexpr int64_t kLateUs = 15LL * 60 * 1000000;
+  static constexpr int64_t kMaxSleepUs = 10LL * 60 * 1000000;
+
+  // Everything must outlive the scheduler. `now` is the practice clock
+  // (practice_clock.h).
+  ReminderScheduler(ReminderStore* reminders, Vault* vault, TypeRegistry* types, Notifier* notifier,
+                    std::function<int64_t()> now);
+  ~ReminderScheduler();
+
+  void Start() ABSL_LOCKS_EXCLUDED(mu_);
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
+  // The reminders changed: look at them and the clock again now.
+  void Replan() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The body of a reminder's notification: the practice type's title (its
+  // id when this device does not know it), never anything written.
+  static std::string BodyFor(const v1::Reminder& reminder, const TypeRegistry& types);
+
+ private:
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
+  // Sends or skips each reminder due in (from_us, to_us], in time order;
+  // returns when the next one is due after `to_us` (0: none held).
+  int64_t SendDue(int64_t from_us, int64_t to_us);
+  // Whether the practice of `reminder`'s day (that of `due_us`) is logged.
+  bool AlreadyPractised(const v1::Reminder& reminder, int64_t due_us) const;
+
+  ReminderStore* reminders_;
+  Vault* vault_;
+  TypeRegistry* types_;
+  Notifier* notifier_;
+  std::function<int64_t()> now_;
+
+  absl::Mutex mu_;
+  absl::CondVar wake_;  // signalled by Replan and Stop
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool replan_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread loop_;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_PRACTICE_REMINDER_SCHEDULER_H_

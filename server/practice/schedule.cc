@@ -1,0 +1,84 @@
+#include "server/practice/schedule.h"
+
+#include <time.h>
+
+#include <algorithm>
+
+#include "common/time.h"
+
+namespace haven {
+namespace {
+
+constexpr int kDaysToLook = 8;  // every allowed weekday comes round within a week
+
+struct CivilDate {
+  int64_t year;
+  int month;  // 1..12
+  int day;    // 1..31
+};
+
+// Day number (days since 1970-01-01) to the proleptic Gregorian date.
+CivilDate DateOfDayNumber(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+}  // namespace
+
+int WeekdayOfDay(int64_t day_number) {
+  // 1970-01-01 was a Thursday (3 when Monday is 0).
+  return static_cast<int>(((day_number % 7) + 7 + 3) % 7);
+}
+
+bool DueOnWeekday(const v1::Reminder& reminder, int weekday) {
+  if (reminder.days().empty()) return true;
+  return std::find(reminder.days().begin(), reminder.days().end(), kWeekdayNames[weekday]) !=
+         reminder.days().end();
+}
+
+int64_t LocalMinuteOnDay(int64_t day_number, uint32_t minute_of_day) {
+  const CivilDate date = DateOfDayNumber(day_number);
+  minute_of_day = std::min(minute_of_day, kMinutesPerDay - 1);
+  struct tm local = {};
+  local.tm_year = static_cast<int>(date.year - 1900);
+  local.tm_mon = date.month - 1;
+  local.tm_mday = date.day;
+  local.tm_hour = static_cast<int>(minute_of_day / 60);
+  local.tm_min = static_cast<int>(minute_of_day % 60);
+  local.tm_isdst = -1;  // let the zone's rules decide
+  return static_cast<int64_t>(mktime(&local)) * 1000000;
+}
+
+int64_t NextOccurrence(const v1::Reminder& reminder, int64_t after_us) {
+  const int64_t first = LocalDayNumber(after_us);
+  for (int64_t day = first; day <= first + kDaysToLook; ++day) {
+    if (!DueOnWeekday(reminder, WeekdayOfDay(day))) continue;
+    const int64_t at = LocalMinuteOnDay(day, reminder.minute_of_day());
+    if (at > after_us) return at;
+  }
+  // Only days no weekday names (refused when stored): a week on, never sooner.
+  return after_us + int64_t{kDaysToLook} * 24 * 3600 * 1000000;
+}
+
+std::optional<int64_t> LatestOccurrenceIn(const v1::Reminder& reminder, int64_t from_us,
+                                          int64_t to_us) {
+  if (to_us <= from_us) return std::nullopt;
+  const int64_t last = LocalDayNumber(to_us);
+  const int64_t first = std::max(LocalDayNumber(from_us) - 1, last - kDaysToLook);
+  for (int64_t day = last; day >= first; --day) {
+    if (!DueOnWeekday(reminder, WeekdayOfDay(day))) continue;
+    const int64_t at = LocalMinuteOnDay(day, reminder.minute_of_day());
+    if (at > from_us && at <= to_us) return at;
+    if (at <= from_us) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace haven

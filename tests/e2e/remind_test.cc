@@ -1,0 +1,149 @@
+// `haven remind`: reminders set, listed and removed; sent at their time
+// through a fake notify-send (first on the daemon's PATH, writing its
+// arguments to a file) or, without one, as a line of the daemon's log;
+// skipped when the day's practice is logged. The daemon's practice clock
+// is moved with the test-only HAVEN_FAULT_PRACTICE_CLOCK_FILE
+// (server/practice/practice_clock.h).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/e2e/harness.h"
+#include "tests/e2e/practice_harness.h"
+
+namespace haven::e2e {
+namespace {
+
+// The daemon's day in these tests: ten days ago, so entries can be logged
+// on it with an absolute --at.
+constexpr int kDay = -10;
+
+class RemindTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    home_.Init();
+    home_.StopDaemon();  // the next command starts it with env_
+    std::filesystem::create_directory(home_.Scratch("bin"));
+    WriteFile(home_.Scratch("bin/notify-send"),
+              "#!/bin/sh\nline=$(printf '%s|' \"$@\")\nprintf '%s\\n' \"$line\" >> " +
+                  home_.Scratch("notified") + "\n",
+              0700);
+    const char* path = std::getenv("PATH");
+    env_ = {{"PATH", home_.Scratch("bin") + ":" + (path ? path : "/usr/bin:/bin")},
+            {"HAVEN_FAULT_PRACTICE_CLOCK_FILE", home_.Scratch("clock")}};
+  }
+
+  // Moves the daemon's practice clock to hh:mm on kDay.
+  void ClockAt(int hour, int minute) {
+    WriteFile(home_.Scratch("clock"), std::to_string(SecondsUntil(kDay, hour, minute)));
+  }
+  RunResult Remind(std::vector<std::string> args) {
+    args.insert(args.begin(), "remind");
+    return home_.Run(args, env_);
+  }
+  // `remind set ARGS...`, asserting success; the new reminder's id.
+  std::string Set(const std::vector<std::string>& args) {
+    std::vector<std::string> full{"--format", "json", "remind", "set"};
+    full.insert(full.end(), args.begin(), args.end());
+    RunResult r = home_.Run(full, env_);
+    EXPECT_EQ(r.exit_code, 0) << r;
+    const nlohmann::json rows = r.JsonOut();
+    return rows.is_array() && !rows.empty() ? rows[0].value("id", "") : "";
+  }
+  std::string DaemonLog() const { return ReadFile(home_.path() + "/havend.log"); }
+  std::string Notified() const { return ReadFile(home_.Scratch("notified")); }
+
+  TestHome home_;
+  EnvOverrides env_;
+};
+
+TEST_F(RemindTest, SendsWhenDueAndSkipsWhatIsAlreadyPractised) {
+  ClockAt(8, 50);
+  const std::string letter = Set({"09:00", "--type", "letter"});
+  const std::string checkin = Set({"09:05", "--type", "checkin"});
+  const std::string any = Set({"09:07"});
+  home_.Log({"checkin", "-f", "mood=5", "--at", LocalAt(kDay, 8, 30)});
+  ClockAt(9, 10);
+  Set({"23:00"});  // a change: the scheduler looks at the moved clock
+  ASSERT_TRUE(WaitUntil([&] {
+    return !Notified().empty() && LinesWith(DaemonLog(), "reminder skipped").size() >= 2;
+  })) << DaemonLog();
+  EXPECT_EQ(Notified(),
+            "--app-name=haven|haven|A moment for Letter to yourself (haven log letter), if it "
+            "suits you today.|\n");
+  const auto skipped = LinesWith(DaemonLog(), "reminder skipped");
+  ASSERT_EQ(skipped.size(), 2u) << DaemonLog();
+  EXPECT_NE(skipped[0].find("id=" + checkin), std::string::npos) << skipped[0];
+  EXPECT_NE(skipped[1].find("id=" + any), std::string::npos) << skipped[1];
+  EXPECT_TRUE(LinesWith(DaemonLog(), letter).empty()) << "sent, not skipped";
+}
+
+TEST_F(RemindTest, WithoutNotifySendALogLineAndLockedRemindsAnyway) {
+  std::filesystem::create_directory(home_.Scratch("empty"));
+  env_["PATH"] = home_.Scratch("empty");
+  ClockAt(8, 50);
+  Set({"09:00", "--type", "checkin"});
+  home_.Log({"checkin", "-f", "mood=5", "--at", LocalAt(kDay, 8, 30)});
+  // Locked, the daemon cannot see that check-in: it reminds, neutrally.
+  ASSERT_EQ(home_.Run({"lock"}, env_).exit_code, 0);
+  ClockAt(9, 1);
+  Set({"23:00"});
+  ASSERT_TRUE(WaitUntil([&] { return !LinesWith(DaemonLog(), "msg=reminder title=").empty(); }))
+      << DaemonLog();
+  const std::string line = LinesWith(DaemonLog(), "msg=reminder title=")[0];
+  EXPECT_NE(line.find("A moment for Check-in (haven log checkin)"), std::string::npos) << line;
+  EXPECT_TRUE(Notified().empty());
+}
+
+TEST_F(RemindTest, SetListRemoveRoundTrip) {
+  const std::string a = Set({"07:30", "--days", "Mon,wed,FRI"});
+  const std::string b = Set({"21:00", "--type", "letter"});
+  RunResult listed = home_.Run({"--format", "json", "remind", "list"}, env_);
+  ASSERT_EQ(listed.exit_code, 0) << listed;
+  const nlohmann::json all = listed.JsonOut();
+  ASSERT_EQ(all.size(), 2u) << listed;
+  EXPECT_EQ(all[0]["id"], a);
+  EXPECT_EQ(all[0]["time"], "07:30");
+  EXPECT_EQ(all[0]["days"], nlohmann::json({"mon", "wed", "fri"}));
+  EXPECT_EQ(all[1]["type"], "letter");
+  RunResult rm = Remind({"rm", a.substr(0, 8)});
+  EXPECT_EQ(rm.exit_code, 0) << rm;
+  const nlohmann::json left = home_.Run({"--format", "json", "remind", "list"}, env_).JsonOut();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0]["id"], b);
+  EXPECT_EQ(Remind({"rm", a}).exit_code, 4);
+}
+
+TEST_F(RemindTest, BadInputIsRefusedAndChangesNothing) {
+  Set({"09:00"});
+  const std::string before = home_.Run({"--format", "json", "remind", "list"}, env_).out;
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"set", "25:00"}, 2, "haven: time \"25:00\": expected HH:MM from 00:00 to 23:59\n"},
+      {{"set", "9h"}, 2, "haven: time \"9h\": expected HH:MM from 00:00 to 23:59\n"},
+      {{"set", "09:00", "--days", "mon,funday"},
+       2,
+       "haven: --days \"funday\": expected day "
+       "names like mon,wed,fri (mon tue wed thu fri "
+       "sat sun)\n"},
+      {{"set", "09:00", "--type", "nosuch"},
+       2,
+       "haven: --type: no exercise type \"nosuch\" on this device (see `haven types`)\n"},
+      {{"rm", "not-hex"}, 2, "haven: ID: expected a reminder id (see `haven remind list`)\n"},
+      {{"rm", "abcdef12"}, 4, "haven: no reminder with id abcdef12\n"},
+  };
+  for (const Case& c : cases) {
+    RunResult r = Remind(c.args);
+    EXPECT_EQ(r.exit_code, c.code) << r;
+    EXPECT_EQ(r.err, c.message) << r;
+  }
+  EXPECT_EQ(home_.Run({"--format", "json", "remind", "list"}, env_).out, before);
+}
+
+}  // namespace
+}  // namespace haven::e2e
