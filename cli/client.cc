@@ -48,6 +48,11 @@ absl::Status StartDaemon(const std::string& home) {
       dup2(log_fd, STDOUT_FILENO);
       dup2(log_fd, STDERR_FILENO);
     }
+    // The daemon outlives this command: it keeps no passphrase of it.
+    for (const char* name : {"HAVEN_PASSPHRASE", "HAVEN_PASSPHRASE_FILE", "HAVEN_NEW_PASSPHRASE",
+                             "HAVEN_NEW_PASSPHRASE_FILE"}) {
+      unsetenv(name);
+    }
     execl(binary.c_str(), "havend", "--home", home.c_str(), static_cast<char*>(nullptr));
     execlp("havend", "havend", "--home", home.c_str(), static_cast<char*>(nullptr));
     _exit(127);

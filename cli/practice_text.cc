@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 
+#include "cli/devices.h"
 #include "common/time.h"
 
 namespace haven::cli {
@@ -91,8 +92,11 @@ std::string NudgeLine(const v1::NudgeReply& reply) {
     return "haven: when you have a moment, `haven log` begins a practice "
            "(`haven types` shows them).";
   }
-  const std::string title = reply.top_title().empty() ? reply.top_type() : reply.top_title();
-  const std::string practice = title + " (haven log " + reply.top_type() + ")";
+  // Titles come from manifests, which may come from another device: no
+  // control character of theirs reaches the terminal of every new shell.
+  const std::string type = PrintableName(reply.top_type());
+  const std::string title = reply.top_title().empty() ? type : PrintableName(reply.top_title());
+  const std::string practice = title + " (haven log " + type + ")";
   const uint32_t streak = reply.streak_days();
   if (streak == 0) {
     return "haven: nothing practised yet today. When you have a moment, " + practice +

@@ -31,12 +31,6 @@ int64_t DaysFromCivil(int64_t y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
-struct CivilDate {
-  int64_t year;
-  int month;
-  int day;
-};
-
 CivilDate CivilFromDays(int64_t z) {
   z += 719468;
   const int64_t era = FloorDiv(z, 146097);
@@ -313,6 +307,8 @@ std::string IsoWeekLabel(int64_t us) { return IsoWeekLabelOfDay(LocalDayNumber(u
 int64_t DayNumberOfDate(int64_t year, int month, int day) {
   return DaysFromCivil(year, month, day);
 }
+
+CivilDate CivilDateOfDay(int64_t day_number) { return CivilFromDays(day_number); }
 
 std::string DateOfDay(int64_t day_number) {
   const CivilDate c = CivilFromDays(day_number);

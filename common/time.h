@@ -59,8 +59,14 @@ std::string IsoWeekLabel(int64_t us);
 // Helpers over local day numbers (as LocalDayNumber returns), so callers that
 // bucket many instants convert each one only once.
 int64_t DayNumberOfDate(int64_t year, int month, int day);  // proleptic Gregorian
-std::string DateOfDay(int64_t day_number);                  // "YYYY-MM-DD"
-std::string IsoWeekLabelOfDay(int64_t day_number);          // "2026-W53"
+struct CivilDate {
+  int64_t year;
+  int month;  // 1..12
+  int day;    // 1..31
+};
+CivilDate CivilDateOfDay(int64_t day_number);       // the inverse of DayNumberOfDate
+std::string DateOfDay(int64_t day_number);          // "YYYY-MM-DD"
+std::string IsoWeekLabelOfDay(int64_t day_number);  // "2026-W53"
 // The first instant of that local date (mktime's choice when midnight is
 // skipped by a DST change).
 int64_t LocalMidnightOfDay(int64_t day_number);

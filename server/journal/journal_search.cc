@@ -75,9 +75,12 @@ absl::StatusOr<std::vector<SearchHit>> Journal::Search(const SearchQuery& query,
                                                        const SearchFilter& filter, size_t limit,
                                                        size_t* total) const {
   const bool reading = query.NeedsReading();
+  // Without phrases the newest `limit` are all that is read; a few more are
+  // sorted in case some changed since the index named them.
+  constexpr size_t kSpareSorted = 64;
   const std::vector<SearchMatch> matches =
       view_.Search(query.RequiredWords(), query.ExcludedWords(), filter,
-                   reading ? std::numeric_limits<size_t>::max() : limit);
+                   reading ? std::numeric_limits<size_t>::max() : limit + kSpareSorted);
   std::vector<SearchHit> hits;
   SearchDocReader reader;
   size_t found = 0;

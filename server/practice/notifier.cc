@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "server/util/log.h"
 
 extern char** environ;
@@ -58,6 +60,20 @@ std::optional<std::string> FindOnPath(std::string_view name, std::string_view pa
 
 DesktopNotifier::~DesktopNotifier() { Reap(/*wait=*/false); }
 
+// What notify-send needs to reach the desktop's notification server, and
+// nothing else of the daemon's environment (which may hold a passphrase
+// variable from the command that started it).
+static std::vector<std::string> NotifierEnvironment() {
+  static constexpr const char* kKept[] = {
+      "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "HOME", "PATH",
+      "LANG",    "LC_ALL",          "LC_MESSAGES"};
+  std::vector<std::string> out;
+  for (const char* name : kKept) {
+    if (const char* value = std::getenv(name)) out.push_back(std::string(name) + "=" + value);
+  }
+  return out;
+}
+
 pid_t DesktopNotifier::Spawn(const std::string& program, const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -66,8 +82,12 @@ pid_t DesktopNotifier::Spawn(const std::string& program, const std::vector<std::
   posix_spawnattr_t attr;
   SetUpFiles(&files);
   SetUpSignals(&attr);
+  std::vector<std::string> env = NotifierEnvironment();
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  const int failed = posix_spawn(&pid, program.c_str(), &files, &attr, argv.data(), environ);
+  const int failed = posix_spawn(&pid, program.c_str(), &files, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attr);
   return failed == 0 ? pid : -1;

@@ -18,10 +18,8 @@ struct MonthDay {
 };
 
 MonthDay LocalMonthDay(int64_t us) {
-  const std::string date = LocalDate(us);  // YYYY-MM-DD, the year maybe longer or signed
-  const size_t dash = date.rfind('-', date.size() - 4);
-  return {std::stoll(date.substr(0, dash)), std::stoi(date.substr(dash + 1, 2)),
-          std::stoi(date.substr(date.size() - 2))};
+  const CivilDate date = CivilDateOfDay(LocalDayNumber(us));
+  return {date.year, date.month, date.day};
 }
 
 bool IsLeap(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }

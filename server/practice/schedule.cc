@@ -11,25 +11,6 @@ namespace {
 
 constexpr int kDaysToLook = 8;  // every allowed weekday comes round within a week
 
-struct CivilDate {
-  int64_t year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
-
-// Day number (days since 1970-01-01) to the proleptic Gregorian date.
-CivilDate DateOfDayNumber(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
-}
-
 }  // namespace
 
 int WeekdayOfDay(int64_t day_number) {
@@ -44,7 +25,7 @@ bool DueOnWeekday(const v1::Reminder& reminder, int weekday) {
 }
 
 int64_t LocalMinuteOnDay(int64_t day_number, uint32_t minute_of_day) {
-  const CivilDate date = DateOfDayNumber(day_number);
+  const CivilDate date = CivilDateOfDay(day_number);
   minute_of_day = std::min(minute_of_day, kMinutesPerDay - 1);
   struct tm local = {};
   local.tm_year = static_cast<int>(date.year - 1900);

@@ -91,6 +91,13 @@ absl::StatusOr<SearchQuery> ParseSearchQuery(const std::vector<std::string>& arg
   for (auto& item : *items) {
     if (absl::Status s = AddItem(std::move(item), &query); !s.ok()) return s;
   }
+  size_t words = 0;
+  for (const auto& phrase : query.wanted) words += phrase.size();
+  for (const auto& phrase : query.excluded) words += phrase.size();
+  if (words > kMaxSearchItems) {
+    return absl::InvalidArgumentError("search: more than " + std::to_string(kMaxSearchItems) +
+                                      " words in all (phrases count each of their words)");
+  }
   if (query.wanted.empty()) {
     return absl::InvalidArgumentError(
         "search: give at least one word to find (-word only leaves entries out)");

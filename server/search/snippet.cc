@@ -27,7 +27,8 @@ size_t SpaceBefore(std::string_view text, size_t pos, size_t slack) {
 
 void AppendOneLine(std::string_view part, std::string* out) {
   for (char c : part) {
-    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    // Control characters (an escape sequence in an entry) never reach a terminal.
+    const bool space = static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == ' ';
     if (space && (out->empty() || out->back() == ' ')) continue;
     out->push_back(space ? ' ' : c);
   }
@@ -60,7 +61,7 @@ std::string Excerpt(std::string_view text, size_t begin, size_t end, size_t widt
   // Near the end, start earlier so the excerpt still fills its width.
   from = std::min(from, text.size() > width ? text.size() - width : 0);
   from = CharStart(text, from);
-  if (from > 0) from = SpaceBefore(text, from + lead / 2, lead / 2);
+  if (from > 0) from = CharStart(text, SpaceBefore(text, from + lead / 2, lead / 2));
   if (from > begin) from = CharStart(text, begin);
   size_t to = std::max(end, from + width);
   if (to < text.size()) {

@@ -53,7 +53,9 @@ bool ForEachWord(std::string_view text, Visit&& visit) {
       pos += skip;
       continue;
     }
-    search_internal::Fold(text.substr(pos, std::min(len, kMaxWordBytes)), ascii, &folded);
+    size_t cut = std::min(len, kMaxWordBytes);  // at a character's start
+    while (cut < len && (static_cast<unsigned char>(text[pos + cut]) & 0xC0) == 0x80) --cut;
+    search_internal::Fold(text.substr(pos, cut), ascii, &folded);
     if (!folded.empty() && !visit(std::string_view(folded), pos, pos + len)) return false;
     pos += len;
   }

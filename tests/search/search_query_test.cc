@@ -47,6 +47,9 @@ TEST(SearchQuery, RefusesWhatCannotBeSearched) {
   EXPECT_THAT(ParseSearchQuery({std::string(1025, 'a')}).status().message(),
               HasSubstr("1024 bytes"));
   EXPECT_EQ(ParseSearchQuery({}).status().code(), absl::StatusCode::kInvalidArgument);
+  std::string long_phrase;
+  for (int i = 0; i < 40; ++i) long_phrase += "a ";
+  EXPECT_THAT(ParseSearchQuery({long_phrase}).status().message(), HasSubstr("words in all"));
 }
 
 }  // namespace

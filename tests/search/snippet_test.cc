@@ -36,6 +36,21 @@ TEST(Excerpt, LongTextIsCutAroundTheHitAtSpaces) {
   EXPECT_LT(out.size(), 100u);
 }
 
+TEST(Excerpt, ControlCharactersBecomeSpaces) {
+  EXPECT_EQ(Excerpt("calm \x1b[31mred\x1b[0m now", 0, 4), "calm [31mred [0m now");
+}
+
+TEST(Excerpt, StartsAtACharacterWhenNoSpaceIsNear) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += (i % 2 == 0) ? "\xC3\xA9" : "\xE5\xBF\x83";
+  text += " hit";
+  const size_t at = text.find("hit");
+  std::string out = Excerpt(text, at, at + 3, 24);
+  ASSERT_GT(out.size(), 3u);
+  EXPECT_EQ(out.substr(0, 3), "…");
+  EXPECT_NE(static_cast<unsigned char>(out[3]) & 0xC0, 0x80) << out;
+}
+
 TEST(Excerpt, NeverCutsInsideACharacter) {
   std::string text(100, 'x');
   text += " é";

@@ -58,6 +58,14 @@ TEST(WordFolding, CutsVeryLongWords) {
   EXPECT_EQ(words[1], "b");
 }
 
+TEST(WordFolding, CutsLongRunsOfWideCharactersAtACharacter) {
+  std::string run;
+  for (int i = 0; i < 30; ++i) run += "\xE5\xBF\x83";  // 心, three bytes each
+  auto words = Words(run);
+  ASSERT_EQ(words.size(), 1u);
+  EXPECT_EQ(words[0].size(), 63u);  // 21 whole characters
+}
+
 TEST(WordFolding, StopsWhenTheVisitorDoes) {
   int seen = 0;
   EXPECT_FALSE(
