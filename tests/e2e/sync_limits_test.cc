@@ -104,8 +104,10 @@ TEST_F(SyncLimitsTest, ADifferentRecordInATakenSlotIsRefusedLoggedAndNotStored) 
   ASSERT_TRUE(again.is_object());
   EXPECT_EQ(again["pushed"], 0) << again.dump();
   // Device 2's first record is its Enrol membership record, written at its
-  // join: the one record device 1 pulls.
-  EXPECT_EQ(again["pulled"], 1) << again.dump();
+  // join: the one record device 1 pulls, by this sync or by the background
+  // sync its restarted daemon may have run first (the sync reports both).
+  const nlohmann::json background = again.value("background", nlohmann::json::object());
+  EXPECT_EQ(again.value("pulled", 0) + background.value("pulled", 0), 1) << again.dump();
   DoctorClean(d2_);
 }
 
