@@ -2,38 +2,24 @@
 
 #include <algorithm>
 
-#include "server/search/word_folding.h"
+#include "server/crypto/ids.h"
 
 namespace haven {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
+// Entry ids as the entry index keys them (server/crypto/ids.h's hex).
 std::optional<SearchIndex::Key> KeyOf(std::string_view id) {
+  auto raw = HexDecode(id);
   SearchIndex::Key key{};
-  if (id.size() != key.size() * 2) return std::nullopt;
-  for (size_t i = 0; i < key.size(); ++i) {
-    const int hi = HexValue(id[2 * i]), lo = HexValue(id[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    key[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
+  if (!raw || raw->size() != key.size()) return std::nullopt;
+  std::copy(raw->begin(), raw->end(), key.begin());
   return key;
 }
 
 }  // namespace
 
 std::string SearchMatch::id() const {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(key.size() * 2, '0');
-  for (size_t i = 0; i < key.size(); ++i) {
-    out[2 * i] = kDigits[key[i] >> 4];
-    out[2 * i + 1] = kDigits[key[i] & 15];
-  }
-  return out;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
 }
 
 void SearchIndex::Shard::Add(const SearchDoc& doc) {
