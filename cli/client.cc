@@ -15,6 +15,9 @@
 #include "cli/passphrase.h"
 #include "cli/status.h"
 #include "common/home_socket.h"
+#include "common/local_call.h"
+#include "common/local_methods.h"
+#include "common/socket_io.h"
 #include "common/status.h"
 
 namespace haven::cli {
@@ -88,11 +91,9 @@ std::string ResolveHome(const std::string& flag) {
 
 bool DaemonClient::Running(const std::string& home) { return SocketAnswers(SocketPath(home)); }
 
-DaemonClient::DaemonClient(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)),
-      journal_(v1::Journal::NewStub(channel_)),
-      vault_(v1::Vault::NewStub(channel_)),
-      admin_(v1::Admin::NewStub(channel_)) {}
+DaemonClient::~DaemonClient() {
+  if (fd_ >= 0) close(fd_);
+}
 
 absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& home,
                                                                     bool start) {
@@ -110,15 +111,62 @@ absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::s
     fd = ConnectSocket(path);
     if (fd < 0) return absl::UnavailableError("havend started but does not answer on " + path);
   }
-  // A channel straight over the connected socket: one daemon, one
+  return std::unique_ptr<DaemonClient>(new DaemonClient(path, fd));
+}
+
+int DaemonClient::TakeConnection() {
+  int fd = fd_;
+  fd_ = -1;
+  return fd >= 0 ? fd : ConnectSocket(path_);
+}
+
+grpc::Status DaemonClient::CallBytes(std::string_view method,
+                                     const google::protobuf::MessageLite& request,
+                                     google::protobuf::MessageLite* reply,
+                                     std::chrono::milliseconds timeout) {
+  std::string body = request.SerializeAsString();
+  if (body.size() > kMaxLocalBodyBytes) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the request is over 64 MiB");
+  }
+  const int fd = TakeConnection();
+  if (fd < 0) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "havend does not answer on " + path_);
+  }
+  const SocketDeadline deadline =
+      timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : kNoSocketDeadline;
+  std::string bytes = LocalRequestHead(method, body.size()) + body;
+  Wipe(body);  // a passphrase's, in Unlock's request
+  absl::Status sent = WriteAll(fd, bytes, deadline);
+  Wipe(bytes);
+  absl::StatusOr<LocalReply> answer =
+      sent.ok()
+          ? ReadLocalReply([&](char* out, size_t n) { return ReadExactly(fd, out, n, deadline); })
+          : absl::StatusOr<LocalReply>(sent);
+  close(fd);
+  if (!answer.ok()) return ToGrpc(answer.status());
+  const bool parsed = !answer->status.ok() || reply->ParseFromString(answer->body);
+  Wipe(answer->body);  // a Secret Key's, in ShowKit's reply
+  if (!parsed) return grpc::Status(grpc::StatusCode::INTERNAL, "havend's reply does not parse");
+  return answer->status;
+}
+
+v1::Journal::Stub& DaemonClient::journal() {
+  if (journal_) return *journal_;
+  // A channel straight over one connected socket: one daemon, one
   // connection, for one command, so no resolver, load balancing or
   // reconnection to set up, and the first call goes out without waiting
   // for the daemon's HTTP/2 settings (docs/performance-notes.md, "`haven log`").
+  // A socket that no longer connects makes a channel whose calls fail
+  // UNAVAILABLE.
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, "localhost");
-  auto channel = grpc::CreateCustomInsecureChannelFromFd("unix:" + path, fd, args);
-  return std::unique_ptr<DaemonClient>(new DaemonClient(std::move(channel)));
+  int fd = TakeConnection();
+  channel_ = fd >= 0 ? grpc::CreateCustomInsecureChannelFromFd("unix:" + path_, fd, args)
+                     : grpc::CreateCustomChannel("unix:" + path_,
+                                                 grpc::InsecureChannelCredentials(), args);
+  journal_ = v1::Journal::NewStub(channel_);
+  return *journal_;
 }
 
 absl::Status DaemonClient::WithUnlock(const std::function<grpc::Status()>& call) {
@@ -130,8 +178,7 @@ absl::Status DaemonClient::WithUnlock(const std::function<grpc::Status()>& call)
   req.set_passphrase(*passphrase);
   Wipe(*passphrase);
   v1::UnlockReply reply;
-  grpc::ClientContext ctx;
-  grpc::Status unlocked = vault_->Unlock(&ctx, req, &reply);
+  grpc::Status unlocked = Call(kVaultUnlock, req, &reply);
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   if (!unlocked.ok()) return FromGrpc(unlocked);
   return FromGrpc(call());

@@ -1,15 +1,19 @@
 // The CLI's connection to this home's havend over its Unix socket; starts
-// the daemon when it is not running, as gpg does with gpg-agent.
+// the daemon when it is not running, as gpg does with gpg-agent. Unary RPCs
+// go as local calls (docs/design.md, "Local calls"), streams over gRPC.
 #ifndef HAVEN_CLI_CLIENT_H_
 #define HAVEN_CLI_CLIENT_H_
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "common/local_methods.h"
 #include "haven/v1/daemon.grpc.pb.h"
 
 namespace haven::cli {
@@ -26,27 +30,42 @@ class DaemonClient {
   // True when a daemon answers on the home's socket right now.
   static bool Running(const std::string& home);
 
-  v1::Journal::Stub& journal() { return *journal_; }
-  v1::Vault::Stub& vault() { return *vault_; }
-  v1::Admin::Stub& admin() { return *admin_; }
-  // Made at first use: most commands never call it.
-  v1::Practice::Stub& practice() {
-    if (!practice_) practice_ = v1::Practice::NewStub(channel_);
-    return *practice_;
+  ~DaemonClient();
+  DaemonClient(const DaemonClient&) = delete;
+  DaemonClient& operator=(const DaemonClient&) = delete;
+
+  // One unary RPC as a local call (common/local_call.h): `method` is a
+  // constant of common/local_methods.h. The first call uses the connection
+  // Connect made; each later one connects again. A positive `timeout`
+  // bounds the whole call (DEADLINE_EXCEEDED); by default it waits as
+  // long as the daemon works on it.
+  template <typename Method>
+  grpc::Status Call(const Method& method, const typename Method::Request& request,
+                    typename Method::Reply* reply,
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds::zero()) {
+    return CallBytes(method.name, request, reply, timeout);
   }
+
+  // The gRPC stub for Journal's streaming calls (Export, Import); made at
+  // first use, since setting up gRPC's client costs more than most commands.
+  v1::Journal::Stub& journal();
 
   // Runs `call`; when the daemon answers that the vault is locked, unlocks
   // it with a passphrase (prompt or environment) and runs `call` once more.
   absl::Status WithUnlock(const std::function<grpc::Status()>& call);
 
  private:
-  explicit DaemonClient(std::shared_ptr<grpc::Channel> channel);
+  DaemonClient(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  grpc::Status CallBytes(std::string_view method, const google::protobuf::MessageLite& request,
+                         google::protobuf::MessageLite* reply, std::chrono::milliseconds timeout);
+  // The connection Connect made while no call has used it, else a new one;
+  // -1 when the daemon no longer answers.
+  int TakeConnection();
 
+  const std::string path_;
+  int fd_;  // Connect's connection until a call or the channel takes it
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Journal::Stub> journal_;
-  std::unique_ptr<v1::Vault::Stub> vault_;
-  std::unique_ptr<v1::Admin::Stub> admin_;
-  std::unique_ptr<v1::Practice::Stub> practice_;
 };
 
 }  // namespace haven::cli

@@ -28,8 +28,7 @@ absl::Status Stop(Context& ctx) {
   auto client = ctx.ConnectIfRunning();
   if (!client.ok()) return client.status();
   v1::ShutdownReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->admin().Shutdown(&call, {}, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->Call(kAdminShutdown, {}, &reply); !s.ok()) return FromGrpc(s);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (DaemonClient::Running(ctx.home())) {
     if (std::chrono::steady_clock::now() > deadline) {
@@ -55,8 +54,7 @@ absl::Status Status(Context& ctx) {
   auto client = ctx.ConnectIfRunning();
   if (!client.ok()) return client.status();
   v1::StatusReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->admin().Status(&call, {}, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->Call(kAdminStatus, {}, &reply); !s.ok()) return FromGrpc(s);
   nlohmann::json out = {{"running", true},
                         {"pid", reply.pid()},
                         {"version", reply.version()},

@@ -32,10 +32,8 @@ absl::Status Stats(Context& ctx, const DataFlags& flags) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::StatsReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->journal().Stats(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kJournalStats, req, &reply); });
   if (!s.ok()) return s;
   auto parsed = ParseReply(reply.stats_json());
   if (!parsed.ok()) return parsed.status();
@@ -170,11 +168,10 @@ absl::Status Import(Context& ctx, const DataFlags& flags) {
   if (!client.ok()) return client.status();
   // Unlock before streaming: standard input cannot be read a second time.
   absl::Status unlocked = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
     v1::ListRequest probe;
     probe.set_limit(1);
     v1::ListReply ignored;
-    return (*client)->journal().List(&call, probe, &ignored);
+    return (*client)->Call(kJournalList, probe, &ignored);
   });
   if (!unlocked.ok()) return unlocked;
   const bool progress = isatty(STDERR_FILENO) != 0;

@@ -28,8 +28,7 @@ absl::Status List(Context& ctx) {
   v1::DeviceListReply reply;
   absl::Status s = (*client)->WithUnlock([&] {
     reply.Clear();
-    grpc::ClientContext call;
-    return (*client)->vault().ListDevices(&call, v1::DeviceListRequest(), &reply);
+    return (*client)->Call(kVaultListDevices, v1::DeviceListRequest(), &reply);
   });
   if (!s.ok()) return s;
   std::vector<v1::DeviceInfo> devices(reply.devices().begin(), reply.devices().end());
@@ -53,10 +52,8 @@ absl::Status Rename(Context& ctx, const DeviceFlags& f) {
   req.set_device(f.id);
   req.set_name(f.name);
   v1::DeviceReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->vault().RenameDevice(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kVaultRenameDevice, req, &reply); });
   if (!s.ok()) return InArgumentTerms(s);
   std::cout << "Renamed device " << reply.device().device_id().substr(0, 8) << " to \""
             << PrintableName(reply.device().name())
@@ -76,10 +73,8 @@ absl::Status Revoke(Context& ctx, const DeviceFlags& f) {
   req.set_device(f.id);
   req.set_passphrase(*passphrase);
   v1::DeviceReply reply;
-  absl::Status s = CallWithPassphrase(**client, *passphrase, [&] {
-    grpc::ClientContext call;
-    return (*client)->vault().RevokeDevice(&call, req, &reply);
-  });
+  absl::Status s = CallWithPassphrase(
+      **client, *passphrase, [&] { return (*client)->Call(kVaultRevokeDevice, req, &reply); });
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   Wipe(*passphrase);
   if (!s.ok()) return InArgumentTerms(s);

@@ -158,10 +158,8 @@ absl::Status List(Context& ctx, const EntryFlags& flags) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::ListReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->journal().List(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kJournalList, req, &reply); });
   if (!s.ok()) return s;
   if (*format == Format::kJsonl && OneObjectPerLine(reply.entry_json())) {
     // The daemon's entry objects are compact JSON already: the very bytes a
@@ -184,10 +182,8 @@ absl::Status Show(Context& ctx, const EntryFlags& flags) {
   req.set_id(flags.id);
   req.set_history(flags.history);
   v1::ShowReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->journal().Show(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kJournalShow, req, &reply); });
   if (!s.ok()) return s;
   auto history = ParseReplies(reply.history_json());
   if (!history.ok()) return history.status();
@@ -225,10 +221,8 @@ absl::Status Edit(Context& ctx, const EntryFlags& flags, bool tags_given) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::EntryReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->journal().Edit(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kJournalEdit, req, &reply); });
   if (!s.ok()) return InFlagTerms(s, req);
   return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
 }
@@ -241,9 +235,8 @@ absl::Status RemoveOrRestore(Context& ctx, const std::string& id, bool restore) 
   req.set_id(id);
   v1::EntryReply reply;
   absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return restore ? (*client)->journal().Restore(&call, req, &reply)
-                   : (*client)->journal().Remove(&call, req, &reply);
+    return restore ? (*client)->Call(kJournalRestore, req, &reply)
+                   : (*client)->Call(kJournalRemove, req, &reply);
   });
   if (!s.ok()) return s;
   auto entry = ParseReply(reply.entry_json());

@@ -25,8 +25,7 @@ absl::StatusOr<Kit> WithRemotes(DaemonClient& client, std::string vault_id,
                                 std::string secret_key) {
   Kit kit{std::move(vault_id), std::move(secret_key), {}};
   v1::RemoteListReply remotes;
-  grpc::ClientContext call;
-  if (auto s = client.vault().ListRemotes(&call, {}, &remotes); !s.ok()) return FromGrpc(s);
+  if (auto s = client.Call(kVaultListRemotes, {}, &remotes); !s.ok()) return FromGrpc(s);
   for (const auto& r : remotes.remotes()) {
     kit.remotes.push_back({r.name(), r.address(), r.ca_file(), r.insecure()});
   }
@@ -49,10 +48,8 @@ absl::Status Rekey(Context& ctx, const KeyFlags& f) {
   req.set_passphrase(*passphrase);
   req.set_new_secret_key(f.new_secret_key);
   v1::RekeyReply reply;
-  absl::Status s = CallWithPassphrase(**client, *passphrase, [&] {
-    grpc::ClientContext call;
-    return (*client)->vault().Rekey(&call, req, &reply);
-  });
+  absl::Status s = CallWithPassphrase(**client, *passphrase,
+                                      [&] { return (*client)->Call(kVaultRekey, req, &reply); });
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   Wipe(*passphrase);
   if (!s.ok()) return s;
@@ -101,10 +98,8 @@ absl::Status ShowKit(Context& ctx, const KeyFlags& f) {
   v1::KitRequest req;
   req.set_passphrase(*passphrase);
   v1::KitReply reply;
-  absl::Status s = CallWithPassphrase(**client, *passphrase, [&] {
-    grpc::ClientContext call;
-    return (*client)->vault().ShowKit(&call, req, &reply);
-  });
+  absl::Status s = CallWithPassphrase(**client, *passphrase,
+                                      [&] { return (*client)->Call(kVaultShowKit, req, &reply); });
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   Wipe(*passphrase);
   if (!s.ok()) return s;
@@ -146,10 +141,8 @@ absl::Status ChangePassphrase(Context& ctx) {
   absl::Status s = client.status();
   if (client.ok()) {
     v1::ChangePassphraseReply reply;
-    s = CallWithPassphrase(**client, *current, [&] {
-      grpc::ClientContext call;
-      return (*client)->vault().ChangePassphrase(&call, req, &reply);
-    });
+    s = CallWithPassphrase(**client, *current,
+                           [&] { return (*client)->Call(kVaultChangePassphrase, req, &reply); });
   }
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   req.mutable_new_passphrase()->assign(req.new_passphrase().size(), '\0');

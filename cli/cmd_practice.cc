@@ -37,9 +37,7 @@ absl::Status Nudge(Context& ctx) {
   if (!client.ok()) return absl::OkStatus();
   v1::NudgeRequest req;  // now_us 0: the daemon's clock
   v1::NudgeReply reply;
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() + kNudgeDeadline);
-  if (!(*client)->practice().Nudge(&call, req, &reply).ok()) return absl::OkStatus();
+  if (!(*client)->Call(kPracticeNudge, req, &reply, kNudgeDeadline).ok()) return absl::OkStatus();
   if (!reply.practised_today()) std::cout << NudgeLine(reply) << "\n";
   return absl::OkStatus();
 }
@@ -78,8 +76,7 @@ absl::Status RemindSet(Context& ctx, const PracticeFlags& flags) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::ReminderReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->practice().SetReminder(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->Call(kPracticeSetReminder, req, &reply); !s.ok()) return FromGrpc(s);
   if (*format != Format::kTable) {
     PrintRows({ReminderJson(reply.reminder())}, {"id", "time", "days", "type"}, *format);
   } else {
@@ -95,8 +92,7 @@ absl::Status RemindList(Context& ctx) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::ListRemindersReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->practice().ListReminders(&call, {}, &reply); !s.ok()) {
+  if (auto s = (*client)->Call(kPracticeListReminders, {}, &reply); !s.ok()) {
     return FromGrpc(s);
   }
   std::vector<nlohmann::json> rows;
@@ -118,8 +114,7 @@ absl::Status RemindRemove(Context& ctx, const PracticeFlags& flags) {
   v1::RemoveReminderRequest req;
   req.set_id(flags.id);
   v1::ReminderReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->practice().RemoveReminder(&call, req, &reply); !s.ok()) {
+  if (auto s = (*client)->Call(kPracticeRemoveReminder, req, &reply); !s.ok()) {
     return FromGrpc(s);
   }
   std::cerr << "Removed reminder " << reply.reminder().id() << " ("
@@ -153,10 +148,8 @@ absl::Status Reread(Context& ctx, const PracticeFlags& flags) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::EntryReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->practice().Reread(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kPracticeReread, req, &reply); });
   if (s.code() == absl::StatusCode::kNotFound) return NothingToReread(flags);
   if (!s.ok()) return s;
   auto entry = ParseReply(reply.entry_json());

@@ -58,10 +58,8 @@ absl::Status Search(Context& ctx, const SearchFlags& flags) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::SearchReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->journal().Search(&call, req, &reply);
-  });
+  absl::Status s =
+      (*client)->WithUnlock([&] { return (*client)->Call(kJournalSearch, req, &reply); });
   if (!s.ok()) return s;
   std::vector<nlohmann::json> hits;
   for (const auto& hit : reply.hits()) {

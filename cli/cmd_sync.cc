@@ -36,8 +36,7 @@ absl::Status RemoteAdd(Context& ctx, const SyncFlags& f) {
   req.set_ca_file(f.ca.empty() ? "" : std::filesystem::absolute(f.ca).string());
   req.set_insecure(f.insecure);
   v1::RemoteReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().AddRemote(&call, req, &reply); !s.ok()) return InFlagTerms(s);
+  if (auto s = (*client)->Call(kVaultAddRemote, req, &reply); !s.ok()) return InFlagTerms(s);
   std::cerr << "Added remote \"" << f.name << "\" (" << f.address
             << "). Run `haven sync` to sync now.\n";
   return absl::OkStatus();
@@ -49,8 +48,7 @@ absl::Status RemoteList(Context& ctx) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::RemoteListReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().ListRemotes(&call, {}, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->Call(kVaultListRemotes, {}, &reply); !s.ok()) return FromGrpc(s);
   std::vector<nlohmann::json> rows;
   for (const auto& r : reply.remotes()) {
     rows.push_back({{"name", r.name()},
@@ -70,8 +68,7 @@ absl::Status RemoteRemove(Context& ctx, const std::string& name) {
   v1::RemoteRemoveRequest req;
   req.set_name(name);
   v1::RemoteReply reply;
-  grpc::ClientContext call;
-  return FromGrpc((*client)->vault().RemoveRemote(&call, req, &reply));
+  return FromGrpc((*client)->Call(kVaultRemoveRemote, req, &reply));
 }
 
 absl::Status Sync(Context& ctx, const std::string& name) {
@@ -80,8 +77,7 @@ absl::Status Sync(Context& ctx, const std::string& name) {
   v1::SyncRequest req;
   req.set_remote(name);
   v1::SyncReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().Sync(&call, req, &reply); !s.ok()) return InFlagTerms(s);
+  if (auto s = (*client)->Call(kVaultSync, req, &reply); !s.ok()) return InFlagTerms(s);
   if (ctx.format_flag == "json" || ctx.format_flag == "jsonl") {
     std::cout << SyncReportJson(reply).dump() << "\n";
   } else {
@@ -106,8 +102,7 @@ absl::Status Join(Context& ctx, const SyncFlags& f) {
   req.set_insecure(f.insecure);
   req.set_device_name(f.device_name.empty() ? DefaultDeviceName() : f.device_name);
   v1::JoinReply reply;
-  grpc::ClientContext call;
-  grpc::Status s = (*client)->vault().Join(&call, req, &reply);
+  grpc::Status s = (*client)->Call(kVaultJoin, req, &reply);
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   if (!s.ok()) return InFlagTerms(s);
   if (ctx.format_flag == "json" || ctx.format_flag == "jsonl") {

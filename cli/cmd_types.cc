@@ -36,9 +36,8 @@ absl::Status List(Context& ctx, bool reload) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::TypesReply reply;
-  grpc::ClientContext call;
-  grpc::Status s = reload ? (*client)->journal().ReloadTypes(&call, {}, &reply)
-                          : (*client)->journal().Types(&call, {}, &reply);
+  grpc::Status s = reload ? (*client)->Call(kJournalReloadTypes, {}, &reply)
+                          : (*client)->Call(kJournalTypes, {}, &reply);
   if (!s.ok()) return FromGrpc(s);
   return PrintTypes(ctx, reply);
 }
@@ -51,8 +50,7 @@ absl::Status Show(Context& ctx, const std::string& type) {
   v1::TypesRequest req;
   req.set_type(type);
   v1::TypesReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->journal().Types(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->Call(kJournalTypes, req, &reply); !s.ok()) return FromGrpc(s);
   if (reply.type_json_size() == 0) return absl::InternalError("the daemon sent no type");
   auto parsed = ParseReply(reply.type_json(0));
   if (!parsed.ok()) return parsed.status();

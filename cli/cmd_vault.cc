@@ -31,8 +31,7 @@ absl::Status Init(Context& ctx, const std::string& kdf, const std::string& devic
   req.set_device_name(device_name.empty() ? DefaultDeviceName() : device_name);
   Wipe(*passphrase);
   v1::InitReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().Init(&call, req, &reply); !s.ok()) {
+  if (auto s = (*client)->Call(kVaultInit, req, &reply); !s.ok()) {
     return RelabelInput(FromGrpc(s), "kdf", "--kdf");
   }
   if (!ctx.format_flag.empty() && *format != Format::kTable) {
@@ -71,8 +70,7 @@ absl::Status Unlock(Context& ctx, const std::string& timeout) {
   req.set_timeout_us(timeout_us);
   Wipe(*passphrase);
   v1::UnlockReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().Unlock(&call, req, &reply); !s.ok()) return FromGrpc(s);
+  if (auto s = (*client)->Call(kVaultUnlock, req, &reply); !s.ok()) return FromGrpc(s);
   if (reply.locks_at_us() != 0) {
     std::cerr << "Unlocked until " << FormatRfc3339(reply.locks_at_us())
               << " (or until `haven lock`).\n";
@@ -87,8 +85,7 @@ absl::Status Lock(Context& ctx) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::LockReply reply;
-  grpc::ClientContext call;
-  return FromGrpc((*client)->vault().Lock(&call, v1::LockRequest(), &reply));
+  return FromGrpc((*client)->Call(kVaultLock, v1::LockRequest(), &reply));
 }
 
 // `haven info` as JSON (docs/commands.md): entries are null while locked.
@@ -151,8 +148,7 @@ absl::Status Info(Context& ctx) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::InfoReply reply;
-  grpc::ClientContext call;
-  if (auto s = (*client)->vault().Info(&call, v1::InfoRequest(), &reply); !s.ok()) {
+  if (auto s = (*client)->Call(kVaultInfo, v1::InfoRequest(), &reply); !s.ok()) {
     return FromGrpc(s);
   }
   if (*format != Format::kTable) {
@@ -169,10 +165,8 @@ absl::Status Doctor(Context& ctx) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::DoctorReply reply;
-  absl::Status s = (*client)->WithUnlock([&] {
-    grpc::ClientContext call;
-    return (*client)->vault().Doctor(&call, v1::DoctorRequest(), &reply);
-  });
+  absl::Status s = (*client)->WithUnlock(
+      [&] { return (*client)->Call(kVaultDoctor, v1::DoctorRequest(), &reply); });
   if (!s.ok()) return s;
   if (*format != Format::kTable) {
     nlohmann::json out = {{"ok", reply.ok()},

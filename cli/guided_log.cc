@@ -27,8 +27,7 @@ absl::StatusOr<std::vector<json>> FetchTypes(DaemonClient& client, const std::st
   v1::TypesRequest req;
   req.set_type(type);
   v1::TypesReply reply;
-  grpc::ClientContext call;
-  grpc::Status s = client.journal().Types(&call, req, &reply);
+  grpc::Status s = client.Call(kJournalTypes, req, &reply);
   if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
     return absl::InvalidArgumentError(s.error_message());
   }
@@ -92,10 +91,7 @@ absl::Status EnsureUnlocked(DaemonClient& client) {
   v1::ListRequest req;
   req.set_limit(1);
   v1::ListReply reply;
-  return client.WithUnlock([&] {
-    grpc::ClientContext call;
-    return client.journal().List(&call, req, &reply);
-  });
+  return client.WithUnlock([&] { return client.Call(kJournalList, req, &reply); });
 }
 
 const FieldSpec* FindSpec(const Exercise& exercise, const std::string& name) {
@@ -197,10 +193,7 @@ absl::StatusOr<GuidedLog> GuideLog(DaemonClient& client, v1::LogRequest* req) {
 absl::StatusOr<bool> SendLog(DaemonClient& client, const std::map<std::string, FieldSpec>& asked,
                              v1::LogRequest* req, v1::EntryReply* reply) {
   for (int attempt = 0;; ++attempt) {
-    absl::Status s = client.WithUnlock([&] {
-      grpc::ClientContext call;
-      return client.journal().Log(&call, *req, reply);
-    });
+    absl::Status s = client.WithUnlock([&] { return client.Call(kJournalLog, *req, reply); });
     s = RelabelInput(s, kFieldsJsonField, "--json");
     const std::string field = ViolatedField(s).value_or("");
     if (s.ok()) return true;

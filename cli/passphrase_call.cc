@@ -21,8 +21,7 @@ absl::Status CallWithPassphrase(DaemonClient& client, const std::string& passphr
   v1::UnlockRequest req;
   req.set_passphrase(passphrase);
   v1::UnlockReply reply;
-  grpc::ClientContext ctx;
-  grpc::Status unlocked = client.vault().Unlock(&ctx, req, &reply);
+  grpc::Status unlocked = client.Call(kVaultUnlock, req, &reply);
   req.mutable_passphrase()->assign(req.passphrase().size(), '\0');
   if (!unlocked.ok()) return FromGrpc(unlocked);
   return FromGrpc(call());

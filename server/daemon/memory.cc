@@ -17,13 +17,6 @@ constexpr std::array<std::string_view, 10> kBigCalls = {
     "/haven.v1.Hub/Pull",
 };
 
-bool IsBigCall(std::string_view method) {
-  for (std::string_view big : kBigCalls) {
-    if (method == big) return true;
-  }
-  return false;
-}
-
 // Lives as long as one big call; the call is over when it goes.
 class ReleaseWhenDone : public grpc::experimental::Interceptor {
  public:
@@ -51,6 +44,13 @@ class ReleaseWhenDoneFactory : public grpc::experimental::ServerInterceptorFacto
 };
 
 }  // namespace
+
+bool IsBigCall(std::string_view method) {
+  for (std::string_view big : kBigCalls) {
+    if (method == big) return true;
+  }
+  return false;
+}
 
 MemoryReleaser::MemoryReleaser(Store* store) : store_(store) {
   thread_ = std::thread([this] { Run(); });

@@ -8,6 +8,7 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <memory>
+#include <string_view>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -50,6 +51,11 @@ class MemoryReleaser {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
+
+// True for a call whose work and memory grow with the whole history
+// (import, export, stats, list, unlock, sync, join, doctor; a hub's push
+// and pull), by its gRPC method name ("/haven.v1.Journal/List").
+bool IsBigCall(std::string_view method);
 
 // Server interceptors that call `releaser->AfterBigCall()` when a call
 // whose work and memory grow with the whole history (import, export,

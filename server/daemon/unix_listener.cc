@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/local_call.h"
+#include "common/socket_io.h"
+#include "server/daemon/local_call_server.h"
 #include "server/util/log.h"
 
 namespace haven {
@@ -35,7 +38,8 @@ uid_t PeerUid(int connection) {
 }
 
 absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Listen(const std::string& path,
-                                                                   grpc::Server* server) {
+                                                                   grpc::Server* server,
+                                                                   const LocalCallServer* calls) {
   sockaddr_un addr{};
   if (path.size() >= sizeof(addr.sun_path)) {
     return absl::InvalidArgumentError("--home: the path is too long for a Unix socket: " + path);
@@ -62,13 +66,14 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Listen(const std::st
     return error;
   }
   return std::unique_ptr<UnixListener>(
-      new UnixListener(path, server, fd, wake, st.st_ino, st.st_dev));
+      new UnixListener(path, server, calls, fd, wake, st.st_ino, st.st_dev));
 }
 
-UnixListener::UnixListener(std::string path, grpc::Server* server, int fd, int wake_fd, ino_t inode,
-                           dev_t device)
+UnixListener::UnixListener(std::string path, grpc::Server* server, const LocalCallServer* calls,
+                           int fd, int wake_fd, ino_t inode, dev_t device)
     : path_(std::move(path)),
       server_(server),
+      calls_(calls),
       fd_(fd),
       wake_fd_(wake_fd),
       inode_(inode),
@@ -89,6 +94,7 @@ void UnixListener::Stop() {
   }
   shutdown(fd_, SHUT_RDWR);
   if (thread_.joinable()) thread_.join();
+  connections_.Stop();
   close(fd_);
   close(wake_fd_);
   fd_ = wake_fd_ = -1;
@@ -133,7 +139,24 @@ void UnixListener::Serve(int connection) {
     close(connection);
     return;
   }
-  grpc::AddInsecureChannelFromFd(server_, connection);  // the server owns it now
+  if (!connections_.Start(connection, [this](int fd) { Route(fd); })) {
+    Log(LogLevel::kWarn, "refused a connection: too many at once",
+        {{"limit", std::to_string(kMaxConnectionThreads)}});
+    close(connection);
+  }
+}
+
+void UnixListener::Route(int connection) {
+  const SocketDeadline deadline = std::chrono::steady_clock::now() + kLocalRequestWithin;
+  const int first = PeekByte(connection, deadline);
+  if (first == 'P') {
+    connections_.Release(connection);
+    grpc::AddInsecureChannelFromFd(server_, connection);  // the server owns it now
+    return;
+  }
+  if (first == kLocalCallMagic[0] && calls_ != nullptr) calls_->Serve(connection, deadline);
+  connections_.Release(connection);
+  close(connection);
 }
 
 }  // namespace haven

@@ -2,10 +2,15 @@
 //
 // The socket file is 0600 in a 0700 home, and on top of that every
 // connection's peer is asked who it is (SO_PEERCRED): a connection from any
-// other uid is closed before a byte of gRPC is read, and logged. Accepted
-// connections are handed to a gRPC server that listens on no port of its
-// own (grpc::AddInsecureChannelFromFd), so the services on that server —
-// Journal, Vault, Admin — are reachable only through this socket.
+// other uid is closed before a byte is read, and logged. The owner's
+// connections each get a thread (ConnectionThreads, at most
+// kMaxConnectionThreads at once) that waits up to kLocalRequestWithin for
+// the first byte: HTTP/2's preface ('P') hands the connection to a gRPC
+// server that listens on no port of its own (grpc::AddInsecureChannelFromFd),
+// a local call ('h', common/local_call.h) is served by the LocalCallServer,
+// anything else is closed. The services on that server and in that
+// LocalCallServer — Journal, Vault, Practice, Admin — are reachable only
+// through this socket.
 //
 // Thread safety: Start and Stop from one thread; the accept loop runs on a
 // thread of its own.
@@ -19,6 +24,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "server/daemon/connection_threads.h"
 
 namespace grpc {
 class Server;
@@ -26,12 +32,18 @@ class Server;
 
 namespace haven {
 
+class LocalCallServer;
+
+inline constexpr size_t kMaxConnectionThreads = 64;
+
 class UnixListener {
  public:
   // Binds and listens on `path` (replacing a stale socket file; the caller
-  // holds the home lock), born 0600. `server` must outlive the listener.
+  // holds the home lock), born 0600. `server` and `calls` must outlive the
+  // listener; with no `calls`, local calls are closed unanswered.
   static absl::StatusOr<std::unique_ptr<UnixListener>> Listen(const std::string& path,
-                                                              grpc::Server* server);
+                                                              grpc::Server* server,
+                                                              const LocalCallServer* calls);
   ~UnixListener();  // Stop()
 
   UnixListener(const UnixListener&) = delete;
@@ -39,19 +51,25 @@ class UnixListener {
 
   // Starts accepting on a thread of its own.
   void Start();
-  // Stops accepting and removes the socket file if it is still ours (a home
-  // deleted and re-created under a stopping daemon may hold the next
-  // daemon's). Connections already handed over end with the server.
+  // Stops accepting, stops reading the connections not yet handed over and
+  // waits for the local calls under way to answer, then removes the socket
+  // file if it is still ours (a home deleted and re-created under a
+  // stopping daemon may hold the next daemon's). Connections already handed
+  // to gRPC end with the server.
   void Stop();
 
  private:
-  UnixListener(std::string path, grpc::Server* server, int fd, int wake_fd, ino_t inode,
-               dev_t device);
+  UnixListener(std::string path, grpc::Server* server, const LocalCallServer* calls, int fd,
+               int wake_fd, ino_t inode, dev_t device);
   void AcceptLoop();
   void Serve(int connection);
+  // On the connection's own thread: what it speaks decides who serves it.
+  void Route(int connection);
 
   const std::string path_;
   grpc::Server* const server_;
+  const LocalCallServer* const calls_;
+  ConnectionThreads connections_{kMaxConnectionThreads};
   int fd_;
   int wake_fd_;  // an eventfd that ends the accept loop
   const ino_t inode_;

@@ -1,0 +1,85 @@
+#include "common/socket_io.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace haven {
+namespace {
+
+// Milliseconds left until `deadline` for poll(2): -1 for none, at least 0.
+int PollTimeout(SocketDeadline deadline) {
+  if (deadline == kNoSocketDeadline) return -1;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return 0;
+  return left.count() > 1'000'000 ? 1'000'000 : static_cast<int>(left.count());
+}
+
+// Waits for `events` on `fd`: OK when ready (or hung up: the next read or
+// write says what), DEADLINE_EXCEEDED on timeout.
+absl::Status WaitFor(int fd, short events, int timeout_ms) {
+  pollfd p{fd, events, 0};
+  while (true) {
+    int ready = poll(&p, 1, timeout_ms);
+    if (ready > 0) return absl::OkStatus();
+    if (ready == 0) return absl::DeadlineExceededError("the local call timed out");
+    if (errno != EINTR) {
+      return absl::UnavailableError(std::string("poll failed: ") + std::strerror(errno));
+    }
+  }
+}
+
+bool Retry(ssize_t n) {
+  return n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+absl::Status ReadExactly(int fd, char* out, size_t n, SocketDeadline deadline) {
+  size_t done = 0;
+  while (done < n) {
+    absl::Status ready = WaitFor(fd, POLLIN, PollTimeout(deadline));
+    if (!ready.ok()) return ready;
+    ssize_t got = recv(fd, out + done, n - done, MSG_DONTWAIT);
+    if (Retry(got)) continue;
+    if (got == 0) return absl::UnavailableError("the connection closed in the middle of a call");
+    if (got < 0) {
+      return absl::UnavailableError(std::string("read failed: ") + std::strerror(errno));
+    }
+    done += static_cast<size_t>(got);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteAll(int fd, std::string_view bytes, SocketDeadline deadline) {
+  while (!bytes.empty()) {
+    absl::Status ready = WaitFor(fd, POLLOUT, PollTimeout(deadline));
+    if (!ready.ok()) return ready;
+    ssize_t put = send(fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (Retry(put)) continue;
+    if (put < 0) {
+      return absl::UnavailableError(std::string("write failed: ") + std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<size_t>(put));
+  }
+  return absl::OkStatus();
+}
+
+int PeekByte(int fd, SocketDeadline deadline) {
+  while (true) {
+    absl::Status ready = WaitFor(fd, POLLIN, PollTimeout(deadline));
+    if (absl::IsDeadlineExceeded(ready)) return -2;
+    if (!ready.ok()) return -1;
+    unsigned char byte = 0;
+    ssize_t got = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (Retry(got)) continue;
+    return got == 1 ? byte : -1;
+  }
+}
+
+}  // namespace haven
