@@ -367,4 +367,14 @@ absl::StatusOr<int64_t> ParseDuration(std::string_view text) {
   return total;
 }
 
+absl::StatusOr<int64_t> RequestNowMicros(int64_t requested_us, int64_t now_us) {
+  constexpr int64_t kLastMicros = 253402300799LL * 1000000;  // 9999-12-31T23:59:59Z
+  if (requested_us == 0) return now_us;
+  if (requested_us < 0 || requested_us > kLastMicros) {
+    return absl::InvalidArgumentError("now_us: " + std::to_string(requested_us) +
+                                      " is outside 1970-01-01 .. 9999-12-31");
+  }
+  return requested_us;
+}
+
 }  // namespace haven

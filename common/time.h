@@ -14,6 +14,11 @@
 namespace haven {
 
 int64_t NowMicros();
+// The clock a request names (`now_us` of list --on-this-day, stats, nudge:
+// tests and scripts pin it), or `now_us` itself when the request names
+// none (0). INVALID_ARGUMENT outside 1970-01-01 .. 9999-12-31 UTC, which
+// no local-day arithmetic downstream has to survive.
+absl::StatusOr<int64_t> RequestNowMicros(int64_t requested_us, int64_t now_us);
 
 // Accepts RFC 3339 ("2026-11-20T08:30:00+01:00", "...Z", fractional seconds),
 // "YYYY-MM-DD" (local midnight), "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DDTHH:MM"

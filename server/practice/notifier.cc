@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 
+#include "common/html_escape.h"
 #include "server/util/log.h"
 
 extern char** environ;
@@ -97,7 +98,11 @@ void DesktopNotifier::Notify(const std::string& title, const std::string& body) 
   Reap(/*wait=*/false);
   std::optional<std::string> program = FindOnPath(kNotifySend, path_);
   if (program) {
-    const pid_t pid = Spawn(*program, {kNotifySend, "--app-name=haven", title, body});
+    // "--": a title that starts with '-' is not an option. The body is
+    // escaped: notification servers read a little markup there (links,
+    // images), and a plugin's type title is part of it.
+    const pid_t pid =
+        Spawn(*program, {kNotifySend, "--app-name=haven", "--", title, HtmlEscape(body)});
     if (pid > 0) {
       absl::MutexLock lock(&mu_);
       children_.push_back(pid);

@@ -54,7 +54,7 @@ grpc::Status JournalService::List(grpc::ServerContext*, const v1::ListRequest* r
     filter.limit = req->limit();
     filter.include_deleted = req->include_deleted();
     size_t total = 0;
-    const int64_t now_us = req->now_us() != 0 ? req->now_us() : NowMicros();
+    ASSIGN_OR_RETURN(const int64_t now_us, RequestNowMicros(req->now_us(), NowMicros()));
     ASSIGN_OR_RETURN(auto entries, req->on_this_day()
                                        ? ListOnThisDay(journal, filter, now_us, &total)
                                        : journal.List(filter, &total));

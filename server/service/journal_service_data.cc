@@ -46,7 +46,9 @@ grpc::Status JournalService::Stats(grpc::ServerContext*, const v1::StatsRequest*
   query.type = req->type();
   if (req->has_since()) query.since_us = req->since_us();
   if (req->has_until()) query.until_us = req->until_us();
-  query.now_us = req->now_us() != 0 ? req->now_us() : NowMicros();
+  auto now = RequestNowMicros(req->now_us(), NowMicros());
+  if (!now.ok()) return ToGrpc(now.status());
+  query.now_us = *now;
   auto stats = JournalStats(**journal, *types_, query);
   if (!stats.ok()) return ToGrpc(stats.status());
   reply->set_stats_json(stats->dump());

@@ -1,6 +1,7 @@
 #include "server/service/practice_service.h"
 
 #include "common/status.h"
+#include "common/time.h"
 #include "server/model/entry_json.h"
 #include "server/practice/practice_days.h"
 #include "server/practice/reread.h"
@@ -28,7 +29,9 @@ grpc::Status PracticeService::Nudge(grpc::ServerContext*, const v1::NudgeRequest
                                     v1::NudgeReply* reply) {
   std::shared_ptr<Journal> journal = vault_->PeekJournal();
   if (journal == nullptr) return Locked();
-  const NudgeFacts facts = ComputeNudge(*journal, req->now_us() != 0 ? req->now_us() : now_());
+  auto now = RequestNowMicros(req->now_us(), now_());
+  if (!now.ok()) return ToGrpc(now.status());
+  const NudgeFacts facts = ComputeNudge(*journal, *now);
   reply->set_practised_today(facts.practised_today);
   reply->set_streak_days(facts.streak_days);
   reply->set_top_type(facts.top_type);

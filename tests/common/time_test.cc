@@ -217,3 +217,22 @@ TEST_F(TimeTest, LocalDaysAgreesWithLocaltimeAcrossZonesAndDst) {
 
 }  // namespace
 }  // namespace haven
+
+namespace haven {
+namespace {
+
+TEST(RequestNowTest, ZeroMeansTheDaemonsClockAndOutOfRangeIsRefused) {
+  EXPECT_EQ(*RequestNowMicros(0, 42), 42);
+  EXPECT_EQ(*RequestNowMicros(1'700'000'000'000'000, 42), 1'700'000'000'000'000);
+  EXPECT_EQ(*RequestNowMicros(253402300799LL * 1000000, 42), 253402300799LL * 1000000);
+  for (int64_t bad :
+       std::initializer_list<int64_t>{-1, INT64_MIN, INT64_MAX, 253402300800LL * 1000000}) {
+    auto now = RequestNowMicros(bad, 42);
+    ASSERT_FALSE(now.ok()) << bad;
+    EXPECT_EQ(now.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(now.status().message().find("now_us"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace haven

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "tests/e2e/harness.h"
 #include "tests/e2e/practice_harness.h"
@@ -70,13 +71,36 @@ TEST_F(RemindTest, SendsWhenDueAndSkipsWhatIsAlreadyPractised) {
     return !Notified().empty() && LinesWith(DaemonLog(), "reminder skipped").size() >= 2;
   })) << DaemonLog();
   EXPECT_EQ(Notified(),
-            "--app-name=haven|haven|A moment for Letter to yourself (haven log letter), if it "
+            "--app-name=haven|--|haven|A moment for Letter to yourself (haven log letter), if it "
             "suits you today.|\n");
   const auto skipped = LinesWith(DaemonLog(), "reminder skipped");
   ASSERT_EQ(skipped.size(), 2u) << DaemonLog();
   EXPECT_NE(skipped[0].find("id=" + checkin), std::string::npos) << skipped[0];
   EXPECT_NE(skipped[1].find("id=" + any), std::string::npos) << skipped[1];
   EXPECT_TRUE(LinesWith(DaemonLog(), letter).empty()) << "sent, not skipped";
+}
+
+TEST_F(RemindTest, APluginsTitleReachesTheDesktopAsTextNeverAsMarkup) {
+  // A home plugin whose title would be a link and an image as markup.
+  const nlohmann::json manifest = {
+      {"haven_plugin", 1},
+      {"types",
+       {{{"id", "tea"},
+         {"version", 1},
+         {"title", "Tea & <a href=\"https://example.invalid\">calm</a><img src=\"x\">"},
+         {"fields", {{{"name", "note"}, {"type", "string"}, {"required", true}}}}}}}};
+  std::filesystem::create_directories(home_.path() + "/plugins");
+  WriteFile(home_.path() + "/plugins/tea.json", manifest.dump());
+  ASSERT_EQ(home_.Run({"types", "reload"}, env_).exit_code, 0);
+  ClockAt(8, 50);
+  Set({"09:00", "--type", "tea"});
+  ClockAt(9, 1);
+  Set({"23:00"});
+  ASSERT_TRUE(WaitUntil([&] { return !Notified().empty(); })) << DaemonLog();
+  EXPECT_EQ(Notified(),
+            "--app-name=haven|--|haven|A moment for Tea &amp; &lt;a "
+            "href=&quot;https://example.invalid&quot;&gt;calm&lt;/a&gt;&lt;img "
+            "src=&quot;x&quot;&gt; (haven log tea), if it suits you today.|\n");
 }
 
 TEST_F(RemindTest, WithoutNotifySendALogLineAndLockedRemindsAnyway) {
