@@ -11,45 +11,12 @@
 #include <iostream>
 
 #include "absl/status/status.h"
+#include "cli/editor_scratch.h"
 
 namespace haven::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// tmpfs first: what is never written to a disk cannot be recovered from it.
-std::string RuntimeBase() {
-  if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg && *xdg && fs::is_directory(xdg)) {
-    return xdg;
-  }
-  if (fs::is_directory("/dev/shm")) return "/dev/shm";
-  return fs::temp_directory_path().string();
-}
-
-void ShredFile(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > 0) {
-    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      std::string zeros(4096, '\0');
-      for (uintmax_t done = 0; done < size; done += zeros.size()) {
-        if (write(fd, zeros.data(), std::min<uintmax_t>(zeros.size(), size - done)) < 0) break;
-      }
-      fsync(fd);
-      close(fd);
-    }
-  }
-  fs::remove(path, ec);
-}
-
-void ShredDirectory(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& item : fs::recursive_directory_iterator(dir, ec)) {
-    if (item.is_regular_file(ec)) ShredFile(item.path());
-  }
-  fs::remove_all(dir, ec);
-}
 
 // What the editor's file starts as: the text, an empty line, the comments.
 std::string Template(const std::string& initial, const std::vector<std::string>& guidance) {
@@ -81,17 +48,6 @@ std::string ReadWithoutComments(const fs::path& file) {
     text.pop_back();
   }
   return text;
-}
-
-// A fresh 0700 directory for the editor; nullopt when it cannot be made.
-std::optional<fs::path> PrivateDirectory() {
-  std::string pattern = RuntimeBase() + "/haven-edit-XXXXXX";
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr) return std::nullopt;
-  fs::path dir(buf.data());
-  chmod(dir.c_str(), 0700);
-  return dir;
 }
 
 bool WriteNewFile(const fs::path& file, const std::string& content) {
@@ -134,17 +90,15 @@ std::optional<std::string> ConfiguredEditor() {
 
 absl::StatusOr<std::string> EditText(const std::string& editor, const std::string& initial,
                                      const std::vector<std::string>& guidance) {
-  std::optional<fs::path> dir = PrivateDirectory();
-  if (!dir) return absl::InternalError("cannot create a private directory for the editor");
-  fs::path file = *dir / "entry.txt";
+  std::optional<EditorScratch> scratch = EditorScratch::Create();
+  if (!scratch) return absl::InternalError("cannot create a private directory for the editor");
+  fs::path file = scratch->dir() / "entry.txt";
   if (!WriteNewFile(file, Template(initial, guidance))) {
-    ShredDirectory(*dir);
     return absl::InternalError("cannot create the editor's file");
   }
   std::string command = editor + " '" + file.string() + "'";
   int rc = std::system(command.c_str());
   std::string text = ReadWithoutComments(file);
-  ShredDirectory(*dir);
   if (rc != 0) return absl::InvalidArgumentError("the editor exited with an error; nothing saved");
   return text;
 }
