@@ -8,18 +8,16 @@ namespace haven {
 
 ConnectionThreads::~ConnectionThreads() { Stop(); }
 
-bool ConnectionThreads::Start(int fd, std::function<void(int fd)> run) {
-  Reap();
+bool ConnectionThreads::Start(int fd) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || workers_.size() >= max_) return false;
+  if (stopping_) return false;
+  const size_t idle = threads_.size() - busy_;
+  if (queue_.size() >= idle) {  // every idle thread has a connection waiting
+    if (threads_.size() >= max_) return false;
+    threads_.emplace_back([this] { Work(); });
+  }
   held_.insert(fd);
-  auto worker = workers_.emplace(workers_.end());
-  // The new thread waits on mu_ until `worker` is filled in.
-  worker->thread = std::thread([this, fd, worker, run = std::move(run)] {
-    run(fd);
-    absl::MutexLock done(&mu_);
-    worker->done = true;
-  });
+  queue_.push_back(fd);
   return true;
 }
 
@@ -28,28 +26,34 @@ void ConnectionThreads::Release(int fd) {
   held_.erase(fd);
 }
 
-void ConnectionThreads::Reap() {
-  std::list<Worker> finished;
-  {
-    absl::MutexLock lock(&mu_);
-    for (auto it = workers_.begin(); it != workers_.end();) {
-      auto next = std::next(it);
-      if (it->done) finished.splice(finished.end(), workers_, it);
-      it = next;
+void ConnectionThreads::Work() {
+  while (true) {
+    int fd = -1;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &ConnectionThreads::HasWork));
+      if (queue_.empty()) return;  // stopping, nothing left to serve
+      fd = queue_.front();
+      queue_.pop_front();
+      ++busy_;
     }
+    serve_(fd);
+    absl::MutexLock lock(&mu_);
+    --busy_;
   }
-  for (Worker& worker : finished) worker.thread.join();
 }
 
 void ConnectionThreads::Stop() {
-  std::list<Worker> all;
+  std::vector<std::thread> threads;
   {
     absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    for (int fd : held_) shutdown(fd, SHUT_RD);
-    all.splice(all.end(), workers_);
+    if (!stopping_) {
+      stopping_ = true;
+      for (int fd : held_) shutdown(fd, SHUT_RD);
+    }
+    threads.swap(threads_);
   }
-  for (Worker& worker : all) worker.thread.join();
+  for (std::thread& thread : threads) thread.join();
 }
 
 }  // namespace haven

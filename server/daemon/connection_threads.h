@@ -1,24 +1,30 @@
 // The threads that take an accepted connection's first steps on the home
 // socket: see which protocol it speaks, then serve one local call or hand
-// it to gRPC (server/daemon/unix_listener.h). At most `max` run at once,
-// so a client that opens connections and sends nothing holds a bounded
-// number of threads, each for a bounded time.
+// it to gRPC (server/daemon/unix_listener.h). A pool: a thread is started
+// only when every one there is works, at most `max` of them, and each
+// stays for the next connection, since starting a thread for every call
+// (its stack mapped, then given back with a TLB shootdown on every core)
+// cost a local call about a millisecond (docs/performance-notes.md, "Local
+// calls"). Past `max` busy threads a connection is refused, so a client that
+// opens connections and sends nothing holds a bounded number of threads,
+// each for a bounded time.
 //
 // A connection's fd is "held" from Start until its thread calls Release,
 // which it must do before it closes the fd or gives it away; Stop stops
 // reading on every fd still held (shutdown(2) SHUT_RD: a thread waiting
-// for bytes wakes, a reply being written still goes out) and joins every
-// thread.
+// for bytes wakes, a reply being written still goes out), lets the threads
+// finish what they were given, and joins them.
 //
 // Thread safety: Start from one thread (the accept loop); Release from the
-// connections' threads; Stop from one thread once Start is no longer called.
+// pool's threads; Stop from one thread once Start is no longer called.
 #ifndef HAVEN_SERVER_DAEMON_CONNECTION_THREADS_H_
 #define HAVEN_SERVER_DAEMON_CONNECTION_THREADS_H_
 
 #include <cstddef>
+#include <deque>
 #include <functional>
-#include <list>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -28,31 +34,34 @@ namespace haven {
 
 class ConnectionThreads {
  public:
-  explicit ConnectionThreads(size_t max) : max_(max) {}
+  // Each connection given to Start is passed to `serve` on a pool thread.
+  ConnectionThreads(size_t max, std::function<void(int fd)> serve)
+      : max_(max), serve_(std::move(serve)) {}
   ~ConnectionThreads();  // Stop()
   ConnectionThreads(const ConnectionThreads&) = delete;
   ConnectionThreads& operator=(const ConnectionThreads&) = delete;
 
-  // Runs `run(fd)` on a thread of its own and holds `fd`. False, with `fd`
-  // untouched, when `max` threads run already or after Stop.
-  bool Start(int fd, std::function<void(int fd)> run) ABSL_LOCKS_EXCLUDED(mu_);
+  // Holds `fd` and gives it to an idle thread, or a new one. False, with
+  // `fd` untouched, when `max` threads are busy or after Stop.
+  bool Start(int fd) ABSL_LOCKS_EXCLUDED(mu_);
   // `fd` is its thread's alone again: Stop will not shut it down.
   void Release(int fd) ABSL_LOCKS_EXCLUDED(mu_);
-  // Refuses new threads, stops reading on every held fd, joins every
-  // thread. A second call does nothing.
+  // Refuses new connections, stops reading on every held fd, joins every
+  // thread once the connections already given are served. A second call
+  // does nothing.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  struct Worker {
-    std::thread thread;
-    bool done = false;
-  };
-  // Joins the threads that have finished.
-  void Reap() ABSL_LOCKS_EXCLUDED(mu_);
+  // One pool thread: serves queued connections until Stop.
+  void Work() ABSL_LOCKS_EXCLUDED(mu_);
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); }
 
   const size_t max_;
+  const std::function<void(int fd)> serve_;
   absl::Mutex mu_;
-  std::list<Worker> workers_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  std::deque<int> queue_ ABSL_GUARDED_BY(mu_);
+  size_t busy_ ABSL_GUARDED_BY(mu_) = 0;  // threads serving a connection
   absl::flat_hash_set<int> held_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };

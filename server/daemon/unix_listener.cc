@@ -139,7 +139,7 @@ void UnixListener::Serve(int connection) {
     close(connection);
     return;
   }
-  if (!connections_.Start(connection, [this](int fd) { Route(fd); })) {
+  if (!connections_.Start(connection)) {
     Log(LogLevel::kWarn, "refused a connection: too many at once",
         {{"limit", std::to_string(kMaxConnectionThreads)}});
     close(connection);

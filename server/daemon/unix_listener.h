@@ -3,8 +3,8 @@
 // The socket file is 0600 in a 0700 home, and on top of that every
 // connection's peer is asked who it is (SO_PEERCRED): a connection from any
 // other uid is closed before a byte is read, and logged. The owner's
-// connections each get a thread (ConnectionThreads, at most
-// kMaxConnectionThreads at once) that waits up to kLocalRequestWithin for
+// connections each go to a pool thread (ConnectionThreads, at most
+// kMaxConnectionThreads busy at once) that waits up to kLocalRequestWithin for
 // the first byte: HTTP/2's preface ('P') hands the connection to a gRPC
 // server that listens on no port of its own (grpc::AddInsecureChannelFromFd),
 // a local call ('h', common/local_call.h) is served by the LocalCallServer,
@@ -69,7 +69,7 @@ class UnixListener {
   const std::string path_;
   grpc::Server* const server_;
   const LocalCallServer* const calls_;
-  ConnectionThreads connections_{kMaxConnectionThreads};
+  ConnectionThreads connections_{kMaxConnectionThreads, [this](int fd) { Route(fd); }};
   int fd_;
   int wake_fd_;  // an eventfd that ends the accept loop
   const ino_t inode_;
