@@ -58,6 +58,26 @@ absl::StatusOr<std::string> ReadJsonFlag(const std::string& flag) {
 }
 
 // Whether an edit request asks for no change at all.
+// -f, --json and --at into a Log or Edit request.
+template <typename Request>
+absl::Status SetFieldsAndTime(const EntryFlags& flags, Request* req) {
+  auto fields = ParseFieldFlags(flags.fields);
+  if (!fields.ok()) return fields.status();
+  req->mutable_field_text()->insert(fields->begin(), fields->end());
+  if (!flags.json.empty()) {
+    auto json = ReadJsonFlag(flags.json);
+    if (!json.ok()) return json.status();
+    req->set_fields_json(*json);
+  }
+  auto at = ParseTimeFlag("--at", flags.at);
+  if (!at.ok()) return at.status();
+  if (*at) {
+    req->set_has_at(true);
+    req->set_at_us(**at);
+  }
+  return absl::OkStatus();
+}
+
 bool ChangesNothing(const v1::EditRequest& req) {
   if (!req.field_text().empty() || !req.unset_fields().empty() || req.has_at() || req.has_tags()) {
     return false;
@@ -92,20 +112,7 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
   if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::LogRequest req;
   req.set_type(flags.type);
-  auto fields = ParseFieldFlags(flags.fields);
-  if (!fields.ok()) return fields.status();
-  req.mutable_field_text()->insert(fields->begin(), fields->end());
-  if (!flags.json.empty()) {
-    auto json = ReadJsonFlag(flags.json);
-    if (!json.ok()) return json.status();
-    req.set_fields_json(*json);
-  }
-  auto at = ParseTimeFlag("--at", flags.at);
-  if (!at.ok()) return at.status();
-  if (*at) {
-    req.set_has_at(true);
-    req.set_at_us(**at);
-  }
+  if (auto s = SetFieldsAndTime(flags, &req); !s.ok()) return s;
   for (const auto& t : flags.tags) req.add_tags(t);
   // On a terminal the person is guided through the exercise (cli/guided_log.h);
   // `--json -` takes standard input, so nothing is asked then.
@@ -197,21 +204,8 @@ absl::Status Edit(Context& ctx, const EntryFlags& flags, bool tags_given) {
   if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::EditRequest req;
   req.set_id(flags.id);
-  auto fields = ParseFieldFlags(flags.fields);
-  if (!fields.ok()) return fields.status();
-  req.mutable_field_text()->insert(fields->begin(), fields->end());
-  if (!flags.json.empty()) {
-    auto json = ReadJsonFlag(flags.json);
-    if (!json.ok()) return json.status();
-    req.set_fields_json(*json);
-  }
+  if (auto s = SetFieldsAndTime(flags, &req); !s.ok()) return s;
   for (const auto& u : flags.unset) req.add_unset_fields(u);
-  auto at = ParseTimeFlag("--at", flags.at);
-  if (!at.ok()) return at.status();
-  if (*at) {
-    req.set_has_at(true);
-    req.set_at_us(**at);
-  }
   if (tags_given) {
     req.set_has_tags(true);
     for (const auto& t : flags.tags) {
