@@ -1,5 +1,6 @@
 // Built-in `self-talk` (changing critical self-talk): derives belief_shift
 // and summarises how much reframes loosened the critic's hold.
+#include "builtin_change.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
@@ -36,28 +37,15 @@ constexpr char kManifest[] = R"json({
 })json";
 
 int Derive(const haven_call* call) {
-  return haven_sdk::Guard(call, [&] {
-    auto before = haven_sdk::Number(call, 0, "belief_before");
-    auto after = haven_sdk::Number(call, 0, "belief_after");
-    if (!before || !after) return HAVEN_OK;
-    haven_sdk::SetInteger(call, "belief_shift", static_cast<int64_t>(*after - *before));
-    return HAVEN_OK;
-  });
+  return haven_builtin::DeriveChange(call, "belief_before", "belief_after", "belief_shift");
 }
 
 int Summarize(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
-    double sum = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < call->entry_count; ++i) {
-      auto before = haven_sdk::Number(call, i, "belief_before");
-      auto after = haven_sdk::Number(call, i, "belief_after");
-      if (!before || !after) continue;
-      sum += *after - *before;
-      ++n;
-    }
-    if (n == 0) return HAVEN_OK;
-    double mean = sum / static_cast<double>(n);
+    auto change = haven_builtin::AverageChange(call, "belief_before", "belief_after");
+    if (!change) return HAVEN_OK;
+    const double mean = change->mean;
+    const size_t n = change->entries;
     std::string over = " over " + Count(n, "reframe", "reframes");
     if (mean <= -0.05) {
       haven_sdk::AddLine(
