@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <system_error>
 #include <utility>
 
 namespace haven {
@@ -13,8 +14,14 @@ bool ConnectionThreads::Start(int fd) {
   if (stopping_) return false;
   const size_t idle = threads_.size() - busy_;
   if (queue_.size() >= idle) {  // every idle thread has a connection waiting
-    if (threads_.size() >= max_) return false;
-    threads_.emplace_back([this] { Work(); });
+    if (threads_.size() < max_) {
+      try {
+        threads_.emplace_back([this] { Work(); });
+      } catch (const std::system_error&) {
+        if (threads_.empty()) return false;  // no thread to wait for
+      }
+    }
+    if (queue_.size() >= idle + max_waiting_) return false;
   }
   held_.insert(fd);
   queue_.push_back(fd);

@@ -5,9 +5,10 @@
 // stays for the next connection, since starting a thread for every call
 // (its stack mapped, then given back with a TLB shootdown on every core)
 // cost a local call about a millisecond (docs/performance-notes.md, "Local
-// calls"). Past `max` busy threads a connection is refused, so a client that
-// opens connections and sends nothing holds a bounded number of threads,
-// each for a bounded time.
+// calls"). With `max` threads busy, up to `max_waiting` more connections
+// wait for one (as a kernel backlog would); past that a connection is
+// refused, so a client that opens connections and sends nothing holds a
+// bounded number of threads and fds, each for a bounded time.
 //
 // A connection's fd is "held" from Start until its thread calls Release,
 // which it must do before it closes the fd or gives it away; Stop stops
@@ -35,14 +36,15 @@ namespace haven {
 class ConnectionThreads {
  public:
   // Each connection given to Start is passed to `serve` on a pool thread.
-  ConnectionThreads(size_t max, std::function<void(int fd)> serve)
-      : max_(max), serve_(std::move(serve)) {}
+  ConnectionThreads(size_t max, size_t max_waiting, std::function<void(int fd)> serve)
+      : max_(max), max_waiting_(max_waiting), serve_(std::move(serve)) {}
   ~ConnectionThreads();  // Stop()
   ConnectionThreads(const ConnectionThreads&) = delete;
   ConnectionThreads& operator=(const ConnectionThreads&) = delete;
 
-  // Holds `fd` and gives it to an idle thread, or a new one. False, with
-  // `fd` untouched, when `max` threads are busy or after Stop.
+  // Holds `fd` and gives it to an idle thread, a new one, or the queue of
+  // those waiting. False, with `fd` untouched, when that queue is full, a
+  // thread cannot be started, or after Stop.
   bool Start(int fd) ABSL_LOCKS_EXCLUDED(mu_);
   // `fd` is its thread's alone again: Stop will not shut it down.
   void Release(int fd) ABSL_LOCKS_EXCLUDED(mu_);
@@ -57,6 +59,7 @@ class ConnectionThreads {
   bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); }
 
   const size_t max_;
+  const size_t max_waiting_;
   const std::function<void(int fd)> serve_;
   absl::Mutex mu_;
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/local_call.h"
 #include "common/local_methods.h"
 #include "common/socket_io.h"
 
@@ -58,11 +59,18 @@ class LocalCallServer {
       typename Method::Reply reply;
       grpc::ServerContext context;  // the handlers read nothing of it
       grpc::Status status = (service->*handler)(&context, &request, &reply);
-      if (status.ok()) reply.SerializeToString(out);
-      return status;
+      return status.ok() ? SerializeReply(reply, out) : status;
     };
   }
+  // The reply's bytes; RESOURCE_EXHAUSTED past kMaxLocalBodyBytes, as
+  // gRPC's message limit would be.
+  static grpc::Status SerializeReply(const google::protobuf::MessageLite& reply, std::string* out);
+  // Runs `method`'s handler; an exception it throws is the call's UNKNOWN
+  // error, as under gRPC, never the daemon's end.
   grpc::Status Run(const std::string& method, const std::string& body, std::string* reply) const;
+  // Reads, runs and answers one call; true when it was a big call (see
+  // IsBigCall), whose memory is given back once all of it is freed.
+  bool Answer(int fd, SocketDeadline request_deadline) const;
 
   MemoryReleaser* const releaser_;
   absl::flat_hash_map<std::string, Handler> handlers_;

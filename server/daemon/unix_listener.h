@@ -4,7 +4,7 @@
 // connection's peer is asked who it is (SO_PEERCRED): a connection from any
 // other uid is closed before a byte is read, and logged. The owner's
 // connections each go to a pool thread (ConnectionThreads, at most
-// kMaxConnectionThreads busy at once) that waits up to kLocalRequestWithin for
+// ListenerLimits::threads busy at once) that waits up to kLocalRequestWithin for
 // the first byte: HTTP/2's preface ('P') hands the connection to a gRPC
 // server that listens on no port of its own (grpc::AddInsecureChannelFromFd),
 // a local call ('h', common/local_call.h) is served by the LocalCallServer,
@@ -19,12 +19,14 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
 #include "server/daemon/connection_threads.h"
+#include "server/daemon/local_call_server.h"
 
 namespace grpc {
 class Server;
@@ -32,9 +34,13 @@ class Server;
 
 namespace haven {
 
-class LocalCallServer;
-
-inline constexpr size_t kMaxConnectionThreads = 64;
+// How many connections the socket serves at once, and for how long it
+// waits for one's request. Tests make them small, or long.
+struct ListenerLimits {
+  size_t threads = 64;   // connections served at once
+  size_t waiting = 256;  // more, waiting for a thread; past both, refused
+  std::chrono::milliseconds request_within = kLocalRequestWithin;
+};
 
 class UnixListener {
  public:
@@ -43,7 +49,8 @@ class UnixListener {
   // listener; with no `calls`, local calls are closed unanswered.
   static absl::StatusOr<std::unique_ptr<UnixListener>> Listen(const std::string& path,
                                                               grpc::Server* server,
-                                                              const LocalCallServer* calls);
+                                                              const LocalCallServer* calls,
+                                                              ListenerLimits limits = {});
   ~UnixListener();  // Stop()
 
   UnixListener(const UnixListener&) = delete;
@@ -59,8 +66,8 @@ class UnixListener {
   void Stop();
 
  private:
-  UnixListener(std::string path, grpc::Server* server, const LocalCallServer* calls, int fd,
-               int wake_fd, ino_t inode, dev_t device);
+  UnixListener(std::string path, grpc::Server* server, const LocalCallServer* calls,
+               ListenerLimits limits, int fd, int wake_fd, ino_t inode, dev_t device);
   void AcceptLoop();
   void Serve(int connection);
   // On the connection's own thread: what it speaks decides who serves it.
@@ -69,7 +76,8 @@ class UnixListener {
   const std::string path_;
   grpc::Server* const server_;
   const LocalCallServer* const calls_;
-  ConnectionThreads connections_{kMaxConnectionThreads, [this](int fd) { Route(fd); }};
+  const ListenerLimits limits_;
+  ConnectionThreads connections_;
   int fd_;
   int wake_fd_;  // an eventfd that ends the accept loop
   const ino_t inode_;

@@ -3,9 +3,11 @@
 // listener and real connections, requests written byte by byte. A call
 // reaches the same handler as over gRPC; a request past a bound is
 // answered with the bound it passed; an unknown method or a service the
-// daemon does not add is UNIMPLEMENTED; a connection that sends nothing
-// holds no one else up; past kMaxConnectionThreads connections at once,
-// more are closed, and once they go, calls are served again.
+// daemon does not add is UNIMPLEMENTED; a handler that throws fails its
+// call, not the daemon; a connection that sends nothing holds no one else
+// up and does not hold up Stop; with every thread busy, connections wait
+// up to a bound and past it are closed, and once threads free up, the
+// waiting call is served.
 #include "server/daemon/local_call_server.h"
 
 #include <grpcpp/grpcpp.h>
@@ -15,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,8 +38,9 @@ class FakeAdmin : public v1::Admin::Service {
     reply->set_pid(kPid);
     return grpc::Status::OK;
   }
-  grpc::Status Shutdown(grpc::ServerContext*, const v1::ShutdownRequest*,
+  grpc::Status Shutdown(grpc::ServerContext*, const v1::ShutdownRequest* req,
                         v1::ShutdownReply*) override {
+    if (req->ByteSizeLong() > 0) throw std::runtime_error("a handler's bug");
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "not in this test");
   }
 };
@@ -60,7 +64,11 @@ class LocalCallServerTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     calls_.AddAdmin(&admin_);  // as on a hub: Admin alone
-    auto listener = UnixListener::Listen(dir_ + "/havend.sock", server_.get(), &calls_);
+    Listen({});
+  }
+  void Listen(ListenerLimits limits) {
+    listener_.reset();
+    auto listener = UnixListener::Listen(dir_ + "/havend.sock", server_.get(), &calls_, limits);
     ASSERT_TRUE(listener.ok()) << listener.status();
     listener_ = *std::move(listener);
     listener_->Start();
@@ -169,24 +177,48 @@ TEST_F(LocalCallServerTest, ASilentConnectionHoldsNoOneElseUp) {
   close(half);
 }
 
-TEST_F(LocalCallServerTest, PastTheLimitOfConnectionsMoreAreClosedUntilSomeGo) {
-  std::vector<int> idle;
-  for (size_t i = 0; i < kMaxConnectionThreads; ++i) idle.push_back(Connect());
-  // A call on each would be served; one more connection finds no thread.
-  // The listener takes connections in order, so by the time it accepts
-  // this one, all the idle ones hold a thread.
+TEST_F(LocalCallServerTest, AHandlerThatThrowsFailsItsCallNotTheDaemon) {
+  const std::string body = "\x08\x01";  // a field FakeAdmin throws on (unknown, kept)
+  auto reply = Call(LocalRequestHead(kAdminShutdown.name, body.size()) + body);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(reply->status.error_code(), grpc::StatusCode::UNKNOWN);
+  auto next = Call(StatusRequest());
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_TRUE(next->status.ok());
+}
+
+TEST_F(LocalCallServerTest, StopWakesConnectionsThatSendNothing) {
+  // An hour to send a request: only Stop's shutdown can end these waits
+  // before the test's own timeout.
+  Listen({.threads = 4, .waiting = 4, .request_within = std::chrono::hours(1)});
+  int silent = Connect();
+  int half = Connect();
+  ASSERT_TRUE(WriteAll(half, "hvn1", kNoSocketDeadline).ok());
+  // Both are taken by threads once a call behind them is served.
+  auto reply = Call(StatusRequest());
+  ASSERT_TRUE(reply.ok() && reply->status.ok()) << reply.status();
+  listener_->Stop();
+  char byte;
+  EXPECT_EQ(read(silent, &byte, 1), 0) << "closed unanswered";
+  EXPECT_EQ(read(half, &byte, 1), 0) << "closed unanswered";
+  close(silent);
+  close(half);
+}
+
+TEST_F(LocalCallServerTest, WithEveryThreadBusyConnectionsWaitUpToABoundThenAreRefused) {
+  Listen({.threads = 2, .waiting = 1, .request_within = std::chrono::hours(1)});
+  std::vector<int> silent = {Connect(), Connect()};  // both threads wait on these
+  int waiting = Connect();
+  ASSERT_TRUE(WriteAll(waiting, StatusRequest(), kNoSocketDeadline).ok());
+  // Taken in order: by now the waiting one is queued, so this one is one
+  // too many.
   auto refused = Call(StatusRequest());
   EXPECT_TRUE(absl::IsUnavailable(refused.status())) << refused.status();
-  for (int fd : idle) close(fd);
-  // Their threads end a moment after their clients close: call until one
-  // is served.
-  bool served = false;
-  for (int attempt = 0; attempt < 1000 && !served; ++attempt) {
-    auto reply = Call(StatusRequest());
-    served = reply.ok() && reply->status.ok();
-    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_TRUE(served);
+  for (int fd : silent) close(fd);
+  auto served = Exchange(waiting, "");
+  close(waiting);
+  ASSERT_TRUE(served.ok()) << served.status();
+  EXPECT_TRUE(served->status.ok());
 }
 
 }  // namespace
