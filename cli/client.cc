@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <grpcpp/create_channel_posix.h>
+#include <grpcpp/impl/client_unary_call.h>
+#include <grpcpp/impl/rpc_method.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +72,36 @@ absl::Status StartDaemon(const std::string& home) {
   return absl::InternalError("havend did not start; see " + log_path);
 }
 
+// How long the connection Connect made may wait for its first call: the
+// daemon gives a connection 10 s to send its request.
+constexpr auto kFreshConnection = std::chrono::seconds(5);
+
+// What an older havend, which speaks only gRPC, answers a local call with:
+// HTTP/2's SETTINGS frame, a 3-byte length and then frame type 4. As a
+// local call's reply it would be a status code past 16, so it is never a
+// reply.
+bool IsHttp2Settings(const char head[4]) { return head[0] == 0 && head[3] == 0x04; }
+
+// Sends a local call's `bytes` on `fd` and reads the reply. `*grpc_only` is
+// set, and the reply left unread, when the daemon answered as an older
+// havend that speaks only gRPC.
+absl::StatusOr<LocalReply> Exchange(int fd, const std::string& bytes, SocketDeadline deadline,
+                                    bool* grpc_only) {
+  *grpc_only = false;
+  if (absl::Status sent = WriteAll(fd, bytes, deadline); !sent.ok()) return sent;
+  char head[4];
+  if (absl::Status got = ReadExactly(fd, head, sizeof(head), deadline); !got.ok()) return got;
+  if (IsHttp2Settings(head)) {
+    *grpc_only = true;
+    return absl::UnavailableError("havend speaks only gRPC");
+  }
+  size_t replayed = 0;
+  return ReadLocalReply([&](char* out, size_t n) {
+    for (; n > 0 && replayed < sizeof(head); --n) *out++ = head[replayed++];
+    return n == 0 ? absl::OkStatus() : ReadExactly(fd, out, n, deadline);
+  });
+}
+
 }  // namespace
 
 std::string ResolveHome(const std::string& flag) {
@@ -117,6 +149,10 @@ absl::StatusOr<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::s
 int DaemonClient::TakeConnection() {
   int fd = fd_;
   fd_ = -1;
+  if (fd >= 0 && std::chrono::steady_clock::now() - connected_at_ > kFreshConnection) {
+    close(fd);  // the daemon may have given up on it
+    fd = -1;
+  }
   return fd >= 0 ? fd : ConnectSocket(path_);
 }
 
@@ -136,13 +172,11 @@ grpc::Status DaemonClient::CallBytes(std::string_view method,
       timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : kNoSocketDeadline;
   std::string bytes = LocalRequestHead(method, body.size()) + body;
   Wipe(body);  // a passphrase's, in Unlock's request
-  absl::Status sent = WriteAll(fd, bytes, deadline);
+  bool grpc_only = false;
+  absl::StatusOr<LocalReply> answer = Exchange(fd, bytes, deadline, &grpc_only);
   Wipe(bytes);
-  absl::StatusOr<LocalReply> answer =
-      sent.ok()
-          ? ReadLocalReply([&](char* out, size_t n) { return ReadExactly(fd, out, n, deadline); })
-          : absl::StatusOr<LocalReply>(sent);
   close(fd);
+  if (grpc_only) return CallOverGrpc(method, request, reply, timeout);
   if (!answer.ok()) return ToGrpc(answer.status());
   const bool parsed = !answer->status.ok() || reply->ParseFromString(answer->body);
   Wipe(answer->body);  // a Secret Key's, in ShowKit's reply
@@ -150,8 +184,21 @@ grpc::Status DaemonClient::CallBytes(std::string_view method,
   return answer->status;
 }
 
-v1::Journal::Stub& DaemonClient::journal() {
-  if (journal_) return *journal_;
+grpc::Status DaemonClient::CallOverGrpc(std::string_view method,
+                                        const google::protobuf::MessageLite& request,
+                                        google::protobuf::MessageLite* reply,
+                                        std::chrono::milliseconds timeout) {
+  const std::string name(method);
+  const grpc::internal::RpcMethod rpc(name.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+  grpc::ClientContext context;
+  if (timeout.count() > 0) context.set_deadline(std::chrono::system_clock::now() + timeout);
+  using Message = google::protobuf::MessageLite;
+  return grpc::internal::BlockingUnaryCall<Message, Message, Message, Message>(
+      Channel().get(), rpc, &context, request, reply);
+}
+
+std::shared_ptr<grpc::Channel> DaemonClient::Channel() {
+  if (channel_) return channel_;
   // A channel straight over one connected socket: one daemon, one
   // connection, for one command, so no resolver, load balancing or
   // reconnection to set up, and the first call goes out without waiting
@@ -165,7 +212,11 @@ v1::Journal::Stub& DaemonClient::journal() {
   channel_ = fd >= 0 ? grpc::CreateCustomInsecureChannelFromFd("unix:" + path_, fd, args)
                      : grpc::CreateCustomChannel("unix:" + path_,
                                                  grpc::InsecureChannelCredentials(), args);
-  journal_ = v1::Journal::NewStub(channel_);
+  return channel_;
+}
+
+v1::Journal::Stub& DaemonClient::journal() {
+  if (!journal_) journal_ = v1::Journal::NewStub(Channel());
   return *journal_;
 }
 

@@ -36,7 +36,8 @@ class DaemonClient {
 
   // One unary RPC as a local call (common/local_call.h): `method` is a
   // constant of common/local_methods.h. The first call uses the connection
-  // Connect made; each later one connects again. A positive `timeout`
+  // Connect made; each later one connects again. A daemon that answers as
+  // an older havend speaking only gRPC gets the call over gRPC instead. A positive `timeout`
   // bounds the whole call (DEADLINE_EXCEEDED); by default it waits as
   // long as the daemon works on it.
   template <typename Method>
@@ -55,15 +56,25 @@ class DaemonClient {
   absl::Status WithUnlock(const std::function<grpc::Status()>& call);
 
  private:
-  DaemonClient(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  DaemonClient(std::string path, int fd)
+      : path_(std::move(path)), fd_(fd), connected_at_(std::chrono::steady_clock::now()) {}
   grpc::Status CallBytes(std::string_view method, const google::protobuf::MessageLite& request,
                          google::protobuf::MessageLite* reply, std::chrono::milliseconds timeout);
-  // The connection Connect made while no call has used it, else a new one;
-  // -1 when the daemon no longer answers.
+  // The same call over gRPC, for an older havend that speaks only gRPC
+  // (one that runs on after haven was upgraded, until it is restarted).
+  grpc::Status CallOverGrpc(std::string_view method, const google::protobuf::MessageLite& request,
+                            google::protobuf::MessageLite* reply,
+                            std::chrono::milliseconds timeout);
+  // The gRPC channel, made at first use.
+  std::shared_ptr<grpc::Channel> Channel();
+  // The connection Connect made while no call has used it (and it is at
+  // most a few seconds old), else a new one; -1 when the daemon no longer
+  // answers.
   int TakeConnection();
 
   const std::string path_;
   int fd_;  // Connect's connection until a call or the channel takes it
+  const std::chrono::steady_clock::time_point connected_at_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Journal::Stub> journal_;
 };

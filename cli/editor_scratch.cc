@@ -2,13 +2,16 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 namespace haven::cli {
@@ -17,36 +20,56 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kPrefix[] = "haven-edit-";
+// A directory younger than this is never swept: its maker may not hold
+// its lock yet.
+constexpr auto kSweepAfter = std::chrono::minutes(1);
 
 volatile std::sig_atomic_t held_signal = 0;
+struct sigaction saved_hup {};
+struct sigaction saved_term {};
 
 void HoldSignal(int signal) { held_signal = signal; }
 
-// SIGHUP and SIGTERM only note themselves while an edit is under way.
+// SIGHUP and SIGTERM only note themselves while an edit is under way; one
+// the process ignores (nohup) stays ignored, and the editor inherits that.
 void HoldTermination() {
   held_signal = 0;
   struct sigaction hold {};
   hold.sa_handler = HoldSignal;
   sigemptyset(&hold.sa_mask);
-  sigaction(SIGHUP, &hold, nullptr);
-  sigaction(SIGTERM, &hold, nullptr);
+  for (auto [signal, saved] : {std::pair{SIGHUP, &saved_hup}, std::pair{SIGTERM, &saved_term}}) {
+    sigaction(signal, nullptr, saved);
+    if (saved->sa_handler != SIG_IGN) sigaction(signal, &hold, nullptr);
+  }
 }
 
-// Back to the default; a signal that came meanwhile now ends the process.
+// The dispositions from before; a signal that came meanwhile and would
+// have ended the process then ends it now.
 void ReleaseTermination() {
-  std::signal(SIGHUP, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  if (held_signal != 0) raise(held_signal);
+  const int held = held_signal;
+  sigaction(SIGHUP, &saved_hup, nullptr);
+  sigaction(SIGTERM, &saved_term, nullptr);
+  const struct sigaction& before = held == SIGHUP ? saved_hup : saved_term;
+  if (held != 0 && before.sa_handler == SIG_DFL) raise(held);
 }
 
+// Writes zeros over a regular file with a single name, then deletes it. A
+// file with other hard links is only deleted: its bytes are another
+// name's too. A link is deleted, never followed.
 void ShredFile(const fs::path& path) {
   int fd = open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == EACCES && chmod(path.c_str(), 0600) == 0) {  // a read-only backup
+    fd = open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  }
   struct stat st {};
-  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+  if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) {
     const std::string zeros(4096, '\0');
-    for (off_t done = 0; done < st.st_size; done += static_cast<off_t>(zeros.size())) {
-      size_t step = static_cast<size_t>(std::min<off_t>(zeros.size(), st.st_size - done));
-      if (write(fd, zeros.data(), step) < 0) break;
+    off_t done = 0;
+    while (done < st.st_size) {
+      const size_t step = static_cast<size_t>(std::min<off_t>(zeros.size(), st.st_size - done));
+      const ssize_t put = write(fd, zeros.data(), step);
+      if (put <= 0) break;
+      done += put;
     }
     fsync(fd);
   }
@@ -55,14 +78,22 @@ void ShredFile(const fs::path& path) {
   fs::remove(path, ec);
 }
 
-// The PID in a scratch directory's name, or 0.
-pid_t OwnerPid(const std::string& name) {
-  if (name.rfind(kPrefix, 0) != 0) return 0;
-  const char* digits = name.c_str() + sizeof(kPrefix) - 1;
-  char* end = nullptr;
-  long pid = std::strtol(digits, &end, 10);
-  if (end == digits || *end != '-' || pid <= 0) return 0;
-  return static_cast<pid_t>(pid);
+// A scratch directory of this user's that no edit holds: not locked, and
+// older than kSweepAfter. Returns a locked fd on it (the caller shreds,
+// then closes), or -1.
+int LockAbandoned(const fs::path& dir) {
+  if (dir.filename().string().rfind(kPrefix, 0) != 0) return -1;
+  struct stat st {};
+  if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) return -1;
+  const auto age =
+      std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtime);
+  if (age < kSweepAfter) return -1;
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 }  // namespace
@@ -88,18 +119,17 @@ void ShredDirectory(const fs::path& dir) {
 
 int SweepAbandonedScratch(const std::string& base) {
   std::error_code ec;
-  std::vector<fs::path> abandoned;
-  for (const auto& item : fs::directory_iterator(base, ec)) {
-    const pid_t pid = OwnerPid(item.path().filename().string());
-    struct stat st {};
-    if (pid == 0 || lstat(item.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
-        st.st_uid != geteuid()) {
-      continue;
-    }
-    if (kill(pid, 0) != 0 && errno == ESRCH) abandoned.push_back(item.path());
+  std::vector<fs::path> dirs;
+  for (const auto& item : fs::directory_iterator(base, ec)) dirs.push_back(item.path());
+  int swept = 0;
+  for (const auto& dir : dirs) {
+    const int lock = LockAbandoned(dir);
+    if (lock < 0) continue;
+    ShredDirectory(dir);
+    close(lock);
+    ++swept;
   }
-  for (const auto& dir : abandoned) ShredDirectory(dir);
-  return static_cast<int>(abandoned.size());
+  return swept;
 }
 
 std::optional<EditorScratch> EditorScratch::Create() {
@@ -108,17 +138,28 @@ std::optional<EditorScratch> EditorScratch::Create() {
   std::string pattern = base + "/" + kPrefix + std::to_string(getpid()) + "-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) return std::nullopt;
   chmod(pattern.c_str(), 0700);
+  // Held for the whole edit: what tells a sweeper this edit is alive. Not
+  // inherited by the editor.
+  int lock = open(pattern.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock < 0 || flock(lock, LOCK_EX) != 0) {
+    if (lock >= 0) close(lock);
+    ShredDirectory(pattern);
+    return std::nullopt;
+  }
   HoldTermination();
-  return EditorScratch(fs::path(pattern));
+  return EditorScratch(fs::path(pattern), lock);
 }
 
-EditorScratch::EditorScratch(EditorScratch&& other) noexcept : dir_(std::move(other.dir_)) {
+EditorScratch::EditorScratch(EditorScratch&& other) noexcept
+    : dir_(std::move(other.dir_)), lock_(other.lock_) {
   other.dir_.clear();
+  other.lock_ = -1;
 }
 
 EditorScratch::~EditorScratch() {
   if (dir_.empty()) return;
   ShredDirectory(dir_);
+  close(lock_);
   ReleaseTermination();
 }
 

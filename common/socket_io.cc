@@ -20,12 +20,13 @@ int PollTimeout(SocketDeadline deadline) {
   return left.count() > 1'000'000 ? 1'000'000 : static_cast<int>(left.count());
 }
 
-// Waits for `events` on `fd`: OK when ready (or hung up: the next read or
-// write says what), DEADLINE_EXCEEDED on timeout.
-absl::Status WaitFor(int fd, short events, int timeout_ms) {
+// Waits for `events` on `fd` until `deadline`: OK when ready (or hung up:
+// the next read or write says what), DEADLINE_EXCEEDED on timeout. A
+// signal does not restart the wait from the top.
+absl::Status WaitFor(int fd, short events, SocketDeadline deadline) {
   pollfd p{fd, events, 0};
   while (true) {
-    int ready = poll(&p, 1, timeout_ms);
+    int ready = poll(&p, 1, PollTimeout(deadline));
     if (ready > 0) return absl::OkStatus();
     if (ready == 0) return absl::DeadlineExceededError("the local call timed out");
     if (errno != EINTR) {
@@ -43,7 +44,7 @@ bool Retry(ssize_t n) {
 absl::Status ReadExactly(int fd, char* out, size_t n, SocketDeadline deadline) {
   size_t done = 0;
   while (done < n) {
-    absl::Status ready = WaitFor(fd, POLLIN, PollTimeout(deadline));
+    absl::Status ready = WaitFor(fd, POLLIN, deadline);
     if (!ready.ok()) return ready;
     ssize_t got = recv(fd, out + done, n - done, MSG_DONTWAIT);
     if (Retry(got)) continue;
@@ -58,7 +59,7 @@ absl::Status ReadExactly(int fd, char* out, size_t n, SocketDeadline deadline) {
 
 absl::Status WriteAll(int fd, std::string_view bytes, SocketDeadline deadline) {
   while (!bytes.empty()) {
-    absl::Status ready = WaitFor(fd, POLLOUT, PollTimeout(deadline));
+    absl::Status ready = WaitFor(fd, POLLOUT, deadline);
     if (!ready.ok()) return ready;
     ssize_t put = send(fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (Retry(put)) continue;
@@ -72,7 +73,7 @@ absl::Status WriteAll(int fd, std::string_view bytes, SocketDeadline deadline) {
 
 int PeekByte(int fd, SocketDeadline deadline) {
   while (true) {
-    absl::Status ready = WaitFor(fd, POLLIN, PollTimeout(deadline));
+    absl::Status ready = WaitFor(fd, POLLIN, deadline);
     if (absl::IsDeadlineExceeded(ready)) return -2;
     if (!ready.ok()) return -1;
     unsigned char byte = 0;

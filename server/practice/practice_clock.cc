@@ -22,6 +22,8 @@ constexpr long long kMaxOffsetSeconds = 100LL * 366 * 24 * 3600;
 // A regular file only, opened without blocking or following a link: a
 // FIFO or a device named by the variable cannot stall the scheduler.
 long long ReadOffsetSeconds(const std::string& path) {
+  struct stat named {};
+  if (lstat(path.c_str(), &named) != 0 || !S_ISREG(named.st_mode)) return 0;  // never opened
   int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return 0;
   struct stat st {};
