@@ -50,6 +50,15 @@ absl::StatusOr<std::string> GetString(ReadBytes read, size_t bound, std::string_
   return text;
 }
 
+// The first `limit` bytes of UTF-8 `text`, less the start of a character
+// the cut would split.
+std::string_view CutAtCharacter(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 std::string LocalRequestHead(std::string_view method, size_t body_size) {
@@ -64,7 +73,7 @@ std::string LocalReplyHead(const grpc::Status& status, size_t body_size) {
   PutU32(&head, static_cast<uint32_t>(status.error_code()));
   // Copies: grpc::Status returns both by value.
   const std::string message = status.error_message();
-  PutString(&head, std::string_view(message).substr(0, kMaxLocalMessageBytes));
+  PutString(&head, CutAtCharacter(message, kMaxLocalMessageBytes));
   const std::string details = status.error_details();
   PutString(&head, details.size() <= kMaxLocalDetailsBytes ? details : std::string());
   PutU32(&head, static_cast<uint32_t>(status.ok() ? body_size : 0));

@@ -76,6 +76,13 @@ TEST(LocalCallTest, AnOverlongMessageIsCutAndOverlongDetailsAreDropped) {
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_EQ(reply->status.error_message().size(), kMaxLocalMessageBytes);
   EXPECT_TRUE(reply->status.error_details().empty());
+  // A cut never splits a character: "é" is two bytes, the limit odd.
+  std::string accents;
+  while (accents.size() < kMaxLocalMessageBytes + 8) accents += "\xc3\xa9";
+  auto cut = ParseReply(LocalReplyHead(grpc::Status(grpc::StatusCode::INTERNAL, "x" + accents), 0));
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  EXPECT_EQ(cut->status.error_message().size(), kMaxLocalMessageBytes - 1);
+  EXPECT_EQ(cut->status.error_message().back(), '\xa9');
 }
 
 TEST(LocalCallTest, ARequestPastABoundOrWithoutTheMagicIsInvalid) {
