@@ -120,6 +120,26 @@ BENCHMARK(BM_ViewIndexesHeap)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
+// Keeping the index in step with writes, as an import does: one upsert per
+// entry, in time order.
+void BM_ViewIndexUpserts(benchmark::State& state) {
+  const Corpus& corpus = MakeCorpus(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    ViewIndex index;
+    for (size_t i = 0; i < corpus.ids.size(); ++i) {
+      index.Upsert(corpus.ids[i], static_cast<int64_t>(i) * 97'000'000, "letter", false,
+                   SearchDoc{{corpus.texts[i]}, {}});
+    }
+    benchmark::DoNotOptimize(index);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.ids.size()));
+}
+BENCHMARK(BM_ViewIndexUpserts)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
 void BM_SearchTwoWords(benchmark::State& state) {
   const Corpus& corpus = MakeCorpus(static_cast<size_t>(state.range(0)));
   ViewIndex index;
