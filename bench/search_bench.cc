@@ -1,8 +1,9 @@
 // The search index in memory (docs/design.md, "Search"): building it from
-// N entries as unlock does (one shard per thread, joined), its bytes per
-// entry, and a two-word query. Entries hold ~50 words drawn from a
-// 5,000-word vocabulary with a Zipf-like law, like journal prose.
+// N entries as unlock does (one batch per thread, joined), its bytes per
+// entry, the heap both of the view's indexes hold, and a two-word query. Entries hold ~50 words
+// drawn from a 5,000-word vocabulary with a Zipf-like law, like journal prose.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <map>
@@ -10,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "server/search/search_index.h"
+#include "server/journal/entry_index.h"
+#include "server/journal/view_index.h"
 
 namespace haven {
 namespace {
@@ -46,23 +48,23 @@ const Corpus& MakeCorpus(size_t n) {
   return corpus;
 }
 
-SearchIndex Build(const Corpus& corpus, int shards) {
-  std::vector<SearchIndex::Shard> parts(shards);
+// As unlock builds it: one batch per thread, joined.
+void Build(const Corpus& corpus, int shards, ViewIndex* index) {
+  std::vector<ViewIndex::Batch> parts(shards);
   for (size_t i = 0; i < corpus.ids.size(); ++i) {
-    parts[i % shards].Add(
-        SearchDoc{corpus.ids[i], static_cast<int64_t>(i), "letter", false, {corpus.texts[i]}, {}});
+    parts[i % shards].Add(corpus.ids[i], static_cast<int64_t>(i), "letter", false,
+                          SearchDoc{{corpus.texts[i]}, {}});
   }
-  SearchIndex index;
-  index.AddAll(std::move(parts));
-  return index;
+  index->AddAll(std::move(parts));
 }
 
 void BM_SearchIndexBuild(benchmark::State& state) {
   const Corpus& corpus = MakeCorpus(static_cast<size_t>(state.range(0)));
   size_t bytes = 0;
   for (auto _ : state) {
-    SearchIndex index = Build(corpus, 2);
-    bytes = index.ApproximateBytes();
+    ViewIndex index;
+    Build(corpus, 2, &index);
+    bytes = index.search_bytes();
     benchmark::DoNotOptimize(index);
   }
   state.counters["bytes_per_entry"] = static_cast<double>(bytes) / corpus.ids.size();
@@ -70,14 +72,83 @@ void BM_SearchIndexBuild(benchmark::State& state) {
 }
 BENCHMARK(BM_SearchIndexBuild)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
+// Bytes the allocator hands out, every arena and mapping included.
+size_t HeapInUse() {
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+// What the unlocked view holds per entry, counted by the allocator rather
+// than estimated: the entry index alone, then both indexes built as unlock
+// builds them (one batch per thread, joined); the search index's share is
+// the difference. What is left once they are dropped (as at lock) must be
+// nothing.
+void BM_ViewIndexesHeap(benchmark::State& state) {
+  const Corpus& corpus = MakeCorpus(static_cast<size_t>(state.range(0)));
+  const double n = static_cast<double>(corpus.ids.size());
+  for (auto _ : state) {
+    size_t start = HeapInUse();
+    size_t entries_alone = 0;
+    {
+      EntryIndex entries;
+      std::vector<EntryIndex::Batch> batches(2);
+      for (size_t i = 0; i < corpus.ids.size(); ++i) {
+        batches[i % 2].Add(corpus.ids[i], static_cast<int64_t>(i), "letter", false);
+      }
+      entries.AddAll(std::move(batches));
+      entries_alone = HeapInUse() - start;
+    }
+    start = HeapInUse();
+    size_t with_both = 0;
+    {
+      ViewIndex both;
+      Build(corpus, 2, &both);
+      with_both = HeapInUse() - start;
+      benchmark::DoNotOptimize(both);
+    }
+    state.counters["entry_index_B"] = static_cast<double>(entries_alone) / n;
+    state.counters["search_index_B"] = static_cast<double>(with_both - entries_alone) / n;
+    state.counters["both_B"] = static_cast<double>(with_both) / n;
+    // What the lock leaves: dropping the indexes must give every byte back.
+    state.counters["left_after_drop"] =
+        static_cast<double>(static_cast<int64_t>(HeapInUse() - start));
+  }
+}
+BENCHMARK(BM_ViewIndexesHeap)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Keeping the index in step with writes, as an import does: one upsert per
+// entry, in time order.
+void BM_ViewIndexUpserts(benchmark::State& state) {
+  const Corpus& corpus = MakeCorpus(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    ViewIndex index;
+    for (size_t i = 0; i < corpus.ids.size(); ++i) {
+      index.Upsert(corpus.ids[i], static_cast<int64_t>(i) * 97'000'000, "letter", false,
+                   SearchDoc{{corpus.texts[i]}, {}});
+    }
+    benchmark::DoNotOptimize(index);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(corpus.ids.size()));
+}
+BENCHMARK(BM_ViewIndexUpserts)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
 void BM_SearchTwoWords(benchmark::State& state) {
   const Corpus& corpus = MakeCorpus(static_cast<size_t>(state.range(0)));
-  SearchIndex index = Build(corpus, 2);
+  ViewIndex index;
+  Build(corpus, 2, &index);
   // A common and a middling word: hits some entries, not all.
   const std::vector<std::string> words{Word(3), Word(120)};
   size_t found = 0;
   for (auto _ : state) {
-    auto matches = index.Find(words, {}, {}, 20);
+    auto matches = index.Search(words, {}, {}, 20);
     found = matches.size();
     benchmark::DoNotOptimize(matches);
   }

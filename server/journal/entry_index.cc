@@ -1,7 +1,6 @@
 #include "server/journal/entry_index.h"
 
 #include <algorithm>
-#include <iterator>
 #include <tuple>
 
 #include "absl/status/status.h"
@@ -19,21 +18,30 @@ bool IsHex(std::string_view s) {
   return true;
 }
 
-template <typename Key>
-std::optional<Key> KeyFromHex(std::string_view hex) {
+std::optional<EntryIndex::Key> KeyFromHex(std::string_view hex) {
   auto raw = HexDecode(hex);
-  if (!raw || raw->size() != std::tuple_size_v<Key>) return std::nullopt;
-  Key key;
+  EntryIndex::Key key;
+  if (!raw || raw->size() != key.size()) return std::nullopt;
   std::copy(raw->begin(), raw->end(), key.begin());
   return key;
 }
 
-template <typename Key>
-std::string KeyToHex(const Key& key) {
+std::string KeyToHex(const EntryIndex::Key& key) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
 }
 
 }  // namespace
+
+std::string IndexMatch::id() const { return KeyToHex(key); }
+
+bool EntryIndex::TimeOrder::operator()(const TimeSlot& a, const TimeSlot& b) const {
+  if (a.at_us != b.at_us) return a.at_us < b.at_us;
+  // Only entries at the same microsecond read their ids.
+  if (a.row == b.row) return false;
+  if (a.row == kProbe) return true;
+  if (b.row == kProbe) return false;
+  return (*rows)[a.row].key < (*rows)[b.row].key;
+}
 
 uint16_t EntryIndex::Intern(std::string_view type) {
   if (auto found = Find(type)) return *found;
@@ -59,83 +67,45 @@ void EntryIndex::Count(const TimeSlot& slot, int delta) {
   }
 }
 
-void EntryIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type, bool deleted) {
-  auto key = KeyFromHex<Key>(id);
-  if (!key) return;
-  TimeSlot slot{at_us, *key, Intern(type), deleted};
-  auto [it, inserted] = by_id_.try_emplace(*key, at_us);
-  if (!inserted) {
-    auto old = by_time_.find(TimeSlot{it->second, *key, 0, false});
-    if (old != by_time_.end()) {
-      Count(*old, -1);
-      by_time_.erase(old);
-    }
-    it->second = at_us;
+void EntryIndex::Retire(uint32_t row) {
+  auto old = by_time_.find(TimeSlot{rows_[row].at_us, row, 0, false});
+  if (old != by_time_.end()) {
+    Count(*old, -1);
+    by_time_.erase(old);
   }
+  rows_[row].state = kStale;
+  ++stale_;
+}
+
+std::optional<uint32_t> EntryIndex::Upsert(std::string_view id, int64_t at_us,
+                                           std::string_view type, bool deleted) {
+  auto key = KeyFromHex(id);
+  if (!key) return std::nullopt;
+  const auto row = static_cast<uint32_t>(rows_.size());
+  const uint16_t interned = Intern(type);
+  rows_.push_back(Row{at_us, *key, interned, deleted ? kDeleted : kLive});
+  auto [it, inserted] = by_id_.try_emplace(*key, row);
+  if (!inserted) {
+    Retire(it->second);
+    it->second = row;
+  }
+  const TimeSlot slot{at_us, row, interned, deleted};
   by_time_.insert(slot);
   Count(slot, +1);
+  return row;
 }
 
 void EntryIndex::Remove(std::string_view id) {
-  auto key = KeyFromHex<Key>(id);
+  auto key = KeyFromHex(id);
   if (!key) return;
   auto it = by_id_.find(*key);
   if (it == by_id_.end()) return;
-  auto slot = by_time_.find(TimeSlot{it->second, *key, 0, false});
-  if (slot != by_time_.end()) {
-    Count(*slot, -1);
-    by_time_.erase(slot);
-  }
+  Retire(it->second);
   by_id_.erase(it);
 }
 
-void EntryIndex::Batch::Add(std::string_view id, int64_t at_us, std::string_view type,
-                            bool deleted) {
-  auto key = KeyFromHex<Key>(id);
-  if (!key) return;
-  auto known = std::find(types_.begin(), types_.end(), type);
-  if (known == types_.end()) known = types_.insert(types_.end(), std::string(type));
-  rows_.push_back({*key, at_us, static_cast<uint16_t>(known - types_.begin()), deleted});
-}
-
-void EntryIndex::AddAll(std::vector<Batch> batches) {
-  std::vector<Batch::Row> rows;
-  for (Batch& batch : batches) {
-    std::vector<uint16_t> interned;
-    for (const std::string& type : batch.types_) interned.push_back(Intern(type));
-    for (Batch::Row& row : batch.rows_) row.type = interned[row.type];
-    if (rows.empty()) {
-      rows = std::move(batch.rows_);
-    } else {
-      rows.insert(rows.end(), batch.rows_.begin(), batch.rows_.end());
-    }
-    batch.rows_ = {};
-  }
-  if (!by_id_.empty()) {
-    for (const Batch::Row& row : rows) {
-      Upsert(KeyToHex(row.key), row.at_us, *types_[row.type], row.deleted);
-    }
-    return;
-  }
-  // One vector, sorted twice (by id, then by time), is all the extra
-  // memory: a million rows take 32 MB while the index is built.
-  auto same_key = [](const Batch::Row& a, const Batch::Row& b) { return a.key == b.key; };
-  std::sort(rows.begin(), rows.end(),
-            [](const Batch::Row& a, const Batch::Row& b) { return a.key < b.key; });
-  rows.erase(std::unique(rows.begin(), rows.end(), same_key), rows.end());  // one per id
-  for (const Batch::Row& row : rows) by_id_.insert(by_id_.end(), {row.key, row.at_us});
-  std::sort(rows.begin(), rows.end(), [](const Batch::Row& a, const Batch::Row& b) {
-    return a.at_us != b.at_us ? a.at_us < b.at_us : a.key < b.key;
-  });
-  for (const Batch::Row& row : rows) {
-    const TimeSlot slot{row.at_us, row.key, row.type, row.deleted};
-    by_time_.insert(by_time_.end(), slot);
-    Count(slot, +1);
-  }
-}
-
 bool EntryIndex::Contains(std::string_view id) const {
-  auto key = KeyFromHex<Key>(id);
+  auto key = KeyFromHex(id);
   return key && by_id_.contains(*key);
 }
 
@@ -148,7 +118,7 @@ absl::StatusOr<std::string> EntryIndex::Resolve(std::string_view prefix) const {
   }
   if (!IsHex(p) || p.size() > 24)
     return absl::NotFoundError("no entry with id " + std::string(prefix));
-  auto low = KeyFromHex<Key>(p + std::string(24 - p.size(), '0'));
+  auto low = KeyFromHex(p + std::string(24 - p.size(), '0'));
   std::string found;
   for (auto it = by_id_.lower_bound(*low); it != by_id_.end(); ++it) {
     std::string hex = KeyToHex(it->first);
@@ -171,11 +141,10 @@ void EntryIndex::Walk(const IndexQuery& q, OnSlot&& on_slot) const {
     if (!type) return;
   }
   if (q.until_us && q.since_us && *q.until_us <= *q.since_us) return;
-  constexpr Key kLowest{};
-  auto begin = q.since_us ? by_time_.lower_bound(TimeSlot{*q.since_us, kLowest, 0, false})
-                          : by_time_.begin();
+  auto begin =
+      q.since_us ? by_time_.lower_bound(TimeSlot{*q.since_us, kProbe, 0, false}) : by_time_.begin();
   auto end =
-      q.until_us ? by_time_.lower_bound(TimeSlot{*q.until_us, kLowest, 0, false}) : by_time_.end();
+      q.until_us ? by_time_.lower_bound(TimeSlot{*q.until_us, kProbe, 0, false}) : by_time_.end();
   auto offer = [&](const TimeSlot& slot) {
     if (slot.deleted && !q.include_deleted) return true;
     if (type && slot.type != *type) return true;
@@ -212,7 +181,7 @@ void EntryIndex::Visit(const IndexQuery& q,
                        const std::function<bool(const IndexedEntry&)>& visit) const {
   IndexedEntry item;
   Walk(q, [&](const TimeSlot& slot) {
-    item.id = KeyToHex(slot.key);
+    item.id = KeyToHex(rows_[slot.row].key);
     item.at_us = slot.at_us;
     item.type = types_[slot.type].get();
     item.deleted = slot.deleted;

@@ -3,12 +3,19 @@
 // Entry times are secret, so this index exists only in memory, built from
 // the sealed view at unlock and dropped at lock.
 //
-// It is sized for a lifetime of practice: about 60 bytes per entry (a
-// million entries fit in ~60 MB), and it answers "how many match" without
+// Every version of an entry the index takes gets a row, numbered in the
+// order taken; an entry's row is replaced (and the old one goes stale)
+// when the entry changes. The row numbers are the search index's document
+// numbers (server/search/search_index.h): the one table of entry id, time,
+// type and state that both indexes use is here.
+//
+// It is sized for a lifetime of practice: about 60 bytes per entry (rows,
+// the id tree and the time tree), and it answers "how many match" without
 // visiting entries when only the type (or nothing) is filtered, so
 // `haven list --limit 50` costs the same at 100 entries and at a million.
 //
-// Not thread-safe: the Journal guards it.
+// Not thread-safe: the view guards it. Not copyable or movable (the time
+// order refers to the rows).
 #ifndef HAVEN_SERVER_JOURNAL_ENTRY_INDEX_H_
 #define HAVEN_SERVER_JOURNAL_ENTRY_INDEX_H_
 
@@ -44,17 +51,27 @@ struct IndexQuery {
   bool oldest_first = false;
 };
 
-class EntryIndex {
- private:
-  using Key = std::array<uint8_t, 12>;
+// An entry picked by its row (EntryIndex::Pick).
+struct IndexMatch {
+  std::array<uint8_t, 12> key;  // the id, decoded
+  int64_t at_us = 0;
+  std::string id() const;  // hex
+};
 
+class EntryIndex {
  public:
+  using Key = std::array<uint8_t, 12>;
+  // Compact's mark for a row that has no new number.
+  static constexpr uint32_t kDropped = UINT32_MAX;
+
   // Entries gathered on one thread of a whole-history pass, added to the
   // index at once by AddAll.
   class Batch {
    public:
-    // As Upsert takes them; ids that are not 24 hex chars are ignored.
-    void Add(std::string_view id, int64_t at_us, std::string_view type, bool deleted);
+    // As Upsert takes them: false (and nothing added) for an id that is
+    // not 24 hex chars.
+    bool Add(std::string_view id, int64_t at_us, std::string_view type, bool deleted);
+    size_t size() const { return rows_.size(); }
 
    private:
     friend class EntryIndex;
@@ -68,16 +85,31 @@ class EntryIndex {
     std::vector<std::string> types_;
   };
 
-  // Inserts or replaces. Ids are 24 hex chars; others are ignored.
-  void Upsert(std::string_view id, int64_t at_us, std::string_view type, bool deleted);
-  // Upserts every row of `batches`. Into an empty index (building it at
-  // unlock) the rows go in sorted, several times faster than a million
-  // inserts in the random order of a scan.
-  void AddAll(std::vector<Batch> batches);
+  EntryIndex() = default;
+  EntryIndex(const EntryIndex&) = delete;
+  EntryIndex& operator=(const EntryIndex&) = delete;
+
+  // Inserts or replaces, and returns the entry's new row: greater than
+  // every row before. Ids are 24 hex chars; others are ignored (nullopt).
+  std::optional<uint32_t> Upsert(std::string_view id, int64_t at_us, std::string_view type,
+                                 bool deleted);
+  // Upserts every row of `batches`; the k-th row of the batches, taken in
+  // order, gets row `first` + k, where `first` is the returned number.
+  // Into an empty index (building it at unlock) the rows go in sorted,
+  // several times faster than a million inserts in the random order of a
+  // scan.
+  uint32_t AddAll(std::vector<Batch> batches);
   // Forgets an entry (its create was taken away: docs/design.md, "Devices
-  // and key epochs"); nothing when it is not indexed.
+  // and key epochs"); nothing when it is not indexed. Its row goes stale.
   void Remove(std::string_view id);
   bool Contains(std::string_view id) const;
+
+  // Whether stale rows outnumber the current ones (and are many).
+  bool NeedsCompaction() const { return stale_ >= 1024 && stale_ * 2 >= rows_.size(); }
+  // Renumbers the rows without the stale ones, keeping their order, and
+  // returns each old row's new number (kDropped for a stale one), for
+  // whoever keeps things by row number.
+  std::vector<uint32_t> Compact();
 
   size_t size() const { return by_id_.size(); }
   size_t live() const { return live_; }
@@ -95,16 +127,32 @@ class EntryIndex {
   // Live entries per type, types with none left out, in no particular
   // order; O(types), visits no entry.
   std::vector<std::pair<std::string, size_t>> LiveByType() const;
+  // Of `rows` (any rows, stale ones included), the current ones `query`
+  // selects (its order aside), newest first for at least the first
+  // `sorted` of them (the rest in no particular order).
+  std::vector<IndexMatch> Pick(std::vector<uint32_t> rows, const IndexQuery& query,
+                               size_t sorted) const;
 
  private:
-  struct TimeSlot {
+  static constexpr uint8_t kLive = 0, kDeleted = 1, kStale = 2;
+  struct Row {
     int64_t at_us;
     Key key;
+    uint16_t type;  // interned
+    uint8_t state;  // kLive, kDeleted, kStale
+  };
+  // A current row in the time order: its time, and what a count needs.
+  struct TimeSlot {
+    int64_t at_us;
+    uint32_t row;  // kProbe: before every id at `at_us`
     uint16_t type;
     bool deleted;
-    bool operator<(const TimeSlot& o) const {
-      return at_us != o.at_us ? at_us < o.at_us : key < o.key;
-    }
+  };
+  static constexpr uint32_t kProbe = UINT32_MAX;
+  // By time, then by id (read from the rows).
+  struct TimeOrder {
+    const std::vector<Row>* rows;
+    bool operator()(const TimeSlot& a, const TimeSlot& b) const;
   };
   struct TypeCounts {
     size_t live = 0;
@@ -115,16 +163,23 @@ class EntryIndex {
   // The interned number of `type`, or nullopt when no entry has it.
   std::optional<uint16_t> Find(std::string_view type) const;
   void Count(const TimeSlot& slot, int delta);
+  // Takes `row` out of the time order and the counts, and marks it stale.
+  void Retire(uint32_t row);
+  // AddAll's path into an empty index.
+  void AddSorted();
+  bool Selected(const Row& row, const IndexQuery& q, std::optional<uint16_t> type) const;
   // Calls `on_slot` for each slot matching `q`, in the query's order, until
   // it returns false.
   template <typename OnSlot>
   void Walk(const IndexQuery& q, OnSlot&& on_slot) const;
 
-  absl::btree_map<Key, int64_t> by_id_;  // id -> at_us, to find its TimeSlot
-  absl::btree_set<TimeSlot> by_time_;
-  std::vector<std::unique_ptr<std::string>> types_;
-  std::vector<TypeCounts> counts_;  // per interned type
+  std::vector<Row> rows_;
+  absl::btree_map<Key, uint32_t> by_id_;  // id -> its current row
+  absl::btree_set<TimeSlot, TimeOrder> by_time_{TimeOrder{&rows_}};
+  std::vector<std::unique_ptr<std::string>> types_;  // IndexedEntry points here
+  std::vector<TypeCounts> counts_;                   // per interned type
   size_t live_ = 0;
+  size_t stale_ = 0;
 };
 
 }  // namespace haven

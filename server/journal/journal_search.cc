@@ -78,7 +78,7 @@ absl::StatusOr<std::vector<SearchHit>> Journal::Search(const SearchQuery& query,
   // Without phrases the newest `limit` are all that is read; a few more are
   // sorted in case some changed since the index named them.
   constexpr size_t kSpareSorted = 64;
-  const std::vector<SearchMatch> matches =
+  const std::vector<IndexMatch> matches =
       view_.Search(query.RequiredWords(), query.ExcludedWords(), filter,
                    reading ? std::numeric_limits<size_t>::max() : limit + kSpareSorted);
   std::vector<SearchHit> hits;

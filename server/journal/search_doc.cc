@@ -1,6 +1,5 @@
 #include "server/journal/search_doc.h"
 
-#include "server/journal/merge.h"
 #include "server/search/json_text.h"
 
 namespace haven {
@@ -23,10 +22,6 @@ const SearchDoc& SearchDocReader::Read(const v1::EntryState& state) {
     Collect(field.value_json(), &scratch_, &texts_, &texts);
   }
   Collect(state.tags().value_json(), &scratch_, &tags_, &tags);
-  doc_.id = state.entry_id();
-  doc_.at_us = AtOf(state);
-  doc_.type = state.type();
-  doc_.deleted = IsDeleted(state);
   doc_.texts.assign(texts_.begin(), texts_.begin() + static_cast<std::ptrdiff_t>(texts));
   doc_.tags.assign(tags_.begin(), tags_.begin() + static_cast<std::ptrdiff_t>(tags));
   return doc_;

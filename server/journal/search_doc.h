@@ -1,5 +1,5 @@
-// What the search index takes of an entry state: its string field values
-// and tags, decoded (docs/design.md, "Search").
+// The words of an entry state for the search index: its string field
+// values and tags, decoded (docs/design.md, "Search").
 #ifndef HAVEN_SERVER_JOURNAL_SEARCH_DOC_H_
 #define HAVEN_SERVER_JOURNAL_SEARCH_DOC_H_
 

@@ -98,8 +98,7 @@ absl::Status View::Load() {
   // build the index from them in sorted order at the end.
   const int workers = PassThreads();
   size_t skipped = 0;
-  std::vector<EntryIndex::Batch> batches(workers);
-  std::vector<SearchIndex::Shard> shards(workers);
+  std::vector<ViewIndex::Batch> batches(workers);
   std::vector<SearchDocReader> readers(workers);
   std::vector<uint64_t> newest(workers, 0);
   absl::Mutex rare_mu;  // for the rare rows that are not entries
@@ -117,8 +116,8 @@ absl::Status View::Load() {
       }
     }
     if (!IsEntry(state)) return;
-    batches[worker].Add(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
-    shards[worker].Add(readers[worker].Read(state));
+    batches[worker].Add(state.entry_id(), AtOf(state), state.type(), IsDeleted(state),
+                        readers[worker].Read(state));
   };
   RETURN_IF_ERROR(ForEachRow(workers, visit, &skipped));
   if (skipped > 0) {
@@ -131,7 +130,6 @@ absl::Status View::Load() {
   {
     absl::MutexLock lock(&mu_);
     index_.AddAll(std::move(batches));
-    search_.AddAll(std::move(shards));
     orphans_.insert(orphans.begin(), orphans.end());
   }
   for (const auto& state : type_rows) AdoptVaultType(state);
@@ -157,9 +155,8 @@ void View::AdoptVaultType(const v1::EntryState& state) {
 
 void View::IndexState(const v1::EntryState& state) {
   if (!IsEntry(state)) return;
-  index_.Upsert(state.entry_id(), AtOf(state), state.type(), IsDeleted(state));
   SearchDocReader reader;
-  search_.Upsert(reader.Read(state));
+  index_.Upsert(state.entry_id(), AtOf(state), state.type(), IsDeleted(state), reader.Read(state));
 }
 
 absl::StatusOr<v1::EntryState> View::LoadState(std::string_view entry_id) const {
@@ -184,24 +181,24 @@ std::pair<std::string, std::string> View::SealRow(const v1::EntryState& state) c
 
 absl::StatusOr<std::string> View::Resolve(std::string_view id_or_prefix) const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.Resolve(id_or_prefix);
+  return index_.entries().Resolve(id_or_prefix);
 }
 
 bool View::Contains(std::string_view entry_id) const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.Contains(entry_id);
+  return index_.entries().Contains(entry_id);
 }
 
 size_t View::Count(const IndexQuery& query) const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.Count(query);
+  return index_.entries().Count(query);
 }
 
 std::vector<std::string> View::Ids(const IndexQuery& query,
                                    const std::function<bool(size_t)>& more) const {
   std::vector<std::string> ids;
   absl::ReaderMutexLock lock(&mu_);
-  index_.Visit(query, [&](const IndexedEntry& e) {
+  index_.entries().Visit(query, [&](const IndexedEntry& e) {
     ids.push_back(e.id);
     return more(ids.size());
   });
@@ -211,45 +208,45 @@ std::vector<std::string> View::Ids(const IndexQuery& query,
 void View::VisitIndex(const IndexQuery& query,
                       const std::function<bool(const IndexedEntry&)>& visit) const {
   absl::ReaderMutexLock lock(&mu_);
-  index_.Visit(query, visit);
+  index_.entries().Visit(query, visit);
 }
 
 std::vector<std::pair<std::string, size_t>> View::LiveByType() const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.LiveByType();
+  return index_.entries().LiveByType();
 }
 
 void View::DropIndexed(std::vector<v1::RecordBody>* bodies) const {
   absl::ReaderMutexLock lock(&mu_);
   size_t kept = 0;
   for (size_t i = 0; i < bodies->size(); ++i) {
-    if (index_.Contains((*bodies)[i].entry_id())) continue;
+    if (index_.entries().Contains((*bodies)[i].entry_id())) continue;
     if (kept != i) (*bodies)[kept] = std::move((*bodies)[i]);
     ++kept;
   }
   bodies->resize(kept);
 }
 
-std::vector<SearchMatch> View::Search(const std::vector<std::string>& required,
-                                      const std::vector<std::string>& excluded,
-                                      const SearchFilter& filter, size_t sorted) const {
+std::vector<IndexMatch> View::Search(const std::vector<std::string>& required,
+                                     const std::vector<std::string>& excluded,
+                                     const SearchFilter& filter, size_t sorted) const {
   absl::ReaderMutexLock lock(&mu_);
-  return search_.Find(required, excluded, filter, sorted);
+  return index_.Search(required, excluded, filter, sorted);
 }
 
 std::pair<size_t, size_t> View::SearchIndexSize() const {
   absl::ReaderMutexLock lock(&mu_);
-  return {search_.ApproximateBytes(), search_.entries()};
+  return {index_.search_bytes(), index_.entries().size()};
 }
 
 size_t View::live_entries() const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.live();
+  return index_.entries().live();
 }
 
 size_t View::all_entries() const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.size();
+  return index_.entries().size();
 }
 
 VersionVector View::applied() const {

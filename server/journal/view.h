@@ -1,11 +1,11 @@
 // The sealed materialised view: one sealed row per entry (its merged
 // state, under the keyed hash of its id), the applied markers (per device,
 // the highest sequence folded in), the orphans (rows of entries whose
-// CREATE has not arrived) and the in-memory index of entries built from the
-// rows. The view is a function of the record log (docs/design.md,
-// "Storage"): Fold turns records into rows in a batch, Publish makes them
-// visible once that batch is durable, and CatchUp folds what the log holds
-// beyond the markers.
+// CREATE has not arrived) and the in-memory indexes of entries and their
+// words, built from the rows. The view is a function of the record log
+// (docs/design.md, "Storage"): Fold turns records into rows in a batch,
+// Publish makes them visible once that batch is durable, and CatchUp folds
+// what the log holds beyond the markers.
 //
 // Thread safety: reads (LoadState, the index, scans) may run on any thread
 // at any time. Writes (Fold .. Publish, CatchUp, Upgrade/Load) come from one
@@ -30,8 +30,8 @@
 #include "server/crypto/vault_keys.h"
 #include "server/journal/entry_index.h"
 #include "server/journal/hlc.h"
+#include "server/journal/view_index.h"
 #include "server/plugins/type_registry.h"
-#include "server/search/search_index.h"
 #include "server/store/record_log.h"
 #include "server/store/store.h"
 
@@ -158,10 +158,10 @@ class View {
   std::vector<std::pair<std::string, size_t>> LiveByType() const ABSL_LOCKS_EXCLUDED(mu_);
   // Drops the bodies whose entry is in the index already.
   void DropIndexed(std::vector<v1::RecordBody>* bodies) const ABSL_LOCKS_EXCLUDED(mu_);
-  // The search index's answer (SearchIndex::Find), under the reader lock.
-  std::vector<SearchMatch> Search(const std::vector<std::string>& required,
-                                  const std::vector<std::string>& excluded,
-                                  const SearchFilter& filter, size_t sorted) const
+  // The search index's answer (ViewIndex::Search), under the reader lock.
+  std::vector<IndexMatch> Search(const std::vector<std::string>& required,
+                                 const std::vector<std::string>& excluded,
+                                 const SearchFilter& filter, size_t sorted) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // The search index's approximate heap bytes and entries.
   std::pair<size_t, size_t> SearchIndexSize() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -218,9 +218,8 @@ class View {
   std::function<bool(const RecordHeader&)> admit_;  // empty: every record
 
   mutable absl::Mutex mu_;
-  EntryIndex index_ ABSL_GUARDED_BY(mu_);
-  // Every entry's words, kept in step with index_ (docs/design.md, "Search").
-  SearchIndex search_ ABSL_GUARDED_BY(mu_);
+  // Every entry's time, type, state and words (docs/design.md, "Search").
+  ViewIndex index_ ABSL_GUARDED_BY(mu_);
   // Rows of entries whose CREATE has not arrived yet (another device's edit
   // pulled first). Every other id missing from the index has no row, so a
   // new entry's fold needs no store read.

@@ -117,7 +117,7 @@ absl::Status View::Fold(const std::vector<FoldItem>& items, WriteBatch* batch,
 
 bool View::Known(const std::string& entry_id) const {
   absl::ReaderMutexLock lock(&mu_);
-  return index_.Contains(entry_id) || orphans_.contains(entry_id);
+  return index_.entries().Contains(entry_id) || orphans_.contains(entry_id);
 }
 
 void View::StageApplied(WriteBatch* batch, std::string_view device, uint64_t seq) const {
@@ -222,7 +222,6 @@ absl::Status View::Refold(const RecordLog& log, const std::set<std::string>& ent
       IndexState(state);
     } else {
       index_.Remove(id);
-      search_.Remove(id);
       if (state.records_size() > 0) orphans_.insert(id);
     }
   }

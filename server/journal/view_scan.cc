@@ -58,11 +58,11 @@ absl::Status View::ScanParallel(
     absl::ReaderMutexLock lock(&mu_);
     IndexQuery query{filter.type, filter.since_us, filter.until_us, filter.include_deleted,
                      filter.oldest_first};
-    const size_t matches = index_.Count(query);
+    const size_t matches = index_.entries().Count(query);
     if (matches == 0) return absl::OkStatus();
-    if (matches * kSelectiveDivisor < index_.size()) {
+    if (matches * kSelectiveDivisor < index_.entries().size()) {
       ids.reserve(matches);
-      index_.Visit(query, [&](const IndexedEntry& e) {
+      index_.entries().Visit(query, [&](const IndexedEntry& e) {
         ids.push_back(e.id);
         return true;
       });

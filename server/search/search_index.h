@@ -1,38 +1,35 @@
 // The search index of the unlocked journal (docs/design.md, "Search"):
-// for each folded word, the entries holding it. Like the entry index it
+// for each folded word, the documents holding it. Like the entry index it
 // exists only in the unlocked daemon's memory, built from the sealed view
 // at unlock, kept in step with every write and pull, and dropped at lock;
 // nothing of it is ever written anywhere.
 //
-// Entries are numbered as they are added ("documents"); a changed entry
-// gets a new number and its old one goes stale, so a posting list only
-// ever grows at its end. Once stale numbers outnumber live ones, the index
-// renumbers itself without them.
+// Documents are numbers the caller hands out, each greater than the last:
+// the view's entry index numbers every version of an entry it holds (its
+// row), and the same number names that version's words here. This index
+// keeps no table of its own: which numbers are current, and the entry,
+// time, type and state behind each, are the caller's. A changed entry gets
+// a new number and its old one goes stale, so a posting list only ever
+// grows at its end; the caller renumbers both when stale numbers pile up.
 //
 // Not thread-safe: the view guards it with its index lock.
 #ifndef HAVEN_SERVER_SEARCH_SEARCH_INDEX_H_
 #define HAVEN_SERVER_SEARCH_SEARCH_INDEX_H_
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "server/search/posting_list.h"
 #include "server/search/term_table.h"
 
 namespace haven {
 
-// What the index takes of one entry. `texts` are its string field values
-// (decoded), `tags` its tags; both are only read during the call.
+// The words of one entry: `texts` are its string field values (decoded),
+// `tags` its tags; both are only read during the call that takes them.
 struct SearchDoc {
-  std::string_view id;  // 24 hex chars; others are ignored
-  int64_t at_us = 0;
-  std::string_view type;
-  bool deleted = false;
   std::vector<std::string_view> texts;
   std::vector<std::string_view> tags;
 };
@@ -46,83 +43,49 @@ struct SearchFilter {
   bool include_deleted = false;
 };
 
-// An entry id as 12 bytes (the 24 hex chars decoded).
-using SearchKey = std::array<uint8_t, 12>;
-
-struct SearchMatch {
-  SearchKey key;
-  int64_t at_us = 0;
-  std::string id() const;  // hex
-};
-
 class SearchIndex {
  public:
-  using Key = SearchKey;
-
-  // Documents gathered on one thread of a whole-history pass, joined to
-  // the index by AddAll.
+  // Documents gathered on one thread of a whole-history pass, numbered
+  // 0, 1, .. in the order added, joined to the index by AddAll.
   class Shard {
    public:
     void Add(const SearchDoc& doc);
+    uint32_t size() const { return docs_; }
 
    private:
     friend class SearchIndex;
-    struct Doc {
-      Key key;
-      int64_t at_us;
-      uint16_t type;  // into types_
-      bool deleted;
-    };
-    std::vector<Doc> docs_;
-    std::vector<std::string> types_;
+    uint32_t docs_ = 0;
     TermTable terms_;
     std::vector<uint32_t> scratch_;
   };
 
-  // Joins `shards` into an empty index (building it at unlock).
-  void AddAll(std::vector<Shard> shards);
-  // Indexes `doc` afresh, replacing what the index held for its id.
-  void Upsert(const SearchDoc& doc);
-  // Forgets an entry; nothing when it is not indexed.
-  void Remove(std::string_view id);
+  // Indexes the words of document `doc`, which must be greater than every
+  // document indexed before (a smaller one is ignored).
+  void Add(uint32_t doc, const SearchDoc& words);
+  // Joins `shards`: the k-th document of the shards, taken in order,
+  // becomes document `first` + k. `first` must be greater than every
+  // document indexed before (nothing is joined otherwise).
+  void AddAll(std::vector<Shard> shards, uint32_t first);
+  // Renumbers every document (PostingList::Renumber): `renumber[d]` is the
+  // new number of `d`, or PostingList::kDropped. The mapping must keep the
+  // order of the numbers it keeps.
+  void Renumber(const std::vector<uint32_t>& renumber);
 
-  // The entries holding every word of `required` and none of `excluded`
-  // (folded words) that `filter` selects, newest first for at least the
-  // first `sorted` of them (the rest in no particular order).
-  std::vector<SearchMatch> Find(const std::vector<std::string>& required,
-                                const std::vector<std::string>& excluded,
-                                const SearchFilter& filter, size_t sorted) const;
+  // The documents holding every word of `required` and every exact tag of
+  // `tags`, and no word of `excluded` (folded words), ascending. Stale
+  // numbers are among them: the caller knows which are current.
+  std::vector<uint32_t> Find(const std::vector<std::string>& required,
+                             const std::vector<std::string>& excluded,
+                             const std::vector<std::string>& tags) const;
 
-  size_t entries() const { return by_key_.size(); }
   size_t terms() const { return terms_.size(); }
-  // Heap bytes held by the document table, the id map and the postings
-  // (not counting the term strings' own allocations).
-  size_t ApproximateBytes() const;
+  // Heap bytes held by the term table and the postings.
+  size_t ApproximateBytes() const { return terms_.ApproximateBytes(); }
 
  private:
-  struct Doc {
-    Key key;
-    int64_t at_us;
-    uint16_t type;
-    uint8_t state;  // kLive, kDeleted, kStale
-  };
-  static constexpr uint8_t kLive = 0, kDeleted = 1, kStale = 2;
-
-  uint16_t Intern(std::string_view type);
-  void MarkStale(const Key& key);
-  // Renumbers the documents without the stale ones, when they outnumber
-  // the rest.
-  void CompactIfStale();
-  std::vector<uint32_t> Candidates(const std::vector<std::string>& required,
-                                   const std::vector<std::string>& excluded) const;
-  bool Selected(const Doc& doc, const SearchFilter& filter, std::optional<uint16_t> type) const;
-
-  std::vector<Doc> docs_;
-  absl::flat_hash_map<Key, uint32_t> by_key_;  // entry -> its live document
   TermTable terms_;
   std::vector<uint32_t> scratch_;
-  std::vector<std::string> types_;
-  size_t stale_ = 0;
+  uint64_t next_ = 0;  // every document indexed so far is below it
 };
 
 }  // namespace haven

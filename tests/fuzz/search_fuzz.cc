@@ -32,9 +32,9 @@ std::vector<std::string> SplitAtNul(const std::string& input) {
 
 void Exercise(const std::string& text, const haven::SearchQuery& query) {
   haven::SearchIndex index;
-  index.Upsert(haven::SearchDoc{"0123456789abcdef01234567", 1, "t", false, {text}, {text}});
-  auto matches = index.Find(query.RequiredWords(), query.ExcludedWords(), {}, 1);
-  if (matches.size() > 1) std::abort();
+  index.Add(7, haven::SearchDoc{{text}, {text}});
+  auto matches = index.Find(query.RequiredWords(), query.ExcludedWords(), {});
+  if (matches.size() > 1 || (matches.size() == 1 && matches[0] != 7)) std::abort();
   for (const auto& phrase : query.wanted) {
     if (auto at = haven::FindPhrase(text, phrase)) {
       if (at->first > at->second || at->second > text.size()) std::abort();

@@ -1,8 +1,11 @@
 // The in-memory index: counts per type and state without a walk, time
-// ranges walked in both orders, replacement keeping every count right.
+// ranges walked in both orders, replacement keeping every count right;
+// rows numbered per version, renumbered without stale ones, picked.
 #include "server/journal/entry_index.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdint>
 
 namespace haven {
 namespace {
@@ -137,6 +140,62 @@ TEST(EntryIndexAddAllTest, IntoAFilledIndexReplacesLikeUpsert) {
   EXPECT_EQ(index.Count({.type = "break", .include_deleted = true}), 2u);
   EXPECT_EQ(Ids(index, {.include_deleted = true, .oldest_first = true}),
             (std::vector<std::string>{Id(2), Id(1), Id(3)}));
+}
+
+std::vector<std::string> Picked(const EntryIndex& index, std::vector<uint32_t> rows,
+                                const IndexQuery& q = {}) {
+  std::vector<std::string> out;
+  for (const IndexMatch& m : index.Pick(std::move(rows), q, SIZE_MAX)) out.push_back(m.id());
+  return out;
+}
+
+TEST(EntryIndexRowsTest, EachVersionGetsTheNextRowAndTheOldOneGoesStale) {
+  EntryIndex index;
+  EXPECT_EQ(index.Upsert(Id(1), 10, "checkin", false), 0u);
+  EXPECT_EQ(index.Upsert(Id(2), 20, "checkin", false), 1u);
+  EXPECT_EQ(index.Upsert(Id(1), 30, "break", false), 2u);
+  EXPECT_EQ(index.Upsert("not-an-id", 40, "break", false), std::nullopt);
+  EXPECT_EQ(Picked(index, {0, 1, 2, 7}), (std::vector<std::string>{Id(1), Id(2)}));
+  index.Remove(Id(2));
+  EXPECT_EQ(Picked(index, {0, 1, 2}), (std::vector<std::string>{Id(1)}));
+  EXPECT_EQ(index.Upsert(Id(2), 5, "checkin", false), 3u);
+}
+
+TEST(EntryIndexRowsTest, PickFiltersLikeAQueryAndSortsNewestFirst) {
+  EntryIndex index;
+  for (int i = 1; i <= 6; ++i) {
+    index.Upsert(Id(i), (i % 3) * 10, i % 2 ? "checkin" : "break", i == 4);
+  }
+  const std::vector<uint32_t> all{0, 1, 2, 3, 4, 5};
+  // Times: 1->10, 2->20, 3->0, 4->10 (deleted), 5->20, 6->0; ties newest id first.
+  EXPECT_EQ(Picked(index, all), (std::vector<std::string>{Id(5), Id(2), Id(1), Id(6), Id(3)}));
+  EXPECT_EQ(Picked(index, all, {.include_deleted = true}),
+            (std::vector<std::string>{Id(5), Id(2), Id(4), Id(1), Id(6), Id(3)}));
+  EXPECT_EQ(Picked(index, all, {.type = "break"}), (std::vector<std::string>{Id(2), Id(6)}));
+  EXPECT_EQ(Picked(index, all, {.since_us = 10, .until_us = 20}),
+            (std::vector<std::string>{Id(1)}));
+  EXPECT_TRUE(Picked(index, all, {.type = "nothing"}).empty());
+}
+
+TEST(EntryIndexRowsTest, CompactRenumbersInOrderWithoutStaleRows) {
+  EntryIndex index;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 1000; ++i) index.Upsert(Id(i), 1000 - i + round, "checkin", i == 7);
+  }
+  ASSERT_TRUE(index.NeedsCompaction());  // 2000 of 3000 rows are stale
+  const std::vector<uint32_t> renumber = index.Compact();
+  ASSERT_EQ(renumber.size(), 3000u);
+  EXPECT_EQ(renumber[0], EntryIndex::kDropped);
+  EXPECT_EQ(renumber[1999], EntryIndex::kDropped);
+  EXPECT_EQ(renumber[2000], 0u);
+  EXPECT_EQ(renumber[2999], 999u);
+  EXPECT_FALSE(index.NeedsCompaction());
+  EXPECT_EQ(index.size(), 1000u);
+  EXPECT_EQ(index.Count({.since_us = 500}), 502u);  // ids 0..502 but 7 (deleted)
+  EXPECT_EQ(Ids(index, {.since_us = 1000}), (std::vector<std::string>{Id(0), Id(1), Id(2)}));
+  EXPECT_EQ(Picked(index, {0, 999}), (std::vector<std::string>{Id(0), Id(999)}));
+  EXPECT_EQ(index.Upsert(Id(0), 1, "checkin", false), 1000u);
+  EXPECT_EQ(Ids(index, {.since_us = 1000}), (std::vector<std::string>{Id(1), Id(2)}));
 }
 
 }  // namespace
