@@ -17,6 +17,16 @@ absl::Status Corrupt(std::string_view what) {
 
 }  // namespace
 
+void EntryIndex::Clear() {
+  by_time_.clear();
+  by_id_.clear();
+  rows_.clear();
+  types_.clear();
+  counts_.clear();
+  live_ = 0;
+  stale_ = 0;
+}
+
 bool EntryIndex::Encode(std::string* out) const {
   if (stale_ != 0) return false;
   PutFixed<uint32_t>(out, static_cast<uint32_t>(types_.size()));

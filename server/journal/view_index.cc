@@ -70,6 +70,11 @@ absl::Status ViewIndex::Restore(std::string_view plain) {
   return absl::OkStatus();
 }
 
+void ViewIndex::Clear() {
+  entries_.Clear();
+  words_ = SearchIndex();
+}
+
 void ViewIndex::CompactIfStale() {
   if (entries_.NeedsCompaction()) words_.Renumber(entries_.Compact());
 }

@@ -59,6 +59,9 @@ class ViewIndex {
   // fault: the index must then be dropped and built from the view.
   absl::Status Restore(std::string_view plain);
 
+  // Empties both indexes (a Restore that failed half-way).
+  void Clear();
+
   // Heap bytes held by the search index alone (SearchIndex::ApproximateBytes).
   size_t search_bytes() const { return words_.ApproximateBytes(); }
 
