@@ -140,7 +140,9 @@ absl::Status View::SaveSnapshot() {
     PutFixed<uint64_t>(&plain, newest_);
     PutNames(&plain, orphans_);
     PutNames(&plain, type_rows_);
-    plain.append(index_.Snapshot());
+    std::string index = index_.Snapshot();
+    plain.append(index);
+    sodium_memzero(index.data(), index.size());
   }
   absl::Status wrote =
       WriteSealedFile(snapshot_path_, IndexSnapshotKey(keys_->vault_key()), kAd, plain);
