@@ -9,6 +9,7 @@ namespace {
 
 constexpr char kContext[crypto_kdf_CONTEXTBYTES + 1] = "havenvlt";
 constexpr std::string_view kVaultIdContext = "haven-vault-id-v1";
+// 5 seals index snapshots (sealed_file.cc).
 enum SubkeyId : uint64_t { kRecord = 1, kView = 2, kIndex = 3, kAuth = 4 };
 
 SecretBytes Derive(const SecretBytes& key, SubkeyId id) {

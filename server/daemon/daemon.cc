@@ -337,6 +337,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   std::unique_ptr<TypeRegistry> types = LoadTypes(options);
   Vault vault(store.get(), log.get(), types.get(), options.lock_after_us);
   vault.set_home_plugins(options.home + "/plugins");
+  vault.set_snapshot_path(options.home + "/index.snapshot");
   vault.set_after_close([&releaser] { releaser.AfterLock(); });
 
   ShutdownSignal shutdown;

@@ -111,6 +111,19 @@ class EntryIndex {
   // whoever keeps things by row number.
   std::vector<uint32_t> Compact();
 
+  // The index as a snapshot's plaintext holds it (docs/design.md, "Index
+  // snapshot"): the type names and every row, in row order. Only without
+  // stale rows (right after Compact); false otherwise.
+  bool Encode(std::string* out) const;
+  // Reads what Encode wrote into an empty index, consuming it from `in`.
+  // DataLoss on any fault (counts, sizes, a type number or state out of
+  // range, an id twice); the index is then unusable and must be dropped.
+  absl::Status Decode(std::string_view* in);
+  // Empties the index.
+  void Clear();
+  // Rows held, stale ones included: every row number is below it.
+  size_t rows() const { return rows_.size(); }
+
   size_t size() const { return by_id_.size(); }
   size_t live() const { return live_; }
 

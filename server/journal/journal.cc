@@ -40,11 +40,22 @@ Journal::Journal(Store* store, RecordLog* log, absl::Mutex* log_writer, TypeRegi
       members_(std::move(members)),
       view_(store, keys_.get(), types, &clock_) {}
 
+Journal::~Journal() {
+  // Under the log's writer lock: a journal opened since may be writing.
+  absl::MutexLock lock(write_mu_);
+  absl::Status saved = view_.SaveSnapshot();
+  if (!saved.ok()) {
+    haven::Log(LogLevel::kWarn, "index snapshot not written; the next unlock builds the index",
+               {{"reason", std::string(saved.message())}});
+  }
+}
+
 absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* log,
                                                        absl::Mutex* log_writer, TypeRegistry* types,
                                                        VaultIdentity identity,
                                                        std::unique_ptr<VaultKeys> keys,
-                                                       DeviceSecrets secrets, Membership members) {
+                                                       DeviceSecrets secrets, Membership members,
+                                                       std::string snapshot_path) {
   std::unique_ptr<Journal> journal(new Journal(store, log, log_writer, types, std::move(identity),
                                                std::move(keys), std::move(secrets),
                                                std::move(members)));
@@ -55,6 +66,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(Store* store, RecordLog* 
     absl::MutexLock members_lock(&self->members_mu_);
     return AdmittedHere(self->members_, self->identity_.device_id, header);
   });
+  journal->view_.set_snapshot_path(std::move(snapshot_path));
   absl::MutexLock lock(log_writer);
   RETURN_IF_ERROR(journal->view_.Upgrade());
   RETURN_IF_ERROR(journal->view_.Load());

@@ -96,12 +96,17 @@ class Journal {
   // still held after a lock and an unlock (a pull, an import) never writes
   // beside the next one.
   // `members` is the membership this device holds (ReadMembership).
-  static absl::StatusOr<std::unique_ptr<Journal>> Open(Store* store, RecordLog* log,
-                                                       absl::Mutex* log_writer, TypeRegistry* types,
-                                                       VaultIdentity identity,
-                                                       std::unique_ptr<VaultKeys> keys,
-                                                       DeviceSecrets secrets, Membership members)
-      ABSL_LOCKS_EXCLUDED(log_writer);
+  // `snapshot_path`: where the index snapshot is read at Open and written
+  // when the journal is dropped; empty: nowhere.
+  static absl::StatusOr<std::unique_ptr<Journal>> Open(
+      Store* store, RecordLog* log, absl::Mutex* log_writer, TypeRegistry* types,
+      VaultIdentity identity, std::unique_ptr<VaultKeys> keys, DeviceSecrets secrets,
+      Membership members, std::string snapshot_path = "") ABSL_LOCKS_EXCLUDED(log_writer);
+  // Seals the index into the snapshot (`snapshot_path` given to Open), for
+  // the next unlock (docs/design.md, "Index snapshot").
+  ~Journal();
+  // Whether the index came from the snapshot at Open.
+  bool index_from_snapshot() const { return view_.loaded_from_snapshot(); }
 
   // Membership (journal_members.cc; docs/design.md, "Devices and key
   // epochs"). Each change is a membership record of this device, written

@@ -40,6 +40,7 @@ absl::Status View::Upgrade() {
   }
   RETURN_IF_ERROR(meta.status());
   batch.Put(Family::kMeta, kViewFormatKey, kViewFormat);
+  batch.Delete(Family::kMeta, kSnapshotTokenKey);
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   if (rows > 0) {
     haven::Log(LogLevel::kInfo, "rebuilding the view from the records",
@@ -49,7 +50,10 @@ absl::Status View::Upgrade() {
 }
 
 absl::Status View::MarkForRebuild() const {
-  return store_->Put(Family::kMeta, kViewFormatKey, "rebuild", /*sync=*/true);
+  WriteBatch batch = store_->NewBatch();
+  batch.Put(Family::kMeta, kViewFormatKey, "rebuild");
+  batch.Delete(Family::kMeta, kSnapshotTokenKey);
+  return store_->Write(&batch, /*sync=*/true);
 }
 
 absl::Status View::OpenRow(std::string_view row_key, std::string_view sealed, std::string* plain,
@@ -93,6 +97,7 @@ absl::Status View::LoadApplied() {
 
 absl::Status View::Load() {
   RETURN_IF_ERROR(LoadApplied());
+  if (LoadSnapshot()) return absl::OkStatus();
   // Opening a million sealed rows is most of an unlock: do it on up to
   // PassThreads() threads (at most four), each gathering its own rows, and
   // build the index from them in sorted order at the end.
@@ -131,6 +136,8 @@ absl::Status View::Load() {
     absl::MutexLock lock(&mu_);
     index_.AddAll(std::move(batches));
     orphans_.insert(orphans.begin(), orphans.end());
+    for (uint64_t stamp : newest) newest_ = std::max(newest_, stamp);
+    for (const auto& state : type_rows) type_rows_.insert(state.entry_id());
   }
   for (const auto& state : type_rows) AdoptVaultType(state);
   return absl::OkStatus();

@@ -52,6 +52,10 @@ inline constexpr std::string_view kViewFormat = "2";
 // Meta keys "applied/<device id>": the highest sequence of each device that
 // the view has folded in.
 inline constexpr std::string_view kAppliedPrefix = "applied/";
+// Meta key holding the token of the index snapshot that describes the view
+// as it is (docs/design.md, "Index snapshot"); every write of the view
+// deletes it in the same batch.
+inline constexpr std::string_view kSnapshotTokenKey = "view/snapshot";
 
 struct ListFilter {
   std::string type;
@@ -96,8 +100,20 @@ class View {
   // applied marker in one write; CatchUp then refolds everything.
   absl::Status Upgrade();
   // Reads the applied markers, opens every row to build the index and the
-  // orphans, observes the newest stamp and adopts the vault's types.
+  // orphans, observes the newest stamp and adopts the vault's types. With
+  // a snapshot path set, takes the index from the snapshot instead when it
+  // describes the view as it is (docs/design.md, "Index snapshot"); the
+  // snapshot is removed either way.
   absl::Status Load() ABSL_LOCKS_EXCLUDED(mu_);
+  // Where the index snapshot lives; empty (the default): no snapshot is
+  // read or written. Set before Load.
+  void set_snapshot_path(std::string path) { snapshot_path_ = std::move(path); }
+  // Seals the index into the snapshot file and records its token, when the
+  // view on disk is the one the index describes (no other journal wrote
+  // since). Under the log's writer lock, when the journal is dropped.
+  absl::Status SaveSnapshot() ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether Load took the index from a snapshot.
+  bool loaded_from_snapshot() const { return loaded_from_snapshot_; }
   // Folds records that `log` holds but the view has not applied yet
   // (stored by an older daemon, or left by a crash). One writer at a time.
   // Records `admit` refuses (beyond a revoked device's cut) are passed
@@ -203,6 +219,14 @@ class View {
   void IndexState(const v1::EntryState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Registers a manifest type that arrived through the vault.
   void AdoptVaultType(const v1::EntryState& state);
+  // Load from the snapshot: false (and nothing changed) when there is none
+  // or it does not describe the view as it is.
+  bool LoadSnapshot() ABSL_LOCKS_EXCLUDED(mu_);
+  // The snapshot's plaintext as far as the index, or why it is not used.
+  absl::Status TakeSnapshot(std::string_view plain) ABSL_LOCKS_EXCLUDED(mu_);
+  // What the snapshot is checked against: the wrapped key and the applied
+  // markers on disk.
+  absl::StatusOr<std::string> SnapshotStamp() const;
   uint64_t AppliedFor(const std::string& device) const ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status LoadApplied() ABSL_LOCKS_EXCLUDED(mu_);
   // One entry's state from its records that the admit check takes.
@@ -226,6 +250,12 @@ class View {
   std::set<std::string> orphans_ ABSL_GUARDED_BY(mu_);
   // Per device, the highest sequence folded into the view.
   VersionVector applied_ ABSL_GUARDED_BY(mu_);
+  // The rows of vault types ("type:<id>"), adopted again after a snapshot.
+  std::set<std::string> type_rows_ ABSL_GUARDED_BY(mu_);
+  // The newest stamp of the rows (the clock observes it at load).
+  uint64_t newest_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string snapshot_path_;
+  bool loaded_from_snapshot_ = false;
 };
 
 }  // namespace haven

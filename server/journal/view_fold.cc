@@ -112,6 +112,7 @@ absl::Status View::Fold(const std::vector<FoldItem>& items, WriteBatch* batch,
     high = std::max(high, item.header->seq);
   }
   for (const auto& [device, seq] : applied) StageApplied(batch, device, seq);
+  batch->Delete(Family::kMeta, kSnapshotTokenKey);  // the view moves
   return absl::OkStatus();
 }
 
@@ -139,6 +140,8 @@ void View::Publish(const std::vector<FoldItem>& items, const PendingStates& pend
       } else if (id.rfind(kTypeEntryPrefix, 0) != 0) {
         orphans_.insert(id);
       }
+      if (id.rfind(kTypeEntryPrefix, 0) == 0) type_rows_.insert(id);
+      newest_ = std::max(newest_, state.updated_hlc());
       IndexState(state);
     }
   }
@@ -214,6 +217,7 @@ absl::Status View::Refold(const RecordLog& log, const std::set<std::string>& ent
     }
     states.emplace(id, std::move(state));
   }
+  batch.Delete(Family::kMeta, kSnapshotTokenKey);  // the view moves
   RETURN_IF_ERROR(store_->Write(&batch, /*sync=*/true));
   absl::MutexLock lock(&mu_);
   for (const auto& [id, state] : states) {

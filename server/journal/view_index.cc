@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "server/util/byte_codec.h"
+#include "server/util/status_macros.h"
+
 namespace haven {
 
 static_assert(EntryIndex::kDropped == PostingList::kDropped,
@@ -39,6 +42,37 @@ void ViewIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type
 void ViewIndex::Remove(std::string_view id) {
   entries_.Remove(id);
   CompactIfStale();
+}
+
+namespace {
+
+// The first bytes of a snapshot's plaintext: its format.
+constexpr std::string_view kSnapshotMagic = "haven-index-v1";
+
+}  // namespace
+
+std::string ViewIndex::Snapshot() {
+  if (entries_.rows() != entries_.size()) words_.Renumber(entries_.Compact());
+  std::string out(kSnapshotMagic);
+  entries_.Encode(&out);
+  words_.Encode(&out);
+  return out;
+}
+
+absl::Status ViewIndex::Restore(std::string_view plain) {
+  if (!plain.starts_with(kSnapshotMagic)) {
+    return absl::DataLossError("index snapshot: not this format");
+  }
+  plain.remove_prefix(kSnapshotMagic.size());
+  RETURN_IF_ERROR(entries_.Decode(&plain));
+  RETURN_IF_ERROR(words_.Decode(&plain, static_cast<uint32_t>(entries_.rows())));
+  if (!plain.empty()) return absl::DataLossError("index snapshot: bytes after the end");
+  return absl::OkStatus();
+}
+
+void ViewIndex::Clear() {
+  entries_.Clear();
+  words_ = SearchIndex();
 }
 
 void ViewIndex::CompactIfStale() {

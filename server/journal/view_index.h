@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "server/journal/entry_index.h"
 #include "server/search/search_index.h"
 
@@ -51,6 +52,16 @@ class ViewIndex {
   std::vector<IndexMatch> Search(const std::vector<std::string>& required,
                                  const std::vector<std::string>& excluded,
                                  const SearchFilter& filter, size_t sorted) const;
+  // The plaintext of an index snapshot (docs/design.md, "Index snapshot"):
+  // both indexes, renumbered without stale rows first.
+  std::string Snapshot();
+  // Reads a snapshot's plaintext into an empty index. DataLoss on any
+  // fault: the index must then be dropped and built from the view.
+  absl::Status Restore(std::string_view plain);
+
+  // Empties both indexes (a Restore that failed half-way).
+  void Clear();
+
   // Heap bytes held by the search index alone (SearchIndex::ApproximateBytes).
   size_t search_bytes() const { return words_.ApproximateBytes(); }
 

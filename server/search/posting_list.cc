@@ -38,6 +38,30 @@ void PostingList::Renumber(const std::vector<uint32_t>& renumber) {
   *this = std::move(kept);
 }
 
+std::optional<PostingList> PostingList::FromBytes(std::string_view bytes, uint32_t count,
+                                                  uint32_t limit) {
+  if (count == 0 || bytes.size() > 5 * static_cast<size_t>(count)) return std::nullopt;
+  PostingList list;
+  size_t pos = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint64_t value = 0;
+    for (int shift = 0;; shift += 7) {
+      if (pos == bytes.size() || shift > 28) return std::nullopt;
+      const auto byte = static_cast<unsigned char>(bytes[pos++]);
+      value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) break;
+    }
+    if (i > 0 && value == 0) return std::nullopt;  // not ascending
+    const uint64_t doc = i == 0 ? value : uint64_t{list.last_} + value;
+    if (doc >= limit) return std::nullopt;
+    list.last_ = static_cast<uint32_t>(doc);
+  }
+  if (pos != bytes.size()) return std::nullopt;
+  list.bytes_.assign(bytes);
+  list.count_ = count;
+  return list;
+}
+
 std::vector<uint32_t> PostingList::Decode() const {
   std::vector<uint32_t> out;
   out.reserve(count_);

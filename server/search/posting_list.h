@@ -5,7 +5,9 @@
 #define HAVEN_SERVER_SEARCH_POSTING_LIST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace haven {
@@ -24,6 +26,12 @@ class PostingList {
   void ShrinkToFit() { bytes_.shrink_to_fit(); }
 
   uint32_t size() const { return count_; }
+  // The stored form (for a snapshot) and back. FromBytes takes `bytes`
+  // only when they hold exactly `count` (> 0) well-formed varints whose
+  // numbers ascend and stay below `limit`; nullopt otherwise.
+  const std::string& bytes() const { return bytes_; }
+  static std::optional<PostingList> FromBytes(std::string_view bytes, uint32_t count,
+                                              uint32_t limit);
   size_t heap_bytes() const { return bytes_.capacity(); }
   // All numbers, ascending.
   std::vector<uint32_t> Decode() const;

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "server/search/posting_list.h"
 #include "server/search/term_table.h"
 
@@ -77,6 +78,15 @@ class SearchIndex {
   std::vector<uint32_t> Find(const std::vector<std::string>& required,
                              const std::vector<std::string>& excluded,
                              const std::vector<std::string>& tags) const;
+
+  // The index as a snapshot's plaintext holds it (docs/design.md, "Index
+  // snapshot"): every term with a non-empty list, and the lists' bytes.
+  void Encode(std::string* out) const;
+  // Reads what Encode wrote into an empty index whose documents are below
+  // `docs`, consuming it from `in`. DataLoss on any fault (counts, sizes,
+  // a repeated term, a list that is not ascending or reaches `docs`);
+  // the index is then unusable and must be dropped.
+  absl::Status Decode(std::string_view* in, uint32_t docs);
 
   size_t terms() const { return terms_.size(); }
   // Heap bytes held by the term table and the postings.

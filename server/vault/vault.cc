@@ -206,7 +206,7 @@ absl::Status Vault::OpenJournal(std::unique_ptr<VaultKeys> keys, SecretBytes str
   secrets.stretched = std::move(stretched);
   ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal,
                    Journal::Open(store_, log_, &log_writer_, types_, identity, std::move(keys),
-                                 std::move(secrets), members));
+                                 std::move(secrets), members, snapshot_path_));
   SettleMembership(journal.get(), device_name);
   if (!home_plugins_.empty()) {
     absl::Status published = journal->PublishLocalTypes(home_plugins_);

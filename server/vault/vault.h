@@ -157,6 +157,10 @@ class Vault {
   // Manifest types under this directory are shared through the vault at
   // every unlock (see Journal::PublishLocalTypes).
   void set_home_plugins(std::string dir) { home_plugins_ = std::move(dir); }
+  // Where each journal keeps its index snapshot between a lock and the next
+  // unlock (docs/design.md, "Index snapshot"); empty: none. Set before the
+  // first Init/Unlock/Join.
+  void set_snapshot_path(std::string path) { snapshot_path_ = std::move(path); }
   // Runs each time an unlocked journal has been destroyed (at `haven lock`,
   // the idle lock, shutdown), on the thread that let go of it last, with
   // no lock held: its keys are wiped and its index freed by then. Set it
@@ -209,6 +213,7 @@ class Vault {
   TypeRegistry* types_;
   const int64_t default_lock_after_us_;
   std::string home_plugins_;
+  std::string snapshot_path_;
   std::function<void()> after_close_;
 
   // How reading the identity went when the vault was made; set before the

@@ -61,7 +61,7 @@ class JournalTestBase : public ::testing::Test {
 
   void OpenJournal() {
     auto journal = Journal::Open(store_.get(), log_.get(), &log_writer_, registry_, identity_,
-                                 Keys(), Secrets(), Members());
+                                 Keys(), Secrets(), Members(), snapshot_path_);
     ASSERT_TRUE(journal.ok()) << journal.status();
     journal_ = std::move(*journal);
   }
@@ -133,6 +133,7 @@ class JournalTestBase : public ::testing::Test {
   std::unique_ptr<RecordLog> log_;
   absl::Mutex log_writer_;  // the log's one writer lock, as the Vault keeps it
   std::unique_ptr<Journal> journal_;
+  std::string snapshot_path_;  // where journals keep the index snapshot; empty: none
 };
 
 inline TypeRegistry* JournalTestBase::registry_ = nullptr;
