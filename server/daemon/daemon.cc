@@ -317,6 +317,14 @@ void ServeUntilShutdown(const sigset_t& signals, ShutdownSignal& shutdown, const
   signal_thread.join();
 }
 
+// Where the vault keeps what is its own in the home (plugins, the index
+// snapshot), and memory given back after each lock.
+void PlaceVaultInHome(const DaemonOptions& options, MemoryReleaser* releaser, Vault* vault) {
+  vault->set_home_plugins(options.home + "/plugins");
+  vault->set_snapshot_path(options.home + "/index.snapshot");
+  vault->set_after_close([releaser] { releaser->AfterLock(); });
+}
+
 }  // namespace
 
 absl::Status RunDaemon(const DaemonOptions& options) {
@@ -336,9 +344,7 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<RecordLog> log, RecordLog::Open(store.get()));
   std::unique_ptr<TypeRegistry> types = LoadTypes(options);
   Vault vault(store.get(), log.get(), types.get(), options.lock_after_us);
-  vault.set_home_plugins(options.home + "/plugins");
-  vault.set_snapshot_path(options.home + "/index.snapshot");
-  vault.set_after_close([&releaser] { releaser.AfterLock(); });
+  PlaceVaultInHome(options, &releaser, &vault);
 
   ShutdownSignal shutdown;
   SyncEngine sync(store.get(), log.get(), &vault, options.sync_interval_us);
