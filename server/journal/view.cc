@@ -82,7 +82,7 @@ absl::Status View::OpenRow(std::string_view row_key, std::string_view sealed, st
   return absl::OkStatus();
 }
 
-absl::Status View::LoadApplied() {
+absl::StatusOr<VersionVector> View::ReadApplied() const {
   VersionVector applied;
   Cursor meta = store_->NewCursor(Family::kMeta);
   for (meta.Seek(kAppliedPrefix); meta.Valid() && meta.key().starts_with(kAppliedPrefix);
@@ -90,6 +90,11 @@ absl::Status View::LoadApplied() {
     applied[std::string(meta.key().substr(kAppliedPrefix.size()))] = DecodeU64(meta.value());
   }
   RETURN_IF_ERROR(meta.status());
+  return applied;
+}
+
+absl::Status View::LoadApplied() {
+  ASSIGN_OR_RETURN(VersionVector applied, ReadApplied());
   absl::MutexLock lock(&mu_);
   applied_ = std::move(applied);
   return absl::OkStatus();

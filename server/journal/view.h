@@ -229,6 +229,8 @@ class View {
   absl::StatusOr<std::string> SnapshotStamp() const;
   uint64_t AppliedFor(const std::string& device) const ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status LoadApplied() ABSL_LOCKS_EXCLUDED(mu_);
+  // The applied markers as stored (meta `applied/DEVICE`).
+  absl::StatusOr<VersionVector> ReadApplied() const;
   // One entry's state from its records that the admit check takes.
   absl::StatusOr<v1::EntryState> RefoldOne(const RecordLog& log, const std::string& entry_id) const;
   // Folds the log's records of `device` from `from` (at most one batch).

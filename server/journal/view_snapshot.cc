@@ -114,13 +114,7 @@ absl::StatusOr<std::string> View::SnapshotStamp() const {
   crypto_generichash(reinterpret_cast<unsigned char*>(stamp.data()), stamp.size(),
                      reinterpret_cast<const unsigned char*>(key_bytes.data()), key_bytes.size(),
                      nullptr, 0);
-  VersionVector applied;
-  Cursor meta = store_->NewCursor(Family::kMeta);
-  for (meta.Seek(kAppliedPrefix); meta.Valid() && meta.key().starts_with(kAppliedPrefix);
-       meta.Next()) {
-    applied[std::string(meta.key().substr(kAppliedPrefix.size()))] = DecodeU64(meta.value());
-  }
-  RETURN_IF_ERROR(meta.status());
+  ASSIGN_OR_RETURN(VersionVector applied, ReadApplied());
   ASSIGN_OR_RETURN(std::string rows, RowsDigest(*store_));
   return stamp + rows + MarkersOf(applied);
 }

@@ -8,19 +8,13 @@
 #include <vector>
 
 #include "server/journal/view_index.h"
+#include "tests/journal/view_index_test_support.h"
 
 namespace haven {
 namespace {
 
-std::string Id(int n) {
-  char buf[25];
-  std::snprintf(buf, sizeof buf, "%024x", n);
-  return buf;
-}
-
-SearchDoc Words(std::vector<std::string_view> texts, std::vector<std::string_view> tags = {}) {
-  return SearchDoc{std::move(texts), std::move(tags)};
-}
+using testing_support::Id;
+using testing_support::Words;
 
 std::vector<std::string> Found(const ViewIndex& index, std::vector<std::string> words,
                                SearchFilter filter = {}) {
