@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace haven {
@@ -27,12 +30,19 @@ TEST(HeapTest, FreedPagesGoBackToTheSystemWhenAsked) {
     std::memset(blocks.back(), 0x5a, kBlock);
   }
   for (char* b : blocks) free(b);
-  // jemalloc's background thread may already be returning some; what is
-  // certain is that the allocator held most of them a moment ago or holds
-  // them now, and holds (almost) none once asked.
-  ReturnFreeHeapPages();
-  const size_t after = *HeapFreeResidentBytes();
-  EXPECT_LT(after, kBlock * kBlocks / 64) << "free pages still resident after the purge";
+  // jemalloc's background thread may already be returning some, and a
+  // purge that meets it at work can leave pages to it (seen once in a CI
+  // run on a loaded host: 39 MB left); what is certain is that the
+  // allocator holds (almost) none once asked, if need be again. Asked a
+  // bounded number of times, the condition checked after each.
+  constexpr size_t kBound = kBlock * kBlocks / 64;
+  size_t after = SIZE_MAX;
+  for (int ask = 0; ask < 100 && after >= kBound; ++ask) {
+    if (ask > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ReturnFreeHeapPages();
+    after = *HeapFreeResidentBytes();
+  }
+  EXPECT_LT(after, kBound) << "free pages still resident after the purge";
 }
 
 TEST(HeapTest, NamesTheAllocator) {
