@@ -21,6 +21,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "common/status.h"
 
 namespace haven {
 
@@ -31,7 +32,7 @@ inline constexpr size_t kMaxLocalMethodBytes = 128;
 // A request's or a reply's body: the home gRPC server's message limit.
 inline constexpr size_t kMaxLocalBodyBytes = 64 << 20;
 inline constexpr size_t kMaxLocalMessageBytes = 16 << 10;
-inline constexpr size_t kMaxLocalDetailsBytes = 2048;  // kMaxStatusDetailsBytes
+inline constexpr size_t kMaxLocalDetailsBytes = kMaxStatusDetailsBytes;  // what ToGrpc sends
 
 struct LocalRequest {
   std::string method;
