@@ -2,8 +2,7 @@
 
 #include <fcntl.h>
 #include <grpcpp/create_channel_posix.h>
-#include <grpcpp/impl/client_unary_call.h>
-#include <grpcpp/impl/rpc_method.h>
+#include <string.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,12 +13,11 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "cli/grpc_call.h"
 #include "cli/passphrase.h"
+#include "cli/socket_io.h"
 #include "cli/status.h"
 #include "common/home_socket.h"
-#include "common/local_call.h"
-#include "common/local_methods.h"
-#include "common/socket_io.h"
 #include "common/status.h"
 
 namespace haven::cli {
@@ -72,34 +70,34 @@ absl::Status StartDaemon(const std::string& home) {
   return absl::InternalError("havend did not start; see " + log_path);
 }
 
-// How long the connection Connect made may wait for its first call: the
-// daemon gives a connection 10 s to send its request.
+// How long the connection Connect made may wait for its first call before
+// the CLI makes a new one: a daemon may close connections that sit idle.
 constexpr auto kFreshConnection = std::chrono::seconds(5);
 
-// What an older havend, which speaks only gRPC, answers a local call with:
-// HTTP/2's SETTINGS frame, a 3-byte length and then frame type 4. As a
-// local call's reply it would be a status code past 16, so it is never a
-// reply.
-bool IsHttp2Settings(const char head[4]) { return head[0] == 0 && head[3] == 0x04; }
-
-// Sends a local call's `bytes` on `fd` and reads the reply. `*grpc_only` is
-// set, and the reply left unread, when the daemon answered as an older
-// havend that speaks only gRPC.
-absl::StatusOr<LocalReply> Exchange(int fd, const std::string& bytes, SocketDeadline deadline,
-                                    bool* grpc_only) {
-  *grpc_only = false;
-  if (absl::Status sent = WriteAll(fd, bytes, deadline); !sent.ok()) return sent;
-  char head[4];
-  if (absl::Status got = ReadExactly(fd, head, sizeof(head), deadline); !got.ok()) return got;
-  if (IsHttp2Settings(head)) {
-    *grpc_only = true;
-    return absl::UnavailableError("havend speaks only gRPC");
+// Runs `call` on the connection `fd` until its answer is in, the daemon
+// closes the connection (the call then says what it lacks), or the
+// socket fails or the deadline passes (that status).
+absl::Status Converse(int fd, GrpcCall& call, SocketDeadline deadline) {
+  std::string out;
+  char in[16 << 10];
+  absl::Status status;
+  while (status.ok()) {
+    call.TakeOutput(&out);
+    if (!out.empty()) status = WriteAll(fd, out, deadline);
+    Wipe(out);  // the request, and with Unlock's a passphrase
+    if (!status.ok() || call.done()) break;
+    absl::StatusOr<size_t> got = ReadSome(fd, in, sizeof(in), deadline);
+    if (!got.ok()) status = got.status();
+    if (!got.ok() || *got == 0) break;
+    call.Receive({in, *got});
   }
-  size_t replayed = 0;
-  return ReadLocalReply([&](char* out, size_t n) {
-    for (; n > 0 && replayed < sizeof(head); --n) *out++ = head[replayed++];
-    return n == 0 ? absl::OkStatus() : ReadExactly(fd, out, n, deadline);
-  });
+  explicit_bzero(in, sizeof(in));  // a Secret Key, in ShowKit's reply
+  if (status.ok()) {
+    call.Close();
+    call.TakeOutput(&out);
+    (void)WriteAll(fd, out, std::chrono::steady_clock::now());  // a courtesy; never waited for
+  }
+  return status;
 }
 
 }  // namespace
@@ -161,40 +159,27 @@ grpc::Status DaemonClient::CallBytes(std::string_view method,
                                      google::protobuf::MessageLite* reply,
                                      std::chrono::milliseconds timeout) {
   std::string body = request.SerializeAsString();
-  if (body.size() > kMaxLocalBodyBytes) {
+  if (body.size() > kMaxReplyBytes) {
+    Wipe(body);
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the request is over 64 MiB");
   }
   const int fd = TakeConnection();
   if (fd < 0) {
+    Wipe(body);
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "havend does not answer on " + path_);
   }
   const SocketDeadline deadline =
       timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout : kNoSocketDeadline;
-  std::string bytes = LocalRequestHead(method, body.size()) + body;
-  Wipe(body);  // a passphrase's, in Unlock's request
-  bool grpc_only = false;
-  absl::StatusOr<LocalReply> answer = Exchange(fd, bytes, deadline, &grpc_only);
-  Wipe(bytes);
+  GrpcCall call(method, std::move(body), timeout);
+  absl::Status talked = Converse(fd, call, deadline);
   close(fd);
-  if (grpc_only) return CallOverGrpc(method, request, reply, timeout);
-  if (!answer.ok()) return ToGrpc(answer.status());
-  const bool parsed = !answer->status.ok() || reply->ParseFromString(answer->body);
-  Wipe(answer->body);  // a Secret Key's, in ShowKit's reply
+  if (!talked.ok() && !call.done()) return ToGrpc(talked);
+  std::string bytes;
+  grpc::Status status = call.Finish(&bytes);
+  const bool parsed = !status.ok() || reply->ParseFromString(bytes);
+  Wipe(bytes);  // a Secret Key's, in ShowKit's reply
   if (!parsed) return grpc::Status(grpc::StatusCode::INTERNAL, "havend's reply does not parse");
-  return answer->status;
-}
-
-grpc::Status DaemonClient::CallOverGrpc(std::string_view method,
-                                        const google::protobuf::MessageLite& request,
-                                        google::protobuf::MessageLite* reply,
-                                        std::chrono::milliseconds timeout) {
-  const std::string name(method);
-  const grpc::internal::RpcMethod rpc(name.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::ClientContext context;
-  if (timeout.count() > 0) context.set_deadline(std::chrono::system_clock::now() + timeout);
-  using Message = google::protobuf::MessageLite;
-  return grpc::internal::BlockingUnaryCall<Message, Message, Message, Message>(
-      Channel().get(), rpc, &context, request, reply);
+  return status;
 }
 
 std::shared_ptr<grpc::Channel> DaemonClient::Channel() {

@@ -1,6 +1,7 @@
 // The CLI's connection to this home's havend over its Unix socket; starts
 // the daemon when it is not running, as gpg does with gpg-agent. Unary RPCs
-// go as local calls (docs/design.md, "Local calls"), streams over gRPC.
+// go through the CLI's own gRPC client (cli/grpc_call.h), streams through
+// gRPC's (docs/design.md, "The CLI's gRPC client").
 #ifndef HAVEN_CLI_CLIENT_H_
 #define HAVEN_CLI_CLIENT_H_
 
@@ -13,7 +14,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "common/local_methods.h"
+#include "common/daemon_methods.h"
 #include "haven/v1/daemon.grpc.pb.h"
 
 namespace haven::cli {
@@ -34,12 +35,12 @@ class DaemonClient {
   DaemonClient(const DaemonClient&) = delete;
   DaemonClient& operator=(const DaemonClient&) = delete;
 
-  // One unary RPC as a local call (common/local_call.h): `method` is a
-  // constant of common/local_methods.h. The first call uses the connection
-  // Connect made; each later one connects again. A daemon that answers as
-  // an older havend speaking only gRPC gets the call over gRPC instead. A positive `timeout`
-  // bounds the whole call (DEADLINE_EXCEEDED); by default it waits as
-  // long as the daemon works on it.
+  // One unary RPC, in gRPC's wire protocol (cli/grpc_call.h): `method` is
+  // a constant of common/daemon_methods.h. The first call uses the
+  // connection Connect made; each later one connects again. A positive
+  // `timeout` bounds the whole call (DEADLINE_EXCEEDED) and goes to the
+  // daemon as the call's deadline; by default it waits as long as the
+  // daemon works on it.
   template <typename Method>
   grpc::Status Call(const Method& method, const typename Method::Request& request,
                     typename Method::Reply* reply,
@@ -60,11 +61,6 @@ class DaemonClient {
       : path_(std::move(path)), fd_(fd), connected_at_(std::chrono::steady_clock::now()) {}
   grpc::Status CallBytes(std::string_view method, const google::protobuf::MessageLite& request,
                          google::protobuf::MessageLite* reply, std::chrono::milliseconds timeout);
-  // The same call over gRPC, for an older havend that speaks only gRPC
-  // (one that runs on after haven was upgraded, until it is restarted).
-  grpc::Status CallOverGrpc(std::string_view method, const google::protobuf::MessageLite& request,
-                            google::protobuf::MessageLite* reply,
-                            std::chrono::milliseconds timeout);
   // The gRPC channel, made at first use.
   std::shared_ptr<grpc::Channel> Channel();
   // The connection Connect made while no call has used it (and it is at

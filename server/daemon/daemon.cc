@@ -27,7 +27,6 @@
 #include "server/crypto/ids.h"
 #include "server/daemon/heap.h"
 #include "server/daemon/home_dir.h"
-#include "server/daemon/local_call_server.h"
 #include "server/daemon/memory.h"
 #include "server/daemon/unix_listener.h"
 #include "server/hub/hub_auth.h"
@@ -161,17 +160,6 @@ std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
   builder.SetMaxReceiveMessageSize(kLocalMaxReceiveBytes);
   builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
   return builder.BuildAndStart();
-}
-
-// The same services as local calls (docs/design.md, "Local calls").
-void AddLocalCalls(const DaemonOptions& options, const LocalServices& services,
-                   LocalCallServer* calls) {
-  if (!options.hub) {
-    calls->AddJournal(services.journal);
-    calls->AddVault(services.vault);
-    calls->AddPractice(services.practice);
-  }
-  calls->AddAdmin(services.admin);
 }
 
 // The hub's TCP port: the Hub service and gRPC health only; never Admin,
@@ -369,12 +357,9 @@ absl::Status RunDaemon(const DaemonOptions& options) {
   std::unique_ptr<grpc::Server> local_server = StartLocalServer(
       options, {&journal_service, &vault_service, &practice_service, &admin_service}, &releaser);
   if (!local_server) return absl::UnavailableError("cannot start the home's gRPC server");
-  LocalCallServer local_calls(&releaser);
-  AddLocalCalls(options, {&journal_service, &vault_service, &practice_service, &admin_service},
-                &local_calls);
   const std::string socket_path = SocketPath(options.home);
   ASSIGN_OR_RETURN(std::unique_ptr<UnixListener> listener,
-                   UnixListener::Listen(socket_path, local_server.get(), &local_calls));
+                   UnixListener::Listen(socket_path, local_server.get()));
   listener->Start();
   LogReady(options, socket_path, hub);
   ReturnFreeHeapPages();  // what start-up freed (recovery, plugin loading)

@@ -12,8 +12,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/local_call.h"
-#include "common/socket_io.h"
 #include "server/util/log.h"
 
 namespace haven {
@@ -37,9 +35,7 @@ uid_t PeerUid(int connection) {
 }
 
 absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Listen(const std::string& path,
-                                                                   grpc::Server* server,
-                                                                   const LocalCallServer* calls,
-                                                                   ListenerLimits limits) {
+                                                                   grpc::Server* server) {
   sockaddr_un addr{};
   if (path.size() >= sizeof(addr.sun_path)) {
     return absl::InvalidArgumentError("--home: the path is too long for a Unix socket: " + path);
@@ -66,16 +62,13 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Listen(const std::st
     return error;
   }
   return std::unique_ptr<UnixListener>(
-      new UnixListener(path, server, calls, limits, fd, wake, st.st_ino, st.st_dev));
+      new UnixListener(path, server, fd, wake, st.st_ino, st.st_dev));
 }
 
-UnixListener::UnixListener(std::string path, grpc::Server* server, const LocalCallServer* calls,
-                           ListenerLimits limits, int fd, int wake_fd, ino_t inode, dev_t device)
+UnixListener::UnixListener(std::string path, grpc::Server* server, int fd, int wake_fd, ino_t inode,
+                           dev_t device)
     : path_(std::move(path)),
       server_(server),
-      calls_(calls),
-      limits_(limits),
-      connections_(limits.threads, limits.waiting, [this](int fd) { Route(fd); }),
       fd_(fd),
       wake_fd_(wake_fd),
       inode_(inode),
@@ -96,7 +89,6 @@ void UnixListener::Stop() {
   }
   shutdown(fd_, SHUT_RDWR);
   if (thread_.joinable()) thread_.join();
-  connections_.Stop();
   close(fd_);
   close(wake_fd_);
   fd_ = wake_fd_ = -1;
@@ -141,30 +133,7 @@ void UnixListener::Serve(int connection) {
     close(connection);
     return;
   }
-  if (!connections_.Start(connection)) {
-    Log(LogLevel::kWarn, "refused a connection: too many at once",
-        {{"limit", std::to_string(limits_.threads + limits_.waiting)}});
-    close(connection);
-  }
-}
-
-void UnixListener::Route(int connection) {
-  const SocketDeadline deadline = std::chrono::steady_clock::now() + limits_.request_within;
-  const int first = PeekByte(connection, deadline);
-  if (first == 'P') {
-    connections_.Release(connection);
-    grpc::AddInsecureChannelFromFd(server_, connection);  // the server owns it now
-    return;
-  }
-  if (first == kLocalCallMagic[0] && calls_ != nullptr) {
-    try {
-      calls_->Serve(connection, deadline);
-    } catch (...) {  // the request's buffers could not be had: this call fails, not the daemon
-      Log(LogLevel::kError, "a local call failed before its handler ran");
-    }
-  }
-  connections_.Release(connection);
-  close(connection);
+  grpc::AddInsecureChannelFromFd(server_, connection);  // the server owns it now
 }
 
 }  // namespace haven

@@ -22,7 +22,6 @@
 
 #include "common/home_socket.h"
 #include "haven/v1/daemon.grpc.pb.h"
-#include "server/daemon/local_call_server.h"
 
 namespace haven {
 namespace {
@@ -50,7 +49,6 @@ class UnixListenerTest : public ::testing::Test {
     grpc::ServerBuilder builder;  // no port: the listener is the only way in
     builder.RegisterService(&admin_);
     server_ = builder.BuildAndStart();
-    calls_.AddAdmin(&admin_);
     ASSERT_NE(server_, nullptr);
   }
   void TearDown() override {
@@ -60,7 +58,7 @@ class UnixListenerTest : public ::testing::Test {
   }
 
   std::unique_ptr<UnixListener> StartListener() {
-    auto listener = UnixListener::Listen(path_, server_.get(), &calls_);
+    auto listener = UnixListener::Listen(path_, server_.get());
     EXPECT_TRUE(listener.ok()) << listener.status();
     if (!listener.ok()) return nullptr;
     (*listener)->Start();
@@ -78,7 +76,6 @@ class UnixListenerTest : public ::testing::Test {
   std::string path_;
   FakeAdmin admin_;
   std::unique_ptr<grpc::Server> server_;
-  LocalCallServer calls_{nullptr};
 };
 
 mode_t ModeOf(const std::string& path) {
@@ -117,7 +114,7 @@ TEST_F(UnixListenerTest, ServesTheOwnersGrpcCallsThroughTheSocket) {
 
 TEST_F(UnixListenerTest, TheSocketIsBorn0600WhateverTheUmask) {
   const mode_t before = umask(0);
-  auto listener = UnixListener::Listen(path_, server_.get(), &calls_);
+  auto listener = UnixListener::Listen(path_, server_.get());
   const mode_t during = umask(before);
   ASSERT_TRUE(listener.ok()) << listener.status();
   EXPECT_EQ(during, 0) << "Listen restored the caller's umask";
@@ -151,7 +148,7 @@ TEST_F(UnixListenerTest, ReplacesAStaleRegularFile) {
 
 TEST_F(UnixListenerTest, RefusesAPathTooLongForAUnixSocket) {
   const std::string path = dir_ + "/" + std::string(sizeof(sockaddr_un::sun_path), 'x');
-  auto listener = UnixListener::Listen(path, server_.get(), &calls_);
+  auto listener = UnixListener::Listen(path, server_.get());
   ASSERT_FALSE(listener.ok());
   EXPECT_EQ(listener.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists(path));

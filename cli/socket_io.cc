@@ -1,4 +1,4 @@
-#include "common/socket_io.h"
+#include "cli/socket_io.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-namespace haven {
+namespace haven::cli {
 namespace {
 
 // Milliseconds left until `deadline` for poll(2): -1 for none, at least 0.
@@ -28,7 +28,7 @@ absl::Status WaitFor(int fd, short events, SocketDeadline deadline) {
   while (true) {
     int ready = poll(&p, 1, PollTimeout(deadline));
     if (ready > 0) return absl::OkStatus();
-    if (ready == 0) return absl::DeadlineExceededError("the local call timed out");
+    if (ready == 0) return absl::DeadlineExceededError("havend did not answer in time");
     if (errno != EINTR) {
       return absl::UnavailableError(std::string("poll failed: ") + std::strerror(errno));
     }
@@ -41,20 +41,17 @@ bool Retry(ssize_t n) {
 
 }  // namespace
 
-absl::Status ReadExactly(int fd, char* out, size_t n, SocketDeadline deadline) {
-  size_t done = 0;
-  while (done < n) {
+absl::StatusOr<size_t> ReadSome(int fd, char* out, size_t n, SocketDeadline deadline) {
+  while (true) {
     absl::Status ready = WaitFor(fd, POLLIN, deadline);
     if (!ready.ok()) return ready;
-    ssize_t got = recv(fd, out + done, n - done, MSG_DONTWAIT);
+    ssize_t got = recv(fd, out, n, MSG_DONTWAIT);
     if (Retry(got)) continue;
-    if (got == 0) return absl::UnavailableError("the connection closed in the middle of a call");
     if (got < 0) {
       return absl::UnavailableError(std::string("read failed: ") + std::strerror(errno));
     }
-    done += static_cast<size_t>(got);
+    return static_cast<size_t>(got);
   }
-  return absl::OkStatus();
 }
 
 absl::Status WriteAll(int fd, std::string_view bytes, SocketDeadline deadline) {
@@ -71,16 +68,4 @@ absl::Status WriteAll(int fd, std::string_view bytes, SocketDeadline deadline) {
   return absl::OkStatus();
 }
 
-int PeekByte(int fd, SocketDeadline deadline) {
-  while (true) {
-    absl::Status ready = WaitFor(fd, POLLIN, deadline);
-    if (absl::IsDeadlineExceeded(ready)) return -2;
-    if (!ready.ok()) return -1;
-    unsigned char byte = 0;
-    ssize_t got = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (Retry(got)) continue;
-    return got == 1 ? byte : -1;
-  }
-}
-
-}  // namespace haven
+}  // namespace haven::cli

@@ -1,11 +1,12 @@
-// The RPCs the CLI makes as local calls (docs/design.md, "Local calls"):
-// every unary method of the home socket's services. Each is a constant
-// kServiceMethod (kJournalList, kVaultUnlock, ...) naming the method as gRPC
-// does and carrying the generated service's handler, from which its
-// request and reply types follow: the CLI's call and the daemon's handler
-// cannot disagree about them. Export and Import stream, and stay on gRPC.
-#ifndef HAVEN_COMMON_LOCAL_METHODS_H_
-#define HAVEN_COMMON_LOCAL_METHODS_H_
+// The unary RPCs of the home socket's services, which the CLI makes with
+// its own gRPC client (cli/grpc_call.h; docs/design.md, "The CLI's gRPC
+// client"). Each is a constant kServiceMethod (kJournalList, kVaultUnlock,
+// ...) naming the method as gRPC does and carrying the generated service's
+// handler, from which its request and reply types follow: the CLI's call
+// and the daemon's handler cannot disagree about them. Export and Import
+// stream, and go through gRPC's own client.
+#ifndef HAVEN_COMMON_DAEMON_METHODS_H_
+#define HAVEN_COMMON_DAEMON_METHODS_H_
 
 #include <grpcpp/support/status.h>
 
@@ -16,7 +17,7 @@
 namespace haven {
 
 // clang-format off
-#define HAVEN_JOURNAL_LOCAL_CALLS(X) \
+#define HAVEN_JOURNAL_UNARY_METHODS(X) \
   X(Journal, Log) \
   X(Journal, List) \
   X(Journal, Show) \
@@ -27,13 +28,13 @@ namespace haven {
   X(Journal, ReloadTypes) \
   X(Journal, Stats) \
   X(Journal, Search)
-#define HAVEN_PRACTICE_LOCAL_CALLS(X) \
+#define HAVEN_PRACTICE_UNARY_METHODS(X) \
   X(Practice, Nudge) \
   X(Practice, SetReminder) \
   X(Practice, ListReminders) \
   X(Practice, RemoveReminder) \
   X(Practice, Reread)
-#define HAVEN_VAULT_LOCAL_CALLS(X) \
+#define HAVEN_VAULT_UNARY_METHODS(X) \
   X(Vault, Init) \
   X(Vault, Unlock) \
   X(Vault, Lock) \
@@ -50,17 +51,17 @@ namespace haven {
   X(Vault, Rekey) \
   X(Vault, ChangePassphrase) \
   X(Vault, ShowKit)
-#define HAVEN_ADMIN_LOCAL_CALLS(X) \
+#define HAVEN_ADMIN_UNARY_METHODS(X) \
   X(Admin, Status) \
   X(Admin, Shutdown)
 // clang-format on
 
 // One unary method; Handler is the generated service's member function.
 template <typename Handler>
-struct LocalMethod;
+struct UnaryMethod;
 
 template <typename ServiceT, typename RequestT, typename ReplyT>
-struct LocalMethod<grpc::Status (ServiceT::*)(grpc::ServerContext*, const RequestT*, ReplyT*)> {
+struct UnaryMethod<grpc::Status (ServiceT::*)(grpc::ServerContext*, const RequestT*, ReplyT*)> {
   using Service = ServiceT;
   using Request = RequestT;
   using Reply = ReplyT;
@@ -68,15 +69,15 @@ struct LocalMethod<grpc::Status (ServiceT::*)(grpc::ServerContext*, const Reques
   grpc::Status (ServiceT::*handler)(grpc::ServerContext*, const RequestT*, ReplyT*);
 };
 
-#define HAVEN_DEFINE_LOCAL_METHOD(service, method)                                          \
-  inline constexpr LocalMethod<decltype(&v1::service::Service::method)> k##service##method{ \
+#define HAVEN_DEFINE_UNARY_METHOD(service, method)                                          \
+  inline constexpr UnaryMethod<decltype(&v1::service::Service::method)> k##service##method{ \
       "/haven.v1." #service "/" #method, &v1::service::Service::method};
-HAVEN_JOURNAL_LOCAL_CALLS(HAVEN_DEFINE_LOCAL_METHOD)
-HAVEN_PRACTICE_LOCAL_CALLS(HAVEN_DEFINE_LOCAL_METHOD)
-HAVEN_VAULT_LOCAL_CALLS(HAVEN_DEFINE_LOCAL_METHOD)
-HAVEN_ADMIN_LOCAL_CALLS(HAVEN_DEFINE_LOCAL_METHOD)
-#undef HAVEN_DEFINE_LOCAL_METHOD
+HAVEN_JOURNAL_UNARY_METHODS(HAVEN_DEFINE_UNARY_METHOD)
+HAVEN_PRACTICE_UNARY_METHODS(HAVEN_DEFINE_UNARY_METHOD)
+HAVEN_VAULT_UNARY_METHODS(HAVEN_DEFINE_UNARY_METHOD)
+HAVEN_ADMIN_UNARY_METHODS(HAVEN_DEFINE_UNARY_METHOD)
+#undef HAVEN_DEFINE_UNARY_METHOD
 
 }  // namespace haven
 
-#endif  // HAVEN_COMMON_LOCAL_METHODS_H_
+#endif  // HAVEN_COMMON_DAEMON_METHODS_H_
