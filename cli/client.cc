@@ -74,30 +74,34 @@ absl::Status StartDaemon(const std::string& home) {
 // the CLI makes a new one: a daemon may close connections that sit idle.
 constexpr auto kFreshConnection = std::chrono::seconds(5);
 
-// Runs `call` on the connection `fd` until its answer is in, the daemon
-// closes the connection (the call then says what it lacks), or the
-// socket fails or the deadline passes (that status).
+// Runs `call` on the connection `fd` until its answer is in or the daemon
+// closes the connection (the call then says what it lacks); else the
+// status of the read or write that failed, or of the deadline. A failed
+// write does not stop the reading: a daemon that answers and closes at
+// once (as it does for Shutdown) has its answer read.
 absl::Status Converse(int fd, GrpcCall& call, SocketDeadline deadline) {
   std::string out;
   char in[16 << 10];
-  absl::Status status;
-  while (status.ok()) {
+  absl::Status wrote;
+  absl::Status read;
+  while (true) {
     call.TakeOutput(&out);
-    if (!out.empty()) status = WriteAll(fd, out, deadline);
+    if (wrote.ok() && !out.empty()) wrote = WriteAll(fd, out, deadline);
     Wipe(out);  // the request, and with Unlock's a passphrase
-    if (!status.ok() || call.done()) break;
+    if (call.done()) break;
     absl::StatusOr<size_t> got = ReadSome(fd, in, sizeof(in), deadline);
-    if (!got.ok()) status = got.status();
+    if (!got.ok()) read = got.status();
     if (!got.ok() || *got == 0) break;
     call.Receive({in, *got});
   }
   explicit_bzero(in, sizeof(in));  // a Secret Key, in ShowKit's reply
-  if (status.ok()) {
+  if (call.done() && wrote.ok()) {
     call.Close();
     call.TakeOutput(&out);
     (void)WriteAll(fd, out, std::chrono::steady_clock::now());  // a courtesy; never waited for
   }
-  return status;
+  if (call.done()) return absl::OkStatus();
+  return read.ok() ? wrote : read;
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ struct GrpcCallbacks {
                       size_t name_size, const uint8_t* value, size_t value_size, uint8_t,
                       void* self) {
     auto* call = static_cast<GrpcCall*>(self);
-    if (frame->hd.stream_id != call->stream_) return 0;
+    if (frame->hd.stream_id != call->stream_ || frame->hd.type != NGHTTP2_HEADERS) return 0;
     call->header_bytes_ += name_size + value_size;
     if (call->header_bytes_ > kMaxHeaderBytes) {
       call->Fail(
@@ -62,7 +62,8 @@ struct GrpcCallbacks {
       return NGHTTP2_ERR_CALLBACK_FAILURE;
     }
     call->Header({reinterpret_cast<const char*>(name), name_size},
-                 {reinterpret_cast<const char*>(value), value_size});
+                 {reinterpret_cast<const char*>(value), value_size},
+                 (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0);
     return 0;
   }
 
@@ -78,7 +79,18 @@ struct GrpcCallbacks {
     auto* call = static_cast<GrpcCall*>(self);
     if (stream != call->stream_) return 0;
     call->closed_ = true;
-    call->reset_code_ = error;
+    call->close_code_ = error;  // REFUSED_STREAM when a GOAWAY left the call out
+    return 0;
+  }
+
+  // The daemon's RST_STREAM on the call: its code says why, even NO_ERROR
+  // (a reset before the trailers is never a complete answer).
+  static int OnFrameReceived(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+    auto* call = static_cast<GrpcCall*>(self);
+    if (frame->hd.type == NGHTTP2_RST_STREAM && frame->hd.stream_id == call->stream_) {
+      call->reset_ = true;
+      call->reset_code_ = frame->rst_stream.error_code;
+    }
     return 0;
   }
 
@@ -89,6 +101,48 @@ struct GrpcCallbacks {
     if (!call->closed_) {
       call->Fail(grpc::Status(grpc::StatusCode::INTERNAL,
                               "havend's HTTP/2 is malformed: " + std::string(message, size)));
+    }
+    return 0;
+  }
+
+  // nghttp2 answers a connection error it finds in the daemon's bytes (a
+  // DATA frame before the headers, a bad HPACK block, a bad SETTINGS or
+  // WINDOW_UPDATE...) by ending the session with a GOAWAY of its own, often
+  // without calling OnError: that GOAWAY ends the call, or the CLI would
+  // wait on a daemon that has nothing more to say.
+  static int OnFrameSend(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+    auto* call = static_cast<GrpcCall*>(self);
+    if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR &&
+        !call->closed_) {
+      std::string why(reinterpret_cast<const char*>(frame->goaway.opaque_data),
+                      frame->goaway.opaque_data_len);
+      if (why.empty()) why = nghttp2_http2_strerror(frame->goaway.error_code);
+      call->Fail(grpc::Status(grpc::StatusCode::INTERNAL, "havend's HTTP/2 is malformed: " + why));
+    }
+    // The CLI resets its call only when the daemon's answer broke HTTP/2 on
+    // that stream (DATA on a 204, a bad content-length, a bad trailer):
+    // the daemon did not reset it, the CLI did.
+    if (frame->hd.type == NGHTTP2_RST_STREAM && frame->hd.stream_id == call->stream_ &&
+        !call->closed_) {
+      call->Fail(grpc::Status(grpc::StatusCode::INTERNAL,
+                              std::string("havend's answer breaks HTTP/2: ") +
+                                  nghttp2_http2_strerror(frame->rst_stream.error_code)));
+    }
+    return 0;
+  }
+
+  // A frame of the daemon's that breaks HTTP/2 on the call's stream or the
+  // connection (response headers without :status, DATA on a 204, a bad
+  // content-length...): nghttp2 resets the stream or ends the session, and
+  // says so here first, before anything later in the same read (the
+  // daemon's own RST_STREAM) can decide how the call ends.
+  static int OnInvalidFrame(nghttp2_session*, const nghttp2_frame* frame, int lib_error,
+                            void* self) {
+    auto* call = static_cast<GrpcCall*>(self);
+    if ((frame->hd.stream_id == 0 || frame->hd.stream_id == call->stream_) && !call->closed_) {
+      call->Fail(grpc::Status(
+          grpc::StatusCode::INTERNAL,
+          std::string("havend's answer breaks HTTP/2: ") + nghttp2_strerror(lib_error)));
     }
     return 0;
   }
@@ -112,11 +166,17 @@ GrpcCall::GrpcCall(std::string_view method, std::string request, std::chrono::mi
   nghttp2_session_callbacks_set_on_header_callback(callbacks, GrpcCallbacks::OnHeader);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, GrpcCallbacks::OnData);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, GrpcCallbacks::OnStreamClose);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, GrpcCallbacks::OnFrameReceived);
   nghttp2_session_callbacks_set_error_callback2(callbacks, GrpcCallbacks::OnError);
-  // A daemon gets no pushed streams and no more than the one stream's
-  // worth of CONTINUATION frames (HPACK bombs are bounded by OnHeader).
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, GrpcCallbacks::OnFrameSend);
+  nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks,
+                                                               GrpcCallbacks::OnInvalidFrame);
+  // A daemon gets no pushed streams and a bounded run of CONTINUATION
+  // frames (their bytes are bounded by OnHeader). Debian's nghttp2 counts
+  // a frame header split across reads more than once, so the bound leaves
+  // room for reads that split them.
   nghttp2_option_set_max_reserved_remote_streams(options, 0);
-  nghttp2_option_set_max_continuations(options, 8);
+  nghttp2_option_set_max_continuations(options, 64);
   const int made = nghttp2_session_client_new3(&session_, callbacks, this, options, &wiping_memory);
   nghttp2_session_callbacks_del(callbacks);
   nghttp2_option_del(options);
@@ -188,7 +248,7 @@ void GrpcCall::Receive(std::string_view bytes) {
   if (session_ == nullptr || failed_) return;
   const ssize_t n = nghttp2_session_mem_recv(
       session_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (n < 0 || (!closed_ && nghttp2_session_want_read(session_) == 0)) {
+  if (!closed_ && (n < 0 || nghttp2_session_want_read(session_) == 0)) {
     Fail(grpc::Status(grpc::StatusCode::INTERNAL,
                       std::string("havend's HTTP/2 is malformed: ") +
                           nghttp2_strerror(n < 0 ? static_cast<int>(n) : NGHTTP2_ERR_PROTO)));
@@ -207,9 +267,11 @@ void GrpcCall::Fail(grpc::Status status) {
   failure_ = std::move(status);
 }
 
-void GrpcCall::Header(std::string_view name, std::string_view value) {
+void GrpcCall::Header(std::string_view name, std::string_view value, bool ends_stream) {
   if (name == ":status") {
     http_status_ = ParseHttpStatus(value);
+  } else if (!ends_stream) {
+    return;  // the status is in the trailers (or a Trailers-Only answer), never the headers
   } else if (name == "grpc-status") {
     grpc_status_ = ParseGrpcStatusCode(value);
   } else if (name == "grpc-message") {
@@ -224,6 +286,18 @@ void GrpcCall::Data(std::string_view chunk) {
     Wipe(body_);
     Fail(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "havend's reply is over 64 MiB"));
     return;
+  }
+  const size_t need = body_.size() + chunk.size();
+  if (need > body_.capacity()) {
+    // Grown by hand: std::string's own growth frees the old buffer, a
+    // Secret Key's first bytes in ShowKit's reply, unwiped; and it would
+    // double past the bound (128 MiB for a 64 MiB reply).
+    std::string grown;
+    grown.reserve(
+        std::min(std::max(need, 2 * body_.capacity()), kGrpcPrefixBytes + kMaxReplyBytes));
+    grown.assign(body_);
+    Wipe(body_);
+    body_.swap(grown);  // `grown` frees the old, wiped buffer
   }
   body_.append(chunk);
 }
@@ -252,9 +326,13 @@ grpc::Status GrpcCall::Answer() const {
     return grpc::Status(CodeOfHttpStatus(http_status_),
                         "havend answered HTTP status " + std::to_string(http_status_));
   }
-  if (reset_code_ != 0) {
+  if (reset_) {
     return grpc::Status(CodeOfReset(reset_code_), std::string("havend reset the call: ") +
                                                       nghttp2_http2_strerror(reset_code_));
+  }
+  if (close_code_ != NGHTTP2_NO_ERROR) {  // the daemon went away (GOAWAY) before it took the call
+    return grpc::Status(CodeOfReset(close_code_), std::string("havend did not take the call: ") +
+                                                      nghttp2_http2_strerror(close_code_));
   }
   return grpc::Status(grpc::StatusCode::UNKNOWN, "havend's answer has no grpc-status");
 }

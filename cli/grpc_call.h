@@ -70,7 +70,7 @@ class GrpcCall {
   friend struct GrpcCallbacks;  // nghttp2's callbacks, in grpc_call.cc
 
   void Fail(grpc::Status status);
-  void Header(std::string_view name, std::string_view value);
+  void Header(std::string_view name, std::string_view value, bool ends_stream);
   void Data(std::string_view chunk);
   size_t ReadRequest(uint8_t* out, size_t size, uint32_t* flags);
   void Submit(std::string_view method, std::chrono::milliseconds timeout);
@@ -87,7 +87,9 @@ class GrpcCall {
   int grpc_status_ = -1;  // -1 until the trailers name one
   std::string grpc_message_;
   std::string details_base64_;
-  uint32_t reset_code_ = 0;  // the stream's RST_STREAM error, 0 for none
+  bool reset_ = false;       // the daemon reset the call's stream
+  uint32_t reset_code_ = 0;  // with that RST_STREAM's error code
+  uint32_t close_code_ = 0;  // the stream's end as nghttp2 saw it
   bool closed_ = false;
   bool failed_ = false;
   grpc::Status failure_;

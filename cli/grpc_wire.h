@@ -41,7 +41,8 @@ int ParseHttpStatus(std::string_view value);
 std::string PercentDecode(std::string_view value);
 
 // The code of a call answered with an HTTP status other than 200, or reset
-// (RST_STREAM) before its trailers, as gRPC's clients map them.
+// (RST_STREAM) before its trailers, as gRPC's clients map them (a reset
+// with NO_ERROR, or any code not named, is INTERNAL).
 grpc::StatusCode CodeOfHttpStatus(int http_status);
 grpc::StatusCode CodeOfReset(uint32_t http2_error);
 

@@ -21,14 +21,18 @@ int PollTimeout(SocketDeadline deadline) {
 }
 
 // Waits for `events` on `fd` until `deadline`: OK when ready (or hung up:
-// the next read or write says what), DEADLINE_EXCEEDED on timeout. A
-// signal does not restart the wait from the top.
+// the next read or write says what), DEADLINE_EXCEEDED once it has passed.
+// A signal, or a poll(2) cut short by PollTimeout's cap, waits again for
+// what is left.
 absl::Status WaitFor(int fd, short events, SocketDeadline deadline) {
   pollfd p{fd, events, 0};
   while (true) {
     int ready = poll(&p, 1, PollTimeout(deadline));
     if (ready > 0) return absl::OkStatus();
-    if (ready == 0) return absl::DeadlineExceededError("havend did not answer in time");
+    if (ready == 0 && std::chrono::steady_clock::now() >= deadline) {
+      return absl::DeadlineExceededError("havend did not answer in time");
+    }
+    if (ready == 0) continue;
     if (errno != EINTR) {
       return absl::UnavailableError(std::string("poll failed: ") + std::strerror(errno));
     }

@@ -73,6 +73,16 @@ class ShutdownSignal {
 
 // A CLI call carries at most an import chunk or a `--json` entry.
 constexpr int kLocalMaxReceiveBytes = 64 << 20;
+// The home socket serves one person's commands, a call each (an export or
+// an import streams on one): bounds far above that, so that a runaway
+// script of the same user cannot make the daemon take more than it has.
+// Past the threads, a call is refused with RESOURCE_EXHAUSTED; a
+// connection with no call for a minute is closed (the CLI connects anew
+// for a call after 5 s).
+constexpr size_t kLocalMemoryQuotaBytes = size_t{1} << 30;
+constexpr int kLocalMaxThreads = 64;
+constexpr int kLocalMaxStreamsPerConnection = 16;
+constexpr int kLocalMaxIdleMs = 60 * 1000;
 // The largest message a hub needs is a pushed batch (at most 4 MiB of
 // records, docs/design.md "Sync") with its framing; everything before a
 // login is far smaller and is bounded again by each handler.
@@ -158,6 +168,12 @@ std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
   }
   builder.RegisterService(services.admin);
   builder.SetMaxReceiveMessageSize(kLocalMaxReceiveBytes);
+  grpc::ResourceQuota quota("haven-home");
+  quota.Resize(kLocalMemoryQuotaBytes);
+  quota.SetMaxThreads(kLocalMaxThreads);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kLocalMaxStreamsPerConnection);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kLocalMaxIdleMs);
   builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
   return builder.BuildAndStart();
 }

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -58,24 +59,31 @@ class FakeJournal : public v1::Journal::Service {
     return grpc::Status::OK;
   }
 
-  // True once a held call saw its deadline pass.
-  bool WaitUntilCancelled() {
+  // Once a held call was cancelled: the deadline it had from the client,
+  // and when the handler first saw the call.
+  struct Held {
+    std::chrono::system_clock::time_point deadline;
+    std::chrono::system_clock::time_point entered;
+  };
+  std::optional<Held> WaitUntilCancelled() {
     std::unique_lock<std::mutex> lock(mu_);
-    return cancelled_cv_.wait_for(lock, std::chrono::seconds(60), [this] { return cancelled_; });
+    cancelled_cv_.wait_for(lock, std::chrono::seconds(60), [this] { return held_.has_value(); });
+    return held_;
   }
 
  private:
   grpc::Status Wait(grpc::ServerContext* context) {
+    const Held held{context->deadline(), std::chrono::system_clock::now()};
     while (!context->IsCancelled()) std::this_thread::yield();
     std::lock_guard<std::mutex> lock(mu_);
-    cancelled_ = true;
+    held_ = held;
     cancelled_cv_.notify_all();
     return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
   }
 
   std::mutex mu_;
   std::condition_variable cancelled_cv_;
-  bool cancelled_ = false;
+  std::optional<Held> held_;
 };
 
 // A daemon on HOME/havend.sock: gRPC's server, every connection handed to
@@ -178,9 +186,16 @@ TEST_F(DaemonClientTest, RequestsAndRepliesOfSeveralMegabytesArriveWhole) {
 
 TEST_F(DaemonClientTest, ATimeoutEndsTheCallAndReachesTheDaemonAsItsDeadline) {
   v1::ShowReply reply;
+  const auto start = std::chrono::system_clock::now();
   grpc::Status status = Show("wait", &reply, std::chrono::milliseconds(200));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
-  EXPECT_TRUE(daemon_->journal.WaitUntilCancelled());
+  std::optional<FakeJournal::Held> held = daemon_->journal.WaitUntilCancelled();
+  ASSERT_TRUE(held.has_value());
+  // The handler's deadline is the client's: 200 ms from when the daemon
+  // took the call, which is after the call started and before the
+  // handler ran (grpc-timeout counts whole milliseconds).
+  EXPECT_GE(held->deadline, start + std::chrono::milliseconds(199));
+  EXPECT_LE(held->deadline, held->entered + std::chrono::milliseconds(201));
 }
 
 TEST_F(DaemonClientTest, OneClientMakesCallAfterCall) {

@@ -26,9 +26,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // What the crafted daemon answers the call with.
 struct Answer {
   Headers headers = {{":status", "200"}, {"content-type", "application/grpc"}};
-  std::string body;    // sent as DATA
-  Headers trailers;    // none: the body (or the headers) end the stream
-  uint32_t reset = 0;  // an RST_STREAM code instead of any answer
+  std::string body;           // sent as DATA
+  Headers trailers;           // none: the body (or the headers) end the stream
+  uint32_t reset = 0;         // an RST_STREAM code instead of any answer...
+  bool reset_always = false;  // ...even NO_ERROR (0)
 };
 
 class CraftedDaemon {
@@ -105,7 +106,7 @@ class CraftedDaemon {
   }
 
   void Respond(nghttp2_session* session, int32_t stream) {
-    if (answer_.reset != 0) {
+    if (answer_.reset != 0 || answer_.reset_always) {
       nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream, answer_.reset);
       return;
     }
@@ -224,15 +225,31 @@ TEST_F(GrpcCallTest, WithoutAGrpcStatusTheCodeComesFromHttpOrTheReset) {
   Answer no_status;
   no_status.body = Message("x");
   EXPECT_EQ(Run(no_status).error_code(), grpc::StatusCode::UNKNOWN);
-  Answer not_found;
-  not_found.headers = {{":status", "404"}};
-  EXPECT_EQ(Run(not_found).error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  Answer refused;
-  refused.reset = NGHTTP2_REFUSED_STREAM;
-  EXPECT_EQ(Run(refused).error_code(), grpc::StatusCode::UNAVAILABLE);
-  Answer calm;
-  calm.reset = NGHTTP2_ENHANCE_YOUR_CALM;
-  EXPECT_EQ(Run(calm).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const std::pair<int, grpc::StatusCode> http[] = {
+      {400, grpc::StatusCode::INTERNAL},          {401, grpc::StatusCode::UNAUTHENTICATED},
+      {403, grpc::StatusCode::PERMISSION_DENIED}, {404, grpc::StatusCode::UNIMPLEMENTED},
+      {429, grpc::StatusCode::UNAVAILABLE},       {503, grpc::StatusCode::UNAVAILABLE},
+      {500, grpc::StatusCode::UNKNOWN},
+  };
+  for (const auto& [code, expected] : http) {
+    Answer answer;
+    answer.headers = {{":status", std::to_string(code)}};
+    EXPECT_EQ(Run(answer).error_code(), expected) << code;
+  }
+  const std::pair<uint32_t, grpc::StatusCode> resets[] = {
+      {NGHTTP2_NO_ERROR, grpc::StatusCode::INTERNAL},
+      {NGHTTP2_REFUSED_STREAM, grpc::StatusCode::UNAVAILABLE},
+      {NGHTTP2_CANCEL, grpc::StatusCode::CANCELLED},
+      {NGHTTP2_ENHANCE_YOUR_CALM, grpc::StatusCode::RESOURCE_EXHAUSTED},
+      {NGHTTP2_INADEQUATE_SECURITY, grpc::StatusCode::PERMISSION_DENIED},
+      {NGHTTP2_INTERNAL_ERROR, grpc::StatusCode::INTERNAL},
+  };
+  for (const auto& [code, expected] : resets) {
+    Answer answer;
+    answer.reset = code;
+    answer.reset_always = true;
+    EXPECT_EQ(Run(answer).error_code(), expected) << code;
+  }
 }
 
 TEST_F(GrpcCallTest, HeadersPastTheirBoundEndTheCall) {
@@ -273,6 +290,31 @@ TEST_F(GrpcCallTest, AConnectionClosedBeforeTheAnswerIsUnavailable) {
   EXPECT_FALSE(call.done());
   std::string reply;
   EXPECT_EQ(call.Finish(&reply).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(GrpcCallTest, AConnectionErrorEndsTheCallAtOnceInOneRead) {
+  // SETTINGS, then DATA on the call's stream before its HEADERS: nghttp2
+  // ends the session (GOAWAY) without calling the error callback.
+  const std::string bytes(
+      "\0\0\0\4\0\0\0\0\0"
+      "\0\0\1\0\0\0\0\0\1x",
+      19);
+  GrpcCall call("/haven.v1.Admin/Status", "", std::chrono::milliseconds::zero());
+  std::string out;
+  call.TakeOutput(&out);
+  call.Receive(bytes);
+  call.TakeOutput(&out);
+  ASSERT_TRUE(call.done());  // else the CLI waits for a daemon with nothing more to say
+  std::string reply;
+  EXPECT_EQ(call.Finish(&reply).error_code(), grpc::StatusCode::INTERNAL);
+}
+
+TEST_F(GrpcCallTest, AStatusInHeadersThatDoNotEndTheStreamIsNotTheAnswer) {
+  Answer answer;
+  answer.headers.emplace_back("grpc-status", "0");
+  answer.body = Message("the entry");
+  answer.trailers = {{"x-no-status", "1"}};
+  EXPECT_EQ(Run(answer).error_code(), grpc::StatusCode::UNKNOWN);
 }
 
 TEST(GrpcWireTest, TimeoutsFitGrpcTimeoutsEightDigits) {

@@ -2,7 +2,10 @@
 """Writes the seed corpus of grpc_reply_fuzz (corpus/grpc_reply/): answers a
 daemon could send to one of the CLI's calls, as HTTP/2 frames with headers
 coded in HPACK (indexed and literal fields, no Huffman). The first byte of
-each seed is the fuzz target's read size."""
+each seed is the fuzz target's read size. The x_* seeds beside them came
+from a review's fuzzing round: CONTINUATION, HPACK's dynamic table and its
+size updates, padding, 1xx answers, split messages, GOAWAY and RST_STREAM
+after the headers, unknown frames, DATA before the headers."""
 import base64
 import os
 import struct
