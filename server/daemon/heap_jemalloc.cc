@@ -14,8 +14,13 @@
 // thread returns pages that have stayed free for the decay time (10 s)
 // while the daemon sits idle: without it jemalloc purges only when some
 // thread allocates. One such thread is enough for a daemon this size.
+// Two arenas, not jemalloc's four per core: each arena keeps a partly used
+// slab of every size it served, and the blocks that outlive a lock were
+// spread over eight of them on two cores (idle after serving 1M entries
+// and locked: 29.7 / 29.1 MB with eight, 28.9 with two; import and unlock
+// no slower; docs/performance-notes.md, "Idle after lock at 1M").
 extern "C" {
-const char* malloc_conf = "background_thread:true,max_background_threads:1";
+const char* malloc_conf = "background_thread:true,max_background_threads:1,narenas:2";
 }
 
 #define HAVEN_STRINGIFY_(x) #x
