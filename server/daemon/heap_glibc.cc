@@ -28,6 +28,9 @@ void ReturnFreeHeapPages() { malloc_trim(0); }
 // their pages back, so glibc has no counter that answers this.
 std::optional<size_t> HeapFreeResidentBytes() { return std::nullopt; }
 
+// No index heap apart: TuneHeap installs none, so IndexHeapScope does nothing.
+std::optional<size_t> ReleaseIndexHeap() { return std::nullopt; }
+
 std::string HeapAllocatorName() { return "glibc malloc"; }
 
 }  // namespace haven

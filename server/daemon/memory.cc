@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 #include <string_view>
 
 #include "server/daemon/heap.h"
@@ -93,11 +94,14 @@ void MemoryReleaser::Run() {
     }
     auto start = std::chrono::steady_clock::now();
     uint64_t store_bytes = release_store ? store_->ReleaseMemory() : 0;
+    // The index was freed before the lock called: its heap goes back whole.
+    std::optional<size_t> index_left = release_store ? ReleaseIndexHeap() : std::nullopt;
     ReturnFreeHeapPages();
     auto took = std::chrono::steady_clock::now() - start;
     Log(LogLevel::kDebug, "memory released",
         {{"after", release_store ? "lock" : "call"},
          {"store_bytes", std::to_string(store_bytes)},
+         {"index_heap_left", index_left ? std::to_string(*index_left) : "none"},
          {"us",
           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(took).count())}});
   }

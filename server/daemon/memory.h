@@ -28,8 +28,9 @@ class MemoryReleaser {
   MemoryReleaser(const MemoryReleaser&) = delete;
   MemoryReleaser& operator=(const MemoryReleaser&) = delete;
 
-  // The vault locked: drops the store's cached blocks and memtables, then
-  // returns free heap pages to the system.
+  // The vault locked: drops the store's cached blocks and memtables, hands
+  // the index heap back (ReleaseIndexHeap), then returns free heap pages
+  // to the system.
   void AfterLock();
   // A call that went through the whole history finished: returns free
   // heap pages to the system; the store's cache stays warm.

@@ -119,7 +119,7 @@ class EntryIndex {
   // DataLoss on any fault (counts, sizes, a type number or state out of
   // range, an id twice); the index is then unusable and must be dropped.
   absl::Status Decode(std::string_view* in);
-  // Empties the index.
+  // Empties the index and frees its memory.
   void Clear();
   // Rows held, stale ones included: every row number is below it.
   size_t rows() const { return rows_.size(); }

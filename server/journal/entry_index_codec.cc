@@ -20,9 +20,10 @@ absl::Status Corrupt(std::string_view what) {
 void EntryIndex::Clear() {
   by_time_.clear();
   by_id_.clear();
-  rows_.clear();
-  types_.clear();
-  counts_.clear();
+  // Capacity too: the index heap is handed back only once all is freed.
+  rows_ = decltype(rows_)();
+  types_ = decltype(types_)();
+  counts_ = decltype(counts_)();
   live_ = 0;
   stale_ = 0;
 }

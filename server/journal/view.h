@@ -222,6 +222,11 @@ class View {
   // Load from the snapshot: false (and nothing changed) when there is none
   // or it does not describe the view as it is.
   bool LoadSnapshot() ABSL_LOCKS_EXCLUDED(mu_);
+  // Seals the index, stamped `stamp`, with `token` into the snapshot file;
+  // false (nothing written) when the applied markers on disk are beyond
+  // the index's (a later journal wrote).
+  absl::StatusOr<bool> SealSnapshot(const std::string& stamp, const std::string& token)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The snapshot's plaintext as far as the index, or why it is not used.
   absl::Status TakeSnapshot(std::string_view plain) ABSL_LOCKS_EXCLUDED(mu_);
   // What the snapshot is checked against: the wrapped key and the applied

@@ -7,6 +7,7 @@
 #include "server/crypto/ids.h"
 #include "server/journal/merge.h"
 #include "server/journal/view.h"
+#include "server/util/index_heap.h"
 #include "server/util/log.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
@@ -142,8 +143,11 @@ void View::Publish(const std::vector<FoldItem>& items, const PendingStates& pend
       }
       if (id.rfind(kTypeEntryPrefix, 0) == 0) type_rows_.insert(id);
       newest_ = std::max(newest_, state.updated_hlc());
-      IndexState(state);
     }
+    // One scope for the batch (each Upsert would open its own); the sets
+    // above stay out of the index heap, which only the index may use.
+    IndexHeapScope heap;
+    for (const auto& [id, state] : pending) IndexState(state);
   }
   // Only now that the batch defining them is durable: a type adopted from
   // a batch that failed would name a definition the vault does not hold.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "server/util/byte_codec.h"
+#include "server/util/index_heap.h"
 #include "server/util/status_macros.h"
 
 namespace haven {
@@ -16,7 +17,10 @@ void ViewIndex::Batch::Add(std::string_view id, int64_t at_us, std::string_view 
   if (entries_.Add(id, at_us, type, deleted)) words_.Add(words);
 }
 
+ViewIndex::~ViewIndex() { Clear(); }
+
 void ViewIndex::AddAll(std::vector<Batch> batches) {
+  IndexHeapScope heap;
   std::vector<EntryIndex::Batch> entries;
   std::vector<SearchIndex::Shard> words;
   entries.reserve(batches.size());
@@ -33,6 +37,7 @@ void ViewIndex::AddAll(std::vector<Batch> batches) {
 
 void ViewIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type, bool deleted,
                        const SearchDoc& words) {
+  IndexHeapScope heap;
   auto row = entries_.Upsert(id, at_us, type, deleted);
   if (!row) return;
   words_.Add(*row, words);
@@ -40,6 +45,7 @@ void ViewIndex::Upsert(std::string_view id, int64_t at_us, std::string_view type
 }
 
 void ViewIndex::Remove(std::string_view id) {
+  IndexHeapScope heap;
   entries_.Remove(id);
   CompactIfStale();
 }
@@ -52,6 +58,7 @@ constexpr std::string_view kSnapshotMagic = "haven-index-v1";
 }  // namespace
 
 std::string ViewIndex::Snapshot() {
+  IndexHeapScope heap;  // the caller frees what it returns inside a scope too
   if (entries_.rows() != entries_.size()) words_.Renumber(entries_.Compact());
   std::string out(kSnapshotMagic);
   entries_.Encode(&out);
@@ -60,6 +67,7 @@ std::string ViewIndex::Snapshot() {
 }
 
 absl::Status ViewIndex::Restore(std::string_view plain) {
+  IndexHeapScope heap;
   if (!plain.starts_with(kSnapshotMagic)) {
     return absl::DataLossError("index snapshot: not this format");
   }
@@ -71,6 +79,7 @@ absl::Status ViewIndex::Restore(std::string_view plain) {
 }
 
 void ViewIndex::Clear() {
+  IndexHeapScope heap;
   entries_.Clear();
   words_ = SearchIndex();
 }

@@ -5,6 +5,10 @@
 // in the search index, so the id, time, type and state of an entry are
 // held once, and its type name interned once.
 //
+// Its memory comes from the index heap (server/util/index_heap.h): every
+// member that changes it opens an IndexHeapScope, and so must a caller that
+// frees what Snapshot returns.
+//
 // Not thread-safe: the view guards it with its index lock.
 #ifndef HAVEN_SERVER_JOURNAL_VIEW_INDEX_H_
 #define HAVEN_SERVER_JOURNAL_VIEW_INDEX_H_
@@ -36,6 +40,11 @@ class ViewIndex {
     SearchIndex::Shard words_;
   };
 
+  ViewIndex() = default;
+  ~ViewIndex();  // frees everything inside an index heap scope
+  ViewIndex(const ViewIndex&) = delete;
+  ViewIndex& operator=(const ViewIndex&) = delete;
+
   // Adds every entry of `batches`, as Upsert would one by one.
   void AddAll(std::vector<Batch> batches);
   // Inserts or replaces an entry: its time, type, state and words. Ids
@@ -59,7 +68,8 @@ class ViewIndex {
   // fault: the index must then be dropped and built from the view.
   absl::Status Restore(std::string_view plain);
 
-  // Empties both indexes (a Restore that failed half-way).
+  // Empties both indexes (a Restore that failed half-way) and frees their
+  // memory.
   void Clear();
 
   // Heap bytes held by the search index alone (SearchIndex::ApproximateBytes).

@@ -15,6 +15,7 @@
 #include "server/journal/vault_state.h"
 #include "server/journal/view.h"
 #include "server/util/byte_codec.h"
+#include "server/util/index_heap.h"
 #include "server/util/log.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
@@ -123,6 +124,15 @@ absl::Status View::SaveSnapshot() {
   if (snapshot_path_.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::string stamp, SnapshotStamp());
   const std::string token = RandomBytes(kTokenBytes);
+  ASSIGN_OR_RETURN(bool sealed, SealSnapshot(stamp, token));
+  if (!sealed) return absl::OkStatus();
+  return store_->Put(Family::kMeta, kSnapshotTokenKey, token, /*sync=*/true);
+}
+
+absl::StatusOr<bool> View::SealSnapshot(const std::string& stamp, const std::string& token) {
+  // The plaintext, about the index's size, and the sealed copy come and go
+  // here, at lock, with the index: from its heap, handed back with it.
+  IndexHeapScope heap;
   std::string plain(kMagic);
   plain.append(token);
   PutFixed<uint32_t>(&plain, static_cast<uint32_t>(stamp.size()));
@@ -130,7 +140,7 @@ absl::Status View::SaveSnapshot() {
   {
     absl::MutexLock lock(&mu_);
     // Markers on disk beyond this index's: a later journal wrote.
-    if (stamp.substr(kStampMarkersAt) != MarkersOf(applied_)) return absl::OkStatus();
+    if (stamp.substr(kStampMarkersAt) != MarkersOf(applied_)) return false;
     PutFixed<uint64_t>(&plain, newest_);
     PutNames(&plain, orphans_);
     PutNames(&plain, type_rows_);
@@ -142,7 +152,7 @@ absl::Status View::SaveSnapshot() {
       WriteSealedFile(snapshot_path_, IndexSnapshotKey(keys_->vault_key()), kAd, plain);
   sodium_memzero(plain.data(), plain.size());
   RETURN_IF_ERROR(wrote);
-  return store_->Put(Family::kMeta, kSnapshotTokenKey, token, /*sync=*/true);
+  return true;
 }
 
 bool View::LoadSnapshot() {

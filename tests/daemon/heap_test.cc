@@ -6,8 +6,12 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <thread>
 #include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "server/util/index_heap.h"
 
 namespace haven {
 namespace {
@@ -42,6 +46,41 @@ TEST(HeapTest, FreedPagesGoBackToTheSystemWhenAsked) {
     after = *HeapFreeResidentBytes();
   }
   EXPECT_LT(after, kBound) << "free pages still resident after the purge";
+}
+
+// The index heap (server/util/index_heap.h): what a scope allocates is
+// counted there, what is allocated outside is not, and the heap goes back
+// whole only once nothing of it is left, wherever it is freed from.
+TEST(HeapTest, TheIndexHeapGoesBackWholeOnlyOnceEmpty) {
+  TuneHeap();
+  if (!ReleaseIndexHeap().has_value()) {
+    GTEST_SKIP() << HeapAllocatorName() << " keeps no index heap apart";
+  }
+  constexpr size_t kBlock = 48, kBlocks = 20000;
+  std::vector<std::unique_ptr<char[]>> blocks;
+  blocks.reserve(kBlocks);
+  {
+    IndexHeapScope heap;
+    for (size_t i = 0; i < kBlocks; ++i) blocks.push_back(std::make_unique<char[]>(kBlock));
+  }
+  auto outside = std::make_unique<char[]>(kBlock);  // from the usual heap
+  const size_t held = *ReleaseIndexHeap();
+  EXPECT_GE(held, kBlock * kBlocks);
+  EXPECT_NE(held, SIZE_MAX);
+  // Freed on another thread, in a scope, while this one asks: not before
+  // that thread has left.
+  absl::Notification freed, asked;
+  std::thread other([&] {
+    IndexHeapScope heap;
+    blocks.clear();
+    freed.Notify();
+    asked.WaitForNotification();
+  });
+  freed.WaitForNotification();
+  EXPECT_EQ(*ReleaseIndexHeap(), SIZE_MAX) << "a thread is in it: it cannot tell";
+  asked.Notify();
+  other.join();
+  EXPECT_EQ(*ReleaseIndexHeap(), 0u);
 }
 
 TEST(HeapTest, NamesTheAllocator) {
