@@ -29,6 +29,7 @@ ReminderScheduler::~ReminderScheduler() { Stop(); }
 void ReminderScheduler::Start() {
   absl::MutexLock lock(&mu_);
   if (loop_.joinable() || stopping_) return;
+  running_ = true;
   loop_ = std::thread([this] { Loop(); });
 }
 
@@ -37,6 +38,7 @@ void ReminderScheduler::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     wake_.SignalAll();
+    looked_.SignalAll();
   }
   if (loop_.joinable()) loop_.join();
 }
@@ -44,7 +46,12 @@ void ReminderScheduler::Stop() {
 void ReminderScheduler::Replan() {
   absl::MutexLock lock(&mu_);
   replan_ = true;
+  const uint64_t mine = ++replans_asked_;
   wake_.SignalAll();
+  const absl::Time until = absl::Now() + absl::Microseconds(kReplanWaitUs);
+  while (running_ && !stopping_ && replans_seen_ < mine) {
+    if (looked_.WaitWithDeadline(&mu_, until)) return;  // the loop is busy sending: go on
+  }
 }
 
 std::string ReminderScheduler::BodyFor(const v1::Reminder& reminder, const TypeRegistry& types) {
@@ -91,8 +98,12 @@ void ReminderScheduler::Loop() {
   mu_.Lock();
   while (!stopping_) {
     replan_ = false;
-    mu_.Unlock();
+    // The clock is read under mu_, so that a Replan that returns knows it
+    // was read after its change.
     const int64_t now = now_();
+    replans_seen_ = replans_asked_;
+    looked_.SignalAll();
+    mu_.Unlock();
     // A clock moved back starts again from where it now stands.
     const int64_t from = std::max(std::min(checked_us, now), now - kLateUs);
     const int64_t next = SendDue(from, now);

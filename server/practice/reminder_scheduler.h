@@ -34,6 +34,7 @@ class ReminderScheduler {
  public:
   static constexpr int64_t kLateUs = 15LL * 60 * 1000000;
   static constexpr int64_t kMaxSleepUs = 10LL * 60 * 1000000;
+  static constexpr int64_t kReplanWaitUs = 5LL * 1000000;
 
   // Everything must outlive the scheduler. `now` is the practice clock
   // (practice_clock.h).
@@ -43,7 +44,10 @@ class ReminderScheduler {
 
   void Start() ABSL_LOCKS_EXCLUDED(mu_);
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
-  // The reminders changed: look at them and the clock again now.
+  // The reminders changed: look at them and the clock again now. Returns
+  // once the scheduler has read the clock for this change (at most
+  // kReplanWaitUs; at once when it is not running), so that a reminder
+  // set by a command is planned from the time the command ran.
   void Replan() ABSL_LOCKS_EXCLUDED(mu_);
 
   // The body of a reminder's notification: the practice type's title (its
@@ -65,9 +69,13 @@ class ReminderScheduler {
   std::function<int64_t()> now_;
 
   absl::Mutex mu_;
-  absl::CondVar wake_;  // signalled by Replan and Stop
+  absl::CondVar wake_;    // signalled by Replan and Stop
+  absl::CondVar looked_;  // signalled by the loop when it has read the clock
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
   bool replan_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t replans_asked_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t replans_seen_ ABSL_GUARDED_BY(mu_) = 0;  // asked before the last read of the clock
   std::thread loop_;
 };
 
