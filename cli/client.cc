@@ -163,7 +163,7 @@ grpc::Status DaemonClient::CallBytes(std::string_view method,
                                      google::protobuf::MessageLite* reply,
                                      std::chrono::milliseconds timeout) {
   std::string body = request.SerializeAsString();
-  if (body.size() > kMaxReplyBytes) {
+  if (body.size() > kMaxMessageBytes) {
     Wipe(body);
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the request is over 64 MiB");
   }
@@ -177,7 +177,7 @@ grpc::Status DaemonClient::CallBytes(std::string_view method,
   GrpcCall call(method, std::move(body), timeout);
   absl::Status talked = Converse(fd, call, deadline);
   close(fd);
-  if (!talked.ok() && !call.done()) return ToGrpc(talked);
+  if (!talked.ok()) return ToGrpc(talked);  // never once the call is done
   std::string bytes;
   grpc::Status status = call.Finish(&bytes);
   const bool parsed = !status.ok() || reply->ParseFromString(bytes);

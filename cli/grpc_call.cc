@@ -57,8 +57,7 @@ struct GrpcCallbacks {
     if (frame->hd.stream_id != call->stream_ || frame->hd.type != NGHTTP2_HEADERS) return 0;
     call->header_bytes_ += name_size + value_size;
     if (call->header_bytes_ > kMaxHeaderBytes) {
-      call->Fail(
-          grpc::Status(grpc::StatusCode::INTERNAL, "havend's answer has headers over 64 KiB"));
+      call->FailInternal("havend's answer has headers over 64 KiB");
       return NGHTTP2_ERR_CALLBACK_FAILURE;
     }
     call->Header({reinterpret_cast<const char*>(name), name_size},
@@ -99,8 +98,7 @@ struct GrpcCallbacks {
   static int OnError(nghttp2_session*, int, const char* message, size_t size, void* self) {
     auto* call = static_cast<GrpcCall*>(self);
     if (!call->closed_) {
-      call->Fail(grpc::Status(grpc::StatusCode::INTERNAL,
-                              "havend's HTTP/2 is malformed: " + std::string(message, size)));
+      call->FailInternal("havend's HTTP/2 is malformed: " + std::string(message, size));
     }
     return 0;
   }
@@ -117,16 +115,15 @@ struct GrpcCallbacks {
       std::string why(reinterpret_cast<const char*>(frame->goaway.opaque_data),
                       frame->goaway.opaque_data_len);
       if (why.empty()) why = nghttp2_http2_strerror(frame->goaway.error_code);
-      call->Fail(grpc::Status(grpc::StatusCode::INTERNAL, "havend's HTTP/2 is malformed: " + why));
+      call->FailInternal("havend's HTTP/2 is malformed: " + why);
     }
     // The CLI resets its call only when the daemon's answer broke HTTP/2 on
     // that stream (DATA on a 204, a bad content-length, a bad trailer):
     // the daemon did not reset it, the CLI did.
     if (frame->hd.type == NGHTTP2_RST_STREAM && frame->hd.stream_id == call->stream_ &&
         !call->closed_) {
-      call->Fail(grpc::Status(grpc::StatusCode::INTERNAL,
-                              std::string("havend's answer breaks HTTP/2: ") +
-                                  nghttp2_http2_strerror(frame->rst_stream.error_code)));
+      call->FailInternal(std::string("havend's answer breaks HTTP/2: ") +
+                         nghttp2_http2_strerror(frame->rst_stream.error_code));
     }
     return 0;
   }
@@ -140,9 +137,8 @@ struct GrpcCallbacks {
                             void* self) {
     auto* call = static_cast<GrpcCall*>(self);
     if ((frame->hd.stream_id == 0 || frame->hd.stream_id == call->stream_) && !call->closed_) {
-      call->Fail(grpc::Status(
-          grpc::StatusCode::INTERNAL,
-          std::string("havend's answer breaks HTTP/2: ") + nghttp2_strerror(lib_error)));
+      call->FailInternal(std::string("havend's answer breaks HTTP/2: ") +
+                         nghttp2_strerror(lib_error));
     }
     return 0;
   }
@@ -215,12 +211,12 @@ void GrpcCall::Submit(std::string_view method, std::chrono::milliseconds timeout
   body.read_callback = GrpcCallbacks::ReadRequest;
   if (nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, std::size(settings)) != 0 ||
       nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0, kWindowBytes) != 0) {
-    Fail(grpc::Status(grpc::StatusCode::INTERNAL, "cannot start HTTP/2"));
+    FailInternal("cannot start HTTP/2");
     return;
   }
   stream_ =
       nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(), &body, nullptr);
-  if (stream_ < 0) Fail(grpc::Status(grpc::StatusCode::INTERNAL, "cannot start the call"));
+  if (stream_ < 0) FailInternal("cannot start the call");
 }
 
 size_t GrpcCall::ReadRequest(uint8_t* out, size_t size, uint32_t* flags) {
@@ -236,8 +232,7 @@ void GrpcCall::TakeOutput(std::string* out) {
     const uint8_t* bytes = nullptr;
     const ssize_t n = nghttp2_session_mem_send(session_, &bytes);
     if (n < 0) {
-      Fail(grpc::Status(grpc::StatusCode::INTERNAL,
-                        std::string("HTTP/2 to havend failed: ") + nghttp2_strerror(n)));
+      FailInternal(std::string("HTTP/2 to havend failed: ") + nghttp2_strerror(n));
     }
     if (n <= 0) return;
     out->append(reinterpret_cast<const char*>(bytes), static_cast<size_t>(n));
@@ -249,9 +244,8 @@ void GrpcCall::Receive(std::string_view bytes) {
   const ssize_t n = nghttp2_session_mem_recv(
       session_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!closed_ && (n < 0 || nghttp2_session_want_read(session_) == 0)) {
-    Fail(grpc::Status(grpc::StatusCode::INTERNAL,
-                      std::string("havend's HTTP/2 is malformed: ") +
-                          nghttp2_strerror(n < 0 ? static_cast<int>(n) : NGHTTP2_ERR_PROTO)));
+    FailInternal(std::string("havend's HTTP/2 is malformed: ") +
+                 nghttp2_strerror(n < 0 ? static_cast<int>(n) : NGHTTP2_ERR_PROTO));
   }
 }
 
@@ -265,6 +259,10 @@ void GrpcCall::Fail(grpc::Status status) {
   if (failed_) return;
   failed_ = true;
   failure_ = std::move(status);
+}
+
+void GrpcCall::FailInternal(std::string message) {
+  Fail(grpc::Status(grpc::StatusCode::INTERNAL, std::move(message)));
 }
 
 void GrpcCall::Header(std::string_view name, std::string_view value, bool ends_stream) {
@@ -282,19 +280,19 @@ void GrpcCall::Header(std::string_view name, std::string_view value, bool ends_s
 }
 
 void GrpcCall::Data(std::string_view chunk) {
-  if (body_.size() + chunk.size() > kGrpcPrefixBytes + kMaxReplyBytes) {
+  const size_t need = body_.size() + chunk.size();
+  if (need > kGrpcPrefixBytes + kMaxMessageBytes) {
     Wipe(body_);
     Fail(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "havend's reply is over 64 MiB"));
     return;
   }
-  const size_t need = body_.size() + chunk.size();
   if (need > body_.capacity()) {
     // Grown by hand: std::string's own growth frees the old buffer, a
     // Secret Key's first bytes in ShowKit's reply, unwiped; and it would
     // double past the bound (128 MiB for a 64 MiB reply).
     std::string grown;
     grown.reserve(
-        std::min(std::max(need, 2 * body_.capacity()), kGrpcPrefixBytes + kMaxReplyBytes));
+        std::min(std::max(need, 2 * body_.capacity()), kGrpcPrefixBytes + kMaxMessageBytes));
     grown.assign(body_);
     Wipe(body_);
     body_.swap(grown);  // `grown` frees the old, wiped buffer

@@ -13,7 +13,7 @@
 // fuzz target (tests/fuzz/grpc_reply_fuzz.cc) feeds it hostile bytes.
 //
 // Everything the daemon sends is bounded: the reply message to
-// kMaxReplyBytes (RESOURCE_EXHAUSTED past it, as gRPC's client says), its
+// kMaxMessageBytes (RESOURCE_EXHAUSTED past it, as gRPC's client says), its
 // headers and trailers to kMaxHeaderBytes, the error details to
 // kMaxStatusDetailsBytes (dropped past it). Bytes that break HTTP/2 or
 // gRPC's framing end the call with INTERNAL naming the cause; the
@@ -37,13 +37,13 @@ struct nghttp2_session;
 
 namespace haven::cli {
 
-inline constexpr size_t kMaxReplyBytes = 64 << 20;   // the home gRPC server's own limit
-inline constexpr size_t kMaxHeaderBytes = 64 << 10;  // headers and trailers, together
+inline constexpr size_t kMaxMessageBytes = 64 << 20;  // either way: the home server's own limit
+inline constexpr size_t kMaxHeaderBytes = 64 << 10;   // headers and trailers, together
 
 class GrpcCall {
  public:
   // `method` as gRPC names it ("/haven.v1.Journal/List"); `request` the
-  // serialized request message (at most kMaxReplyBytes, the daemon's
+  // serialized request message (at most kMaxMessageBytes, the daemon's
   // limit too); a positive `timeout` is sent as grpc-timeout, so the daemon
   // gives up when the caller does.
   GrpcCall(std::string_view method, std::string request, std::chrono::milliseconds timeout);
@@ -70,6 +70,7 @@ class GrpcCall {
   friend struct GrpcCallbacks;  // nghttp2's callbacks, in grpc_call.cc
 
   void Fail(grpc::Status status);
+  void FailInternal(std::string message);  // Fail with INTERNAL
   void Header(std::string_view name, std::string_view value, bool ends_stream);
   void Data(std::string_view chunk);
   size_t ReadRequest(uint8_t* out, size_t size, uint32_t* flags);

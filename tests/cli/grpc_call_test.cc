@@ -264,7 +264,7 @@ TEST_F(GrpcCallTest, HeadersPastTheirBoundEndTheCall) {
 
 TEST_F(GrpcCallTest, AReplyPastItsBoundIsResourceExhausted) {
   Answer answer;
-  answer.body = Message(std::string(kMaxReplyBytes + 1, 'r'));
+  answer.body = Message(std::string(kMaxMessageBytes + 1, 'r'));
   answer.trailers = Trailers("0");
   grpc::Status status = Run(answer);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();

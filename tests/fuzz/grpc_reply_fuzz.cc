@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Ending whole = Run(input, input.size() + 1);
   for (const Ending* end : {&split, &whole}) {
     if (end->status.ok() && !end->done) std::abort();
-    if (end->reply.size() > haven::cli::kMaxReplyBytes) std::abort();
+    if (end->reply.size() > haven::cli::kMaxMessageBytes) std::abort();
     if (end->status.error_details().size() > haven::kMaxStatusDetailsBytes) std::abort();
   }
   if (TooManyContinuations(split.status) || TooManyContinuations(whole.status)) return 0;
