@@ -147,6 +147,19 @@ MemoryInterceptors(MemoryReleaser* releaser) {
   return list;
 }
 
+// What one of the daemon's gRPC servers may take: `bytes` of transport
+// buffers in all, `threads` synchronous handlers (a call past them is
+// RESOURCE_EXHAUSTED), `streams` on one connection, a message of `message`.
+void Bound(grpc::ServerBuilder& builder, const char* name, size_t bytes, int threads, int streams,
+           int message) {
+  grpc::ResourceQuota quota(name);
+  quota.Resize(bytes);
+  quota.SetMaxThreads(threads);
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(message);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, streams);
+}
+
 // The home's own services (Journal, Vault and Practice on a device, Admin
 // on both): a server with no port of its own, fed only the Unix socket
 // connections of the daemon's user (server/daemon/unix_listener.h).
@@ -167,12 +180,8 @@ std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
     builder.RegisterService(services.practice);
   }
   builder.RegisterService(services.admin);
-  builder.SetMaxReceiveMessageSize(kLocalMaxReceiveBytes);
-  grpc::ResourceQuota quota("haven-home");
-  quota.Resize(kLocalMemoryQuotaBytes);
-  quota.SetMaxThreads(kLocalMaxThreads);
-  builder.SetResourceQuota(quota);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kLocalMaxStreamsPerConnection);
+  Bound(builder, "haven-home", kLocalMemoryQuotaBytes, kLocalMaxThreads,
+        kLocalMaxStreamsPerConnection, kLocalMaxReceiveBytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kLocalMaxIdleMs);
   builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
   return builder.BuildAndStart();
@@ -185,17 +194,13 @@ std::unique_ptr<grpc::Server> StartLocalServer(const DaemonOptions& options,
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartHubServer(
     const DaemonOptions& options, std::shared_ptr<grpc::ServerCredentials> credentials,
     HubService* hub, MemoryReleaser* releaser) {
-  grpc::ResourceQuota quota("haven-hub");
-  quota.Resize(kHubMemoryQuotaBytes);
-  quota.SetMaxThreads(kHubMaxThreads);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, std::move(credentials), &port);
   builder.RegisterService(hub);
-  builder.SetMaxReceiveMessageSize(kHubMaxReceiveBytes);
-  builder.SetResourceQuota(quota);
+  Bound(builder, "haven-hub", kHubMemoryQuotaBytes, kHubMaxThreads, kHubMaxStreamsPerConnection,
+        kHubMaxReceiveBytes);
   builder.SetOption(std::make_unique<WithoutReflection>());
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kHubMaxStreamsPerConnection);
   builder.experimental().SetInterceptorCreators(MemoryInterceptors(releaser));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) return absl::UnavailableError("cannot listen on " + options.listen);
