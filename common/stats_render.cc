@@ -6,90 +6,23 @@
 #include <optional>
 
 #include "common/iso_week.h"
+#include "common/measure_words.h"
+#include "common/measures_render.h"
+#include "common/text_block.h"
 
 namespace haven {
 namespace {
 
 using nlohmann::json;
 
-constexpr const char* kScsSfPrefix = "scs-sf.";
 constexpr const char* kBars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-
-// Display columns of UTF-8 text (one per code point; haven prints no wide
-// characters of its own).
-int Columns(const std::string& s) {
-  return static_cast<int>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// Cuts `s` to at most `cols` columns, ending in "…" when cut.
-std::string Fit(const std::string& s, int cols) {
-  if (Columns(s) <= cols) return s;
-  if (cols <= 0) return "";
-  std::string out;
-  int n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (starts && ++n > cols - 1) break;
-    out += s[i];
-  }
-  return out + "…";
-}
-
-std::string Pad(const std::string& s, int cols) {
-  const std::string f = Fit(s, cols);
-  return f + std::string(std::max(0, cols - Columns(f)), ' ');
-}
-
-std::string Num(const json& v, const char* fmt = "%.1f") {
-  if (!v.is_number()) return "–";
-  char buf[32];
-  const double d = v.get<double>();
-  if (d == std::floor(d) && std::abs(d) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(d));
-  } else {
-    std::snprintf(buf, sizeof buf, fmt, d);
-  }
-  return buf;
-}
-
-// Always `digits` decimals, so a column of means lines up.
-std::string Fixed(const json& v, int digits) {
-  if (!v.is_number()) return "–";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v.get<double>());
-  return std::string(buf) == "-0.00" || std::string(buf) == "-0.0" ? std::string(buf + 1) : buf;
-}
 
 std::string Days(const json& v) {
   const long long n = v.is_number() ? v.get<long long>() : 0;
   return std::to_string(n) + (n == 1 ? " day" : " days");
 }
 
-class Renderer {
- public:
-  explicit Renderer(const RenderOptions& o) : o_(o), width_(std::max(40, o.width)) {}
-
-  void Header(const std::string& title) {
-    if (!out_.empty()) out_ += "\n";
-    Line(Style("1", Fit(title, width_)));
-  }
-  // "  label   value", the label padded to `label_cols`.
-  void Pair(const std::string& label, const std::string& value, int label_cols = 18) {
-    Line("  " + Pad(label, label_cols) + " " + Fit(value, width_ - label_cols - 3));
-  }
-  void Line(const std::string& s) { out_ += s + "\n"; }
-  std::string Style(const char* sgr, const std::string& s) const {
-    return o_.color ? "\x1b[" + std::string(sgr) + "m" + s + "\x1b[0m" : s;
-  }
-  int width() const { return width_; }
-  std::string Take() { return std::move(out_); }
-
- private:
-  const RenderOptions& o_;
-  const int width_;
-  std::string out_;
-};
+using Renderer = TextBlock;
 
 void RenderPractice(const json& s, Renderer& r) {
   const json& by_type = s.value("by_type", json::object());
@@ -198,11 +131,6 @@ void RenderScsSf(const json& s, Renderer& r) {
   }
 }
 
-std::string Signed(const json& v, int digits) {
-  std::string s = Fixed(v, digits);
-  return v.is_number() && v.get<double>() > 0 ? "+" + s : s;
-}
-
 // The numbers of one field row; narrow terminals drop min and max.
 std::string FieldNumbers(const json& f, bool compact) {
   char buf[96];
@@ -239,8 +167,8 @@ void RenderFields(const json& s, Renderer& r) {
   json fields = json::object();
   int longest = 10;
   for (auto it = all.begin(); it != all.end(); ++it) {
-    // The questionnaire's single items are shown through its total above.
-    if (it.key().rfind(kScsSfPrefix, 0) == 0) continue;
+    // A questionnaire's single items are shown through its scores above.
+    if (IsMeasureItem(s, it.key())) continue;
     fields[it.key()] = *it;
     longest = std::max(longest, Columns(it.key()));
   }
@@ -301,12 +229,13 @@ std::string Sparkline(const std::vector<double>& values, double lo, double hi) {
 }
 
 std::string RenderStatsTable(const json& stats, const RenderOptions& o) {
-  Renderer r(o);
+  Renderer r(o.color, o.width);
   RenderPractice(stats, r);
   if (stats.value("total", 0) == 0) return r.Take();
   RenderDays(stats, r);
   RenderWeeks(stats, r);
   RenderScsSf(stats, r);
+  RenderMeasures(stats.value("measures", json::object()), r);
   RenderFields(stats, r);
   RenderDeltas(stats, r);
   RenderSummaries(stats, r);

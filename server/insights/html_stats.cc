@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "common/html_escape.h"
+#include "common/measure_words.h"
 #include "common/time.h"
+#include "server/insights/html_measures.h"
 #include "server/insights/svg_chart.h"
 #include "server/insights/weekly_series.h"
 
@@ -16,8 +18,6 @@ namespace haven {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kScsSfPrefix = "scs-sf.";
 
 const json& Get(const json& obj, const char* key) {
   static const json* kNull = new json();
@@ -215,8 +215,8 @@ std::string Fields(const json& s, const WeekSpan& span,
   if (!fields.is_object()) return "";
   std::string figures;
   for (auto it = fields.begin(); it != fields.end(); ++it) {
-    // The questionnaire's single items are shown through its total below.
-    if (it.key().rfind(kScsSfPrefix, 0) == 0 || !it->is_object()) continue;
+    // A questionnaire's single items are shown through its scores below.
+    if (IsMeasureItem(s, it.key()) || !it->is_object()) continue;
     figures += FieldFigure(KeyTitle(types, it.key()), *it, span);
   }
   if (figures.empty()) return "";
@@ -339,7 +339,8 @@ std::string HtmlStatsSections(const json& stats, const std::map<std::string, Mar
   std::string out = Glance(stats, types);
   auto span = ReportWeeks(Get(stats, "by_week"));
   if (span) out += Weeks(stats, *span) + Fields(stats, *span, types);
-  return out + Deltas(stats, types) + ScsSf(stats) + Summaries(stats, types);
+  return out + Deltas(stats, types) + ScsSf(stats) + HtmlMeasuresSection(Get(stats, "measures")) +
+         Summaries(stats, types);
 }
 
 }  // namespace haven

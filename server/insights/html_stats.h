@@ -19,7 +19,8 @@ inline constexpr int kReportMaxWeeks = 104;
 // days, practice per type), entries per week (bar chart), weekly means of
 // every numeric field (one line chart each, the SCS-SF items left to the
 // scale's own section), before/after changes (a table), the Self-Compassion
-// Scale total over time, and plugin summary lines. Sections with nothing to
+// Scale total over time, the measures (html_measures.h), and plugin summary
+// lines. Sections with nothing to
 // show are left out; with no entries, only a sentence saying so. `types`
 // gives readable type titles. Missing or mistyped keys are tolerated.
 std::string HtmlStatsSections(const nlohmann::json& stats,

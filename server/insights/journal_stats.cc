@@ -4,6 +4,7 @@
 
 #include "server/insights/stats.h"
 #include "server/journal/merge.h"
+#include "server/measures/measure_table.h"
 #include "server/util/parallel.h"
 #include "server/util/status_macros.h"
 
@@ -53,9 +54,11 @@ absl::StatusOr<nlohmann::json> JournalStats(const Journal& journal, const TypeRe
   for (int i = 0; i < workers; ++i) builders.emplace_back(options, query.now_us);
   RETURN_IF_ERROR(
       journal.ScanParallel(filter, workers, [&](int worker, const v1::EntryState& state) {
-        const bool summarized = options.summarize_types->contains(state.type());
+        // A measure's split field (ecr-rs' relationship) is a string.
+        const bool all =
+            options.summarize_types->contains(state.type()) || IsMeasureType(state.type());
         builders[worker].Add(
-            StateToEntry(state, summarized ? FieldValues::kAll : FieldValues::kNoStrings));
+            StateToEntry(state, all ? FieldValues::kAll : FieldValues::kNoStrings));
       }));
   for (int i = 1; i < workers; ++i) builders[0].Merge(std::move(builders[i]));
   return builders[0].Finish();

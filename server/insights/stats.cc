@@ -11,6 +11,7 @@
 #include "common/time.h"
 #include "server/insights/scs_sf.h"
 #include "server/insights/weekly_series.h"
+#include "server/measures/measure_builder.h"
 
 namespace haven {
 namespace {
@@ -76,6 +77,7 @@ struct StatsBuilder::State {
     AddFields(e, day, slots);
     AddDeltas(e, day);
     if (e.type == "scs-sf") AddScsSf(e);
+    measures_.Add(e, day);
     if (opts_.summarize && (!opts_.summarize_types || opts_.summarize_types->contains(e.type))) {
       per_type_[e.type].push_back(e);
     }
@@ -92,6 +94,7 @@ struct StatsBuilder::State {
     field_meta_.merge(o.field_meta_);
     for (const auto& [key, series] : o.deltas_) deltas_[key].Merge(series);
     std::move(o.scs_.begin(), o.scs_.end(), std::back_inserter(scs_));
+    measures_.Merge(std::move(o.measures_));
     for (auto& [type, entries] : o.per_type_) {
       auto& mine = per_type_[type];
       std::move(entries.begin(), entries.end(), std::back_inserter(mine));
@@ -115,6 +118,7 @@ struct StatsBuilder::State {
     for (const auto& [name, series] : deltas_) deltas[name] = series.Summary();
     out["deltas"] = std::move(deltas);
     out["scs_sf"] = ScsSfJson();
+    out["measures"] = measures_.Finish(today_);
     out["summaries"] = SummariesJson();
     return out;
   }
@@ -257,6 +261,7 @@ struct StatsBuilder::State {
   std::map<std::string, const NumericField*> field_meta_;  // null when inferred
   std::map<std::string, WeeklySeries> deltas_;
   std::vector<std::pair<int64_t, ScsSfScore>> scs_;
+  MeasureBuilder measures_;
   std::map<std::string, std::vector<Entry>> per_type_;  // for summarize only
   absl::flat_hash_map<std::string, TypeSlots> slots_;
 };

@@ -87,7 +87,8 @@ class StatsBuilder {
 // {current, longest, last_active}, active_days_30, fields {"type.field": {n,
 // mean, min, max, slope_per_week, scale, range_min, range_max, weekly:
 // [{week, mean, n}]}}, deltas {"type.x_change": {n, mean, min, max}},
-// scs_sf {n, series: [{at, total, band}], latest}, summaries {type: [lines]}.
+// scs_sf {n, series: [{at, total, band}], latest}, measures (measure_builder.h),
+// summaries {type: [lines]}.
 nlohmann::json ComputeStats(const std::vector<const Entry*>& entries, const StatsOptions& opts,
                             int64_t now_us);
 

@@ -158,12 +158,16 @@ TEST(HtmlReportTest, RendersInAHeadlessBrowserWithoutTheNetwork) {
                      stats["last"].get<std::string>() + "</p>"),
             std::string::npos);
   // Charts: a bar per week with entries; a line chart per numeric field
-  // (the scale's single items are shown through its total) and the scale's.
-  EXPECT_EQ(Count(dom, "<rect class=\"bar\""), stats["by_week"].size()) << stats.dump(2);
+  // (the scale's single items are shown through its total) and the scale's;
+  // for the scale as a measure, a line of its takings over bars of the
+  // practice before each.
+  const nlohmann::json& scs = stats["measures"]["scs-sf"];
+  ASSERT_EQ(scs["n"], 2) << stats.dump(2);
+  EXPECT_EQ(Count(dom, "<rect class=\"bar\""), stats["by_week"].size() + 2) << stats.dump(2);
   size_t fields = 0;
   for (const auto& [key, value] : stats["fields"].items()) fields += key.rfind("scs-sf.", 0) != 0;
   EXPECT_GE(fields, 4u) << stats.dump(2);
-  EXPECT_EQ(Count(dom, "<svg class=\"chart\""), 1 + fields + 1);
+  EXPECT_EQ(Count(dom, "<svg class=\"chart\""), 1 + fields + 1 + 2);
   EXPECT_NE(dom.find("Self-Compassion Scale total over time"), std::string::npos);
   // The person's words, as words: the hostile text is shown, never run.
   EXPECT_NE(dom.find("Breath in the belly.\nCalmer after."), std::string::npos);

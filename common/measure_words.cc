@@ -1,0 +1,122 @@
+#include "common/measure_words.h"
+
+#include <cmath>
+
+#include "common/text_block.h"
+
+namespace haven {
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& obj, const char* key) {
+  const json& v = Member(obj, key);
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
+int Decimals(const json& series) {
+  const json& d = Member(series, "decimals");
+  return d.is_number_integer() ? std::clamp(d.get<int>(), 0, 3) : 2;
+}
+
+// The key of the point's band: "flag" for WHO-5, "band" for the others.
+std::string BandOf(const json& point) {
+  std::string band = Text(point, "band");
+  return band.empty() ? Text(point, "flag") : band;
+}
+
+}  // namespace
+
+const json& Member(const json& obj, const char* key) {
+  static const json* const kNull = new json();
+  if (!obj.is_object()) return *kNull;
+  auto it = obj.find(key);
+  return it == obj.end() ? *kNull : *it;
+}
+
+double NumberOr(const json& obj, const char* key, double fallback) {
+  const json& v = Member(obj, key);
+  return v.is_number() ? v.get<double>() : fallback;
+}
+
+const json& ArrayOf(const json& obj, const char* key) {
+  static const json* const kEmpty = new json(json::array());
+  const json& v = Member(obj, key);
+  return v.is_array() ? v : *kEmpty;
+}
+
+std::string MeasureName(const json& series) {
+  std::string name = Text(series, "title");
+  const std::string split = Text(series, "relationship");
+  if (!split.empty()) name += ", " + split + ": " + Text(series, "score");
+  return name;
+}
+
+std::string MeasureValue(const json& series, const json& value) {
+  return Fixed(value, Decimals(series)) + Text(series, "unit");
+}
+
+std::string MeasurePoint(const json& series, const json& point) {
+  std::string out = MeasureValue(series, Member(point, "value"));
+  const std::string band = BandOf(point);
+  if (!band.empty()) out += " (" + band + ")";
+  return out;
+}
+
+std::string MeasureChange(const json& series) {
+  if (NumberOr(series, "n", 0) < 2) return "";
+  std::string out = Signed(Member(series, "change"), Decimals(series)) + " since the first";
+  if (Member(series, "meaningful_change") == true) out += ", a meaningful change";
+  return out;
+}
+
+std::string AssociationSentence(const json& series) {
+  const json& a = Member(series, "association");
+  if (!a.is_object()) return "";
+  const std::string takings = "Over " + Num(NumberOr(a, "n", 0)) + " takings, ";
+  const std::string days = Num(NumberOr(a, "window_days", 14));
+  const std::string label = Text(series, "label");
+  const json& rho = Member(a, "spearman");
+  if (!rho.is_number()) {
+    return takings + "either your practice in the " + days + " days before each taking or your " +
+           label + " stayed the same, so the two cannot be compared yet.";
+  }
+  const double r = rho.get<double>();
+  const std::string value = " (Spearman's rho " + Fixed(rho, 2) + ").";
+  if (std::abs(r) < 0.1) {
+    return takings + "practice in the " + days + " days before a taking and your " + label +
+           " showed almost no link" + value;
+  }
+  return takings + "more practice in the " + days + " days before a taking went with " +
+         (r > 0 ? "higher " : "lower ") + label + value;
+}
+
+std::vector<const json*> MeasureSeries(const json& measures) {
+  std::vector<const json*> out;
+  if (!measures.is_object()) return out;
+  for (auto it = measures.begin(); it != measures.end(); ++it) {
+    if (!it->is_object()) continue;
+    if (it->contains("series")) {
+      out.push_back(&*it);
+      continue;
+    }
+    for (auto split = it->begin(); split != it->end(); ++split) {  // per relationship
+      if (!split->is_object()) continue;
+      for (auto score = split->begin(); score != split->end(); ++score) {
+        if (score->is_object() && score->contains("series")) out.push_back(&*score);
+      }
+    }
+  }
+  return out;
+}
+
+bool IsMeasureItem(const json& stats, const std::string& field_key) {
+  const std::string type = field_key.substr(0, field_key.find('.'));
+  return type == "scs-sf" || Member(stats, "measures").contains(type);
+}
+
+bool LatestWellBeingIsLow(const json& measures) {
+  return Text(Member(Member(measures, "who-5"), "latest"), "flag") == "low";
+}
+
+}  // namespace haven

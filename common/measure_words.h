@@ -1,0 +1,59 @@
+// Words about measures, shared by `haven stats` on a terminal
+// (measures_render.h) and the HTML report, so both say the same thing.
+// Each reads one series object of the `measures` JSON (docs/formats.md,
+// "Stats"); missing keys are tolerated.
+#ifndef HAVEN_COMMON_MEASURE_WORDS_H_
+#define HAVEN_COMMON_MEASURE_WORDS_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace haven {
+
+// Said wherever practice is set next to a measure.
+inline constexpr char kNotProofNote[] =
+    "This is a link in your own data, not proof that one causes the other.";
+
+// obj[key] when `obj` is an object holding it, else null: safe on any JSON.
+const nlohmann::json& Member(const nlohmann::json& obj, const char* key);
+// Member as a number, or `fallback` when it is not one.
+double NumberOr(const nlohmann::json& obj, const char* key, double fallback);
+// Member as an array, or an empty one.
+const nlohmann::json& ArrayOf(const nlohmann::json& obj, const char* key);
+
+// "Well-being (WHO-5)"; for a split series "Attachment (ECR-RS), partner:
+// avoidance".
+std::string MeasureName(const nlohmann::json& series);
+
+// A value with the series' decimals and unit: "64%", "4.17", "22".
+std::string MeasureValue(const nlohmann::json& series, const nlohmann::json& value);
+
+// "64% (none)" or "2.17": a point's value and its band, if any.
+std::string MeasurePoint(const nlohmann::json& series, const nlohmann::json& point);
+
+// "+16 since the first, a meaningful change" / "−0.33 since the first";
+// empty with a single taking.
+std::string MeasureChange(const nlohmann::json& series);
+
+// One sentence on practice before each taking and the measure, e.g. "Over 6
+// takings, more practice in the 14 days before a taking went with higher
+// well-being (Spearman's rho 0.54)."; empty when the series has no
+// `association` (fewer than four takings).
+std::string AssociationSentence(const nlohmann::json& series);
+
+// Every series of a `measures` object, in its order (a split measure's
+// series one after the other).
+std::vector<const nlohmann::json*> MeasureSeries(const nlohmann::json& measures);
+
+// Whether a `fields` key of the stats ("who-5.q3") is a questionnaire's
+// single item, shown through its scores instead: a type in the stats'
+// `measures`, or `scs-sf`.
+bool IsMeasureItem(const nlohmann::json& stats, const std::string& field_key);
+
+// Whether the latest WHO-5 taking in `measures` has the low flag.
+bool LatestWellBeingIsLow(const nlohmann::json& measures);
+
+}  // namespace haven
+
+#endif  // HAVEN_COMMON_MEASURE_WORDS_H_

@@ -1,0 +1,62 @@
+// The `measures` object of `haven stats` (docs/formats.md, "Stats"): every
+// measure's takings over time, and the practice in the 14 days before each
+// (docs/design.md, "Measures"). Pure logic over entries, fed one entry at a
+// time from the stats scan; builders filled on separate threads combine
+// with Merge.
+//
+// An entry of a measure type (measure_table.h) is a taking when its
+// `derived` values hold the measure's scores (and, for a split measure such
+// as `ecr-rs`, its field names the series); every other entry is practice.
+// Memory: one record per taking and one counter per day with practice.
+#ifndef HAVEN_SERVER_MEASURES_MEASURE_BUILDER_H_
+#define HAVEN_SERVER_MEASURES_MEASURE_BUILDER_H_
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "server/model/entry.h"
+
+namespace haven {
+
+// Local days of practice before a taking that are counted next to it.
+inline constexpr int kPracticeWindowDays = 14;
+// A series needs this many takings before practice is ranked against it.
+inline constexpr size_t kMinTakingsForAssociation = 4;
+
+class MeasureBuilder {
+ public:
+  // `local_day` is the local day number of e.at_us (common/time.h).
+  void Add(const Entry& e, int64_t local_day);
+  void Merge(MeasureBuilder&& other);
+  // The `measures` object; `today` (a local day number) dates `next_due`.
+  nlohmann::json Finish(int64_t today);
+
+ private:
+  struct Taking {
+    int64_t at_us = 0;
+    int64_t day = 0;
+    double value = 0;
+    std::string band;  // empty when the measure has none
+  };
+  // (type, the split field's value or "", score name) -> takings.
+  using SeriesKey = std::tuple<std::string, std::string, std::string>;
+
+  void AddTaking(const Entry& e, int64_t local_day);
+  nlohmann::json SeriesJson(const SeriesKey& key, std::vector<Taking>& takings,
+                            int64_t today) const;
+  int64_t PracticeBefore(int64_t day) const;
+
+  std::map<SeriesKey, std::vector<Taking>> series_;
+  absl::flat_hash_map<int64_t, int64_t> practice_by_day_;  // local day -> entries
+  // Finish: practice days sorted, with running totals, for the windows.
+  std::vector<std::pair<int64_t, int64_t>> practice_prefix_;
+};
+
+}  // namespace haven
+
+#endif  // HAVEN_SERVER_MEASURES_MEASURE_BUILDER_H_

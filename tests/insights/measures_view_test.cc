@@ -1,0 +1,136 @@
+// The measures as people see them: the terminal table of `haven stats` and
+// the HTML report, from the JSON ComputeStats builds.
+#include <regex>
+
+#include "common/care_note.h"
+#include "common/measure_words.h"
+#include "common/stats_render.h"
+#include "server/insights/html_measures.h"
+#include "server/insights/html_stats.h"
+#include "server/insights/stats.h"
+#include "tests/insights/test_support.h"
+
+namespace haven {
+namespace {
+
+using nlohmann::json;
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+class MeasuresViewTest : public testing::LocalTimeTest {
+ protected:
+  void Who5(const std::string& at, double percent, const std::string& flag) {
+    Add("who-5", at, {{"q1", 3}, {"q2", 3}}, {{"percent", percent}, {"flag", flag}});
+  }
+  // Four WHO-5 takings with more practice before the better ones.
+  void History(const std::string& last_flag = "none") {
+    Who5("2026-10-01 09:00", 40, "low");
+    Add("mindfulness", "2026-10-10 09:00", {{"minutes", 10}});
+    Add("mindfulness", "2026-10-11 09:00", {{"minutes", 10}});
+    Who5("2026-10-15 09:00", 60, "none");
+    Add("letter", "2026-10-25 09:00", {});
+    Who5("2026-11-01 09:00", 52, "none");
+    for (int d = 10; d <= 12; ++d) Add("letter", "2026-11-" + std::to_string(d) + " 09:00", {});
+    Who5("2026-11-15 09:00", last_flag == "low" ? 44 : 72, last_flag);
+    Add("ecr-rs", "2026-11-16 09:00", {{"relationship", "partner"}, {"q1", 2}},
+        {{"avoidance", 13.0 / 6}, {"anxiety", 3}});
+  }
+  json Stats() {
+    StatsOptions o;
+    o.numeric_fields["who-5"] = {{"q1", true, 0, 5}, {"q2", true, 0, 5}};
+    return ComputeStats(All(), o, T("2026-11-20 12:00"));
+  }
+  std::string Table() { return RenderStatsTable(Stats(), {.color = false, .width = 100}); }
+};
+
+TEST_F(MeasuresViewTest, TableShowsEachMeasureItsChangeAndWhenItIsDue) {
+  History();
+  const std::string t = Table();
+  EXPECT_NE(t.find("\nMeasures\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("  Well-being (WHO-5)\n    72% (none) on 2026-11-15; +32 since the first, a "
+                   "meaningful change\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("4 takings, next due 2026-11-29"), std::string::npos) << t;
+  // ECR-RS: per relationship and score, two decimals, no band or style label.
+  EXPECT_NE(t.find("  Attachment (ECR-RS), partner: avoidance\n    2.17 on 2026-11-16\n"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("avoidant"), std::string::npos);
+  // The items are shown through the scores, not as fields.
+  EXPECT_EQ(t.find("who-5.q1"), std::string::npos) << t;
+}
+
+TEST_F(MeasuresViewTest, PracticeAndMeasuresSaysItIsNoProof) {
+  History();
+  const std::string t = RenderStatsTable(Stats(), {.color = false, .width = 400});
+  EXPECT_NE(t.find("\nPractice and measures\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("    2026-11-01  52%        1\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("more practice in the 14 days before a taking went with higher well-being "
+                   "(Spearman's rho 1.00)."),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find(kNotProofNote), std::string::npos);
+  EXPECT_EQ(t.find(kLowWellBeingNote), std::string::npos);  // the latest is not low
+}
+
+TEST_F(MeasuresViewTest, TheCalmLineFollowsALowLatestWellBeingOnce) {
+  History("low");
+  const std::string t = RenderStatsTable(Stats(), {.color = false, .width = 400});
+  EXPECT_EQ(Count(t, std::string(kLowWellBeingNote)), 1u) << t;
+  const std::string html = HtmlStatsSections(Stats(), {});
+  EXPECT_EQ(Count(html, std::string(kLowWellBeingNote)), 1u);
+}
+
+TEST_F(MeasuresViewTest, HtmlDrawsTheMeasureWithPracticeBarsOnOneTimeAxis) {
+  History();
+  const std::string html = HtmlStatsSections(Stats(), {});
+  EXPECT_NE(html.find("<h2>Measures and practice</h2>"), std::string::npos) << html;
+  EXPECT_NE(html.find("aria-label=\"Well-being (WHO-5) at each taking\""), std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"Practice entries in the 14 days before each taking\""),
+            std::string::npos);
+  // Four takings: four points on the line, four bars under it.
+  const size_t figure = html.find("<figure class=\"measure\"><h3>Well-being (WHO-5)</h3>");
+  ASSERT_NE(figure, std::string::npos);
+  const std::string who5 = html.substr(figure, html.find("</figure>", figure) - figure);
+  EXPECT_EQ(Count(who5, "<circle class=\"point\""), 4u);
+  EXPECT_EQ(Count(who5, "<rect class=\"bar\""), 4u);
+  EXPECT_NE(who5.find("<td>2026-11-01</td><td class=\"num\">52% (none)</td><td "
+                      "class=\"num\">1</td>"),
+            std::string::npos)
+      << who5;
+  EXPECT_NE(who5.find("not proof that one causes the other"), std::string::npos);
+  // The split measure has its own figures, without the association (one taking).
+  EXPECT_NE(html.find("<h3>Attachment (ECR-RS), partner: anxiety</h3>"), std::string::npos);
+}
+
+TEST_F(MeasuresViewTest, FewerThanFourTakingsSayNothingAboutALink) {
+  Who5("2026-10-01 09:00", 40, "low");
+  Add("letter", "2026-10-10 09:00", {});
+  Who5("2026-10-15 09:00", 60, "none");
+  const std::string t = Table();
+  EXPECT_NE(t.find("Well-being (WHO-5)"), std::string::npos);
+  EXPECT_EQ(t.find("Practice and measures"), std::string::npos) << t;
+  EXPECT_EQ(HtmlStatsSections(Stats(), {}).find("not proof"), std::string::npos);
+}
+
+TEST(MeasuresViewToleranceTest, MistypedMeasuresNeverThrow) {
+  const json odd = {{"total", 2},
+                    {"measures",
+                     {{"who-5", {{"series", "x"}, {"latest", 3}, {"n", "two"}, {"range", {1}}}},
+                      {"ecr-rs", {{"partner", {{"anxiety", {{"series", {1, {{"value", "v"}}}}}}}}}},
+                      {"swls", 7}}}};
+  std::string text, html;
+  EXPECT_NO_THROW(text = RenderStatsTable(odd, {.color = false, .width = 80}));
+  EXPECT_NO_THROW(html = HtmlStatsSections(odd, {}));
+  EXPECT_NO_THROW(html = HtmlMeasuresSection(json::array()));
+  EXPECT_TRUE(html.empty());
+  EXPECT_FALSE(LatestWellBeingIsLow(json("low")));
+}
+
+}  // namespace
+}  // namespace haven
