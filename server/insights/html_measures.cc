@@ -43,6 +43,12 @@ ChartAxis DayAxis(const json& series) {
           DateOfDay(*last)};
 }
 
+// Whether the takings carry their practice counts (not under a --type filter).
+bool HasPractice(const json& s) {
+  const json& series = ArrayOf(s, "series");
+  return !series.empty() && Member(series[0], "practice_14d").is_number();
+}
+
 std::string Charts(const json& s) {
   const json& series = ArrayOf(s, "series");
   ChartSpec values, practice;
@@ -65,17 +71,19 @@ std::string Charts(const json& s) {
         {static_cast<double>(*day), n, DateOf(p) + ": " + Num(json(n)) + " practice entries"});
   }
   practice.y = {0, most, "0", Num(json(most))};
-  return SvgLineChart(values) + SvgBarChart(practice);
+  return SvgLineChart(values) + (HasPractice(s) ? SvgBarChart(practice) : "");
 }
 
 std::string TakingsTable(const json& s) {
-  std::string out =
-      "<table><thead><tr><th>Taken on</th><th class=\"num\">Value</th><th class=\"num\">Practice, "
-      "14 days before</th></tr></thead><tbody>";
+  const bool practice = HasPractice(s);
+  std::string out = "<table><thead><tr><th>Taken on</th><th class=\"num\">Value</th>";
+  if (practice) out += "<th class=\"num\">Practice, 14 days before</th>";
+  out += "</tr></thead><tbody>";
   for (const json& p : ArrayOf(s, "series")) {
     out += "<tr><td>" + HtmlEscape(DateOf(p)) + "</td><td class=\"num\">" +
-           HtmlEscape(MeasurePoint(s, p)) + "</td><td class=\"num\">" +
-           Num(NumberOr(p, "practice_14d", 0)) + "</td></tr>";
+           HtmlEscape(MeasurePoint(s, p)) + "</td>";
+    if (practice) out += "<td class=\"num\">" + Num(NumberOr(p, "practice_14d", 0)) + "</td>";
+    out += "</tr>";
   }
   return out + "</tbody></table>";
 }

@@ -13,7 +13,8 @@ namespace haven {
 // score): the latest value and band, the change since the first; a line
 // chart of every taking on the score's whole range, and under it, on the
 // same time axis, a bar per taking for the practice entries in the 14 days
-// before it; a table of the takings; and for a series of four or more
+// before it (left out when the takings carry no practice counts, as under
+// a type filter); a table of the takings; and for a series of four or more
 // takings one sentence on the link with the note that it is no proof of
 // cause. The calm line of common/care_note.h follows while the latest
 // WHO-5 is low. Empty when there are no takings. Missing or mistyped keys

@@ -63,7 +63,8 @@ json StreakJson(const std::set<int64_t>& days, int64_t today) {
 }  // namespace
 
 struct StatsBuilder::State {
-  State(const StatsOptions& opts, int64_t now_us) : opts_(opts), today_(LocalDayNumber(now_us)) {}
+  State(const StatsOptions& opts, int64_t now_us)
+      : opts_(opts), today_(LocalDayNumber(now_us)), measures_(!opts.type.has_value()) {}
 
   void Add(const Entry& e) {
     const int64_t day = local_days_.DayNumber(e.at_us);
@@ -249,6 +250,7 @@ struct StatsBuilder::State {
 
   const StatsOptions& opts_;
   const int64_t today_;
+  MeasureBuilder measures_;
   LocalDays local_days_;
   int64_t total_ = 0;
   int64_t first_ = std::numeric_limits<int64_t>::max();
@@ -261,7 +263,6 @@ struct StatsBuilder::State {
   std::map<std::string, const NumericField*> field_meta_;  // null when inferred
   std::map<std::string, WeeklySeries> deltas_;
   std::vector<std::pair<int64_t, ScsSfScore>> scs_;
-  MeasureBuilder measures_;
   std::map<std::string, std::vector<Entry>> per_type_;  // for summarize only
   absl::flat_hash_map<std::string, TypeSlots> slots_;
 };

@@ -97,7 +97,7 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
   std::vector<double> values, practice;
   for (const Taking& t : takings) {
     json p = point(t);
-    p["practice_14d"] = PracticeBefore(t.day);
+    if (sees_practice_) p["practice_14d"] = PracticeBefore(t.day);
     series.push_back(std::move(p));
     values.push_back(t.value);
     practice.push_back(static_cast<double>(PracticeBefore(t.day)));
@@ -124,7 +124,7 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
   out["meaningful_change"] =
       m.meaningful_change > 0 ? json(std::abs(change) >= m.meaningful_change) : json(nullptr);
   json association = nullptr;
-  if (takings.size() >= kMinTakingsForAssociation) {
+  if (sees_practice_ && takings.size() >= kMinTakingsForAssociation) {
     std::optional<double> rho = SpearmanRho(practice, values);
     association = {{"n", takings.size()},
                    {"window_days", kPracticeWindowDays},

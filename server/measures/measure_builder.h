@@ -30,6 +30,11 @@ inline constexpr size_t kMinTakingsForAssociation = 4;
 
 class MeasureBuilder {
  public:
+  // `sees_practice` is false when the entries fed are narrowed to some
+  // types (`haven stats --type`): practice is then unknown, so takings
+  // carry no practice counts and no series an association.
+  explicit MeasureBuilder(bool sees_practice = true) : sees_practice_(sees_practice) {}
+
   // `local_day` is the local day number of e.at_us (common/time.h).
   void Add(const Entry& e, int64_t local_day);
   void Merge(MeasureBuilder&& other);
@@ -51,6 +56,7 @@ class MeasureBuilder {
                             int64_t today) const;
   int64_t PracticeBefore(int64_t day) const;
 
+  bool sees_practice_;
   std::map<SeriesKey, std::vector<Taking>> series_;
   absl::flat_hash_map<int64_t, int64_t> practice_by_day_;  // local day -> entries
   // Finish: practice days sorted, with running totals, for the windows.

@@ -118,6 +118,19 @@ TEST_F(MeasuresViewTest, FewerThanFourTakingsSayNothingAboutALink) {
   EXPECT_EQ(HtmlStatsSections(Stats(), {}).find("not proof"), std::string::npos);
 }
 
+TEST_F(MeasuresViewTest, UnderATypeFilterThereAreNoPracticeBars) {
+  History();
+  StatsOptions o;
+  o.type = "who-5";
+  const std::string html = HtmlStatsSections(ComputeStats(All(), o, T("2026-11-20 12:00")), {});
+  const size_t figure = html.find("<figure class=\"measure\">");
+  ASSERT_NE(figure, std::string::npos) << html;
+  EXPECT_EQ(Count(html, "<circle class=\"point\""), 4u);
+  EXPECT_EQ(html.find("Practice entries in the 14 days"), std::string::npos);
+  EXPECT_EQ(html.find("Practice, 14 days before"), std::string::npos);
+  EXPECT_EQ(html.find("not proof"), std::string::npos);
+}
+
 TEST(MeasuresViewToleranceTest, MistypedMeasuresNeverThrow) {
   const json odd = {{"total", 2},
                     {"measures",

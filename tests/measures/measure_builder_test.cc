@@ -143,6 +143,19 @@ TEST_F(MeasureBuilderTest, NoPracticeVariationGivesNoCorrelation) {
   EXPECT_TRUE(a["spearman"].is_null());
 }
 
+TEST_F(MeasureBuilderTest, WithoutSightOfPracticeThereIsNoPracticeColumnOrLink) {
+  for (const char* at :
+       {"2026-10-01 09:00", "2026-10-15 09:00", "2026-11-01 09:00", "2026-11-15 09:00"}) {
+    Who5(at, 60);
+  }
+  MeasureBuilder b(/*sees_practice=*/false);
+  for (const Entry* e : All()) b.Add(*e, LocalDayNumber(e->at_us));
+  const json m = b.Finish(LocalDayNumber(T("2026-12-01 12:00")))["who-5"];
+  EXPECT_EQ(m["n"], 4);
+  EXPECT_FALSE(m["series"][0].contains("practice_14d"));
+  EXPECT_TRUE(m["association"].is_null());
+}
+
 TEST_F(MeasureBuilderTest, MergedBuildersEqualOne) {
   Who5("2026-10-01 09:00", 40);
   Add("mindfulness", "2026-10-10 09:00", {});
