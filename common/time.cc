@@ -310,6 +310,14 @@ int64_t DayNumberOfDate(int64_t year, int month, int day) {
 
 CivilDate CivilDateOfDay(int64_t day_number) { return CivilFromDays(day_number); }
 
+std::optional<int64_t> DayOfDateText(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() < 10) return std::nullopt;
+  const std::string date(text.substr(0, 10));
+  if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return std::nullopt;
+  return DayNumberOfDate(y, m, d);
+}
+
 std::string DateOfDay(int64_t day_number) {
   const CivilDate c = CivilFromDays(day_number);
   char buf[24];

@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,8 +70,12 @@ struct CivilDate {
   int month;  // 1..12
   int day;    // 1..31
 };
-CivilDate CivilDateOfDay(int64_t day_number);       // the inverse of DayNumberOfDate
-std::string DateOfDay(int64_t day_number);          // "YYYY-MM-DD"
+CivilDate CivilDateOfDay(int64_t day_number);  // the inverse of DayNumberOfDate
+std::string DateOfDay(int64_t day_number);     // "YYYY-MM-DD"
+// The day number of the date a text starts with ("2026-11-20", or an RFC
+// 3339 time: its own date, whatever the offset); nullopt when it starts
+// with none.
+std::optional<int64_t> DayOfDateText(std::string_view text);
 std::string IsoWeekLabelOfDay(int64_t day_number);  // "2026-W53"
 // The first instant of that local date (mktime's choice when midnight is
 // skipped by a DST change).

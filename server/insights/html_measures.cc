@@ -1,7 +1,6 @@
 #include "server/insights/html_measures.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <optional>
 #include <vector>
 
@@ -22,18 +21,10 @@ std::string DateOf(const json& point) {
   return at.is_string() ? at.get<std::string>().substr(0, 10) : "";
 }
 
-// Local day number of a point's date.
-std::optional<int64_t> DayOf(const json& point) {
-  int y = 0, m = 0, d = 0;
-  const std::string date = DateOf(point);
-  if (date.size() < 10 || std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return {};
-  return DayNumberOfDate(y, m, d);
-}
-
 ChartAxis DayAxis(const json& series) {
   std::optional<int64_t> first, last;
   for (const json& p : series) {
-    if (auto day = DayOf(p)) {
+    if (auto day = DayOfDateText(DateOf(p))) {
       first = first ? std::min(*first, *day) : *day;
       last = last ? std::max(*last, *day) : *day;
     }
@@ -61,7 +52,7 @@ std::string Charts(const json& s) {
   values.y = {lo, hi, MeasureValue(s, lo), MeasureValue(s, hi)};
   double most = 1;
   for (const json& p : series) {
-    auto day = DayOf(p);
+    auto day = DayOfDateText(DateOf(p));
     if (!day) continue;
     const double n = NumberOr(p, "practice_14d", 0);
     most = std::max(most, n);

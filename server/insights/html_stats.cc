@@ -246,13 +246,6 @@ std::string Deltas(const json& s, const std::map<std::string, MarkdownType>& typ
   return out + "</tbody></table></section>";
 }
 
-// Local day number of the date that starts an RFC 3339 time.
-std::optional<int64_t> DayOf(const std::string& at) {
-  int y = 0, m = 0, d = 0;
-  if (at.size() < 10 || std::sscanf(at.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return {};
-  return DayNumberOfDate(y, m, d);
-}
-
 std::string ScsSfChart(const json& series) {
   ChartSpec chart;
   chart.title = "Self-Compassion Scale total over time";
@@ -260,7 +253,7 @@ std::string ScsSfChart(const json& series) {
   chart.guides = {{2.5, "low below 2.5"}, {3.5, "high above 3.5"}};
   for (const json& p : series) {
     const std::string at = TextOr(Get(p, "at"), "");
-    auto day = DayOf(at);
+    auto day = DayOfDateText(at);
     if (!day || !Get(p, "total").is_number()) continue;
     const double total = p["total"].get<double>();
     chart.points.push_back(
