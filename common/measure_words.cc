@@ -65,7 +65,11 @@ std::string MeasurePoint(const json& series, const json& point) {
 
 std::string MeasureChange(const json& series) {
   if (NumberOr(series, "n", 0) < 2) return "";
-  std::string out = Signed(Member(series, "change"), Decimals(series)) + " since the first";
+  const json& first = Member(series, "first");
+  const json& at = Member(first, "at");
+  std::string out = "first " + MeasurePoint(series, first);
+  if (at.is_string()) out += " on " + at.get<std::string>().substr(0, 10);
+  out += ": " + Signed(Member(series, "change"), Decimals(series));
   if (Member(series, "meaningful_change") == true) out += ", a meaningful change";
   return out;
 }

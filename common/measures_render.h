@@ -11,7 +11,7 @@
 namespace haven {
 
 // Per series: its name, the latest value and band with its date, the change
-// since the first and a sparkline of every taking on the score's range, and
+// since the first taking (with its value) and a sparkline of every taking on the score's range, and
 // when it is next due. Then, for each series with an `association`, the
 // practice counted before each taking next to its value and one sentence on
 // the link, with kNotProofNote. The calm line of common/care_note.h closes

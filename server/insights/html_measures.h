@@ -10,7 +10,7 @@
 namespace haven {
 
 // One figure per series (a split measure has one per relationship and
-// score): the latest value and band, the change since the first; a line
+// score): the latest value and band, the first and the change since; a line
 // chart of every taking on the score's whole range, and under it, on the
 // same time axis, a bar per taking for the practice entries in the 14 days
 // before it (left out when the takings carry no practice counts, as under

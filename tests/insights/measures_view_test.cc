@@ -51,9 +51,10 @@ TEST_F(MeasuresViewTest, TableShowsEachMeasureItsChangeAndWhenItIsDue) {
   History();
   const std::string t = Table();
   EXPECT_NE(t.find("\nMeasures\n"), std::string::npos) << t;
-  EXPECT_NE(t.find("  Well-being (WHO-5)\n    72% (none) on 2026-11-15; +32 since the first, a "
-                   "meaningful change\n"),
-            std::string::npos)
+  EXPECT_NE(
+      t.find("  Well-being (WHO-5)\n    72% (none) on 2026-11-15; first 40% (low) on 2026-10-01: "
+             "+32, a meaningful change\n"),
+      std::string::npos)
       << t;
   EXPECT_NE(t.find("4 takings, next due 2026-11-29"), std::string::npos) << t;
   // ECR-RS: per relationship and score, two decimals, no band or style label.
