@@ -8,6 +8,7 @@
 #include "cli/prompt.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
+#include "common/care_note.h"
 #include "common/field_error.h"
 #include "common/status.h"
 #include "common/time.h"
@@ -108,6 +109,18 @@ absl::Status PrintOneEntry(Context& ctx, const std::string& entry_json, bool id_
   return absl::OkStatus();
 }
 
+// After a WHO-5 taking the plugin flagged `low`, the one calm line of
+// common/care_note.h, once, on stderr: stdout stays the id (or the entry).
+void NoteAfterLog(const std::string& entry_json) {
+  auto entry = ParseReply(entry_json);
+  if (!entry.ok() || !entry->is_object()) return;
+  const nlohmann::json& e = *entry;
+  const bool who5 = e.contains("type") && e["type"] == "who-5";
+  const bool low = e.contains("derived") && e["derived"].is_object() &&
+                   e["derived"].contains("flag") && e["derived"]["flag"] == "low";
+  if (who5 && low) std::cerr << kLowWellBeingNote << "\n";
+}
+
 absl::Status Log(Context& ctx, const EntryFlags& flags) {
   if (auto format = ctx.format(); !format.ok()) return format.status();
   v1::LogRequest req;
@@ -134,7 +147,11 @@ absl::Status Log(Context& ctx, const EntryFlags& flags) {
   auto saved = SendLog(**client, guide.asked, &req, &reply);
   if (!saved.ok()) return saved.status();
   if (!*saved) return absl::OkStatus();
-  return PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true);
+  if (auto printed = PrintOneEntry(ctx, reply.entry_json(), /*id_only=*/true); !printed.ok()) {
+    return printed;
+  }
+  NoteAfterLog(reply.entry_json());
+  return absl::OkStatus();
 }
 
 // Whether each text is one JSON object on one line, as the daemon sends them.

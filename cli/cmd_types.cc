@@ -1,7 +1,8 @@
-// haven types | types show TYPE | types reload
+// haven types [--long] | types show TYPE | types reload
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/field_answer.h"
 #include "cli/reply_json.h"
 #include "cli/status.h"
 #include "common/status.h"
@@ -9,12 +10,36 @@
 namespace haven::cli {
 namespace {
 
-absl::Status PrintTypes(Context& ctx, const v1::TypesReply& reply) {
-  auto format = ctx.format();
+// `types --long`: a block per type, with its description and citation whole.
+void PrintLong(const std::vector<nlohmann::json>& types, const v1::TypesReply& reply) {
+  for (const auto& t : types) {
+    std::cout << Printable(t.value("title", "")) << "\n"
+              << "  id: " << Printable(t.value("id", "")) << ", version " << t.value("version", 1)
+              << "\n"
+              << "  source: " << Printable(t.value("source", "")) << "\n";
+    if (!t.value("description", "").empty()) {
+      std::cout << "  " << Printable(t.value("description", "")) << "\n";
+    }
+    if (!t.value("citation", "").empty()) {
+      std::cout << "  Citation: " << Printable(t.value("citation", "")) << "\n";
+    }
+    std::cout << "\n";
+  }
+  for (const auto& p : reply.problems()) std::cout << "skipped: " << p << "\n";
+}
+
+absl::Status PrintTypes(Context& ctx, const v1::TypesReply& reply, bool long_form) {
+  // Like `types show`, --long is for people: without --format it is the form.
+  auto format =
+      long_form && ctx.format_flag.empty() ? absl::StatusOr<Format>(Format::kTable) : ctx.format();
   if (!format.ok()) return format.status();
   auto parsed = ParseReplies(reply.type_json());
   if (!parsed.ok()) return parsed.status();
   const std::vector<nlohmann::json>& types = *parsed;
+  if (*format == Format::kTable && long_form) {
+    PrintLong(types, reply);
+    return absl::OkStatus();
+  }
   if (*format == Format::kTable) {
     std::vector<nlohmann::json> rows;
     for (const auto& t : types) {
@@ -32,14 +57,14 @@ absl::Status PrintTypes(Context& ctx, const v1::TypesReply& reply) {
   return absl::OkStatus();
 }
 
-absl::Status List(Context& ctx, bool reload) {
+absl::Status List(Context& ctx, bool reload, bool long_form) {
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::TypesReply reply;
   grpc::Status s = reload ? (*client)->Call(kJournalReloadTypes, {}, &reply)
                           : (*client)->Call(kJournalTypes, {}, &reply);
   if (!s.ok()) return FromGrpc(s);
-  return PrintTypes(ctx, reply);
+  return PrintTypes(ctx, reply, long_form);
 }
 
 absl::Status Show(Context& ctx, const std::string& type) {
@@ -62,6 +87,9 @@ absl::Status Show(Context& ctx, const std::string& type) {
   std::cout << t.value("title", "") << " (" << t.value("id", "") << ", version "
             << t.value("version", 1) << ")\n";
   if (!t.value("description", "").empty()) std::cout << t.value("description", "") << "\n";
+  if (!t.value("citation", "").empty()) {
+    std::cout << "Citation: " << Printable(t.value("citation", "")) << "\n";
+  }
   std::cout << "from " << t.value("source", "") << "\n\n";
   std::vector<nlohmann::json> rows;
   for (const auto& f : t["fields"]) {
@@ -86,15 +114,20 @@ absl::Status Show(Context& ctx, const std::string& type) {
 
 void RegisterTypeCommands(CLI::App& app, Context& ctx) {
   auto* types = app.add_subcommand("types", "Exercise types you can log, and where they come from");
-  types->callback([&ctx, types] {
-    if (types->get_subcommands().empty()) ctx.action = [&ctx] { return List(ctx, false); };
+  auto long_form = std::make_shared<bool>(false);
+  types->add_flag("--long", *long_form,
+                  "Each type as a block: title, id, version, source, description, citation");
+  types->callback([&ctx, types, long_form] {
+    if (types->get_subcommands().empty()) {
+      ctx.action = [&ctx, long_form] { return List(ctx, false, *long_form); };
+    }
   });
   auto type_id = std::make_shared<std::string>();
   auto* show = types->add_subcommand("show", "One type's fields, prompts and rules");
   show->add_option("type", *type_id, "type id")->required();
   show->callback([&ctx, type_id] { ctx.action = [&ctx, type_id] { return Show(ctx, *type_id); }; });
   types->add_subcommand("reload", "Rescan the plugin directories")->callback([&ctx] {
-    ctx.action = [&ctx] { return List(ctx, true); };
+    ctx.action = [&ctx] { return List(ctx, true, false); };
   });
 }
 

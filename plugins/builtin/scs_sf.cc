@@ -21,6 +21,7 @@ constexpr char kManifest[] = R"json({
     "version": 1,
     "title": "Self-Compassion Scale (short form)",
     "description": "Twelve answers from 1 (almost never) to 5 (almost always), taken from the published questionnaire by Raes, Pommier, Neff and Van Gucht (2011). The total is the most reliable score; typical totals are around 3.",
+    "citation": "Raes, F., Pommier, E., Neff, K. D., & Van Gucht, D. (2011). Construction and factorial validation of a short form of the Self-Compassion Scale. Clinical Psychology & Psychotherapy, 18(3), 250–255.",
     "fields": [
       {"name": "q1", "type": "scale", "min": 1, "max": 5, "required": true,
        "prompt": "Item 1 (1 = almost never ... 5 = almost always)",

@@ -18,11 +18,11 @@ constexpr size_t kMaxTypes = 64;
 constexpr size_t kMaxFields = 256;
 constexpr size_t kMaxChoices = 256;
 constexpr size_t kMaxShortText = 200;  // title, prompt, choice
-constexpr size_t kMaxLongText = 4000;  // description, help
+constexpr size_t kMaxLongText = 4000;  // description, citation, help
 constexpr double kMaxBound = 1e15;
 
-const std::set<std::string, std::less<>> kTypeKeys = {"id",     "version", "title", "description",
-                                                      "fields", "source",  "native"};
+const std::set<std::string, std::less<>> kTypeKeys = {
+    "id", "version", "title", "description", "citation", "fields", "source", "native"};
 const std::set<std::string, std::less<>> kFieldKeys = {
     "name", "type",    "required", "prompt",     "help",         "min",
     "max",  "choices", "default",  "max_length", "exclusive_min"};
@@ -210,6 +210,7 @@ absl::StatusOr<ExerciseType> ParseType(const json& t, size_t index, const std::s
   type.title = type.id;
   RETURN_IF_ERROR(OptString(t, "title", kMaxShortText, true, where, &type.title));
   RETURN_IF_ERROR(OptString(t, "description", kMaxLongText, false, where, &type.description));
+  RETURN_IF_ERROR(OptString(t, "citation", kMaxLongText, false, where, &type.citation));
   auto fields = t.find("fields");
   if (fields == t.end() || !fields->is_array() || fields->empty()) {
     return Bad(where, "needs a non-empty \"fields\" array");
@@ -301,10 +302,13 @@ json ToManifestJson(const ExerciseType& type) {
     if (f.max_length) j["max_length"] = *f.max_length;
     fields.push_back(std::move(j));
   }
-  return json{{"id", type.id},        {"version", type.version},
-              {"title", type.title},  {"description", type.description},
-              {"fields", fields},     {"source", type.source},
-              {"native", type.native}};
+  json out{{"id", type.id},        {"version", type.version},
+           {"title", type.title},  {"description", type.description},
+           {"fields", fields},     {"source", type.source},
+           {"native", type.native}};
+  // Only when given, so that a type without one reads as it always did.
+  if (!type.citation.empty()) out["citation"] = type.citation;
+  return out;
 }
 
 }  // namespace haven

@@ -27,6 +27,7 @@ struct ExerciseType {
   uint32_t version = 1;
   std::string title;
   std::string description;
+  std::string citation;  // the published source of a questionnaire; may be empty
   std::vector<FieldSpec> fields;
   std::string source;   // the manifest or shared library it came from, or "vault:<device>"
   bool native = false;  // from a shared library (may derive / summarize)

@@ -301,7 +301,7 @@ TEST_F(EntriesTest, TypesListsBuiltIns) {
   nlohmann::json types = home_.Json({"types"});
   std::string dump = types.dump();
   for (const char* id : {"mindfulness", "break", "letter", "friend", "self-talk", "reflection",
-                         "support", "checkin", "scs-sf"}) {
+                         "support", "checkin", "scs-sf", "ecr-rs", "who-5", "swls", "brs"}) {
     EXPECT_NE(dump.find(std::string("\"") + id + "\""), std::string::npos) << id << ": " << dump;
   }
 }

@@ -13,9 +13,9 @@ namespace haven::e2e {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& BuiltinTypeIds() {
-  static const std::vector<std::string> ids = {"mindfulness", "break",     "letter",
-                                               "friend",      "self-talk", "reflection",
-                                               "support",     "checkin",   "scs-sf"};
+  static const std::vector<std::string> ids = {
+      "mindfulness", "break",  "letter", "friend", "self-talk", "reflection", "support",
+      "checkin",     "scs-sf", "ecr-rs", "who-5",  "swls",      "brs"};
   return ids;
 }
 

@@ -12,7 +12,7 @@
 
 namespace haven::e2e {
 
-// The nine built-in exercise types of docs/plugins.md, "Built-in types".
+// The thirteen built-in exercise types of docs/plugins.md, "Built-in types".
 const std::vector<std::string>& BuiltinTypeIds();
 
 // Writes `manifest` (dumped) as dir/file, creating dir (0700) when needed.

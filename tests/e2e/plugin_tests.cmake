@@ -1,7 +1,7 @@
 # End-to-end tests of exercise plugins (docs/plugins.md): the real haven and
 # havend binaries with built-in, manifest, synced and out-of-tree native types.
 # Included from tests/e2e/CMakeLists.txt.
-add_library(haven_e2e_plugin_harness STATIC plugin_harness.cc)
+add_library(haven_e2e_plugin_harness STATIC plugin_harness.cc builtin_spec.cc)
 target_link_libraries(haven_e2e_plugin_harness PUBLIC haven_e2e_harness)
 target_compile_definitions(haven_e2e_plugin_harness PRIVATE
   HAVEN_E2E_CMAKE_COMMAND="${CMAKE_COMMAND}"
@@ -12,6 +12,7 @@ target_compile_definitions(haven_e2e_plugin_harness PRIVATE
 haven_add_test(plugins_e2e_test
   SOURCES
     plugins_builtin_test.cc
+    plugins_measures_test.cc
     plugins_manifest_test.cc
     plugins_prompt_test.cc
     plugins_sync_test.cc

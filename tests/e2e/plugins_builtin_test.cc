@@ -1,6 +1,7 @@
-// The nine built-in exercise types of docs/plugins.md, "Built-in types", through the real CLI:
-// `haven types`, `haven types show`, logging each type with exactly its
-// documented fields, and the derived values of break, self-talk and scs-sf.
+// The thirteen built-in exercise types of docs/plugins.md, "Built-in types", through the real
+// CLI: `haven types`, `haven types show`, logging each type with exactly its
+// documented fields, and the derived values of break, self-talk and scs-sf
+// (the questionnaires added later are in plugins_measures_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/builtin_spec.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/plugin_harness.h"
 
@@ -18,72 +20,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// One field as docs/plugins.md, "Built-in types", lists it: kind, required, bounds, choices.
-struct SpecField {
-  std::string name;
-  std::string type;
-  bool required = false;
-  std::optional<double> min, max;
-  std::vector<std::string> choices;
-};
-
-SpecField Scale(std::string name, int min, int max, bool required = false) {
-  return {std::move(name), "scale", required, min, max, {}};
-}
-SpecField Plain(std::string name, std::string type, bool required = false) {
-  return {std::move(name), std::move(type), required, std::nullopt, std::nullopt, {}};
-}
-SpecField Enum(std::string name, std::vector<std::string> choices) {
-  return {std::move(name), "enum", false, std::nullopt, std::nullopt, std::move(choices)};
-}
-
-// docs/plugins.md, "Built-in types" (field names are part of the contract).
-const std::map<std::string, std::vector<SpecField>>& SpecTypes() {
-  static const auto* types = new std::map<std::string, std::vector<SpecField>>{
-      {"mindfulness",
-       {{"minutes", "number", true, 0, 1440, {}},
-        Enum("practice",
-             {"breathing", "body-scan", "loving-kindness", "movement", "open-awareness", "other"}),
-        Plain("noticed", "text"),
-        Scale("judgment_before", 0, 10),
-        Scale("judgment_after", 0, 10)}},
-      {"break",
-       {Plain("situation", "text", true), Plain("felt_in_body", "string"),
-        Plain("mindfulness", "string"), Plain("common_humanity", "string"),
-        Plain("kindness", "string"), Enum("touch", {"none", "hand-on-heart", "hug", "other"}),
-        Scale("distress_before", 0, 10, true), Scale("distress_after", 0, 10, true)}},
-      {"letter",
-       {Plain("issue", "string", true), Plain("emotions", "string"), Plain("letter", "text", true),
-        Enum("perspective", {"friend", "future-self", "compassionate-other"}),
-        Plain("reflection", "text")}},
-      {"friend",
-       {Plain("friend_response", "text"), Plain("self_response", "text"),
-        Plain("why_different", "text"), Plain("what_might_change", "text")}},
-      {"self-talk",
-       {Plain("situation", "string"), Plain("critical_thought", "text", true),
-        Scale("belief_before", 0, 100, true), Plain("reframe", "text", true),
-        Scale("belief_after", 0, 100, true)}},
-      {"reflection",
-       {Plain("relationship", "string", true), Plain("pattern", "text", true),
-        Enum("felt", {"secure", "anxious", "avoidant", "mixed", "unsure"}), Plain("need", "text"),
-        Plain("next_step", "text")}},
-      {"support",
-       {Plain("reached_out_to", "string", true),
-        Enum("channel", {"in-person", "call", "message", "professional", "group", "other"}),
-        Scale("helpfulness", 1, 5), Plain("note", "text")}},
-      {"checkin",
-       {Scale("mood", 0, 10, true), Scale("resilience", 0, 10), Scale("connection", 0, 10),
-        Scale("satisfaction", 0, 10), Plain("note", "text")}},
-      {"scs-sf",
-       [] {
-         std::vector<SpecField> q;
-         for (int i = 1; i <= 12; ++i) q.push_back(Scale("q" + std::to_string(i), 1, 5, true));
-         return q;
-       }()},
-  };
-  return *types;
-}
 
 class PluginsE2eBuiltinTypes : public ::testing::Test {
  protected:
@@ -115,7 +51,8 @@ class PluginsE2eBuiltinTypes : public ::testing::Test {
   TestHome home_;
 };
 
-TEST_F(PluginsE2eBuiltinTypes, TypesListsAllNineBuiltinsWithSources) {
+TEST_F(PluginsE2eBuiltinTypes, TypesListsAllThirteenBuiltinsWithSources) {
+  ASSERT_EQ(BuiltinTypeIds().size(), 13u);
   nlohmann::json types = TypesJson(home_);
   for (const auto& id : BuiltinTypeIds()) {
     nlohmann::json t = FindById(types, id);
@@ -126,8 +63,8 @@ TEST_F(PluginsE2eBuiltinTypes, TypesListsAllNineBuiltinsWithSources) {
     EXPECT_TRUE(source.ends_with(".json") || source.ends_with(".so")) << id << ": " << source;
     EXPECT_TRUE(source.starts_with("/")) << id << ": source is not a path: " << source;
   }
-  // break, self-talk and scs-sf are native (they derive values).
-  for (const char* id : {"break", "self-talk", "scs-sf"}) {
+  // The types that derive values are native.
+  for (const char* id : {"break", "self-talk", "scs-sf", "ecr-rs", "who-5", "swls", "brs"}) {
     EXPECT_TRUE(FindById(types, id).value("source", "").ends_with(".so")) << id;
   }
 

@@ -59,14 +59,25 @@ std::vector<std::string> Shape(const ExerciseType& t) {
   return out;
 }
 
+// "q1 scale required [1..5]" ... for the `n` items of a questionnaire.
+std::vector<std::string> Items(int n, const std::string& range) {
+  std::vector<std::string> out;
+  for (int i = 1; i <= n; ++i) out.push_back("q" + std::to_string(i) + " scale required " + range);
+  return out;
+}
+
 TEST_F(BuiltinTypesTest, AllLoadWithoutProblems) {
   EXPECT_TRUE(registry_->Problems().empty())
       << registry_->Problems()[0].source << ": " << registry_->Problems()[0].reason;
   std::vector<std::string> ids;
   for (const auto& t : registry_->List()) ids.push_back(t->id);
-  EXPECT_THAT(ids, ElementsAre("break", "checkin", "friend", "letter", "mindfulness", "reflection",
-                               "scs-sf", "self-talk", "support"));
-  for (const char* id : {"break", "self-talk", "scs-sf"}) EXPECT_TRUE(Type(id).native) << id;
+  EXPECT_THAT(ids,
+              ElementsAre("break", "brs", "checkin", "ecr-rs", "friend", "letter", "mindfulness",
+                          "reflection", "scs-sf", "self-talk", "support", "swls", "who-5"));
+  for (const char* id : {"break", "self-talk", "scs-sf", "ecr-rs", "who-5", "swls", "brs"}) {
+    EXPECT_TRUE(Type(id).native) << id;
+    EXPECT_THAT(Type(id).source, HasSubstr(std::string(id) + ".so"));
+  }
   EXPECT_FALSE(Type("checkin").native);
   EXPECT_THAT(Type("break").source, HasSubstr("break.so"));
   for (const auto& t : registry_->List()) {
@@ -111,10 +122,13 @@ TEST_F(BuiltinTypesTest, FieldsMatchTheSpec) {
   EXPECT_THAT(Shape(Type("checkin")),
               ElementsAre("mood scale required [0..10]", "resilience scale [0..10]",
                           "connection scale [0..10]", "satisfaction scale [0..10]", "note text"));
-  std::vector<std::string> scs = Shape(Type("scs-sf"));
-  ASSERT_EQ(scs.size(), 12u);
-  for (int i = 0; i < 12; ++i)
-    EXPECT_EQ(scs[i], "q" + std::to_string(i + 1) + " scale required [1..5]");
+  EXPECT_THAT(Shape(Type("scs-sf")), ::testing::ElementsAreArray(Items(12, "[1..5]")));
+  std::vector<std::string> ecr = {"relationship enum required mother|father|partner|friend"};
+  for (const std::string& item : Items(9, "[1..7]")) ecr.push_back(item);
+  EXPECT_THAT(Shape(Type("ecr-rs")), ::testing::ElementsAreArray(ecr));
+  EXPECT_THAT(Shape(Type("who-5")), ::testing::ElementsAreArray(Items(5, "[0..5]")));
+  EXPECT_THAT(Shape(Type("swls")), ::testing::ElementsAreArray(Items(5, "[1..7]")));
+  EXPECT_THAT(Shape(Type("brs")), ::testing::ElementsAreArray(Items(6, "[1..5]")));
 }
 
 TEST_F(BuiltinTypesTest, MindfulnessMinutesMustBePositive) {

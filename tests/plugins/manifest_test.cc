@@ -162,6 +162,51 @@ TEST(ManifestTest, ToManifestJsonRoundTrips) {
   EXPECT_EQ(ToManifestJson((*reparsed)[0]), j);
 }
 
+// A type with `citation` set to the JSON value `value` (a JSON text).
+std::string WithCitation(const std::string& value) {
+  return R"({"haven_plugin":1,"types":[{"id":"t","citation":)" + value +
+         R"(,"fields":[{"name":"a","type":"text"}]}]})";
+}
+
+TEST(ManifestTest, CitationIsOptionalKeptAndSerialized) {
+  auto types = ParseManifestText(WithCitation(R"("Doe, J. (2001). A scale. Journal, 1(2), 3-4.")"),
+                                 "src.json");
+  ASSERT_TRUE(types.ok()) << types.status();
+  EXPECT_EQ((*types)[0].citation, "Doe, J. (2001). A scale. Journal, 1(2), 3-4.");
+  json j = ToManifestJson((*types)[0]);
+  EXPECT_EQ(j["citation"], "Doe, J. (2001). A scale. Journal, 1(2), 3-4.");
+  json again = {{"haven_plugin", 1}, {"types", json::array({j})}};
+  auto reparsed = ParseManifestJson(again, "src.json");
+  ASSERT_TRUE(reparsed.ok()) << reparsed.status();
+  EXPECT_EQ((*reparsed)[0].citation, (*types)[0].citation);
+
+  // Without one, the type JSON carries no "citation" key at all.
+  auto plain = ParseManifestText(WithFields(R"([{"name":"a","type":"text"}])"), "s");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_TRUE((*plain)[0].citation.empty());
+  EXPECT_FALSE(ToManifestJson((*plain)[0]).contains("citation"));
+
+  // At most 4000 bytes, like a description.
+  EXPECT_TRUE(ParseManifestText(WithCitation("\"" + std::string(4000, 'c') + "\""), "s").ok());
+}
+
+TEST(ManifestTest, CitationMustBeAStringOfAtMost4000Bytes) {
+  auto too_long = ParseManifestText(WithCitation("\"" + std::string(4001, 'c') + "\""), "s");
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(Message(too_long.status()), "type \"t\": \"citation\" is longer than 4000 bytes");
+  for (const char* wrong : {"42", "[\"a\"]", "{\"text\":\"a\"}", "true"}) {
+    auto bad = ParseManifestText(WithCitation(wrong), "s");
+    ASSERT_FALSE(bad.ok()) << wrong;
+    EXPECT_EQ(Message(bad.status()), "type \"t\": \"citation\" must be a string") << wrong;
+  }
+  // A near miss of the key is still an unknown key.
+  auto typo = ParseManifestText(
+      R"({"haven_plugin":1,"types":[{"id":"t","citaton":"x","fields":[{"name":"a","type":"text"}]}]})",
+      "s");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(Message(typo.status()), HasSubstr("unknown key \"citaton\""));
+}
+
 TEST(ManifestTest, TypeIds) {
   EXPECT_TRUE(IsValidTypeId("scs-sf"));
   EXPECT_TRUE(IsValidTypeId("a"));

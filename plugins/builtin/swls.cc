@@ -1,0 +1,105 @@
+// Built-in `swls`: the Satisfaction With Life Scale (Diener, Emmons, Larsen &
+// Griffin, 1985), shipped with its wording. Derives the total (5-35) and its
+// band, from `extremely-dissatisfied` to `extremely-satisfied`.
+#include <optional>
+#include <string>
+
+#include "builtin_items.h"
+#include "builtin_text.h"
+#include "haven/plugin_cpp.h"
+
+namespace {
+
+using haven_builtin::Count;
+
+constexpr char kManifest[] = R"json({
+  "haven_plugin": 1,
+  "types": [{
+    "id": "swls",
+    "version": 1,
+    "title": "Satisfaction With Life Scale",
+    "description": "Five statements about your life as a whole, each answered from 1 (strongly disagree) to 7 (strongly agree): the Satisfaction With Life Scale by Diener, Emmons, Larsen and Griffin (1985). The total runs from 5 to 35; 20 is the neutral middle.",
+    "citation": "Diener, E., Emmons, R. A., Larsen, R. J., & Griffin, S. (1985). The Satisfaction With Life Scale. Journal of Personality Assessment, 49(1), 71–75.",
+    "fields": [
+      {"name": "q1", "type": "scale", "min": 1, "max": 7, "required": true,
+       "prompt": "In most ways my life is close to my ideal (1 = strongly disagree ... 7 = strongly agree)",
+       "help": "7 Strongly agree, 6 Agree, 5 Slightly agree, 4 Neither agree nor disagree, 3 Slightly disagree, 2 Disagree, 1 Strongly disagree."},
+      {"name": "q2", "type": "scale", "min": 1, "max": 7, "required": true,
+       "prompt": "The conditions of my life are excellent (1 = strongly disagree ... 7 = strongly agree)",
+       "help": "7 Strongly agree, 6 Agree, 5 Slightly agree, 4 Neither agree nor disagree, 3 Slightly disagree, 2 Disagree, 1 Strongly disagree."},
+      {"name": "q3", "type": "scale", "min": 1, "max": 7, "required": true,
+       "prompt": "I am satisfied with my life (1 = strongly disagree ... 7 = strongly agree)",
+       "help": "7 Strongly agree, 6 Agree, 5 Slightly agree, 4 Neither agree nor disagree, 3 Slightly disagree, 2 Disagree, 1 Strongly disagree."},
+      {"name": "q4", "type": "scale", "min": 1, "max": 7, "required": true,
+       "prompt": "So far I have gotten the important things I want in life (1 = strongly disagree ... 7 = strongly agree)",
+       "help": "7 Strongly agree, 6 Agree, 5 Slightly agree, 4 Neither agree nor disagree, 3 Slightly disagree, 2 Disagree, 1 Strongly disagree."},
+      {"name": "q5", "type": "scale", "min": 1, "max": 7, "required": true,
+       "prompt": "If I could live my life over, I would change almost nothing (1 = strongly disagree ... 7 = strongly agree)",
+       "help": "7 Strongly agree, 6 Agree, 5 Slightly agree, 4 Neither agree nor disagree, 3 Slightly disagree, 2 Disagree, 1 Strongly disagree."}
+    ]
+  }]
+})json";
+
+std::optional<int> Total(const haven_call* call, size_t entry) {
+  auto q = haven_builtin::Items<5>(call, entry);
+  if (!q) return std::nullopt;
+  return (*q)[1] + (*q)[2] + (*q)[3] + (*q)[4] + (*q)[5];
+}
+
+// The published bands of the total.
+const char* Band(int total) {
+  if (total >= 31) return "extremely-satisfied";
+  if (total >= 26) return "satisfied";
+  if (total >= 21) return "slightly-satisfied";
+  if (total == 20) return "neutral";
+  if (total >= 15) return "slightly-dissatisfied";
+  if (total >= 10) return "dissatisfied";
+  return "extremely-dissatisfied";
+}
+
+int Derive(const haven_call* call) {
+  return haven_sdk::Guard(call, [&] {
+    std::optional<int> total = Total(call, 0);
+    if (!total) return haven_sdk::Error(call, "swls needs all five answers, q1 to q5");
+    haven_sdk::SetInteger(call, "total", *total);
+    haven_sdk::SetString(call, "band", Band(*total));
+    return HAVEN_OK;
+  });
+}
+
+int Summarize(const haven_call* call) {
+  return haven_sdk::Guard(call, [&] {
+    std::optional<int> first, latest;
+    size_t n = 0;
+    for (size_t i = 0; i < call->entry_count; ++i) {
+      std::optional<int> total = Total(call, i);
+      if (!total) continue;
+      if (!first) first = total;
+      latest = total;
+      ++n;
+    }
+    if (n == 0) return HAVEN_OK;
+    std::string line =
+        "Life satisfaction (SWLS): " + std::to_string(*latest) + " of 35 (" + Band(*latest) + ")";
+    if (n == 1) {
+      line += " from your first taking";
+    } else {
+      line += " in the latest of " + Count(n, "taking", "takings") + "; the first was " +
+              std::to_string(*first);
+    }
+    haven_sdk::AddLine(call, line);
+    return HAVEN_OK;
+  });
+}
+
+}  // namespace
+
+HAVEN_PLUGIN_DECLARE_ABI();
+
+HAVEN_PLUGIN_INIT(host, reg) {
+  haven_type_ops ops{};
+  ops.struct_size = sizeof(ops);
+  ops.derive = &Derive;
+  ops.summarize = &Summarize;
+  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+}
