@@ -71,6 +71,10 @@ std::string MeasureChange(const json& series) {
   if (at.is_string()) out += " on " + at.get<std::string>().substr(0, 10);
   out += ": " + Signed(Member(series, "change"), Decimals(series));
   if (Member(series, "meaningful_change") == true) out += ", a meaningful change";
+  if (NumberOr(series, "n", 0) < 3) return out;
+  out += "; " + Signed(Member(series, "change_since_previous"), Decimals(series)) +
+         " since the one before";
+  if (Member(series, "meaningful_change_since_previous") == true) out += ", a meaningful change";
   return out;
 }
 

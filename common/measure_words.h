@@ -32,9 +32,10 @@ std::string MeasureValue(const nlohmann::json& series, const nlohmann::json& val
 // "64% (none)" or "2.17": a point's value and its band, if any.
 std::string MeasurePoint(const nlohmann::json& series, const nlohmann::json& point);
 
-// The first taking and the change since: "first 48% (low) on 2026-10-01:
-// +16, a meaningful change" / "first 2.50 on 2026-10-02: -0.33"; empty
-// with a single taking.
+// The first taking and the change since, and from the third taking on the
+// change since the one before: "first 48% (low) on 2026-10-01: +16, a
+// meaningful change; +4 since the one before" / "first 2.50 on 2026-10-02:
+// -0.33"; empty with a single taking.
 std::string MeasureChange(const nlohmann::json& series);
 
 // One sentence on practice before each taking and the measure, e.g. "Over 6

@@ -52,7 +52,8 @@ void RenderAssociation(const json& s, TextBlock& out) {
   out.Line("  " + Fit(MeasureName(s), out.width() - 2));
   const json& series = ArrayOf(s, "series");
   const size_t skip = series.size() > kMaxTakingRows ? series.size() - kMaxTakingRows : 0;
-  out.Line(out.Style("2", "    taken on    " + Pad("value", 10) + " practice, 14 days before"));
+  const std::string head = "    taken on    " + Pad("value", 10) + " practice, 14 days before";
+  out.Line(out.Style("2", Fit(head, out.width())));
   for (size_t i = skip; i < series.size(); ++i) {
     out.Line("    " + Pad(Date(series[i]), 12) +
              Pad(MeasureValue(s, Member(series[i], "value")), 10) + " " +

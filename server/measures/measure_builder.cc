@@ -37,6 +37,24 @@ std::string TextAt(const json& obj, std::string_view key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// `change` (latest - first) and `change_since_previous` (latest - the one
+// before), each with whether it is meaningful where the measure says what
+// is (null elsewhere).
+void AddChanges(const Measure& m, const std::vector<MeasureBuilder::Taking>& takings, json& out) {
+  auto meaningful = [&](std::optional<double> change) {
+    if (!change || m.meaningful_change <= 0) return json(nullptr);
+    return json(std::abs(*change) >= m.meaningful_change);
+  };
+  const double since_first = takings.back().value - takings.front().value;
+  std::optional<double> since_previous;
+  if (takings.size() >= 2)
+    since_previous = takings.back().value - takings[takings.size() - 2].value;
+  out["change"] = Round3(since_first);
+  out["meaningful_change"] = meaningful(since_first);
+  out["change_since_previous"] = since_previous ? json(Round3(*since_previous)) : json(nullptr);
+  out["meaningful_change_since_previous"] = meaningful(since_previous);
+}
+
 }  // namespace
 
 void MeasureBuilder::Add(const Entry& e, int64_t local_day) {
@@ -104,7 +122,6 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
   }
   const Taking& first = takings.front();
   const Taking& latest = takings.back();
-  const double change = latest.value - first.value;
   json out = {{"type", type},
               {"title", m.title},
               {"score", score.name},
@@ -116,13 +133,11 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
               {"n", takings.size()},
               {"first", point(first)},
               {"latest", point(latest)},
-              {"change", Round3(change)},
               {"retake_days", m.retake_days},
               {"next_due", DateOfDay(std::max(today, latest.day + m.retake_days))},
               {"series", std::move(series)}};
   if (!m.split_by.empty()) out[std::string(m.split_by)] = split;
-  out["meaningful_change"] =
-      m.meaningful_change > 0 ? json(std::abs(change) >= m.meaningful_change) : json(nullptr);
+  AddChanges(m, takings, out);
   json association = nullptr;
   if (sees_practice_ && takings.size() >= kMinTakingsForAssociation) {
     std::optional<double> rho = SpearmanRho(practice, values);

@@ -41,13 +41,15 @@ class MeasureBuilder {
   // The `measures` object; `today` (a local day number) dates `next_due`.
   nlohmann::json Finish(int64_t today);
 
- private:
+  // One taking's score, as the series hold them.
   struct Taking {
     int64_t at_us = 0;
     int64_t day = 0;
     double value = 0;
     std::string band;  // empty when the measure has none
   };
+
+ private:
   // (type, the split field's value or "", score name) -> takings.
   using SeriesKey = std::tuple<std::string, std::string, std::string>;
 

@@ -1,6 +1,7 @@
 // The measures as people see them: the terminal table of `haven stats` and
 // the HTML report, from the JSON ComputeStats builds.
 #include <regex>
+#include <sstream>
 
 #include "common/care_note.h"
 #include "common/measure_words.h"
@@ -44,7 +45,7 @@ class MeasuresViewTest : public testing::LocalTimeTest {
     o.numeric_fields["who-5"] = {{"q1", true, 0, 5}, {"q2", true, 0, 5}};
     return ComputeStats(All(), o, T("2026-11-20 12:00"));
   }
-  std::string Table() { return RenderStatsTable(Stats(), {.color = false, .width = 100}); }
+  std::string Table() { return RenderStatsTable(Stats(), {.color = false, .width = 200}); }
 };
 
 TEST_F(MeasuresViewTest, TableShowsEachMeasureItsChangeAndWhenItIsDue) {
@@ -53,7 +54,7 @@ TEST_F(MeasuresViewTest, TableShowsEachMeasureItsChangeAndWhenItIsDue) {
   EXPECT_NE(t.find("\nMeasures\n"), std::string::npos) << t;
   EXPECT_NE(
       t.find("  Well-being (WHO-5)\n    72% (none) on 2026-11-15; first 40% (low) on 2026-10-01: "
-             "+32, a meaningful change\n"),
+             "+32, a meaningful change; +20 since the one before, a meaningful change\n"),
       std::string::npos)
       << t;
   EXPECT_NE(t.find("4 takings, next due 2026-11-29"), std::string::npos) << t;
@@ -64,6 +65,20 @@ TEST_F(MeasuresViewTest, TableShowsEachMeasureItsChangeAndWhenItIsDue) {
   EXPECT_EQ(t.find("avoidant"), std::string::npos);
   // The items are shown through the scores, not as fields.
   EXPECT_EQ(t.find("who-5.q1"), std::string::npos) << t;
+}
+
+TEST_F(MeasuresViewTest, NarrowTerminalsWrapSentencesWithinTheirWidth) {
+  History("low");
+  const std::string t = RenderStatsTable(Stats(), {.color = false, .width = 40});
+  std::istringstream lines(t);
+  int counted = 0;
+  for (std::string line; std::getline(lines, line); ++counted) {
+    int columns = 0;
+    for (char c : line) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    EXPECT_LE(columns, 40) << line;
+  }
+  EXPECT_GT(counted, 20);
+  EXPECT_NE(t.find("talk things over"), std::string::npos) << t;  // the calm line, wrapped
 }
 
 TEST_F(MeasuresViewTest, PracticeAndMeasuresSaysItIsNoProof) {

@@ -48,6 +48,8 @@ TEST_F(MeasureBuilderTest, SeriesHasFirstLatestChangeInTimeOrder) {
   EXPECT_EQ(m["latest"]["value"], 56);
   EXPECT_EQ(m["change"], 8);
   EXPECT_EQ(m["meaningful_change"], false);  // under 10 points
+  EXPECT_EQ(m["change_since_previous"], -8);
+  EXPECT_EQ(m["meaningful_change_since_previous"], false);
   ASSERT_EQ(m["series"].size(), 3u);
   EXPECT_EQ(m["series"][1]["value"], 64);
   EXPECT_EQ(m["retake_days"], 14);
@@ -69,6 +71,22 @@ TEST_F(MeasureBuilderTest, TenPointsEitherWayIsAMeaningfulChange) {
   Add("swls", "2026-11-20 09:00", {}, {{"total", 30}, {"band", "satisfied"}});
   EXPECT_TRUE(Finish()["swls"]["meaningful_change"].is_null());  // not defined for SWLS
   EXPECT_EQ(Finish()["swls"]["latest"]["band"], "satisfied");
+}
+
+TEST_F(MeasureBuilderTest, TenPointsSinceTheTakingBeforeIsMeaningfulToo) {
+  Who5("2026-11-01 09:00", 60);
+  Who5("2026-11-15 09:00", 48, "low");
+  Who5("2026-11-29 09:00", 64);
+  const json m = Finish()["who-5"];
+  EXPECT_EQ(m["change"], 4);
+  EXPECT_EQ(m["meaningful_change"], false);
+  EXPECT_EQ(m["change_since_previous"], 16);
+  EXPECT_EQ(m["meaningful_change_since_previous"], true);
+  entries_.clear();
+  Who5("2026-11-01 09:00", 60);
+  const json one = Finish()["who-5"];
+  EXPECT_TRUE(one["change_since_previous"].is_null());
+  EXPECT_TRUE(one["meaningful_change_since_previous"].is_null());
 }
 
 TEST_F(MeasureBuilderTest, NextDueIsTodayWhenOverdue) {
