@@ -25,6 +25,8 @@ struct PracticeFlags {
   std::string time;
   std::string days;
   std::string type;
+  std::string every;
+  const CLI::Option* every_option = nullptr;  // given even as '', it is checked
   std::string id;
   std::string reread_type = kDefaultRereadType;
   std::string older_than = kDefaultOlderThan;
@@ -51,13 +53,21 @@ std::string ClockText(uint32_t minute_of_day) {
 nlohmann::json ReminderJson(const v1::Reminder& r) {
   nlohmann::json days = nlohmann::json::array();
   for (const auto& d : r.days()) days.push_back(d);
-  return {
-      {"id", r.id()}, {"time", ClockText(r.minute_of_day())}, {"days", days}, {"type", r.type()}};
+  return {{"id", r.id()},
+          {"time", ClockText(r.minute_of_day())},
+          {"days", days},
+          {"type", r.type()},
+          {"every", EveryText(r)}};
 }
 
+// The columns of `remind list` and of `set --format`.
+std::vector<std::string> ReminderColumns() { return {"id", "time", "days", "type", "every"}; }
+
 std::string ReminderText(const v1::Reminder& r) {
+  const std::string every = EveryText(r);
   return ClockText(r.minute_of_day()) + ", " + DaysText(r) + ", " +
-         (r.type().empty() ? std::string("any practice") : r.type());
+         (r.type().empty() ? std::string("any practice") : r.type()) +
+         (every.empty() ? "" : ", every " + every);
 }
 
 absl::Status RemindSet(Context& ctx, const PracticeFlags& flags) {
@@ -73,12 +83,17 @@ absl::Status RemindSet(Context& ctx, const PracticeFlags& flags) {
     for (const auto& d : *days) req.mutable_reminder()->add_days(d);
   }
   req.mutable_reminder()->set_type(flags.type);
+  if (flags.every_option != nullptr && flags.every_option->count() > 0) {
+    auto every = ParseEvery(flags.every);
+    if (!every.ok()) return every.status();
+    req.mutable_reminder()->set_every_us(*every);
+  }
   auto client = ctx.Connect();
   if (!client.ok()) return client.status();
   v1::ReminderReply reply;
   if (auto s = (*client)->Call(kPracticeSetReminder, req, &reply); !s.ok()) return FromGrpc(s);
   if (*format != Format::kTable) {
-    PrintRows({ReminderJson(reply.reminder())}, {"id", "time", "days", "type"}, *format);
+    PrintRows({ReminderJson(reply.reminder())}, ReminderColumns(), *format);
   } else {
     std::cout << "Reminder " << reply.reminder().id() << ": " << ReminderText(reply.reminder())
               << ".\n";
@@ -104,7 +119,7 @@ absl::Status RemindList(Context& ctx) {
     }
     rows.push_back(std::move(row));
   }
-  PrintRows(rows, {"id", "time", "days", "type"}, *format);
+  PrintRows(rows, ReminderColumns(), *format);
   return absl::OkStatus();
 }
 
@@ -168,7 +183,10 @@ void RegisterRemind(CLI::App& app, Context& ctx, const std::shared_ptr<PracticeF
   auto* set = remind->add_subcommand("set", "A reminder at a time of day");
   set->add_option("time", flags->time, "local time, HH:MM")->required();
   set->add_option("--days", flags->days, "only these days, e.g. mon,wed,fri (default every day)");
-  set->add_option("--type", flags->type, "skip it once this exercise type is logged that day");
+  set->add_option("--type", flags->type,
+                  "skip it once this exercise type is logged that day (or --every)");
+  flags->every_option = set->add_option(
+      "--every", flags->every, "only when none was logged in this long, e.g. 2w (1d to 366d)");
   set->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return RemindSet(ctx, *flags); }; });
   auto* list = remind->add_subcommand("list", "This device's reminders");
   list->callback([&ctx] { ctx.action = [&ctx] { return RemindList(ctx); }; });

@@ -16,6 +16,8 @@ constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu", "fri",
 constexpr std::array<const char*, 7> kFullDays = {"monday", "tuesday",  "wednesday", "thursday",
                                                   "friday", "saturday", "sunday"};
 constexpr size_t kMaxShown = 24;  // of a bad value, in an error
+constexpr int64_t kDayUs = 24LL * 3600 * 1000000;
+constexpr int64_t kMaxEveryDays = 366;  // as the daemon's NormalizeReminder
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -85,6 +87,27 @@ std::string DaysText(const v1::Reminder& reminder) {
   std::string out;
   for (const auto& day : reminder.days()) out += (out.empty() ? "" : ", ") + day;
   return out;
+}
+
+absl::StatusOr<int64_t> ParseEvery(const std::string& text) {
+  // Day and week units only: "24h" is a day by value, not as people count days.
+  const bool days_or_weeks = std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == 'd' || c == 'w';
+  });
+  auto every = ParseDuration(text);
+  if (!days_or_weeks || !every.ok() || *every % kDayUs != 0 || *every < kDayUs ||
+      *every > kMaxEveryDays * kDayUs) {
+    return absl::InvalidArgumentError("--every \"" + Shown(text) +
+                                      "\": expected whole days from 1d to 366d, like 14d, 2w "
+                                      "or 4w");
+  }
+  return *every;
+}
+
+std::string EveryText(const v1::Reminder& reminder) {
+  const int64_t days = reminder.every_us() / kDayUs;
+  if (days <= 0) return "";
+  return days % 7 == 0 ? std::to_string(days / 7) + "w" : std::to_string(days) + "d";
 }
 
 std::string NudgeLine(const v1::NudgeReply& reply) {

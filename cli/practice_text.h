@@ -1,5 +1,6 @@
 // What `haven nudge`, `remind` and `reread` read from people and say to
-// them (docs/commands.md): parsing a time of day and a list of days, the
+// them (docs/commands.md): parsing a time of day, a list of days and an
+// interval, the
 // nudge's one line, and when an entry was written.
 #ifndef HAVEN_CLI_PRACTICE_TEXT_H_
 #define HAVEN_CLI_PRACTICE_TEXT_H_
@@ -21,6 +22,13 @@ absl::StatusOr<uint32_t> ParseTimeOfDay(const std::string& text);
 absl::StatusOr<std::vector<std::string>> ParseDayList(const std::string& text);
 // "every day", or "mon, tue".
 std::string DaysText(const v1::Reminder& reminder);
+// `--every DUR`: a duration (common/time.h) in days and weeks only, 1d to
+// 366d ("14d", "2w", "4w", "1w3d"), to microseconds. InvalidArgument
+// naming --every.
+absl::StatusOr<int64_t> ParseEvery(const std::string& text);
+// The reminder's interval as `list` shows it: "2w" (whole weeks), "10d",
+// or empty when it has none.
+std::string EveryText(const v1::Reminder& reminder);
 
 // The nudge's line for a day with nothing practised yet; warm, one line,
 // naming the streak it would continue and the practice done most often.

@@ -1,5 +1,7 @@
 #include "server/practice/practice_days.h"
 
+#include <cstdint>
+
 #include "common/time.h"
 
 namespace haven {
@@ -18,6 +20,21 @@ IndexQuery DayQuery(int64_t first_day, int64_t end_day, std::string_view type) {
 bool PractisedOnDay(const Journal& journal, int64_t day, std::string_view type) {
   bool found = false;
   journal.VisitIndexed(DayQuery(day, day + 1, type), [&](const IndexedEntry&) {
+    found = true;
+    return false;
+  });
+  return found;
+}
+
+bool PractisedInRange(const Journal& journal, int64_t after_us, int64_t until_us,
+                      std::string_view type) {
+  if (until_us <= after_us) return false;
+  IndexQuery query;
+  query.type = type;
+  query.since_us = after_us + 1;  // the index's ranges are [since, until)
+  query.until_us = until_us == INT64_MAX ? until_us : until_us + 1;
+  bool found = false;
+  journal.VisitIndexed(query, [&](const IndexedEntry&) {
     found = true;
     return false;
   });

@@ -1,5 +1,6 @@
 // What the nudge and the reminders ask of the journal: was anything
-// practised on a day, the current streak, the practice done most often.
+// practised on a day or in an interval, the current streak, the practice
+// done most often.
 // Answered from the unlocked journal's in-memory index alone
 // (Journal::CountIndexed, VisitIndexed, LiveByType): no entry is opened
 // and no history is scanned, so each costs about as much at a million
@@ -29,6 +30,11 @@ struct NudgeFacts {
 
 // Whether a live entry of `type` (empty: any) is timed on local day `day`.
 bool PractisedOnDay(const Journal& journal, int64_t day, std::string_view type);
+// Whether a live entry of `type` (empty: any) is timed in (after_us,
+// until_us]: an `--every` reminder's interval (schedule.h, IntervalStart).
+// One index range, stopped at its first match.
+bool PractisedInRange(const Journal& journal, int64_t after_us, int64_t until_us,
+                      std::string_view type);
 // The current streak as of local day `today`.
 uint32_t CurrentStreak(const Journal& journal, int64_t today);
 // Everything `haven nudge` says, as of `now_us`. The most practised type's

@@ -14,6 +14,15 @@ namespace {
 
 constexpr char kTitle[] = "haven";
 
+// "every 2 weeks", "every 10 days", "every day".
+std::string EveryPhrase(const v1::Reminder& reminder) {
+  const int64_t days = reminder.every_us() / kReminderDayUs;
+  if (days == 1) return "every day";
+  if (days == 7) return "every week";
+  if (days % 7 == 0) return "every " + std::to_string(days / 7) + " weeks";
+  return "every " + std::to_string(days) + " days";
+}
+
 }  // namespace
 
 ReminderScheduler::ReminderScheduler(ReminderStore* reminders, Vault* vault, TypeRegistry* types,
@@ -55,16 +64,46 @@ void ReminderScheduler::Replan() {
 }
 
 std::string ReminderScheduler::BodyFor(const v1::Reminder& reminder, const TypeRegistry& types) {
-  if (reminder.type().empty()) return "A moment for your practice, if it suits you today.";
-  auto type = types.Find(reminder.type());
-  const std::string title = type && !type->title.empty() ? type->title : reminder.type();
-  return "A moment for " + title + " (haven log " + reminder.type() + "), if it suits you today.";
+  std::string practice = "your practice";
+  if (!reminder.type().empty()) {
+    auto type = types.Find(reminder.type());
+    const std::string title = type && !type->title.empty() ? type->title : reminder.type();
+    practice = title + " (haven log " + reminder.type() + ")";
+  }
+  if (reminder.every_us() <= 0) return "A moment for " + practice + ", if it suits you today.";
+  return "A moment for " + practice + ", which you come back to " + EveryPhrase(reminder) +
+         ", if it suits you today.";
 }
 
-bool ReminderScheduler::AlreadyPractised(const v1::Reminder& reminder, int64_t due_us) const {
+const char* ReminderScheduler::SkipReason(const v1::Reminder& reminder, int64_t due_us) const {
   std::shared_ptr<Journal> journal = vault_->PeekJournal();
-  if (journal == nullptr) return false;  // locked: cannot know (header)
-  return PractisedOnDay(*journal, LocalDayNumber(due_us), reminder.type());
+  if (reminder.every_us() <= 0) {
+    // Locked: cannot know, so it reminds (header).
+    if (journal != nullptr && PractisedOnDay(*journal, LocalDayNumber(due_us), reminder.type())) {
+      return "reminder skipped: practised today";
+    }
+    return nullptr;
+  }
+  const int64_t since = IntervalStart(due_us, reminder.every_us());
+  if (journal != nullptr) {
+    if (PractisedInRange(*journal, since, due_us, reminder.type())) {
+      return "reminder skipped: practised within its interval";
+    }
+    return nullptr;
+  }
+  const int64_t shown = reminder.last_shown_us();
+  const bool shown_in_interval = shown > since && shown <= due_us;
+  return shown_in_interval ? "reminder skipped: locked, shown within its interval" : nullptr;
+}
+
+void ReminderScheduler::Show(const v1::Reminder& reminder, int64_t due_us) {
+  Log(LogLevel::kDebug, "reminder due", {{"id", reminder.id()}});
+  notifier_->Notify(kTitle, BodyFor(reminder, *types_));
+  if (reminder.every_us() <= 0) return;
+  if (absl::Status kept = reminders_->MarkShown(reminder.id(), due_us); !kept.ok()) {
+    Log(LogLevel::kWarn, "reminder shown time not kept",
+        {{"id", reminder.id()}, {"error", std::string(kept.message())}});
+  }
 }
 
 int64_t ReminderScheduler::SendDue(int64_t from_us, int64_t to_us) {
@@ -83,12 +122,11 @@ int64_t ReminderScheduler::SendDue(int64_t from_us, int64_t to_us) {
   std::sort(due.begin(), due.end());
   for (const auto& [at, reminder] : due) {
     if (!vault_->exists()) continue;  // nothing to practise into yet
-    if (AlreadyPractised(*reminder, at)) {
-      Log(LogLevel::kInfo, "reminder skipped: practised today", {{"id", reminder->id()}});
+    if (const char* why = SkipReason(*reminder, at)) {
+      Log(LogLevel::kInfo, why, {{"id", reminder->id()}});
       continue;
     }
-    Log(LogLevel::kDebug, "reminder due", {{"id", reminder->id()}});
-    notifier_->Notify(kTitle, BodyFor(*reminder, *types_));
+    Show(*reminder, at);
   }
   return next;
 }

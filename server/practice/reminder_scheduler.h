@@ -11,6 +11,17 @@
 // While the vault is locked the daemon cannot know, so it reminds anyway,
 // with the same neutral text, which never says that nothing was logged.
 //
+// An `--every` reminder (every_us > 0) asks instead about its interval
+// (IntervalStart(due, every_us), due]: while unlocked it is skipped when a
+// live entry of its type (any type without one) is timed in it. While
+// locked the entries cannot be seen, and reminding anyway would turn a
+// fortnightly nudge into a daily one; so each showing of an `--every`
+// reminder, locked or not, keeps the instant it was due as the reminder's
+// last_shown_us (ReminderStore::MarkShown), and while locked it is shown
+// only when that lies outside the interval (or is unset, or after `due`:
+// a clock moved back). That time is about the reminder, never an entry:
+// nothing of an entry (its time, its type) is kept outside the journal.
+//
 // Thread safety: all public methods may be called from any thread.
 #ifndef HAVEN_SERVER_PRACTICE_REMINDER_SCHEDULER_H_
 #define HAVEN_SERVER_PRACTICE_REMINDER_SCHEDULER_H_
@@ -51,7 +62,9 @@ class ReminderScheduler {
   void Replan() ABSL_LOCKS_EXCLUDED(mu_);
 
   // The body of a reminder's notification: the practice type's title (its
-  // id when this device does not know it), never anything written.
+  // id when this device does not know it) and, for an `--every` one, its
+  // interval; never anything written, and never a claim about what was or
+  // was not logged (locked, the daemon cannot know).
   static std::string BodyFor(const v1::Reminder& reminder, const TypeRegistry& types);
 
  private:
@@ -59,8 +72,11 @@ class ReminderScheduler {
   // Sends or skips each reminder due in (from_us, to_us], in time order;
   // returns when the next one is due after `to_us` (0: none held).
   int64_t SendDue(int64_t from_us, int64_t to_us);
-  // Whether the practice of `reminder`'s day (that of `due_us`) is logged.
-  bool AlreadyPractised(const v1::Reminder& reminder, int64_t due_us) const;
+  // Why `reminder`, due at `due_us`, is not to be shown (the log line's
+  // message), or nullptr when it is (the rules above).
+  const char* SkipReason(const v1::Reminder& reminder, int64_t due_us) const;
+  // Shows it, and keeps when for an `--every` one.
+  void Show(const v1::Reminder& reminder, int64_t due_us);
 
   ReminderStore* reminders_;
   Vault* vault_;

@@ -15,6 +15,7 @@ constexpr size_t kMaxTypeChars = 64;
 
 bool SameSchedule(const v1::Reminder& a, const v1::Reminder& b) {
   return a.minute_of_day() == b.minute_of_day() && a.type() == b.type() &&
+         a.every_us() == b.every_us() &&
          std::equal(a.days().begin(), a.days().end(), b.days().begin(), b.days().end());
 }
 
@@ -63,10 +64,17 @@ absl::StatusOr<v1::Reminder> NormalizeReminder(const v1::Reminder& reminder,
                                       reminder.type().substr(0, kMaxTypeChars) +
                                       "\" on this device (see `haven types`)");
   }
+  const int64_t every = reminder.every_us();
+  if (every != 0 && (every % kReminderDayUs != 0 || every < kReminderDayUs ||
+                     every > kMaxEveryDays * kReminderDayUs)) {
+    return absl::InvalidArgumentError("--every: expected whole days from 1d to " +
+                                      std::to_string(kMaxEveryDays) + "d, like 14d, 2w or 4w");
+  }
   v1::Reminder out;
   out.set_minute_of_day(reminder.minute_of_day());
   for (auto& day : days) out.add_days(std::move(day));
   out.set_type(reminder.type());
+  out.set_every_us(every);
   return out;
 }
 
@@ -130,6 +138,17 @@ absl::StatusOr<v1::Reminder> ReminderStore::Remove(std::string_view id) {
   all.mutable_reminders()->DeleteSubrange(found, 1);
   RETURN_IF_ERROR(Write(all));
   return removed;
+}
+
+absl::Status ReminderStore::MarkShown(std::string_view id, int64_t at_us) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(v1::ListRemindersReply all, Read());
+  for (v1::Reminder& r : *all.mutable_reminders()) {
+    if (r.id() != id) continue;
+    r.set_last_shown_us(at_us);
+    return Write(all);
+  }
+  return absl::OkStatus();  // removed since it was due
 }
 
 }  // namespace haven

@@ -10,6 +10,8 @@ namespace haven {
 namespace {
 
 constexpr int kDaysToLook = 8;  // every allowed weekday comes round within a week
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 24 * 3600 * kMicrosPerSecond;
 
 }  // namespace
 
@@ -45,7 +47,7 @@ int64_t NextOccurrence(const v1::Reminder& reminder, int64_t after_us) {
     if (at > after_us) return at;
   }
   // Only days no weekday names (refused when stored): a week on, never sooner.
-  return after_us + int64_t{kDaysToLook} * 24 * 3600 * 1000000;
+  return after_us + int64_t{kDaysToLook} * kMicrosPerDay;
 }
 
 std::optional<int64_t> LatestOccurrenceIn(const v1::Reminder& reminder, int64_t from_us,
@@ -60,6 +62,19 @@ std::optional<int64_t> LatestOccurrenceIn(const v1::Reminder& reminder, int64_t 
     if (at <= from_us) return std::nullopt;
   }
   return std::nullopt;
+}
+
+int64_t IntervalStart(int64_t due_us, int64_t every_us) {
+  const int64_t days = every_us / kMicrosPerDay;
+  const int64_t rest_us = every_us % kMicrosPerDay;  // none once normalised
+  const time_t seconds = static_cast<time_t>(due_us / kMicrosPerSecond);
+  struct tm local = {};
+  if (localtime_r(&seconds, &local) == nullptr) return due_us - every_us;
+  local.tm_mday -= static_cast<int>(days);  // days are at most 366 (NormalizeReminder)
+  local.tm_isdst = -1;
+  const time_t start = mktime(&local);
+  if (start == static_cast<time_t>(-1)) return due_us - every_us;
+  return static_cast<int64_t>(start) * kMicrosPerSecond + due_us % kMicrosPerSecond - rest_us;
 }
 
 }  // namespace haven

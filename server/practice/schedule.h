@@ -40,6 +40,12 @@ int64_t NextOccurrence(const v1::Reminder& reminder, int64_t after_us);
 std::optional<int64_t> LatestOccurrenceIn(const v1::Reminder& reminder, int64_t from_us,
                                           int64_t to_us);
 
+// Where an `--every` reminder's interval before `due_us` begins: `every_us`
+// earlier, its whole days stepped as local calendar days, as the CLI's
+// "-2w" is, so that the interval of a 09:00 reminder begins at 09:00
+// across a DST change. The interval is (IntervalStart, due_us].
+int64_t IntervalStart(int64_t due_us, int64_t every_us);
+
 }  // namespace haven
 
 #endif  // HAVEN_SERVER_PRACTICE_SCHEDULE_H_

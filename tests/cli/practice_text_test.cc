@@ -1,5 +1,6 @@
 // What `haven remind`, `nudge` and `reread` read and say: times of day,
-// day lists, the nudge's line and when an entry was written.
+// day lists, --every intervals, the nudge's line and when an entry was
+// written.
 #include "cli/practice_text.h"
 
 #include <gtest/gtest.h>
@@ -30,6 +31,37 @@ TEST(PracticeTextTest, DayLists) {
   EXPECT_FALSE(ParseDayList("").ok());
   EXPECT_FALSE(ParseDayList("mon,").ok());
   EXPECT_FALSE(ParseDayList("mo").ok());
+}
+
+TEST(PracticeTextTest, EveryTakesWholeDaysFromOneTo366) {
+  constexpr int64_t kDay = 24LL * 3600 * 1000000;
+  EXPECT_EQ(*ParseEvery("1d"), kDay);
+  EXPECT_EQ(*ParseEvery("14d"), 14 * kDay);
+  EXPECT_EQ(*ParseEvery("2w"), 14 * kDay);
+  EXPECT_EQ(*ParseEvery("4w"), 28 * kDay);
+  EXPECT_EQ(*ParseEvery("1w3d"), 10 * kDay);
+  EXPECT_EQ(*ParseEvery("366d"), 366 * kDay);
+  for (const char* bad :
+       {"0d", "0", "367d", "400d", "53w", "3h", "1d12h", "24h", "x", "", "-2w", "2", "2W"}) {
+    auto parsed = ParseEvery(bad);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(ParseEvery("3h").status().message(),
+            "--every \"3h\": expected whole days from 1d to 366d, like 14d, 2w or 4w");
+}
+
+TEST(PracticeTextTest, EveryTextPrefersWeeks) {
+  constexpr int64_t kDay = 24LL * 3600 * 1000000;
+  v1::Reminder r;
+  EXPECT_EQ(EveryText(r), "");
+  r.set_every_us(14 * kDay);
+  EXPECT_EQ(EveryText(r), "2w");
+  r.set_every_us(7 * kDay);
+  EXPECT_EQ(EveryText(r), "1w");
+  r.set_every_us(10 * kDay);
+  EXPECT_EQ(EveryText(r), "10d");
+  r.set_every_us(kDay);
+  EXPECT_EQ(EveryText(r), "1d");
 }
 
 TEST(PracticeTextTest, NudgeLineNamesStreakAndPracticeWithoutPressure) {

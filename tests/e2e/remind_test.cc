@@ -1,9 +1,10 @@
 // `haven remind`: reminders set, listed and removed; sent at their time
 // through a fake notify-send (first on the daemon's PATH, writing its
 // arguments to a file) or, without one, as a line of the daemon's log;
-// skipped when the day's practice is logged. The daemon's practice clock
-// is moved with the test-only HAVEN_FAULT_PRACTICE_CLOCK_FILE
-// (server/practice/practice_clock.h).
+// skipped when the day's practice is logged, or with --every when the
+// practice is logged in its interval (locked: when it was shown in it).
+// The daemon's practice clock is moved with the test-only
+// HAVEN_FAULT_PRACTICE_CLOCK_FILE (server/practice/practice_clock.h).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -35,10 +36,11 @@ class RemindTest : public ::testing::Test {
             {"HAVEN_FAULT_PRACTICE_CLOCK_FILE", home_.Scratch("clock")}};
   }
 
-  // Moves the daemon's practice clock to hh:mm on kDay.
-  void ClockAt(int hour, int minute) {
-    WriteFile(home_.Scratch("clock"), std::to_string(SecondsUntil(kDay, hour, minute)));
+  // Moves the daemon's practice clock to hh:mm on kDay (+ `days`).
+  void ClockAt(int hour, int minute, int days = 0) {
+    WriteFile(home_.Scratch("clock"), std::to_string(SecondsUntil(kDay + days, hour, minute)));
   }
+  std::string ListJson() { return home_.Run({"--format", "json", "remind", "list"}, env_).out; }
   RunResult Remind(std::vector<std::string> args) {
     args.insert(args.begin(), "remind");
     return home_.Run(args, env_);
@@ -167,6 +169,90 @@ TEST_F(RemindTest, BadInputIsRefusedAndChangesNothing) {
     EXPECT_EQ(r.err, c.message) << r;
   }
   EXPECT_EQ(home_.Run({"--format", "json", "remind", "list"}, env_).out, before);
+}
+
+TEST_F(RemindTest, EveryIsSetListedAndPartOfTheIdentity) {
+  RunResult set = home_.Run(
+      {"--format", "json", "remind", "set", "09:00", "--type", "checkin", "--every", "2w"}, env_);
+  ASSERT_EQ(set.exit_code, 0) << set;
+  EXPECT_EQ(set.JsonOut()[0]["every"], "2w") << set;
+  const std::string fortnightly = set.JsonOut()[0].value("id", "");
+  EXPECT_EQ(Set({"09:00", "--type", "checkin", "--every", "14d"}), fortnightly);
+  const std::string daily = Set({"09:00", "--type", "checkin"});
+  EXPECT_NE(daily, fortnightly);
+  const std::string any = Set({"10:00", "--every", "10d"});
+  const nlohmann::json all = nlohmann::json::parse(ListJson());
+  ASSERT_EQ(all.size(), 3u) << all;
+  EXPECT_EQ(all[0]["id"], fortnightly);
+  EXPECT_EQ(all[0]["every"], "2w");
+  EXPECT_EQ(all[1]["id"], daily);
+  EXPECT_EQ(all[1]["every"], "");
+  EXPECT_EQ(all[2]["id"], any);
+  EXPECT_EQ(all[2]["every"], "10d");
+  EXPECT_EQ(all[2]["type"], "");
+  RunResult table = Remind({"list"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_NE(table.out.find("every"), std::string::npos) << table;
+  ASSERT_EQ(LinesWith(table.out, fortnightly).size(), 1u) << table;
+  EXPECT_NE(LinesWith(table.out, fortnightly)[0].find("2w"), std::string::npos) << table;
+  RunResult text = Remind({"set", "09:00", "--type", "checkin", "--every", "2w"});
+  EXPECT_EQ(text.out, "Reminder " + fortnightly + ": 09:00, every day, checkin, every 2w.\n");
+  // Shell completion offers it.
+  RunResult completion = home_.Run({"completion", "bash"}, env_);
+  const auto set_words = LinesWith(completion.out, "\"remind set\") choices=");
+  ASSERT_EQ(set_words.size(), 1u) << completion;
+  EXPECT_NE(set_words[0].find("--every"), std::string::npos) << set_words[0];
+}
+
+TEST_F(RemindTest, BadEveryIsRefusedAndChangesNothing) {
+  Set({"09:00", "--type", "checkin", "--every", "2w"});
+  const std::string before = ListJson();
+  for (const char* bad : {"0d", "400d", "3h", "x", "1d12h", ""}) {
+    RunResult r = Remind({"set", "08:00", "--type", "checkin", "--every", bad});
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_EQ(r.err, std::string("haven: --every \"") + bad +
+                         "\": expected whole days from 1d to 366d, like 14d, 2w or 4w\n")
+        << r;
+  }
+  EXPECT_EQ(ListJson(), before);
+}
+
+TEST_F(RemindTest, EveryAsksAboutItsIntervalAndLockedShowsOnceAnInterval) {
+  ClockAt(8, 50);
+  const std::string checkin = Set({"09:00", "--type", "checkin", "--every", "2w"});
+  const std::string letter = Set({"09:00", "--type", "letter", "--every", "4w"});
+  home_.Log({"checkin", "-f", "mood=5", "--at", LocalAt(kDay - 13, 10, 0)});  // inside 2w
+  ClockAt(9, 1);
+  Set({"23:00"});
+  const auto skipped = [&](const std::string& why) { return LinesWith(DaemonLog(), why); };
+  ASSERT_TRUE(WaitUntil([&] {
+    return !Notified().empty() && !skipped("skipped: practised within its interval").empty();
+  })) << DaemonLog();
+  const std::string letter_line =
+      "--app-name=haven|--|haven|A moment for Letter to yourself (haven log letter), which you "
+      "come back to every 4 weeks, if it suits you today.|\n";
+  EXPECT_EQ(Notified(), letter_line);
+  EXPECT_NE(skipped("skipped: practised within its interval")[0].find("id=" + checkin),
+            std::string::npos);
+  // Locked, the check-in cannot be seen: shown once; the letter was shown
+  // yesterday, so it waits for its four weeks.
+  ASSERT_EQ(home_.Run({"lock"}, env_).exit_code, 0);
+  ClockAt(9, 1, 1);
+  Set({"23:01"});
+  const std::string locked_skip = "skipped: locked, shown within its interval";
+  ASSERT_TRUE(WaitUntil([&] { return !skipped(locked_skip).empty(); })) << DaemonLog();
+  ASSERT_TRUE(WaitUntil([&] { return Notified().size() > letter_line.size(); })) << DaemonLog();
+  EXPECT_EQ(Notified(), letter_line +
+                            "--app-name=haven|--|haven|A moment for Check-in (haven log "
+                            "checkin), which you come back to every 2 weeks, if it suits you "
+                            "today.|\n");
+  EXPECT_NE(skipped(locked_skip)[0].find("id=" + letter), std::string::npos);
+  // The next day both wait.
+  const std::string shown = Notified();
+  ClockAt(9, 1, 2);
+  Set({"23:02"});
+  ASSERT_TRUE(WaitUntil([&] { return skipped(locked_skip).size() >= 3; })) << DaemonLog();
+  EXPECT_EQ(Notified(), shown);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The nudge's facts, reread's choice and on-this-day over a real journal:
-// answered from the index, deleted entries left out, days local.
+// The nudge's facts, an --every reminder's interval, reread's choice and
+// on-this-day over a real journal: answered from the index, deleted
+// entries left out, days local.
 #include "server/practice/practice_days.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +46,37 @@ TEST_F(PracticeDaysTest, StreakCountsFromYesterdayUntilTodayIsActive) {
   // An entry tomorrow does not count for today.
   Minutes("2026-06-11 07:00");
   EXPECT_EQ(CurrentStreak(*journal_, LocalDayNumber(now)), 4u);
+}
+
+TEST_F(PracticeDaysTest, RangeHoldsItsEndNotItsStart) {
+  constexpr int64_t kSecond = 1000000;  // entries are timed to the second
+  const int64_t after = Local("2026-06-01 09:00");
+  const int64_t until = Local("2026-06-15 09:00");
+  EXPECT_FALSE(PractisedInRange(*journal_, after, until, ""));
+  MustLog("checkin", {{"mood", 5}}, after);  // on the open edge: outside
+  MustLog("checkin", {{"mood", 5}}, until + kSecond);
+  EXPECT_FALSE(PractisedInRange(*journal_, after, until, ""));
+  EXPECT_FALSE(PractisedInRange(*journal_, after, until, "checkin"));
+  MustLog("checkin", {{"mood", 5}}, after + kSecond);  // just inside
+  EXPECT_TRUE(PractisedInRange(*journal_, after, until, "checkin"));
+  EXPECT_TRUE(PractisedInRange(*journal_, after, until, ""));
+  EXPECT_FALSE(PractisedInRange(*journal_, after + kSecond, until, "checkin"));
+  MustLog("checkin", {{"mood", 5}}, until);  // on the closed edge: inside
+  EXPECT_TRUE(PractisedInRange(*journal_, after + kSecond, until, "checkin"));
+  EXPECT_FALSE(PractisedInRange(*journal_, until, until, "checkin"));  // empty
+}
+
+TEST_F(PracticeDaysTest, RangeIgnoresOtherTypesAndDeletedEntries) {
+  const int64_t after = Local("2026-06-01 09:00");
+  const int64_t until = Local("2026-06-15 09:00");
+  Minutes("2026-06-10 08:00");
+  EXPECT_FALSE(PractisedInRange(*journal_, after, until, "checkin"));
+  EXPECT_TRUE(PractisedInRange(*journal_, after, until, "mindfulness"));
+  EXPECT_TRUE(PractisedInRange(*journal_, after, until, ""));
+  const std::string taken = Checkin("2026-06-10 08:30");
+  EXPECT_TRUE(PractisedInRange(*journal_, after, until, "checkin"));
+  ASSERT_TRUE(journal_->Remove(taken).ok());
+  EXPECT_FALSE(PractisedInRange(*journal_, after, until, "checkin"));
 }
 
 TEST_F(PracticeDaysTest, NudgeFactsLeaveDeletedEntriesOut) {

@@ -1,6 +1,7 @@
 // Reminders on the way in (NormalizeReminder) and in the store's meta
 // family (ReminderStore): checked, normalised, bounded, kept across a
-// reopen, removed by id prefix.
+// reopen, removed by id prefix; --every and the last shown time; values
+// stored before them.
 #include "server/practice/reminder_store.h"
 
 #include <gtest/gtest.h>
@@ -119,6 +120,93 @@ TEST_F(ReminderStoreTest, AmbiguousPrefixIsRefused) {
   EXPECT_EQ(reminders_->Remove(std::string(1, shared)).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reminders_->List()->size(), 17u);
+}
+
+constexpr int64_t kDay = 24LL * 3600 * 1000000;
+
+v1::Reminder Every(uint32_t minute, const char* type, int64_t every_us) {
+  v1::Reminder r = At(minute, {}, type);
+  r.set_every_us(every_us);
+  return r;
+}
+
+TEST_F(ReminderStoreTest, EveryIsWholeDaysFromOneTo366) {
+  for (int64_t every : {kDay, 14 * kDay, 366 * kDay}) {
+    auto r = NormalizeReminder(Every(540, "checkin", every), *types_);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->every_us(), every);
+  }
+  const int64_t three_hours = 3 * 3600 * int64_t{1000000};
+  for (int64_t every : {-kDay, kDay - 1, three_hours, kDay + 1, 367 * kDay, int64_t{INT64_MAX}}) {
+    auto r = NormalizeReminder(Every(540, "", every), *types_);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << every;
+    EXPECT_EQ(r.status().message(),
+              "--every: expected whole days from 1d to 366d, like 14d, 2w or 4w");
+  }
+}
+
+TEST_F(ReminderStoreTest, TheClientsLastShownIsIgnoredAndEveryIsPartOfTheIdentity) {
+  v1::Reminder asked = Every(540, "checkin", 14 * kDay);
+  asked.set_last_shown_us(123456789);
+  auto fortnightly = reminders_->Add(*NormalizeReminder(asked, *types_));
+  ASSERT_TRUE(fortnightly.ok()) << fortnightly.status();
+  EXPECT_EQ(fortnightly->last_shown_us(), 0);
+  auto daily = reminders_->Add(*NormalizeReminder(At(540, {}, "checkin"), *types_));
+  auto monthly = reminders_->Add(*NormalizeReminder(Every(540, "checkin", 28 * kDay), *types_));
+  ASSERT_TRUE(daily.ok() && monthly.ok());
+  EXPECT_NE(daily->id(), fortnightly->id());
+  EXPECT_NE(monthly->id(), fortnightly->id());
+  EXPECT_EQ(reminders_->Add(*NormalizeReminder(asked, *types_))->id(), fortnightly->id());
+  EXPECT_EQ(reminders_->List()->size(), 3u);
+}
+
+TEST_F(ReminderStoreTest, MarkShownKeepsTheTimeAcrossReopen) {
+  auto a = *reminders_->Add(Every(540, "checkin", 14 * kDay));
+  auto b = *reminders_->Add(Every(600, "", 7 * kDay));
+  ASSERT_TRUE(reminders_->MarkShown(a.id(), 1'790'000'000'000'000).ok());
+  ASSERT_TRUE(reminders_->MarkShown("0123abcd", 5).ok());  // gone meanwhile: nothing changes
+  Reopen();
+  auto held = reminders_->List();
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 2u);
+  EXPECT_EQ((*held)[0].last_shown_us(), 1'790'000'000'000'000);
+  EXPECT_EQ((*held)[0].every_us(), 14 * kDay);
+  EXPECT_EQ((*held)[1].id(), b.id());
+  EXPECT_EQ((*held)[1].last_shown_us(), 0);
+  // Setting it again returns it as held, its shown time too.
+  EXPECT_EQ(reminders_->Add(Every(540, "checkin", 14 * kDay))->last_shown_us(),
+            1'790'000'000'000'000);
+}
+
+TEST_F(ReminderStoreTest, RemindersStoredBeforeEveryLoadUnchanged) {
+  // A ListRemindersReply as the daemon wrote it before fields 5 and 6:
+  // {id "0a1b2c3d", minute_of_day 540, days ["mon"], type "checkin"}.
+  const std::string old_value(
+      "\x0a\x1b\x0a\x08"
+      "0a1b2c3d"
+      "\x10\x9c\x04\x1a\x03"
+      "mon"
+      "\x22\x07"
+      "checkin",
+      29);
+  ASSERT_TRUE(store_->Put(Family::kMeta, kRemindersKey, old_value, true).ok());
+  Reopen();
+  auto held = reminders_->List();
+  ASSERT_TRUE(held.ok()) << held.status();
+  ASSERT_EQ(held->size(), 1u);
+  const v1::Reminder& r = (*held)[0];
+  EXPECT_EQ(r.id(), "0a1b2c3d");
+  EXPECT_EQ(r.minute_of_day(), 540u);
+  ASSERT_EQ(r.days_size(), 1);
+  EXPECT_EQ(r.days(0), "mon");
+  EXPECT_EQ(r.type(), "checkin");
+  EXPECT_EQ(r.every_us(), 0);
+  EXPECT_EQ(r.last_shown_us(), 0);
+  // The same schedule set now is that reminder; with --every it is another.
+  v1::Reminder same = At(540, {"mon"}, "checkin");
+  EXPECT_EQ(reminders_->Add(same)->id(), "0a1b2c3d");
+  same.set_every_us(14 * kDay);
+  EXPECT_NE(reminders_->Add(same)->id(), "0a1b2c3d");
 }
 
 TEST_F(ReminderStoreTest, UnreadableStoredValueIsDataLoss) {

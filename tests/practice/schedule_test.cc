@@ -93,5 +93,19 @@ TEST(ScheduleTest, LatestOccurrenceInAWindow) {
   EXPECT_EQ(LatestOccurrenceIn(At(9, 0), nine, nine), std::nullopt);
 }
 
+TEST(ScheduleTest, IntervalStartStepsLocalDaysAcrossDst) {
+  ScopedTimeZone zone("Europe/Berlin");
+  constexpr int64_t kDay = 24LL * 3600 * 1000000;
+  EXPECT_EQ(IntervalStart(Local("2026-06-15 09:00"), 14 * kDay), Local("2026-06-01 09:00"));
+  EXPECT_EQ(IntervalStart(Local("2026-06-15 09:00"), kDay), Local("2026-06-14 09:00"));
+  // 09:00 two weeks after a spring-forward night is 09:00 two weeks before,
+  // 13 days and 23 hours earlier; after a fall-back night, 14 days and 1 hour.
+  EXPECT_EQ(IntervalStart(Local("2026-04-05 09:00"), 14 * kDay), Local("2026-03-22 09:00"));
+  EXPECT_EQ(Local("2026-04-05 09:00") - Local("2026-03-22 09:00"), 14 * kDay - 3600000000LL);
+  EXPECT_EQ(IntervalStart(Local("2026-11-01 09:00"), 14 * kDay), Local("2026-10-18 09:00"));
+  // A year back, across a leap day.
+  EXPECT_EQ(IntervalStart(Local("2028-03-15 09:00"), 366 * kDay), Local("2027-03-15 09:00"));
+}
+
 }  // namespace
 }  // namespace haven
