@@ -75,8 +75,8 @@ std::string ReminderScheduler::BodyFor(const v1::Reminder& reminder, const TypeR
          ", if it suits you today.";
 }
 
-const char* ReminderScheduler::SkipReason(const v1::Reminder& reminder, int64_t due_us) const {
-  std::shared_ptr<Journal> journal = vault_->PeekJournal();
+const char* ReminderScheduler::SkipReason(const v1::Reminder& reminder, int64_t due_us,
+                                          const Journal* journal) {
   if (reminder.every_us() <= 0) {
     // Locked: cannot know, so it reminds (header).
     if (journal != nullptr && PractisedOnDay(*journal, LocalDayNumber(due_us), reminder.type())) {
@@ -96,10 +96,10 @@ const char* ReminderScheduler::SkipReason(const v1::Reminder& reminder, int64_t 
   return shown_in_interval ? "reminder skipped: locked, shown within its interval" : nullptr;
 }
 
-void ReminderScheduler::Show(const v1::Reminder& reminder, int64_t due_us) {
+void ReminderScheduler::Show(const v1::Reminder& reminder, int64_t due_us, bool locked) {
   Log(LogLevel::kDebug, "reminder due", {{"id", reminder.id()}});
   notifier_->Notify(kTitle, BodyFor(reminder, *types_));
-  if (reminder.every_us() <= 0) return;
+  if (reminder.every_us() <= 0 || !locked) return;
   if (absl::Status kept = reminders_->MarkShown(reminder.id(), due_us); !kept.ok()) {
     Log(LogLevel::kWarn, "reminder shown time not kept",
         {{"id", reminder.id()}, {"error", std::string(kept.message())}});
@@ -122,11 +122,13 @@ int64_t ReminderScheduler::SendDue(int64_t from_us, int64_t to_us) {
   std::sort(due.begin(), due.end());
   for (const auto& [at, reminder] : due) {
     if (!vault_->exists()) continue;  // nothing to practise into yet
-    if (const char* why = SkipReason(*reminder, at)) {
+    // One look at the lock decides both the rule and what is kept.
+    const std::shared_ptr<Journal> journal = vault_->PeekJournal();
+    if (const char* why = SkipReason(*reminder, at, journal.get())) {
       Log(LogLevel::kInfo, why, {{"id", reminder->id()}});
       continue;
     }
-    Show(*reminder, at);
+    Show(*reminder, at, journal == nullptr);
   }
   return next;
 }

@@ -16,11 +16,14 @@
 // live entry of its type (any type without one) is timed in it. While
 // locked the entries cannot be seen, and reminding anyway would turn a
 // fortnightly nudge into a daily one; so each showing of an `--every`
-// reminder, locked or not, keeps the instant it was due as the reminder's
+// reminder while locked keeps the instant it was due as the reminder's
 // last_shown_us (ReminderStore::MarkShown), and while locked it is shown
 // only when that lies outside the interval (or is unset, or after `due`:
-// a clock moved back). That time is about the reminder, never an entry:
-// nothing of an entry (its time, its type) is kept outside the journal.
+// a clock moved back). Only locked showings are kept: they happen whatever
+// the journal holds, so the time says nothing about any entry, while an
+// unlocked showing would tell that nothing was logged in the interval
+// before it. Nothing of an entry is kept outside the journal; the price is
+// at most one reminder too many after an unlocked one.
 //
 // Thread safety: all public methods may be called from any thread.
 #ifndef HAVEN_SERVER_PRACTICE_REMINDER_SCHEDULER_H_
@@ -74,9 +77,11 @@ class ReminderScheduler {
   int64_t SendDue(int64_t from_us, int64_t to_us);
   // Why `reminder`, due at `due_us`, is not to be shown (the log line's
   // message), or nullptr when it is (the rules above).
-  const char* SkipReason(const v1::Reminder& reminder, int64_t due_us) const;
-  // Shows it, and keeps when for an `--every` one.
-  void Show(const v1::Reminder& reminder, int64_t due_us);
+  // `journal` is the unlocked journal, or null while locked.
+  static const char* SkipReason(const v1::Reminder& reminder, int64_t due_us,
+                                const Journal* journal);
+  // Shows it, and keeps when for an `--every` one shown while locked.
+  void Show(const v1::Reminder& reminder, int64_t due_us, bool locked);
 
   ReminderStore* reminders_;
   Vault* vault_;

@@ -157,13 +157,13 @@ TEST_F(ReminderSchedulerTest, UnlockedAnEntryInTheIntervalKeepsItQuiet) {
   EXPECT_FALSE(ShownOn("2026-06-15"));  // 14 days from 09:00: the 10:00 one is inside
   EXPECT_EQ(LastShown(), 0);
   EXPECT_TRUE(ShownOn("2026-06-16"));  // the last is older than two weeks
-  EXPECT_EQ(LastShown(), Local("2026-06-16 09:00"));
   // Unlocked, the entries decide: not yet taken, it is shown again...
   EXPECT_TRUE(ShownOn("2026-06-17"));
   // ...until one is logged.
   Checkin("2026-06-17 12:00");
   EXPECT_FALSE(ShownOn("2026-06-18"));
-  EXPECT_EQ(LastShown(), Local("2026-06-17 09:00"));
+  // An unlocked showing would tell that nothing was logged before it: not kept.
+  EXPECT_EQ(LastShown(), 0);
 }
 
 TEST_F(ReminderSchedulerTest, LockedItIsShownOnceAnIntervalAcrossARestart) {
@@ -179,15 +179,19 @@ TEST_F(ReminderSchedulerTest, LockedItIsShownOnceAnIntervalAcrossARestart) {
   EXPECT_FALSE(ShownOn("2026-06-25"));
 }
 
-TEST_F(ReminderSchedulerTest, AShowingWhileUnlockedCountsOnceLocked) {
-  EXPECT_TRUE(ShownOn("2026-06-02"));  // nothing logged yet
+TEST_F(ReminderSchedulerTest, OnlyALockedShowingIsKept) {
+  EXPECT_TRUE(ShownOn("2026-06-02"));  // unlocked, nothing logged yet
+  EXPECT_EQ(LastShown(), 0);
   vault_->Lock();
-  EXPECT_FALSE(ShownOn("2026-06-03"));  // unlocked, this day would show it
+  EXPECT_TRUE(ShownOn("2026-06-03"));  // one too many, rather than a kept trace
+  EXPECT_EQ(LastShown(), Local("2026-06-03 09:00"));
+  EXPECT_FALSE(ShownOn("2026-06-04"));
   ASSERT_TRUE(vault_->Unlock(kPassphrase, 0).ok());
-  EXPECT_TRUE(ShownOn("2026-06-04"));
+  EXPECT_TRUE(ShownOn("2026-06-05"));  // unlocked, the entries decide again
+  EXPECT_EQ(LastShown(), Local("2026-06-03 09:00"));
   vault_->Lock();
-  EXPECT_FALSE(ShownOn("2026-06-17"));
-  EXPECT_TRUE(ShownOn("2026-06-18"));
+  EXPECT_FALSE(ShownOn("2026-06-16"));
+  EXPECT_TRUE(ShownOn("2026-06-17"));
 }
 
 TEST_F(ReminderSchedulerTest, ALastShownTimeAfterTheDueTimeIsNotTrusted) {
