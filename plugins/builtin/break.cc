@@ -1,6 +1,7 @@
 // Built-in `break` (Self-Compassion Break): derives distress_change and
 // summarises how much breaks eased distress.
 #include "builtin_change.h"
+#include "builtin_plugin.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
@@ -76,9 +77,5 @@ int Summarize(const haven_call* call) {
 HAVEN_PLUGIN_DECLARE_ABI();
 
 HAVEN_PLUGIN_INIT(host, reg) {
-  haven_type_ops ops{};
-  ops.struct_size = sizeof(ops);
-  ops.derive = &Derive;
-  ops.summarize = &Summarize;
-  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+  return haven_builtin::DeclareTypes(host, reg, kManifest, &Derive, &Summarize);
 }

@@ -6,12 +6,15 @@
 #include <string>
 
 #include "builtin_items.h"
+#include "builtin_plugin.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
 namespace {
 
-using haven_builtin::Count;
+using haven_builtin::AgainstFirst;
+using haven_builtin::Collect;
+using haven_builtin::Takings;
 using haven_builtin::TwoDecimals;
 
 constexpr char kManifest[] = R"json({
@@ -74,25 +77,11 @@ int Derive(const haven_call* call) {
 
 int Summarize(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
-    std::optional<int> first, latest;
-    size_t n = 0;
-    for (size_t i = 0; i < call->entry_count; ++i) {
-      std::optional<int> sum = Sum(call, i);
-      if (!sum) continue;
-      if (!first) first = sum;
-      latest = sum;
-      ++n;
-    }
-    if (n == 0) return HAVEN_OK;
-    std::string line =
-        "Resilience (BRS): " + TwoDecimals(*latest / 6.0) + " (" + Band(*latest) + ")";
-    if (n == 1) {
-      line += " from your first taking";
-    } else {
-      line += " in the latest of " + Count(n, "taking", "takings") + "; the first was " +
-              TwoDecimals(*first / 6.0);
-    }
-    haven_sdk::AddLine(call, line);
+    const Takings<int> sums = Collect<int>(call, Sum);
+    if (sums.n == 0) return HAVEN_OK;
+    haven_sdk::AddLine(call, "Resilience (BRS): " + TwoDecimals(*sums.latest / 6.0) + " (" +
+                                 Band(*sums.latest) + ")" +
+                                 AgainstFirst(sums.n, TwoDecimals(*sums.first / 6.0)));
     return HAVEN_OK;
   });
 }
@@ -102,9 +91,5 @@ int Summarize(const haven_call* call) {
 HAVEN_PLUGIN_DECLARE_ABI();
 
 HAVEN_PLUGIN_INIT(host, reg) {
-  haven_type_ops ops{};
-  ops.struct_size = sizeof(ops);
-  ops.derive = &Derive;
-  ops.summarize = &Summarize;
-  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+  return haven_builtin::DeclareTypes(host, reg, kManifest, &Derive, &Summarize);
 }

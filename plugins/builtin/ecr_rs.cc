@@ -9,12 +9,14 @@
 #include <string>
 
 #include "builtin_items.h"
+#include "builtin_plugin.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
 namespace {
 
-using haven_builtin::Count;
+using haven_builtin::AgainstFirst;
+using haven_builtin::Takings;
 using haven_builtin::TwoDecimals;
 
 constexpr char kManifest[] = R"json({
@@ -90,34 +92,24 @@ int Derive(const haven_call* call) {
   });
 }
 
-// One relationship's takings, oldest first.
-struct Series {
-  std::optional<Scores> first, latest;
-  size_t n = 0;
-};
-
-std::string Line(const char* title, const Series& s) {
-  std::string line = std::string(title) + ": avoidance " + TwoDecimals(s.latest->avoidance) +
-                     ", anxiety " + TwoDecimals(s.latest->anxiety);
-  if (s.n == 1) return line + " from your first taking";
-  return line + " in the latest of " + Count(s.n, "taking", "takings") + "; the first was " +
-         TwoDecimals(s.first->avoidance) + " and " + TwoDecimals(s.first->anxiety);
+std::string Line(const char* title, const Takings<Scores>& s) {
+  return std::string(title) + ": avoidance " + TwoDecimals(s.latest->avoidance) + ", anxiety " +
+         TwoDecimals(s.latest->anxiety) +
+         AgainstFirst(s.n,
+                      TwoDecimals(s.first->avoidance) + " and " + TwoDecimals(s.first->anxiety));
 }
 
 // Each relationship is its own series: scores for a mother and for a partner
 // are never mixed.
 int Summarize(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
-    std::array<Series, kRelationships.size()> series;
+    std::array<Takings<Scores>, kRelationships.size()> series;
     for (size_t i = 0; i < call->entry_count; ++i) {
       std::optional<std::string> relationship = haven_sdk::String(call, i, "relationship");
       std::optional<Scores> s = Score(call, i);
       if (!relationship || !s) continue;
       for (size_t r = 0; r < kRelationships.size(); ++r) {
-        if (*relationship != kRelationships[r]) continue;
-        if (!series[r].first) series[r].first = s;
-        series[r].latest = s;
-        ++series[r].n;
+        if (*relationship == kRelationships[r]) series[r].Add(*s);
       }
     }
     for (size_t r = 0; r < kRelationships.size(); ++r) {
@@ -132,9 +124,5 @@ int Summarize(const haven_call* call) {
 HAVEN_PLUGIN_DECLARE_ABI();
 
 HAVEN_PLUGIN_INIT(host, reg) {
-  haven_type_ops ops{};
-  ops.struct_size = sizeof(ops);
-  ops.derive = &Derive;
-  ops.summarize = &Summarize;
-  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+  return haven_builtin::DeclareTypes(host, reg, kManifest, &Derive, &Summarize);
 }

@@ -6,12 +6,16 @@
 #include <array>
 #include <optional>
 
+#include "builtin_items.h"
+#include "builtin_plugin.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
 namespace {
 
-using haven_builtin::Count;
+using haven_builtin::AgainstFirst;
+using haven_builtin::Collect;
+using haven_builtin::Takings;
 using haven_builtin::TwoDecimals;
 
 constexpr char kManifest[] = R"json({
@@ -114,26 +118,16 @@ int Derive(const haven_call* call) {
 // The total comes first: the short form's subscales are less reliable.
 int Summarize(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
-    std::optional<double> first, latest;
-    size_t n = 0;
-    for (size_t i = 0; i < call->entry_count; ++i) {
-      std::optional<Answers> q = Read(call, i);
-      if (!q) continue;
-      double total = Total(*q);
-      if (!first) first = total;
-      latest = total;
-      ++n;
-    }
-    if (n == 0) return HAVEN_OK;
-    std::string line =
-        "Self-compassion total: " + TwoDecimals(*latest) + " (" + Band(*latest) + ")";
-    if (n == 1) {
-      line += " from your first questionnaire";
-    } else {
-      line += " in the latest of " + Count(n, "questionnaire", "questionnaires") +
-              "; the first was " + TwoDecimals(*first);
-    }
-    haven_sdk::AddLine(call, line);
+    const Takings<double> totals =
+        Collect<double>(call, [](const haven_call* c, size_t i) -> std::optional<double> {
+          std::optional<Answers> q = Read(c, i);
+          return q ? std::optional<double>(Total(*q)) : std::nullopt;
+        });
+    if (totals.n == 0) return HAVEN_OK;
+    haven_sdk::AddLine(call, "Self-compassion total: " + TwoDecimals(*totals.latest) + " (" +
+                                 Band(*totals.latest) + ")" +
+                                 AgainstFirst(totals.n, TwoDecimals(*totals.first), "questionnaire",
+                                              "questionnaires"));
     return HAVEN_OK;
   });
 }
@@ -143,9 +137,5 @@ int Summarize(const haven_call* call) {
 HAVEN_PLUGIN_DECLARE_ABI();
 
 HAVEN_PLUGIN_INIT(host, reg) {
-  haven_type_ops ops{};
-  ops.struct_size = sizeof(ops);
-  ops.derive = &Derive;
-  ops.summarize = &Summarize;
-  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+  return haven_builtin::DeclareTypes(host, reg, kManifest, &Derive, &Summarize);
 }

@@ -5,12 +5,15 @@
 #include <string>
 
 #include "builtin_items.h"
+#include "builtin_plugin.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
 namespace {
 
-using haven_builtin::Count;
+using haven_builtin::AgainstFirst;
+using haven_builtin::Collect;
+using haven_builtin::Takings;
 
 constexpr char kManifest[] = R"json({
   "haven_plugin": 1,
@@ -69,25 +72,11 @@ int Derive(const haven_call* call) {
 
 int Summarize(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
-    std::optional<int> first, latest;
-    size_t n = 0;
-    for (size_t i = 0; i < call->entry_count; ++i) {
-      std::optional<int> total = Total(call, i);
-      if (!total) continue;
-      if (!first) first = total;
-      latest = total;
-      ++n;
-    }
-    if (n == 0) return HAVEN_OK;
-    std::string line =
-        "Life satisfaction (SWLS): " + std::to_string(*latest) + " of 35 (" + Band(*latest) + ")";
-    if (n == 1) {
-      line += " from your first taking";
-    } else {
-      line += " in the latest of " + Count(n, "taking", "takings") + "; the first was " +
-              std::to_string(*first);
-    }
-    haven_sdk::AddLine(call, line);
+    const Takings<int> totals = Collect<int>(call, Total);
+    if (totals.n == 0) return HAVEN_OK;
+    haven_sdk::AddLine(call, "Life satisfaction (SWLS): " + std::to_string(*totals.latest) +
+                                 " of 35 (" + Band(*totals.latest) + ")" +
+                                 AgainstFirst(totals.n, std::to_string(*totals.first)));
     return HAVEN_OK;
   });
 }
@@ -97,9 +86,5 @@ int Summarize(const haven_call* call) {
 HAVEN_PLUGIN_DECLARE_ABI();
 
 HAVEN_PLUGIN_INIT(host, reg) {
-  haven_type_ops ops{};
-  ops.struct_size = sizeof(ops);
-  ops.derive = &Derive;
-  ops.summarize = &Summarize;
-  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+  return haven_builtin::DeclareTypes(host, reg, kManifest, &Derive, &Summarize);
 }

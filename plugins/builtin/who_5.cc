@@ -7,12 +7,15 @@
 #include <string>
 
 #include "builtin_items.h"
+#include "builtin_plugin.h"
 #include "builtin_text.h"
 #include "haven/plugin_cpp.h"
 
 namespace {
 
+using haven_builtin::Collect;
 using haven_builtin::Count;
+using haven_builtin::Takings;
 
 constexpr char kManifest[] = R"json({
   "haven_plugin": 1,
@@ -88,24 +91,19 @@ std::string Change(int delta, const char* since) {
 
 int Summarize(const haven_call* call) {
   return haven_sdk::Guard(call, [&] {
-    std::optional<int> first, before, latest;
-    size_t n = 0;
-    for (size_t i = 0; i < call->entry_count; ++i) {
-      std::optional<Scores> s = Score(call, i);
-      if (!s) continue;
-      if (!first) first = s->percent;
-      before = latest;
-      latest = s->percent;
-      ++n;
-    }
-    if (n == 0) return HAVEN_OK;
-    std::string line = "Well-being (WHO-5): " + std::to_string(*latest) + "%";
-    if (n == 1) {
+    const Takings<int> t =
+        Collect<int>(call, [](const haven_call* c, size_t i) -> std::optional<int> {
+          std::optional<Scores> s = Score(c, i);
+          return s ? std::optional<int>(s->percent) : std::nullopt;
+        });
+    if (t.n == 0) return HAVEN_OK;
+    std::string line = "Well-being (WHO-5): " + std::to_string(*t.latest) + "%";
+    if (t.n == 1) {
       line += " from your first taking";
     } else {
-      line += " in the latest of " + Count(n, "taking", "takings") + ", " +
-              Change(*latest - *before, "the one before");
-      if (n > 2) line += "; " + Change(*latest - *first, "the first");
+      line += " in the latest of " + Count(t.n, "taking", "takings") + ", " +
+              Change(*t.latest - *t.before, "the one before");
+      if (t.n > 2) line += "; " + Change(*t.latest - *t.first, "the first");
     }
     haven_sdk::AddLine(call, line);
     return HAVEN_OK;
@@ -117,9 +115,5 @@ int Summarize(const haven_call* call) {
 HAVEN_PLUGIN_DECLARE_ABI();
 
 HAVEN_PLUGIN_INIT(host, reg) {
-  haven_type_ops ops{};
-  ops.struct_size = sizeof(ops);
-  ops.derive = &Derive;
-  ops.summarize = &Summarize;
-  return host->declare_types(reg, haven_sdk::Str(kManifest), &ops);
+  return haven_builtin::DeclareTypes(host, reg, kManifest, &Derive, &Summarize);
 }
