@@ -1,16 +1,20 @@
 // Micro-benchmarks of the per-record work every write, sync and view
 // rebuild does: sealing / opening a record, encoding its body, folding it
-// into an entry's state; and taking one more membership record. Run by
+// into an entry's state; taking one more membership record; and a pass of
+// stats with its measures. Run by
 // scripts/bench; figures are per operation.
 #include <benchmark/benchmark.h>
 
 #include <string>
 #include <vector>
 
+#include "common/time.h"
 #include "haven/v1/record.pb.h"
 #include "server/crypto/sealed_record.h"
 #include "server/crypto/secret_bytes.h"
+#include "server/insights/stats.h"
 #include "server/journal/merge.h"
+#include "server/measures/measure_builder.h"
 #include "server/membership/membership.h"
 #include "tests/membership/member_fixture.h"
 
@@ -155,6 +159,53 @@ void BM_MembershipAddOne(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MembershipAddOne)->Arg(16)->Arg(256)->Arg(4096)->Unit(benchmark::kMicrosecond);
+
+// `n` entries ~97 s apart, as scripts/bench's corpus: check-ins, with a
+// WHO-5 taking in place of one in every 12,470 (about every two weeks).
+std::vector<Entry> StatsCorpus(int n) {
+  std::vector<Entry> entries(n);
+  for (int i = 0; i < n; ++i) {
+    Entry& e = entries[i];
+    e.at_us = (1600000000LL + i * 97LL) * 1000000;
+    if (i % 12470 == 6235) {
+      e.type = "who-5";
+      e.derived = {{"percent", 40 + i % 50}, {"flag", "none"}};
+    } else {
+      e.type = "checkin";
+      e.fields = {{"mood", 1 + i % 10}};
+    }
+  }
+  return entries;
+}
+
+// One pass of `haven stats` over the corpus, measures included.
+void BM_StatsBuilder(benchmark::State& state) {
+  const std::vector<Entry> entries = StatsCorpus(static_cast<int>(state.range(0)));
+  StatsOptions options;
+  options.numeric_fields["checkin"] = {{"mood", true, 0, 10}};
+  for (auto _ : state) {
+    StatsBuilder b(options, entries.back().at_us);
+    for (const Entry& e : entries) b.Add(e);
+    benchmark::DoNotOptimize(b.Finish());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_StatsBuilder)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// The measures' share of that pass: the same entries, with the day numbers
+// the stats pass has already computed for them.
+void BM_MeasureBuilder(benchmark::State& state) {
+  const std::vector<Entry> entries = StatsCorpus(static_cast<int>(state.range(0)));
+  std::vector<int64_t> days;
+  for (const Entry& e : entries) days.push_back(LocalDayNumber(e.at_us));
+  for (auto _ : state) {
+    MeasureBuilder b;
+    for (size_t i = 0; i < entries.size(); ++i) b.Add(entries[i], days[i]);
+    benchmark::DoNotOptimize(b.Finish(days.back()));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_MeasureBuilder)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace haven

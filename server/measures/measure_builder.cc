@@ -60,9 +60,19 @@ void AddChanges(const Measure& m, const std::vector<MeasureBuilder::Taking>& tak
 void MeasureBuilder::Add(const Entry& e, int64_t local_day) {
   if (IsMeasureType(e.type)) {
     AddTaking(e, local_day);
-  } else {
-    ++practice_by_day_[local_day];
+    return;
   }
+  // Entries mostly come in time order: count a run of one day, then store it.
+  if (local_day != run_day_) {
+    FlushRun();
+    run_day_ = local_day;
+  }
+  ++run_count_;
+}
+
+void MeasureBuilder::FlushRun() {
+  if (run_count_ > 0) practice_by_day_[run_day_] += run_count_;
+  run_count_ = 0;
 }
 
 void MeasureBuilder::AddTaking(const Entry& e, int64_t local_day) {
@@ -81,6 +91,7 @@ void MeasureBuilder::AddTaking(const Entry& e, int64_t local_day) {
 }
 
 void MeasureBuilder::Merge(MeasureBuilder&& other) {
+  other.FlushRun();
   for (auto& [key, takings] : other.series_) {
     auto& mine = series_[key];
     std::move(takings.begin(), takings.end(), std::back_inserter(mine));
@@ -150,6 +161,7 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
 }
 
 json MeasureBuilder::Finish(int64_t today) {
+  FlushRun();
   practice_prefix_.assign(practice_by_day_.begin(), practice_by_day_.end());
   std::sort(practice_prefix_.begin(), practice_prefix_.end());
   int64_t running = 0;

@@ -54,6 +54,8 @@ class MeasureBuilder {
   using SeriesKey = std::tuple<std::string, std::string, std::string>;
 
   void AddTaking(const Entry& e, int64_t local_day);
+  // Moves the practice counted for run_day_ into practice_by_day_.
+  void FlushRun();
   nlohmann::json SeriesJson(const SeriesKey& key, std::vector<Taking>& takings,
                             int64_t today) const;
   int64_t PracticeBefore(int64_t day) const;
@@ -61,6 +63,8 @@ class MeasureBuilder {
   bool sees_practice_;
   std::map<SeriesKey, std::vector<Taking>> series_;
   absl::flat_hash_map<int64_t, int64_t> practice_by_day_;  // local day -> entries
+  int64_t run_day_ = 0;    // the day of the practice counted in run_count_
+  int64_t run_count_ = 0;  // not yet in practice_by_day_
   // Finish: practice days sorted, with running totals, for the windows.
   std::vector<std::pair<int64_t, int64_t>> practice_prefix_;
 };
