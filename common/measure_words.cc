@@ -19,12 +19,6 @@ int Decimals(const json& series) {
   return d.is_number_integer() ? std::clamp(d.get<int>(), 0, 3) : 2;
 }
 
-// The key of the point's band: "flag" for WHO-5, "band" for the others.
-std::string BandOf(const json& point) {
-  std::string band = Text(point, "band");
-  return band.empty() ? Text(point, "flag") : band;
-}
-
 }  // namespace
 
 const json& Member(const json& obj, const char* key) {
@@ -58,7 +52,9 @@ std::string MeasureValue(const json& series, const json& value) {
 
 std::string MeasurePoint(const json& series, const json& point) {
   std::string out = MeasureValue(series, Member(point, "value"));
-  const std::string band = BandOf(point);
+  // A band only: WHO-5's flag is not repeated on every taking; its one calm
+  // line is common/care_note.h's.
+  const std::string band = Text(point, "band");
   if (!band.empty()) out += " (" + band + ")";
   return out;
 }
@@ -95,8 +91,11 @@ std::string AssociationSentence(const json& series) {
     return takings + "practice in the " + days + " days before a taking and your " + label +
            " showed almost no link" + value;
   }
-  return takings + "more practice in the " + days + " days before a taking went with " +
-         (r > 0 ? "higher " : "lower ") + label + value;
+  // Below 0.4, or with few takings, the link is a hint at most.
+  const bool weak = std::abs(r) < 0.4 || NumberOr(a, "n", 0) < 8;
+  return takings + "more practice in the " + days + " days before a taking " +
+         (weak ? "tended a little to go with " : "went with ") + (r > 0 ? "higher " : "lower ") +
+         label + value;
 }
 
 std::vector<const json*> MeasureSeries(const json& measures) {

@@ -29,7 +29,8 @@ std::string MeasureName(const nlohmann::json& series);
 // A value with the series' decimals and unit: "64%", "4.17", "22".
 std::string MeasureValue(const nlohmann::json& series, const nlohmann::json& value);
 
-// "64% (none)" or "2.17": a point's value and its band, if any.
+// "22 (slightly-satisfied)" or "64%": a point's value and its band, if it
+// has one (WHO-5's flag is not shown on points).
 std::string MeasurePoint(const nlohmann::json& series, const nlohmann::json& point);
 
 // The first taking and the change since, and from the third taking on the
@@ -38,10 +39,12 @@ std::string MeasurePoint(const nlohmann::json& series, const nlohmann::json& poi
 // -0.33"; empty with a single taking.
 std::string MeasureChange(const nlohmann::json& series);
 
-// One sentence on practice before each taking and the measure, e.g. "Over 6
+// One sentence on practice before each taking and the measure, e.g. "Over 9
 // takings, more practice in the 14 days before a taking went with higher
-// well-being (Spearman's rho 0.54)."; empty when the series has no
-// `association` (fewer than four takings).
+// well-being (Spearman's rho 0.54)."; "tended a little to go with" when
+// |rho| is under 0.4 or there are fewer than 8 takings, "almost no link"
+// under 0.1; empty when the series has no `association` (fewer than four
+// takings with their practice known).
 std::string AssociationSentence(const nlohmann::json& series);
 
 // Every series of a `measures` object, in its order (a split measure's

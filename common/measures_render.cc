@@ -54,6 +54,10 @@ void RenderAssociation(const json& s, TextBlock& out) {
   const size_t skip = series.size() > kMaxTakingRows ? series.size() - kMaxTakingRows : 0;
   const std::string head = "    taken on    " + Pad("value", 10) + " practice, 14 days before";
   out.Line(out.Style("2", Fit(head, out.width())));
+  if (skip > 0) {
+    out.Line(out.Style(
+        "2", Fit("    (" + std::to_string(skip) + " earlier takings not shown)", out.width())));
+  }
   for (size_t i = skip; i < series.size(); ++i) {
     out.Line("    " + Pad(Date(series[i]), 12) +
              Pad(MeasureValue(s, Member(series[i], "value")), 10) + " " +

@@ -47,7 +47,6 @@ figcaption,.note,.numbers,.tags{font-size:.85rem;color:#5b6664}
 figcaption{margin-top:.3rem}
 .numbers{margin:0 0 .4rem}
 .empty{font-style:italic;color:#5b6664}
-.care{padding:.6rem .9rem;border-left:3px solid #c9d9d5;background:#f4f7f6}
 figure.measure svg.chart+svg.chart{margin-top:.3rem}
 h3.day{margin-top:2rem;padding-bottom:.2rem;border-bottom:1px solid #d9e0de}
 article.entry{margin:.8rem 0;padding:.8rem 1rem;border:1px solid #e3e8e6;border-radius:6px;

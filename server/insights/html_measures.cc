@@ -4,7 +4,6 @@
 #include <optional>
 #include <vector>
 
-#include "common/care_note.h"
 #include "common/html_escape.h"
 #include "common/measure_words.h"
 #include "common/text_block.h"
@@ -101,11 +100,13 @@ std::string HtmlMeasuresSection(const json& measures) {
   if (all.empty()) return "";
   std::string out =
       "<section class=\"measures\"><h2>Measures and practice</h2><p class=\"note\">Validated "
-      "questionnaires over time. Under each, a bar for how many practice entries came in the "
-      "14 days before that taking.</p>";
-  if (LatestWellBeingIsLow(measures)) {
-    out += "<p class=\"care\">" + HtmlEscape(std::string(kLowWellBeingNote)) + "</p>";
+      "questionnaires over time.";
+  if (HasPractice(*all.front())) {
+    out +=
+        " Under each, a bar for how many practice entries came in the 14 days before that "
+        "taking.";
   }
+  out += "</p>";
   for (const json* s : all) out += SeriesFigure(*s);
   return out + "</section>";
 }

@@ -16,8 +16,9 @@ namespace haven {
 // before it (left out when the takings carry no practice counts, as under
 // a type filter); a table of the takings; and for a series of four or more
 // takings one sentence on the link with the note that it is no proof of
-// cause. The calm line of common/care_note.h follows while the latest
-// WHO-5 is low. Empty when there are no takings. Missing or mistyped keys
+// cause. The calm WHO-5 line of common/care_note.h is not repeated here: a
+// report is a file that lasts and may be shared. Empty when there are no
+// takings. Missing or mistyped keys
 // are tolerated.
 std::string HtmlMeasuresSection(const nlohmann::json& measures);
 

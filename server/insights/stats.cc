@@ -60,11 +60,18 @@ json StreakJson(const std::set<int64_t>& days, int64_t today) {
   return {{"current", current}, {"longest", longest}, {"last_active", last}};
 }
 
+// What the measures can see of the practice under these filters.
+MeasureBuilder MeasuresFor(const StatsOptions& o) {
+  std::optional<int64_t> from_day;
+  if (o.since_us) from_day = LocalDayNumber(*o.since_us);
+  return MeasureBuilder(!o.type.has_value(), from_day);
+}
+
 }  // namespace
 
 struct StatsBuilder::State {
   State(const StatsOptions& opts, int64_t now_us)
-      : opts_(opts), today_(LocalDayNumber(now_us)), measures_(!opts.type.has_value()) {}
+      : opts_(opts), today_(LocalDayNumber(now_us)), measures_(MeasuresFor(opts)) {}
 
   void Add(const Entry& e) {
     const int64_t day = local_days_.DayNumber(e.at_us);

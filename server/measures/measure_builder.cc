@@ -39,17 +39,18 @@ std::string TextAt(const json& obj, std::string_view key) {
 
 // `change` (latest - first) and `change_since_previous` (latest - the one
 // before), each with whether it is meaningful where the measure says what
-// is (null elsewhere).
+// is; all null with a single taking.
 void AddChanges(const Measure& m, const std::vector<MeasureBuilder::Taking>& takings, json& out) {
   auto meaningful = [&](std::optional<double> change) {
     if (!change || m.meaningful_change <= 0) return json(nullptr);
     return json(std::abs(*change) >= m.meaningful_change);
   };
-  const double since_first = takings.back().value - takings.front().value;
-  std::optional<double> since_previous;
-  if (takings.size() >= 2)
+  std::optional<double> since_first, since_previous;
+  if (takings.size() >= 2) {
+    since_first = takings.back().value - takings.front().value;
     since_previous = takings.back().value - takings[takings.size() - 2].value;
-  out["change"] = Round3(since_first);
+  }
+  out["change"] = since_first ? json(Round3(*since_first)) : json(nullptr);
   out["meaningful_change"] = meaningful(since_first);
   out["change_since_previous"] = since_previous ? json(Round3(*since_previous)) : json(nullptr);
   out["meaningful_change_since_previous"] = meaningful(since_previous);
@@ -80,7 +81,11 @@ void MeasureBuilder::AddTaking(const Entry& e, int64_t local_day) {
   std::string split;
   if (!m.split_by.empty()) {
     split = TextAt(e.fields, m.split_by);
-    if (split.empty()) return;  // which series it belongs to is unknown
+    // Only the type's own choices name a series; anything else (a record
+    // from another device or an import) is left out.
+    if (std::find(m.split_values.begin(), m.split_values.end(), split) == m.split_values.end()) {
+      return;
+    }
   }
   const std::string band = TextAt(e.derived, m.band_key);
   for (const MeasureScore& s : m.scores) {
@@ -97,6 +102,10 @@ void MeasureBuilder::Merge(MeasureBuilder&& other) {
     std::move(takings.begin(), takings.end(), std::back_inserter(mine));
   }
   for (const auto& [day, n] : other.practice_by_day_) practice_by_day_[day] += n;
+}
+
+bool MeasureBuilder::SeesPracticeBefore(int64_t day) const {
+  return sees_practice_ && (!practice_from_day_ || day - kPracticeWindowDays > *practice_from_day_);
 }
 
 int64_t MeasureBuilder::PracticeBefore(int64_t day) const {
@@ -123,13 +132,15 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
     return p;
   };
   json series = json::array();
-  std::vector<double> values, practice;
+  std::vector<double> values, practice;  // of the takings whose practice is known
   for (const Taking& t : takings) {
     json p = point(t);
-    if (sees_practice_) p["practice_14d"] = PracticeBefore(t.day);
+    if (SeesPracticeBefore(t.day)) {
+      p["practice_14d"] = PracticeBefore(t.day);
+      values.push_back(t.value);
+      practice.push_back(static_cast<double>(PracticeBefore(t.day)));
+    }
     series.push_back(std::move(p));
-    values.push_back(t.value);
-    practice.push_back(static_cast<double>(PracticeBefore(t.day)));
   }
   const Taking& first = takings.front();
   const Taking& latest = takings.back();
@@ -150,9 +161,9 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
   if (!m.split_by.empty()) out[std::string(m.split_by)] = split;
   AddChanges(m, takings, out);
   json association = nullptr;
-  if (sees_practice_ && takings.size() >= kMinTakingsForAssociation) {
+  if (values.size() >= kMinTakingsForAssociation) {
     std::optional<double> rho = SpearmanRho(practice, values);
-    association = {{"n", takings.size()},
+    association = {{"n", values.size()},
                    {"window_days", kPracticeWindowDays},
                    {"spearman", rho ? json(Round3(*rho)) : json(nullptr)}};
   }

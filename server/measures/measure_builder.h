@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -25,7 +26,8 @@ namespace haven {
 
 // Local days of practice before a taking that are counted next to it.
 inline constexpr int kPracticeWindowDays = 14;
-// A series needs this many takings before practice is ranked against it.
+// A series needs this many takings with their practice known before
+// practice is ranked against it.
 inline constexpr size_t kMinTakingsForAssociation = 4;
 
 class MeasureBuilder {
@@ -33,7 +35,13 @@ class MeasureBuilder {
   // `sees_practice` is false when the entries fed are narrowed to some
   // types (`haven stats --type`): practice is then unknown, so takings
   // carry no practice counts and no series an association.
-  explicit MeasureBuilder(bool sees_practice = true) : sees_practice_(sees_practice) {}
+  // `practice_from_day` is the first local day the entries fed cover (under
+  // `--since`): a taking whose 14 days reach back to it or before has its
+  // practice only partly seen, so it carries no practice count and stays
+  // out of the association.
+  explicit MeasureBuilder(bool sees_practice = true,
+                          std::optional<int64_t> practice_from_day = std::nullopt)
+      : sees_practice_(sees_practice), practice_from_day_(practice_from_day) {}
 
   // `local_day` is the local day number of e.at_us (common/time.h).
   void Add(const Entry& e, int64_t local_day);
@@ -58,9 +66,12 @@ class MeasureBuilder {
   void FlushRun();
   nlohmann::json SeriesJson(const SeriesKey& key, std::vector<Taking>& takings,
                             int64_t today) const;
+  // Whether all the practice of the window before `day` was fed.
+  bool SeesPracticeBefore(int64_t day) const;
   int64_t PracticeBefore(int64_t day) const;
 
   bool sees_practice_;
+  std::optional<int64_t> practice_from_day_;
   std::map<SeriesKey, std::vector<Taking>> series_;
   absl::flat_hash_map<int64_t, int64_t> practice_by_day_;  // local day -> entries
   int64_t run_day_ = 0;    // the day of the practice counted in run_count_

@@ -12,15 +12,19 @@ constexpr std::array<MeasureScore, 1> kScsSf = {{{"total", "self-compassion", 1,
 constexpr std::array<MeasureScore, 2> kEcrRs = {
     {{"avoidance", "attachment avoidance", 1, 7, 2}, {"anxiety", "attachment anxiety", 1, 7, 2}}};
 
+constexpr std::array<std::string_view, 4> kRelationships = {"mother", "father", "partner",
+                                                            "friend"};
+
 constexpr int kFortnight = 14;
 constexpr int kFourWeeks = 28;
 
 const std::array<Measure, 5> kMeasures = {{
-    {"who-5", "Well-being (WHO-5)", "", kWho5, "flag", "%", "higher", 10, kFortnight},
-    {"swls", "Life satisfaction (SWLS)", "", kSwls, "band", "", "higher", 0, kFourWeeks},
-    {"brs", "Resilience (BRS)", "", kBrs, "band", "", "higher", 0, kFourWeeks},
-    {"scs-sf", "Self-compassion (SCS-SF)", "", kScsSf, "band", "", "higher", 0, kFourWeeks},
-    {"ecr-rs", "Attachment (ECR-RS)", "relationship", kEcrRs, "", "", "lower", 0, kFourWeeks},
+    {"who-5", "Well-being (WHO-5)", "", {}, kWho5, "flag", "%", "higher", 10, kFortnight},
+    {"swls", "Life satisfaction (SWLS)", "", {}, kSwls, "band", "", "higher", 0, kFourWeeks},
+    {"brs", "Resilience (BRS)", "", {}, kBrs, "band", "", "higher", 0, kFourWeeks},
+    {"scs-sf", "Self-compassion (SCS-SF)", "", {}, kScsSf, "band", "", "higher", 0, kFourWeeks},
+    {"ecr-rs", "Attachment (ECR-RS)", "relationship", kRelationships, kEcrRs, "", "", "lower", 0,
+     kFourWeeks},
 }};
 
 }  // namespace

@@ -24,6 +24,7 @@ struct Measure {
   std::string_view type;      // the built-in type id: "who-5"
   std::string_view title;     // "Well-being (WHO-5)"
   std::string_view split_by;  // a field keeping series apart ("relationship"); empty: none
+  std::span<const std::string_view> split_values;  // the split field's choices
   std::span<const MeasureScore> scores;
   std::string_view band_key;     // the derived band ("band", "flag"); empty: none
   std::string_view unit;         // after a value: "%" or empty

@@ -125,7 +125,9 @@ int64_t ReminderScheduler::SendDue(int64_t from_us, int64_t to_us) {
     // One look at the lock decides both the rule and what is kept.
     const std::shared_ptr<Journal> journal = vault_->PeekJournal();
     if (const char* why = SkipReason(*reminder, at, journal.get())) {
-      Log(LogLevel::kInfo, why, {{"id", reminder->id()}});
+      // Debug only: at the default level the plain-text log must not tell
+      // which days something was practised (header).
+      Log(LogLevel::kDebug, why, {{"id", reminder->id()}});
       continue;
     }
     Show(*reminder, at, journal == nullptr);

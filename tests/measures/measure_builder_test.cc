@@ -91,7 +91,52 @@ TEST_F(MeasureBuilderTest, TenPointsSinceTheTakingBeforeIsMeaningfulToo) {
 
 TEST_F(MeasureBuilderTest, NextDueIsTodayWhenOverdue) {
   Add("brs", "2026-09-01 09:00", {}, {{"score", 3.5}, {"band", "normal"}});
-  EXPECT_EQ(Finish("2026-12-01 12:00")["brs"]["next_due"], "2026-12-01");
+  const json m = Finish("2026-12-01 12:00")["brs"];
+  EXPECT_EQ(m["next_due"], "2026-12-01");
+  // One taking has no change yet.
+  EXPECT_TRUE(m["change"].is_null());
+  EXPECT_TRUE(m["meaningful_change"].is_null());
+}
+
+TEST_F(MeasureBuilderTest, EachMeasureFollowsItsOwnScore) {
+  Add("scs-sf", "2026-11-01 09:00", {},
+      {{"total", 3.25}, {"self_kindness", 4}, {"band", "moderate"}});
+  Add("swls", "2026-11-01 09:00", {}, {{"total", 26}, {"band", "satisfied"}});
+  Add("brs", "2026-11-01 09:00", {}, {{"score", 25.0 / 6}, {"band", "normal"}});
+  Who5("2026-11-01 09:00", 64);
+  const json m = Finish();
+  EXPECT_EQ(m["scs-sf"]["latest"]["value"], 3.25);
+  EXPECT_EQ(m["scs-sf"]["latest"]["band"], "moderate");
+  EXPECT_EQ(m["swls"]["latest"]["value"], 26);
+  EXPECT_EQ(m["brs"]["latest"]["value"], 4.167);  // stats round to 3 decimals
+  EXPECT_EQ(m["who-5"]["latest"]["value"], 64);
+  EXPECT_EQ(m["who-5"]["score"], "percent");
+}
+
+TEST_F(MeasureBuilderTest, OnlyTheTypesOwnRelationshipsNameASeries) {
+  EcrRs("2026-11-01 09:00", "partner", 2.5, 3.0);
+  EcrRs("2026-11-02 09:00", "series", 4.0, 1.5);
+  EcrRs("2026-11-03 09:00", "\x1b[2Jboss", 4.0, 1.5);
+  const json m = Finish()["ecr-rs"];
+  ASSERT_EQ(m.size(), 1u) << m.dump();
+  EXPECT_TRUE(m.contains("partner"));
+}
+
+TEST_F(MeasureBuilderTest, TakingsWhosePracticeWasCutBySinceStayOutOfTheLink) {
+  // Stats from 1 October: the 14 days before takings up to 15 October
+  // reach back before it.
+  for (const char* at : {"2026-10-10 09:00", "2026-10-16 09:00", "2026-10-30 09:00",
+                         "2026-11-13 09:00", "2026-11-27 09:00"}) {
+    Who5(at, 60);
+  }
+  Add("letter", "2026-10-05 09:00", {});
+  MeasureBuilder b(/*sees_practice=*/true, LocalDayNumber(T("2026-10-01 00:00")));
+  for (const Entry* e : All()) b.Add(*e, LocalDayNumber(e->at_us));
+  const json m = b.Finish(LocalDayNumber(T("2026-12-01 12:00")))["who-5"];
+  EXPECT_FALSE(m["series"][0].contains("practice_14d"));
+  EXPECT_EQ(m["series"][1]["practice_14d"], 1);  // 2 to 15 October, all inside the range
+  EXPECT_EQ(m["n"], 5);
+  EXPECT_EQ(m["association"]["n"], 4);
 }
 
 TEST_F(MeasureBuilderTest, EcrRsKeepsEachRelationshipAndScoreApart) {

@@ -42,11 +42,13 @@ class RecordingNotifier final : public Notifier {
     bodies_.push_back(body);
     if (body == kSentinel) ++sentinels_;
   }
-  // Every body shown, once `n` of them are the sentinel's.
+  // Every body shown, once `n` of them are the sentinel's. A scheduler
+  // that never shows it fails the test (after a minute) rather than hang.
   std::vector<std::string> WaitForSentinels(size_t n) ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     const auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return sentinels_ >= n; };
-    mu_.Await(absl::Condition(&enough));
+    EXPECT_TRUE(mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Minutes(1)))
+        << "the scheduler never showed the marker reminder";
     return bodies_;
   }
 

@@ -103,6 +103,7 @@ TEST(ScheduleTest, IntervalStartStepsLocalDaysAcrossDst) {
   EXPECT_EQ(IntervalStart(Local("2026-04-05 09:00"), 14 * kDay), Local("2026-03-22 09:00"));
   EXPECT_EQ(Local("2026-04-05 09:00") - Local("2026-03-22 09:00"), 14 * kDay - 3600000000LL);
   EXPECT_EQ(IntervalStart(Local("2026-11-01 09:00"), 14 * kDay), Local("2026-10-18 09:00"));
+  EXPECT_EQ(Local("2026-11-01 09:00") - Local("2026-10-18 09:00"), 14 * kDay + 3600000000LL);
   // A year back, across a leap day.
   EXPECT_EQ(IntervalStart(Local("2028-03-15 09:00"), 366 * kDay), Local("2027-03-15 09:00"));
 }
