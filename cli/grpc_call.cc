@@ -83,10 +83,13 @@ struct GrpcCallbacks {
   }
 
   // The daemon's RST_STREAM on the call: its code says why, even NO_ERROR
-  // (a reset before the trailers is never a complete answer).
+  // (a reset before the trailers is never a complete answer). One after
+  // the call has ended changes nothing: the answer is what came before, and
+  // whether the reset arrived in the same read must not matter.
   static int OnFrameReceived(nghttp2_session*, const nghttp2_frame* frame, void* self) {
     auto* call = static_cast<GrpcCall*>(self);
-    if (frame->hd.type == NGHTTP2_RST_STREAM && frame->hd.stream_id == call->stream_) {
+    if (frame->hd.type == NGHTTP2_RST_STREAM && frame->hd.stream_id == call->stream_ &&
+        !call->closed_) {
       call->reset_ = true;
       call->reset_code_ = frame->rst_stream.error_code;
     }
