@@ -1,7 +1,6 @@
 // What `haven nudge`, `remind` and `reread` read from people and say to
 // them (docs/commands.md): parsing a time of day, a list of days and an
-// interval, the
-// nudge's one line, and when an entry was written.
+// interval, the nudge's one line, and when an entry was written.
 #ifndef HAVEN_CLI_PRACTICE_TEXT_H_
 #define HAVEN_CLI_PRACTICE_TEXT_H_
 

@@ -9,11 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Text(const json& obj, const char* key) {
-  const json& v = Member(obj, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
-
 int Decimals(const json& series) {
   const json& d = Member(series, "decimals");
   return d.is_number_integer() ? std::clamp(d.get<int>(), 0, 3) : 2;
@@ -21,40 +16,24 @@ int Decimals(const json& series) {
 
 }  // namespace
 
-const json& Member(const json& obj, const char* key) {
-  static const json* const kNull = new json();
-  if (!obj.is_object()) return *kNull;
-  auto it = obj.find(key);
-  return it == obj.end() ? *kNull : *it;
-}
-
-double NumberOr(const json& obj, const char* key, double fallback) {
-  const json& v = Member(obj, key);
-  return v.is_number() ? v.get<double>() : fallback;
-}
-
-const json& ArrayOf(const json& obj, const char* key) {
-  static const json* const kEmpty = new json(json::array());
-  const json& v = Member(obj, key);
-  return v.is_array() ? v : *kEmpty;
-}
+std::string MeasureDate(const json& point) { return TextOf(point, "at").substr(0, 10); }
 
 std::string MeasureName(const json& series) {
-  std::string name = Text(series, "title");
-  const std::string split = Text(series, "relationship");
-  if (!split.empty()) name += ", " + split + ": " + Text(series, "score");
+  std::string name = TextOf(series, "title");
+  const std::string split = TextOf(series, "relationship");
+  if (!split.empty()) name += ", " + split + ": " + TextOf(series, "score");
   return name;
 }
 
 std::string MeasureValue(const json& series, const json& value) {
-  return Fixed(value, Decimals(series)) + Text(series, "unit");
+  return Fixed(value, Decimals(series)) + TextOf(series, "unit");
 }
 
 std::string MeasurePoint(const json& series, const json& point) {
   std::string out = MeasureValue(series, Member(point, "value"));
   // A band only: WHO-5's flag is not repeated on every taking; its one calm
   // line is common/care_note.h's.
-  const std::string band = Text(point, "band");
+  const std::string band = TextOf(point, "band");
   if (!band.empty()) out += " (" + band + ")";
   return out;
 }
@@ -62,9 +41,8 @@ std::string MeasurePoint(const json& series, const json& point) {
 std::string MeasureChange(const json& series) {
   if (NumberOr(series, "n", 0) < 2) return "";
   const json& first = Member(series, "first");
-  const json& at = Member(first, "at");
   std::string out = "first " + MeasurePoint(series, first);
-  if (at.is_string()) out += " on " + at.get<std::string>().substr(0, 10);
+  if (const std::string date = MeasureDate(first); !date.empty()) out += " on " + date;
   out += ": " + Signed(Member(series, "change"), Decimals(series));
   if (Member(series, "meaningful_change") == true) out += ", a meaningful change";
   if (NumberOr(series, "n", 0) < 3) return out;
@@ -79,7 +57,7 @@ std::string AssociationSentence(const json& series) {
   if (!a.is_object()) return "";
   const std::string takings = "Over " + Num(NumberOr(a, "n", 0)) + " takings, ";
   const std::string days = Num(NumberOr(a, "window_days", 14));
-  const std::string label = Text(series, "label");
+  const std::string label = TextOf(series, "label");
   const json& rho = Member(a, "spearman");
   if (!rho.is_number()) {
     return takings + "either your practice in the " + days + " days before each taking or your " +
@@ -123,7 +101,7 @@ bool IsMeasureItem(const json& stats, const std::string& field_key) {
 }
 
 bool LatestWellBeingIsLow(const json& measures) {
-  return Text(Member(Member(measures, "who-5"), "latest"), "flag") == "low";
+  return TextOf(Member(Member(measures, "who-5"), "latest"), "flag") == "low";
 }
 
 }  // namespace haven

@@ -9,18 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "common/json_member.h"
+
 namespace haven {
 
 // Said wherever practice is set next to a measure.
 inline constexpr char kNotProofNote[] =
     "This is a link in your own data, not proof that one causes the other.";
 
-// obj[key] when `obj` is an object holding it, else null: safe on any JSON.
-const nlohmann::json& Member(const nlohmann::json& obj, const char* key);
-// Member as a number, or `fallback` when it is not one.
-double NumberOr(const nlohmann::json& obj, const char* key, double fallback);
-// Member as an array, or an empty one.
-const nlohmann::json& ArrayOf(const nlohmann::json& obj, const char* key);
+// "2026-11-15": the local date of a point's `at`; empty without one.
+std::string MeasureDate(const nlohmann::json& point);
 
 // "Well-being (WHO-5)"; for a split series "Attachment (ECR-RS), partner:
 // avoidance".

@@ -16,11 +16,6 @@ using nlohmann::json;
 // The taking rows shown under "Practice and measures", the latest ones.
 constexpr size_t kMaxTakingRows = 12;
 
-std::string Date(const json& point) {
-  const json& at = Member(point, "at");
-  return at.is_string() ? at.get<std::string>().substr(0, 10) : "";
-}
-
 std::string Spark(const json& s, int room) {
   std::vector<double> values;
   for (const json& p : ArrayOf(s, "series")) values.push_back(NumberOr(p, "value", 0));
@@ -36,7 +31,7 @@ std::string Spark(const json& s, int room) {
 void RenderSeries(const json& s, TextBlock& out) {
   const json& latest = Member(s, "latest");
   out.Line("  " + Fit(MeasureName(s), out.width() - 2));
-  std::string line = MeasurePoint(s, latest) + " on " + Date(latest);
+  std::string line = MeasurePoint(s, latest) + " on " + MeasureDate(latest);
   const std::string change = MeasureChange(s);
   if (!change.empty()) line += "; " + change;
   out.Wrapped(line, 4);
@@ -59,7 +54,7 @@ void RenderAssociation(const json& s, TextBlock& out) {
         "2", Fit("    (" + std::to_string(skip) + " earlier takings not shown)", out.width())));
   }
   for (size_t i = skip; i < series.size(); ++i) {
-    out.Line("    " + Pad(Date(series[i]), 12) +
+    out.Line("    " + Pad(MeasureDate(series[i]), 12) +
              Pad(MeasureValue(s, Member(series[i], "value")), 10) + " " +
              Num(NumberOr(series[i], "practice_14d", 0)));
   }

@@ -15,15 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string DateOf(const json& point) {
-  const json& at = Member(point, "at");
-  return at.is_string() ? at.get<std::string>().substr(0, 10) : "";
-}
-
 ChartAxis DayAxis(const json& series) {
   std::optional<int64_t> first, last;
   for (const json& p : series) {
-    if (auto day = DayOfDateText(DateOf(p))) {
+    if (auto day = DayOfDateText(MeasureDate(p))) {
       first = first ? std::min(*first, *day) : *day;
       last = last ? std::max(*last, *day) : *day;
     }
@@ -51,14 +46,14 @@ std::string Charts(const json& s) {
   values.y = {lo, hi, MeasureValue(s, lo), MeasureValue(s, hi)};
   double most = 1;
   for (const json& p : series) {
-    auto day = DayOfDateText(DateOf(p));
+    auto day = DayOfDateText(MeasureDate(p));
     if (!day) continue;
     const double n = NumberOr(p, "practice_14d", 0);
     most = std::max(most, n);
     values.points.push_back({static_cast<double>(*day), NumberOr(p, "value", 0),
-                             DateOf(p) + ": " + MeasurePoint(s, p)});
+                             MeasureDate(p) + ": " + MeasurePoint(s, p)});
     practice.points.push_back(
-        {static_cast<double>(*day), n, DateOf(p) + ": " + Num(json(n)) + " practice entries"});
+        {static_cast<double>(*day), n, MeasureDate(p) + ": " + Num(json(n)) + " practice entries"});
   }
   practice.y = {0, most, "0", Num(json(most))};
   return SvgLineChart(values) + (HasPractice(s) ? SvgBarChart(practice) : "");
@@ -70,7 +65,7 @@ std::string TakingsTable(const json& s) {
   if (practice) out += "<th class=\"num\">Practice, 14 days before</th>";
   out += "</tr></thead><tbody>";
   for (const json& p : ArrayOf(s, "series")) {
-    out += "<tr><td>" + HtmlEscape(DateOf(p)) + "</td><td class=\"num\">" +
+    out += "<tr><td>" + HtmlEscape(MeasureDate(p)) + "</td><td class=\"num\">" +
            HtmlEscape(MeasurePoint(s, p)) + "</td>";
     if (practice) out += "<td class=\"num\">" + Num(NumberOr(p, "practice_14d", 0)) + "</td>";
     out += "</tr>";
@@ -80,7 +75,7 @@ std::string TakingsTable(const json& s) {
 
 std::string SeriesFigure(const json& s) {
   const json& latest = Member(s, "latest");
-  std::string line = "Latest " + MeasurePoint(s, latest) + " on " + DateOf(latest);
+  std::string line = "Latest " + MeasurePoint(s, latest) + " on " + MeasureDate(latest);
   const std::string change = MeasureChange(s);
   if (!change.empty()) line += "; " + change;
   std::string out = "<figure class=\"measure\"><h3>" + HtmlEscape(MeasureName(s)) +

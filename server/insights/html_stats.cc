@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/html_escape.h"
+#include "common/json_member.h"
 #include "common/measure_words.h"
 #include "common/time.h"
 #include "server/insights/html_measures.h"
@@ -18,13 +19,6 @@ namespace haven {
 namespace {
 
 using nlohmann::json;
-
-const json& Get(const json& obj, const char* key) {
-  static const json* kNull = new json();
-  if (!obj.is_object()) return *kNull;
-  auto it = obj.find(key);
-  return it == obj.end() ? *kNull : *it;
-}
 
 double NumberOr(const json& v, double fallback) {
   return v.is_number() ? v.get<double>() : fallback;
@@ -109,14 +103,14 @@ std::string Figure(const std::string& label, const std::string& value) {
 
 std::string Glance(const json& s, const std::map<std::string, MarkdownType>& types) {
   std::string out = "<section class=\"glance\"><h2>At a glance</h2><dl class=\"figures\">";
-  const json& streak = Get(s, "streak");
-  out += Figure("Entries", Short(NumberOr(Get(s, "total"), 0)));
-  out += Figure("Current streak", Plural(NumberOr(Get(streak, "current"), 0), "day", "days"));
-  out += Figure("Longest streak", Plural(NumberOr(Get(streak, "longest"), 0), "day", "days"));
-  out += Figure("Active days, last 30", Short(NumberOr(Get(s, "active_days_30"), 0)) + " of 30");
+  const json& streak = Member(s, "streak");
+  out += Figure("Entries", Short(NumberOr(Member(s, "total"), 0)));
+  out += Figure("Current streak", Plural(NumberOr(Member(streak, "current"), 0), "day", "days"));
+  out += Figure("Longest streak", Plural(NumberOr(Member(streak, "longest"), 0), "day", "days"));
+  out += Figure("Active days, last 30", Short(NumberOr(Member(s, "active_days_30"), 0)) + " of 30");
   out += "</dl>";
   std::vector<std::pair<double, std::string>> rows;
-  const json& by_type = Get(s, "by_type");
+  const json& by_type = Member(s, "by_type");
   if (by_type.is_object()) {
     for (auto it = by_type.begin(); it != by_type.end(); ++it) {
       rows.emplace_back(NumberOr(*it, 0), it.key());
@@ -141,7 +135,7 @@ std::string Weeks(const json& s, const WeekSpan& span) {
   chart.title = "Entries per ISO week";
   chart.x = WeekAxis(span);
   double most = 0;
-  const json& by_week = Get(s, "by_week");
+  const json& by_week = Member(s, "by_week");
   for (auto it = by_week.begin(); it != by_week.end(); ++it) {
     auto w = WeekIndexOfLabel(it.key());
     if (!w || !span.Holds(*w)) continue;
@@ -164,11 +158,11 @@ std::string Weeks(const json& s, const WeekSpan& span) {
 // allowed up to a whole day) zero to the highest value, which shows the
 // movement better than the allowed range would.
 ChartAxis ValueAxis(const json& f) {
-  const json& range_min = Get(f, "range_min");
-  const json& range_max = Get(f, "range_max");
-  double lo = std::min(0.0, NumberOr(Get(f, "min"), 0));
-  double hi = NumberOr(Get(f, "max"), lo);
-  if (Get(f, "scale") == true && range_min.is_number() && range_max.is_number()) {
+  const json& range_min = Member(f, "range_min");
+  const json& range_max = Member(f, "range_max");
+  double lo = std::min(0.0, NumberOr(Member(f, "min"), 0));
+  double hi = NumberOr(Member(f, "max"), lo);
+  if (Member(f, "scale") == true && range_min.is_number() && range_max.is_number()) {
     lo = range_min.get<double>();
     hi = range_max.get<double>();
   }
@@ -181,13 +175,13 @@ std::vector<ChartPoint> WeeklyMeans(const json& weekly, const WeekSpan& span) {
   std::vector<ChartPoint> points;
   if (!weekly.is_array()) return points;
   for (const json& w : weekly) {
-    const std::string label = TextOr(Get(w, "week"), "");
+    const std::string label = TextOr(Member(w, "week"), "");
     auto index = WeekIndexOfLabel(label);
-    if (!index || !span.Holds(*index) || !Get(w, "mean").is_number()) continue;
-    const double mean = NumberOr(Get(w, "mean"), 0);
+    if (!index || !span.Holds(*index) || !Member(w, "mean").is_number()) continue;
+    const double mean = NumberOr(Member(w, "mean"), 0);
     points.push_back({static_cast<double>(*index), mean,
                       label + ": mean " + Fixed(mean, 1) + " over " +
-                          Plural(NumberOr(Get(w, "n"), 0), "entry", "entries")});
+                          Plural(NumberOr(Member(w, "n"), 0), "entry", "entries")});
   }
   return points;
 }
@@ -197,13 +191,13 @@ std::string FieldFigure(const std::string& title, const json& f, const WeekSpan&
   chart.title = title + ", weekly mean";
   chart.x = WeekAxis(span);
   chart.y = ValueAxis(f);
-  chart.points = WeeklyMeans(Get(f, "weekly"), span);
-  std::string numbers = Plural(NumberOr(Get(f, "n"), 0), "entry", "entries") + " \u00b7 mean " +
-                        Fixed(NumberOr(Get(f, "mean"), 0), 1) + " \u00b7 lowest " +
-                        Short(NumberOr(Get(f, "min"), 0)) + " \u00b7 highest " +
-                        Short(NumberOr(Get(f, "max"), 0));
-  if (Get(f, "slope_per_week").is_number()) {
-    numbers += " \u00b7 " + Signed(Get(f, "slope_per_week").get<double>(), 2) + " a week";
+  chart.points = WeeklyMeans(Member(f, "weekly"), span);
+  std::string numbers = Plural(NumberOr(Member(f, "n"), 0), "entry", "entries") + " \u00b7 mean " +
+                        Fixed(NumberOr(Member(f, "mean"), 0), 1) + " \u00b7 lowest " +
+                        Short(NumberOr(Member(f, "min"), 0)) + " \u00b7 highest " +
+                        Short(NumberOr(Member(f, "max"), 0));
+  if (Member(f, "slope_per_week").is_number()) {
+    numbers += " \u00b7 " + Signed(Member(f, "slope_per_week").get<double>(), 2) + " a week";
   }
   return "<figure class=\"field\">" + Tag("h3", HtmlEscape(title)) +
          Tag("p", HtmlEscape(numbers), "numbers") + SvgLineChart(chart) + "</figure>";
@@ -211,7 +205,7 @@ std::string FieldFigure(const std::string& title, const json& f, const WeekSpan&
 
 std::string Fields(const json& s, const WeekSpan& span,
                    const std::map<std::string, MarkdownType>& types) {
-  const json& fields = Get(s, "fields");
+  const json& fields = Member(s, "fields");
   if (!fields.is_object()) return "";
   std::string figures;
   for (auto it = fields.begin(); it != fields.end(); ++it) {
@@ -227,7 +221,7 @@ std::string Fields(const json& s, const WeekSpan& span,
 }
 
 std::string Deltas(const json& s, const std::map<std::string, MarkdownType>& types) {
-  const json& deltas = Get(s, "deltas");
+  const json& deltas = Member(s, "deltas");
   if (!deltas.is_object() || deltas.empty()) return "";
   std::string out =
       "<section class=\"deltas\"><h2>Before and after</h2><p class=\"note\">The change from "
@@ -236,12 +230,12 @@ std::string Deltas(const json& s, const std::map<std::string, MarkdownType>& typ
       "<th class=\"num\">Lowest</th><th class=\"num\">Highest</th></tr></thead><tbody>";
   for (auto it = deltas.begin(); it != deltas.end(); ++it) {
     auto cell = [&](const char* key, int digits) {
-      const json& v = Get(*it, key);
+      const json& v = Member(*it, key);
       return Tag("td", v.is_number() ? Signed(v.get<double>(), digits) : "\u2013", "num");
     };
     out += "<tr>" + Tag("td", HtmlEscape(KeyTitle(types, it.key()))) +
-           Tag("td", Short(NumberOr(Get(*it, "n"), 0)), "num") + cell("mean", 2) + cell("min", 0) +
-           cell("max", 0) + "</tr>";
+           Tag("td", Short(NumberOr(Member(*it, "n"), 0)), "num") + cell("mean", 2) +
+           cell("min", 0) + cell("max", 0) + "</tr>";
   }
   return out + "</tbody></table></section>";
 }
@@ -252,13 +246,13 @@ std::string ScsSfChart(const json& series) {
   chart.y = {1, 5, "1", "5"};
   chart.guides = {{2.5, "low below 2.5"}, {3.5, "high above 3.5"}};
   for (const json& p : series) {
-    const std::string at = TextOr(Get(p, "at"), "");
+    const std::string at = TextOr(Member(p, "at"), "");
     auto day = DayOfDateText(at);
-    if (!day || !Get(p, "total").is_number()) continue;
+    if (!day || !Member(p, "total").is_number()) continue;
     const double total = p["total"].get<double>();
     chart.points.push_back(
         {static_cast<double>(*day), total,
-         at.substr(0, 10) + ": " + Fixed(total, 2) + " (" + TextOr(Get(p, "band"), "") + ")"});
+         at.substr(0, 10) + ": " + Fixed(total, 2) + " (" + TextOr(Member(p, "band"), "") + ")"});
   }
   if (chart.points.empty()) return "";
   const double first = chart.points.front().x, last = chart.points.back().x;
@@ -268,15 +262,15 @@ std::string ScsSfChart(const json& series) {
 }
 
 std::string ScsSf(const json& s) {
-  const json& scs = Get(s, "scs_sf");
-  const json& series = Get(scs, "series");
+  const json& scs = Member(s, "scs_sf");
+  const json& series = Member(scs, "series");
   if (!series.is_array() || series.empty()) return "";
   std::string out = "<section class=\"scs-sf\"><h2>Self-Compassion Scale (short form)</h2>";
-  const json& latest = Get(scs, "latest");
+  const json& latest = Member(scs, "latest");
   if (latest.is_object()) {
-    out += "<p>Latest total <strong>" + Fixed(NumberOr(Get(latest, "total"), 0), 2) +
-           "</strong> (" + HtmlEscape(TextOr(Get(latest, "band"), "")) + ") on " +
-           HtmlEscape(TextOr(Get(latest, "at"), "").substr(0, 10)) +
+    out += "<p>Latest total <strong>" + Fixed(NumberOr(Member(latest, "total"), 0), 2) +
+           "</strong> (" + HtmlEscape(TextOr(Member(latest, "band"), "")) + ") on " +
+           HtmlEscape(TextOr(Member(latest, "at"), "").substr(0, 10)) +
            ". Totals run from 1 to 5; higher means more self-compassion.</p>";
   }
   out += "<figure>" + ScsSfChart(series) + "</figure>";
@@ -284,12 +278,12 @@ std::string ScsSf(const json& s) {
       "<table><thead><tr><th>Date</th><th class=\"num\">Total</th><th>Band</th></tr></thead>"
       "<tbody>";
   for (const json& p : series) {
-    out += "<tr>" + Tag("td", HtmlEscape(TextOr(Get(p, "at"), "").substr(0, 10))) +
-           Tag("td", Fixed(NumberOr(Get(p, "total"), 0), 2), "num") +
-           Tag("td", HtmlEscape(TextOr(Get(p, "band"), ""))) + "</tr>";
+    out += "<tr>" + Tag("td", HtmlEscape(TextOr(Member(p, "at"), "").substr(0, 10))) +
+           Tag("td", Fixed(NumberOr(Member(p, "total"), 0), 2), "num") +
+           Tag("td", HtmlEscape(TextOr(Member(p, "band"), ""))) + "</tr>";
   }
   out += "</tbody></table>";
-  const json& subscales = Get(latest, "subscales");
+  const json& subscales = Member(latest, "subscales");
   if (subscales.is_object() && !subscales.empty()) {
     out +=
         "<h3>Subscales of the latest answers</h3><p class=\"note\">Less reliable than the "
@@ -306,7 +300,7 @@ std::string ScsSf(const json& s) {
 }
 
 std::string Summaries(const json& s, const std::map<std::string, MarkdownType>& types) {
-  const json& sums = Get(s, "summaries");
+  const json& sums = Member(s, "summaries");
   if (!sums.is_object()) return "";
   std::string items;
   for (auto it = sums.begin(); it != sums.end(); ++it) {
@@ -325,15 +319,15 @@ std::string Summaries(const json& s, const std::map<std::string, MarkdownType>& 
 }  // namespace
 
 std::string HtmlStatsSections(const json& stats, const std::map<std::string, MarkdownType>& types) {
-  if (NumberOr(Get(stats, "total"), 0) <= 0) {
+  if (NumberOr(Member(stats, "total"), 0) <= 0) {
     return "<section class=\"glance\"><h2>At a glance</h2><p class=\"empty\">There are no "
            "entries in this report yet.</p></section>";
   }
   std::string out = Glance(stats, types);
-  auto span = ReportWeeks(Get(stats, "by_week"));
+  auto span = ReportWeeks(Member(stats, "by_week"));
   if (span) out += Weeks(stats, *span) + Fields(stats, *span, types);
-  return out + Deltas(stats, types) + ScsSf(stats) + HtmlMeasuresSection(Get(stats, "measures")) +
-         Summaries(stats, types);
+  return out + Deltas(stats, types) + ScsSf(stats) +
+         HtmlMeasuresSection(Member(stats, "measures")) + Summaries(stats, types);
 }
 
 }  // namespace haven

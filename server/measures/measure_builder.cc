@@ -136,9 +136,10 @@ json MeasureBuilder::SeriesJson(const SeriesKey& key, std::vector<Taking>& takin
   for (const Taking& t : takings) {
     json p = point(t);
     if (SeesPracticeBefore(t.day)) {
-      p["practice_14d"] = PracticeBefore(t.day);
+      const int64_t before = PracticeBefore(t.day);
+      p["practice_14d"] = before;
       values.push_back(t.value);
-      practice.push_back(static_cast<double>(PracticeBefore(t.day)));
+      practice.push_back(static_cast<double>(before));
     }
     series.push_back(std::move(p));
   }

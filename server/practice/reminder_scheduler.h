@@ -8,9 +8,10 @@
 // woke at 09:10 shows the 09:00 one); older ones are not. A reminder is
 // skipped, with a line in the log at debug level only (the log is plain
 // text: at the default level it must not tell which days something was
-// practised), when the practice of its day is already logged: any live entry that day, or one of
-// its type when it names one. While the vault is locked the daemon cannot know, so it reminds
-// anyway, with the same neutral text, which never says that nothing was logged.
+// practised), when the practice of its day is already logged: any live
+// entry that day, or one of its type when it names one. While the vault is
+// locked the daemon cannot know, so it reminds anyway, with the same
+// neutral text, which never says that nothing was logged.
 //
 // An `--every` reminder (every_us > 0) asks instead about its interval
 // (IntervalStart(due, every_us), due]: while unlocked it is skipped when a
